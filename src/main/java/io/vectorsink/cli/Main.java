@@ -1,0 +1,9 @@
+package io.vectorsink.cli;
+
+public final class Main {
+    private Main() {}
+
+    public static void main(String[] args) {
+        System.out.println("{}");
+    }
+}

@@ -1,0 +1,23 @@
+package io.vectorsink.config;
+
+import java.util.Objects;
+
+/**
+ * The validated, immutable connector configuration. Built only by {@link ConfigParser}, which checks
+ * the raw JSON against the spec and the rules between fields and reports every problem at once.
+ *
+ * @param omitRawText when true, chunk text is not stored next to the vector
+ */
+public record ConnectorConfig(
+        ProcessingConfig processing,
+        EmbeddingConfig embedding,
+        IndexingConfig indexing,
+        boolean omitRawText,
+        AdvancedConfig advanced) {
+    public ConnectorConfig {
+        Objects.requireNonNull(processing, "processing");
+        Objects.requireNonNull(embedding, "embedding");
+        Objects.requireNonNull(indexing, "indexing");
+        Objects.requireNonNull(advanced, "advanced");
+    }
+}

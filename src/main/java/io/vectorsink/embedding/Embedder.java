@@ -1,0 +1,38 @@
+package io.vectorsink.embedding;
+
+import io.vectorsink.chunking.TokenCounter;
+import java.util.List;
+
+/**
+ * Turns texts into vectors. Implementations are thread-safe: the pipeline calls {@link #embed} from
+ * several threads at once, up to {@code embedding_concurrency}.
+ */
+public interface Embedder extends AutoCloseable {
+    /** Length of every vector this embedder returns. */
+    int dimensions();
+
+    /**
+     * The most tokens (as {@link #tokenCounter()} counts them) of one input that the model really sees.
+     * The config check rejects a {@code chunk_size} above it, so no chunk is ever truncated silently.
+     */
+    int maxInputTokens();
+
+    /** The tokenizer that chunk sizes are measured with. */
+    TokenCounter tokenCounter();
+
+    /** How many inputs one {@link #embed} call should carry at most for best throughput. */
+    int maxBatchSize();
+
+    /**
+     * Embeds every text, in order: element {@code i} of the result is the vector of {@code texts.get(i)}.
+     *
+     * @throws io.vectorsink.error.ConnectorException when the provider fails for good
+     */
+    List<float[]> embed(List<String> texts);
+
+    /** A short, secret-free description for logs, e.g. {@code local all-minilm-l6-v2-q (384 dims)}. */
+    String description();
+
+    @Override
+    default void close() {}
+}

@@ -1,0 +1,32 @@
+package io.vectorsink.protocol;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+
+/** The one Jackson configuration the connector uses for protocol messages, configs and HTTP bodies. */
+public final class Json {
+    /**
+     * Jackson's default caps a string at 20M characters and nesting at 1,000 levels. A record may
+     * carry a larger text value, so strings may be up to 512M characters; deep nesting keeps
+     * Jackson's bound and fails with a clear per-line error instead of a stack overflow.
+     */
+    private static final StreamReadConstraints CONSTRAINTS = StreamReadConstraints.builder()
+            .maxStringLength(512 * 1024 * 1024)
+            .maxNestingDepth(1_000)
+            .maxNumberLength(10_000)
+            .build();
+
+    public static final ObjectMapper MAPPER = JsonMapper.builder(
+                    JsonFactory.builder().streamReadConstraints(CONSTRAINTS).build())
+            // Two values for one key would make "which one did we store?" a guess: reject the line.
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .build();
+
+    private Json() {}
+}

@@ -1,0 +1,210 @@
+package io.vectorsink.protocol;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vectorsink.error.SystemException;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+
+/**
+ * Reads Airbyte messages, one JSON object per line, from stdin. Blank lines are skipped. A line that
+ * is not a well-formed message fails with an error that names its line number and what is wrong,
+ * but never quotes the line: it may hold customer data.
+ */
+public final class MessageReader implements Iterator<InputMessage> {
+    private final BufferedReader lines;
+    private long lineNumber;
+    private InputMessage next;
+
+    public MessageReader(InputStream in) {
+        // Invalid UTF-8 must fail loudly; the JDK's default decoder would silently replace it with U+FFFD.
+        var decoder = StandardCharsets.UTF_8
+                .newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        this.lines = new BufferedReader(new InputStreamReader(in, decoder), 1 << 16);
+    }
+
+    @Override
+    public boolean hasNext() {
+        if (next == null) {
+            next = readNext();
+        }
+        return next != null;
+    }
+
+    @Override
+    public InputMessage next() {
+        if (!hasNext()) {
+            throw new NoSuchElementException();
+        }
+        InputMessage message = next;
+        next = null;
+        return message;
+    }
+
+    private InputMessage readNext() {
+        while (true) {
+            String line;
+            try {
+                line = lines.readLine();
+            } catch (CharacterCodingException e) {
+                throw new SystemException("Input line " + (lineNumber + 1) + " is not valid UTF-8", e);
+            } catch (IOException e) {
+                throw new SystemException("Could not read the input after line " + lineNumber, e);
+            }
+            if (line == null) {
+                return null;
+            }
+            lineNumber++;
+            if (lineNumber == 1 && line.startsWith("\uFEFF")) {
+                line = line.substring(1); // a byte-order mark carries no data
+            }
+            if (!line.isBlank()) {
+                return parse(line, lineNumber);
+            }
+        }
+    }
+
+    /** Parses one line; public so that tests can feed single lines. */
+    public static InputMessage parse(String line, long lineNumber) {
+        JsonNode node;
+        try {
+            node = Json.MAPPER.readTree(line);
+        } catch (StreamConstraintsException e) {
+            throw malformed(lineNumber, "exceeds a parser limit (" + limitName(e) + ")", e);
+        } catch (JsonProcessingException e) {
+            if (String.valueOf(e.getOriginalMessage()).startsWith("Duplicate field")) {
+                throw malformed(lineNumber, "has an object with the same key twice", null);
+            }
+            var location = e.getLocation();
+            String where = location == null ? "" : " at column " + location.getColumnNr();
+            throw malformed(lineNumber, "is not valid JSON" + where, null);
+        }
+        if (node == null || !node.isObject()) {
+            throw malformed(lineNumber, "is not a JSON object", null);
+        }
+        String type = textField(node, "type", lineNumber);
+        return switch (type) {
+            case "RECORD" -> record(object(node, "record", lineNumber), lineNumber);
+            case "STATE" -> state(object(node, "state", lineNumber), lineNumber);
+            case "TRACE" -> trace(object(node, "trace", lineNumber), lineNumber);
+            default -> new InputMessage.Ignored(lineNumber, type);
+        };
+    }
+
+    private static InputMessage record(ObjectNode record, long line) {
+        String stream = textField(record, "stream", line);
+        String namespace = optionalText(record, "namespace", line);
+        JsonNode data = record.get("data");
+        if (data == null || !data.isObject()) {
+            throw malformed(line, "is a RECORD whose 'data' is not an object", null);
+        }
+        JsonNode emittedAt = record.get("emitted_at");
+        if (emittedAt == null || !emittedAt.isNumber() || !emittedAt.canConvertToLong()) {
+            throw malformed(line, "is a RECORD whose 'emitted_at' is not an integer", null);
+        }
+        JsonNode meta = record.get("meta");
+        if (meta != null && !meta.isObject() && !meta.isNull()) {
+            throw malformed(line, "is a RECORD whose 'meta' is not an object", null);
+        }
+        return new InputMessage.Record(
+                line,
+                new StreamId(namespace, stream),
+                (ObjectNode) data,
+                emittedAt.asLong(),
+                meta == null || meta.isNull() ? null : meta);
+    }
+
+    private static InputMessage state(ObjectNode state, long line) {
+        JsonNode typeNode = state.get("type");
+        InputMessage.StateType type;
+        if (typeNode == null || typeNode.isNull()) {
+            // Protocol: a state without a type is LEGACY and carries its blob in 'data'.
+            type = InputMessage.StateType.LEGACY;
+        } else if (!typeNode.isTextual()) {
+            throw malformed(line, "is a STATE whose 'type' is not a string", null);
+        } else {
+            try {
+                type = InputMessage.StateType.valueOf(typeNode.asText());
+            } catch (IllegalArgumentException e) {
+                throw malformed(line, "is a STATE of unknown type (expected STREAM, GLOBAL or LEGACY)", null);
+            }
+        }
+        StreamId stream = null;
+        if (type == InputMessage.StateType.STREAM) {
+            ObjectNode streamState = object(state, "stream", line);
+            stream = descriptor(object(streamState, "stream_descriptor", line), line);
+        }
+        return new InputMessage.State(line, type, stream, state);
+    }
+
+    private static InputMessage trace(ObjectNode trace, long line) {
+        JsonNode type = trace.get("type");
+        if (type == null || !"STREAM_STATUS".equals(type.asText())) {
+            return new InputMessage.Ignored(line, "TRACE");
+        }
+        ObjectNode status = object(trace, "stream_status", line);
+        StreamId stream = descriptor(object(status, "stream_descriptor", line), line);
+        return new InputMessage.StreamStatus(line, stream, textField(status, "status", line));
+    }
+
+    private static StreamId descriptor(ObjectNode descriptor, long line) {
+        return new StreamId(optionalText(descriptor, "namespace", line), textField(descriptor, "name", line));
+    }
+
+    private static ObjectNode object(JsonNode parent, String field, long line) {
+        JsonNode value = parent.get(field);
+        if (value == null || !value.isObject()) {
+            throw malformed(line, "has no object '" + field + "'", null);
+        }
+        return (ObjectNode) value;
+    }
+
+    private static String textField(JsonNode parent, String field, long line) {
+        JsonNode value = parent.get(field);
+        if (value == null || !value.isTextual()) {
+            throw malformed(line, "has no string '" + field + "'", null);
+        }
+        return value.asText();
+    }
+
+    private static String optionalText(JsonNode parent, String field, long line) {
+        JsonNode value = parent.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw malformed(line, "has a '" + field + "' that is not a string", null);
+        }
+        return value.asText();
+    }
+
+    private static String limitName(StreamConstraintsException e) {
+        String m = String.valueOf(e.getMessage());
+        if (m.contains("nesting depth")) {
+            return "nesting deeper than 1000 levels";
+        }
+        if (m.contains("String value length")) {
+            return "a string longer than 512M characters";
+        }
+        if (m.contains("Number value length")) {
+            return "a number longer than 10000 digits";
+        }
+        return "size";
+    }
+
+    private static SystemException malformed(long line, String what, Throwable cause) {
+        // The cause is dropped where its message could quote the line's content.
+        return new SystemException("Input line " + line + " " + what, cause);
+    }
+}

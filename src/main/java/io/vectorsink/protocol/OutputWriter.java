@@ -1,0 +1,136 @@
+package io.vectorsink.protocol;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vectorsink.error.ConnectorException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.time.Clock;
+import java.util.function.UnaryOperator;
+
+/**
+ * The only writer of stdout. Every line is one AirbyteMessage; writes are serialised so that lines from
+ * different threads never interleave, and flushed so that Airbyte sees a STATE as soon as it is released.
+ */
+public final class OutputWriter {
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private final Writer out;
+    private final Clock clock;
+    private final UnaryOperator<String> redactor;
+
+    /**
+     * @param redactor applied to every log and error text before it is written, so that configured
+     *     secrets never reach the output
+     */
+    public OutputWriter(Writer out, Clock clock, UnaryOperator<String> redactor) {
+        this.out = out;
+        this.clock = clock;
+        this.redactor = redactor;
+    }
+
+    public void spec(JsonNode spec) {
+        ObjectNode message = message("SPEC");
+        message.set("spec", spec);
+        write(message);
+    }
+
+    public void connectionStatus(boolean succeeded, String text) {
+        ObjectNode message = message("CONNECTION_STATUS");
+        ObjectNode status = message.putObject("connectionStatus");
+        status.put("status", succeeded ? "SUCCEEDED" : "FAILED");
+        if (text != null) {
+            status.put("message", redactor.apply(text));
+        }
+        write(message);
+    }
+
+    /** Echoes a state exactly as it came, plus {@code destinationStats.recordCount}. */
+    public void state(ObjectNode rawState, long recordCount) {
+        ObjectNode state = rawState.deepCopy();
+        JsonNode existing = state.get("destinationStats");
+        ObjectNode stats = existing instanceof ObjectNode o ? o : state.putObject("destinationStats");
+        stats.put("recordCount", (double) recordCount);
+        ObjectNode message = message("STATE");
+        message.set("state", state);
+        write(message);
+    }
+
+    public void log(String level, String text) {
+        ObjectNode message = message("LOG");
+        ObjectNode log = message.putObject("log");
+        log.put("level", level);
+        log.put("message", redactor.apply(text));
+        write(message);
+    }
+
+    public void info(String text) {
+        log("INFO", text);
+    }
+
+    public void warn(String text) {
+        log("WARN", text);
+    }
+
+    /** The TRACE error that precedes exit code 1. */
+    public void error(ConnectorException error) {
+        ObjectNode message = message("TRACE");
+        ObjectNode trace = message.putObject("trace");
+        trace.put("type", "ERROR");
+        trace.put("emitted_at", (double) clock.millis());
+        ObjectNode body = trace.putObject("error");
+        body.put("message", redactor.apply(error.getMessage()));
+        body.put("internal_message", redactor.apply(internalMessage(error)));
+        body.put("stack_trace", redactor.apply(stackTrace(error)));
+        body.put("failure_type", error.failureType());
+        write(message);
+    }
+
+    private static String internalMessage(Throwable error) {
+        StringBuilder text = new StringBuilder(error.getClass().getSimpleName());
+        for (Throwable cause = error.getCause(); cause != null; cause = cause.getCause()) {
+            // Exception types only: a cause's message may quote a response body or a record.
+            text.append(" <- ").append(cause.getClass().getName());
+        }
+        return text.toString();
+    }
+
+    /**
+     * A stack trace in which only the connector's own (safe) message appears; causes are named by
+     * type, because a library's message may quote a response body, a record or a URL with a key.
+     */
+    private static String stackTrace(Throwable error) {
+        StringBuilder text = new StringBuilder();
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            text.append(t == error ? "" : "Caused by: ").append(t.getClass().getName());
+            if (t instanceof ConnectorException) {
+                text.append(": ").append(t.getMessage());
+            }
+            text.append('\n');
+            for (StackTraceElement frame : t.getStackTrace()) {
+                text.append("\tat ").append(frame).append('\n');
+            }
+        }
+        return text.toString();
+    }
+
+    private ObjectNode message(String type) {
+        ObjectNode message = NODES.objectNode();
+        message.put("type", type);
+        return message;
+    }
+
+    private synchronized void write(ObjectNode message) {
+        try {
+            out.write(Json.MAPPER.writeValueAsString(message));
+            out.write('\n');
+            out.flush();
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise an output message", e);
+        } catch (java.io.IOException e) {
+            throw new UncheckedIOException("stdout is closed", e);
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package io.vectorsink.store;
+
+import io.vectorsink.protocol.StreamId;
+import java.util.List;
+
+/**
+ * A vector database as the pipeline sees it. Every write method returns only once the store has
+ * durably acknowledged every item (per the vendor's own acknowledgement rules), and throws otherwise;
+ * that return is what lets a STATE be released. Implementations are thread-safe and retry transient
+ * failures themselves, within the configured bound.
+ *
+ * <p>Metadata names the pipeline relies on: {@code _ab_stream}, {@code _ab_namespace},
+ * {@code _ab_record_id}, {@code _ab_chunk_index}, {@code _ab_generation_id}, {@code _ab_sync_id}.
+ */
+public interface VectorStore extends AutoCloseable {
+    /**
+     * Checks reachability, credentials, and that the target collection either exists with this
+     * dimension and the configured metric or can be created. Creates nothing.
+     *
+     * @throws io.vectorsink.error.ConfigException with a plain-words explanation of what is wrong
+     */
+    void check(int dimension);
+
+    /** Creates the collection if it is missing; verifies dimension and metric if it exists. */
+    void prepare(int dimension);
+
+    /** Inserts or replaces points by id. */
+    void upsert(List<ChunkPoint> points);
+
+    /**
+     * For each trim, deletes the chunks of record {@code recordId} whose {@code _ab_chunk_index} is at
+     * least {@code fromChunkIndex}: 0 deletes the whole record (CDC delete), n removes what a shorter
+     * new version left behind.
+     */
+    void deleteChunks(List<RecordTrim> trims);
+
+    /** Deletes the chunks of {@code stream} that match {@code filter}. */
+    void deleteStale(StreamId stream, StaleFilter filter);
+
+    /**
+     * Nearest chunks to {@code vector}.
+     *
+     * @param stream only this stream's chunks, or all when null
+     */
+    List<QueryHit> query(float[] vector, int limit, StreamId stream);
+
+    /** What metadata this store can hold. */
+    MetadataRules metadataRules();
+
+    @Override
+    default void close() {}
+
+    /** Chunks of {@code recordId} at index {@code fromChunkIndex} and above. */
+    record RecordTrim(String recordId, int fromChunkIndex) {}
+}
