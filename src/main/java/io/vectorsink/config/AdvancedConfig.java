@@ -1,6 +1,8 @@
 package io.vectorsink.config;
 
+import io.vectorsink.error.ConfigException;
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * Throughput and safety knobs, all with defaults that suit a 2-core worker.
@@ -12,7 +14,8 @@ import java.time.Duration;
  *     frequent (default 60 s, at most 5 min)
  * @param maxInFlightChunks chunks buffered or in flight before the reader blocks (default 4096); bounds memory
  * @param retryMaxDuration total time spent retrying one request before the sync fails (default 5 min)
- * @param allowInsecureHttp allow plain http to hosts that are not loopback (never in Airbyte Cloud)
+ * @param allowInsecureHttp allow plain http to hosts that are not loopback (never in Airbyte Cloud; the parser
+ *     forces it off when {@code DEPLOYMENT_MODE=cloud})
  */
 public record AdvancedConfig(
         int batchSize,
@@ -22,6 +25,26 @@ public record AdvancedConfig(
         int maxInFlightChunks,
         Duration retryMaxDuration,
         boolean allowInsecureHttp) {
+    /** The longest flush interval: Airbyte expects checkpoints well within 10 minutes. */
+    public static final Duration MAX_FLUSH_INTERVAL = Duration.ofMinutes(5);
+
+    public AdvancedConfig {
+        Objects.requireNonNull(flushInterval, "flushInterval");
+        Objects.requireNonNull(retryMaxDuration, "retryMaxDuration");
+        if (batchSize < 1 || embeddingConcurrency < 1 || upsertConcurrency < 1) {
+            throw new ConfigException("batch_size, embedding_concurrency and upsert_concurrency must be at least 1");
+        }
+        if (flushInterval.isNegative() || flushInterval.isZero() || flushInterval.compareTo(MAX_FLUSH_INTERVAL) > 0) {
+            throw new ConfigException("flush_interval_seconds must be between 1 and 300");
+        }
+        if (maxInFlightChunks < batchSize) {
+            throw new ConfigException("max_in_flight_chunks must be at least batch_size");
+        }
+        if (retryMaxDuration.isNegative()) {
+            throw new ConfigException("retry_max_seconds must not be negative");
+        }
+    }
+
     public static AdvancedConfig defaults() {
         return new AdvancedConfig(128, 2, 2, Duration.ofSeconds(60), 4096, Duration.ofMinutes(5), false);
     }

@@ -1,5 +1,9 @@
 package io.vectorsink.config;
 
+import io.vectorsink.error.ConfigException;
+import java.util.List;
+import java.util.Objects;
+
 /** Which model turns chunks into vectors. */
 public sealed interface EmbeddingConfig {
     /**
@@ -11,6 +15,15 @@ public sealed interface EmbeddingConfig {
     record Local(String model) implements EmbeddingConfig {
         public static final String MINILM = "all-minilm-l6-v2-q";
         public static final String BGE_SMALL = "bge-small-en-v1.5-q";
+        /** Every local model, the default first; the spec's {@code model} enum lists the same. */
+        public static final List<String> MODELS = List.of(MINILM, BGE_SMALL);
+
+        public Local {
+            Objects.requireNonNull(model, "model");
+            if (!MODELS.contains(model)) {
+                throw new ConfigException("model must be one of " + String.join(", ", MODELS));
+            }
+        }
     }
 
     /**
@@ -18,5 +31,11 @@ public sealed interface EmbeddingConfig {
      *
      * @param dimensions vector length, 1 to 4096
      */
-    record Fake(int dimensions) implements EmbeddingConfig {}
+    record Fake(int dimensions) implements EmbeddingConfig {
+        public Fake {
+            if (dimensions < 1 || dimensions > 4096) {
+                throw new ConfigException("dimensions must be between 1 and 4096");
+            }
+        }
+    }
 }

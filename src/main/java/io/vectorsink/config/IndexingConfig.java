@@ -1,11 +1,16 @@
 package io.vectorsink.config;
 
+import io.vectorsink.error.ConfigException;
+import java.util.List;
+import java.util.Objects;
+
 /** Which vector store receives the chunks. */
 public sealed interface IndexingConfig {
     /**
      * Chroma over its REST API v2.
      *
-     * @param host base URL, e.g. {@code http://127.0.0.1:8000}; https unless the host is loopback
+     * @param host base URL without a trailing slash or path, e.g. {@code http://127.0.0.1:8000}; https unless
+     *     the host is loopback or insecure http is allowed (see {@link AdvancedConfig#allowInsecureHttp()})
      * @param tenant Chroma tenant, {@code default_tenant} by default
      * @param database Chroma database, {@code default_database} by default
      * @param collection collection name (3–512 of {@code [a-zA-Z0-9._-]}, alphanumeric at both ends)
@@ -14,7 +19,22 @@ public sealed interface IndexingConfig {
      */
     record Chroma(
             String host, String tenant, String database, String collection, String distanceMetric, ChromaAuth auth)
-            implements IndexingConfig {}
+            implements IndexingConfig {
+        /** Chroma's distance functions ({@code hnsw:space}), the default first. */
+        public static final List<String> DISTANCE_METRICS = List.of("cosine", "l2", "ip");
+
+        public Chroma {
+            Objects.requireNonNull(host, "host");
+            Objects.requireNonNull(tenant, "tenant");
+            Objects.requireNonNull(database, "database");
+            Objects.requireNonNull(collection, "collection");
+            Objects.requireNonNull(distanceMetric, "distanceMetric");
+            Objects.requireNonNull(auth, "auth");
+            if (!DISTANCE_METRICS.contains(distanceMetric)) {
+                throw new ConfigException("distance_metric must be one of " + String.join(", ", DISTANCE_METRICS));
+            }
+        }
+    }
 
     /** Chroma authentication. */
     sealed interface ChromaAuth {
@@ -27,6 +47,16 @@ public sealed interface IndexingConfig {
          * @param header {@code authorization} or {@code x_chroma_token}
          */
         record Token(String token, String header) implements ChromaAuth {
+            public static final String AUTHORIZATION = "authorization";
+            public static final String X_CHROMA_TOKEN = "x_chroma_token";
+
+            public Token {
+                Objects.requireNonNull(token, "token");
+                if (!AUTHORIZATION.equals(header) && !X_CHROMA_TOKEN.equals(header)) {
+                    throw new ConfigException("header must be authorization or x_chroma_token");
+                }
+            }
+
             @Override
             public String toString() {
                 return "Token[token=****, header=" + header + "]";
@@ -35,6 +65,11 @@ public sealed interface IndexingConfig {
 
         /** HTTP basic authentication. */
         record Basic(String username, String password) implements ChromaAuth {
+            public Basic {
+                Objects.requireNonNull(username, "username");
+                Objects.requireNonNull(password, "password");
+            }
+
             @Override
             public String toString() {
                 return "Basic[username=" + username + ", password=****]";

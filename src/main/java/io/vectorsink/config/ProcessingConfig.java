@@ -1,6 +1,8 @@
 package io.vectorsink.config;
 
+import io.vectorsink.error.ConfigException;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * How records become text and metadata, and how text becomes chunks.
@@ -11,6 +13,7 @@ import java.util.List;
  *     empty means every field
  * @param metadataFields dot paths stored as metadata next to each chunk; empty means every top-level field
  * @param fieldNameMappings renames applied to the record before fields are selected
+ * @param textSplitter where chunk boundaries may fall
  */
 public record ProcessingConfig(
         int chunkSize,
@@ -20,11 +23,24 @@ public record ProcessingConfig(
         List<FieldMapping> fieldNameMappings,
         TextSplitterConfig textSplitter) {
     public ProcessingConfig {
+        if (chunkSize < 1) {
+            throw new ConfigException("chunk_size must be at least 1");
+        }
+        if (chunkOverlap < 0 || chunkOverlap >= chunkSize) {
+            throw new ConfigException("chunk_overlap must be at least 0 and less than chunk_size");
+        }
+        Objects.requireNonNull(textSplitter, "textSplitter");
         textFields = List.copyOf(textFields);
         metadataFields = List.copyOf(metadataFields);
         fieldNameMappings = List.copyOf(fieldNameMappings);
     }
 
     /** Renames a record field from {@code fromField} to {@code toField} (both top-level names or dot paths). */
-    public record FieldMapping(String fromField, String toField) {}
+    public record FieldMapping(String fromField, String toField) {
+        public FieldMapping {
+            if (fromField == null || fromField.isEmpty() || toField == null || toField.isEmpty()) {
+                throw new ConfigException("field name mappings need a non-empty from_field and to_field");
+            }
+        }
+    }
 }

@@ -1,6 +1,8 @@
 package io.vectorsink.config;
 
+import io.vectorsink.error.ConfigException;
 import java.util.List;
+import java.util.Objects;
 
 /** Where chunk boundaries may fall. Every splitter packs pieces up to the token-based chunk size. */
 public sealed interface TextSplitterConfig {
@@ -12,7 +14,11 @@ public sealed interface TextSplitterConfig {
      */
     record Separator(List<String> separators, boolean keepSeparator) implements TextSplitterConfig {
         public Separator {
+            // List.copyOf also rejects null elements.
             separators = List.copyOf(separators);
+            if (separators.isEmpty()) {
+                throw new ConfigException("the separator splitter needs at least one separator");
+            }
         }
 
         public static Separator defaults() {
@@ -21,13 +27,47 @@ public sealed interface TextSplitterConfig {
     }
 
     /** Splits Markdown at headers of level 1 to {@code splitLevel} first, then like the separator splitter. */
-    record Markdown(int splitLevel) implements TextSplitterConfig {}
+    record Markdown(int splitLevel) implements TextSplitterConfig {
+        public Markdown {
+            if (splitLevel < 1 || splitLevel > 6) {
+                throw new ConfigException("split_level must be between 1 and 6");
+            }
+        }
+    }
 
     /**
      * Splits source code at the language's structural boundaries (classes, functions, blocks) first.
      *
      * @param language one of cpp, go, java, js, php, proto, python, rst, ruby, rust, scala, swift,
-     *     markdown, latex, html, sol
+     *     markdown, latex, html, sol, kotlin, ts
      */
-    record Code(String language) implements TextSplitterConfig {}
+    record Code(String language) implements TextSplitterConfig {
+        /** Every language the code splitter knows; the spec's {@code language} enum lists the same. */
+        public static final List<String> LANGUAGES = List.of(
+                "cpp",
+                "go",
+                "java",
+                "js",
+                "php",
+                "proto",
+                "python",
+                "rst",
+                "ruby",
+                "rust",
+                "scala",
+                "swift",
+                "markdown",
+                "latex",
+                "html",
+                "sol",
+                "kotlin",
+                "ts");
+
+        public Code {
+            Objects.requireNonNull(language, "language");
+            if (!LANGUAGES.contains(language)) {
+                throw new ConfigException("language must be one of " + String.join(", ", LANGUAGES));
+            }
+        }
+    }
 }
