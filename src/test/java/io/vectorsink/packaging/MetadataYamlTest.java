@@ -1,0 +1,159 @@
+package io.vectorsink.packaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
+import io.vectorsink.config.ConfigParser;
+import io.vectorsink.protocol.Json;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** metadata.yaml follows Airbyte's schema and agrees with the spec, the Dockerfile and the pom. */
+class MetadataYamlTest {
+    private static final Path PROJECT = Paths.get("").toAbsolutePath();
+    private static final Pattern CONFIG_REFERENCE = Pattern.compile("\\$\\{([^}]+)}");
+
+    private static JsonNode metadata;
+    private static List<String> dockerfile;
+
+    @BeforeAll
+    static void load() throws IOException {
+        metadata = new YAMLMapper().readTree(PROJECT.resolve("metadata.yaml").toFile());
+        dockerfile = Files.readAllLines(PROJECT.resolve("Dockerfile"));
+    }
+
+    /** failsafe passes the shared folder; under surefire it sits next to the project, as in every worktree. */
+    private static Path sharedDir() {
+        String configured = System.getProperty("vectorsink.shared.dir");
+        return configured != null
+                ? Paths.get(configured)
+                : PROJECT.resolve("../shared").normalize();
+    }
+
+    @Test
+    void should_validate_against_airbytes_metadata_schema() throws IOException {
+        JsonNode schemaNode = Json.MAPPER.readTree(sharedDir()
+                .resolve("airbyte-metadata/ConnectorMetadataDefinitionV0.json")
+                .toFile());
+        JsonSchema schema =
+                JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V7).getSchema(schemaNode);
+
+        ObjectNode broken = metadata.deepCopy();
+        ((ObjectNode) broken.get("data")).put("connectorSubtype", "vectors").remove("githubIssueLabel");
+
+        assertThat(schema.validate(metadata)).isEmpty();
+        assertThat(schema.validate(broken)).as("the schema really checks").hasSize(2);
+    }
+
+    @Test
+    void should_describe_a_community_vector_store_destination() {
+        JsonNode data = metadata.get("data");
+
+        assertThat(data.get("connectorType").asText()).isEqualTo("destination");
+        assertThat(data.get("connectorSubtype").asText()).isEqualTo("vectorstore");
+        assertThat(data.get("dockerRepository").asText()).isEqualTo("airbyte/destination-vectorsink");
+        assertThat(data.get("supportsRefreshes").asBoolean()).isTrue();
+        assertThat(data.get("tags")).extracting(JsonNode::asText).contains("language:java");
+        assertThat(data.get("documentationUrl").asText())
+                .isEqualTo(ConfigParser.spec().get("documentationUrl").asText());
+    }
+
+    @Test
+    void should_refer_allowed_hosts_only_to_config_fields_that_exist() {
+        List<String> references = new ArrayList<>();
+        metadata.at("/data/allowedHosts/hosts").forEach(host -> {
+            Matcher matcher = CONFIG_REFERENCE.matcher(host.asText());
+            while (matcher.find()) {
+                references.add(matcher.group(1));
+            }
+        });
+        JsonNode connection = ConfigParser.spec().get("connectionSpecification");
+
+        assertThat(references).contains("indexing.host");
+        assertThat(references).allSatisfy(reference -> assertThat(fieldSchema(connection, reference))
+                .as(reference)
+                .hasValueSatisfying(
+                        field -> assertThat(field.path("type").asText()).isEqualTo("string")));
+    }
+
+    @Test
+    void should_use_the_same_command_for_airbyte_entrypoint_and_entrypoint() {
+        String airbyteEntrypoint = instruction("ENV AIRBYTE_ENTRYPOINT=").replaceAll("^\"|\"$", "");
+        List<String> entrypoint = new ArrayList<>();
+        readJson(instruction("ENTRYPOINT ")).forEach(part -> entrypoint.add(part.asText()));
+
+        assertThat(airbyteEntrypoint).isEqualTo(String.join(" ", entrypoint));
+        assertThat(entrypoint).contains("/airbyte/destination-vectorsink.jar");
+    }
+
+    @Test
+    void should_build_from_the_base_image_and_tag_that_metadata_names() throws IOException {
+        JsonNode data = metadata.get("data");
+        Matcher pomVersion = Pattern.compile(
+                        "<artifactId>destination-vectorsink</artifactId>\\s*<version>([^<]+)</version>")
+                .matcher(Files.readString(PROJECT.resolve("pom.xml")));
+
+        assertThat(instruction("FROM "))
+                .isEqualTo(data.at("/connectorBuildOptions/baseImage").asText());
+        assertThat(instruction("LABEL io.airbyte.name="))
+                .isEqualTo(data.get("dockerRepository").asText());
+        assertThat(instruction("LABEL io.airbyte.version="))
+                .isEqualTo(data.get("dockerImageTag").asText());
+        assertThat(pomVersion.find()).isTrue();
+        assertThat(pomVersion.group(1)).isEqualTo(data.get("dockerImageTag").asText());
+        assertThat(instruction("USER ")).isEqualTo("airbyte");
+    }
+
+    /** The rest of the one Dockerfile line that starts with {@code prefix}. */
+    private static String instruction(String prefix) {
+        List<String> lines =
+                dockerfile.stream().filter(line -> line.startsWith(prefix)).toList();
+        assertThat(lines).as(prefix).hasSize(1);
+        return lines.get(0).substring(prefix.length()).strip();
+    }
+
+    private static JsonNode readJson(String text) {
+        try {
+            return Json.MAPPER.readTree(text);
+        } catch (IOException e) {
+            throw new AssertionError("not JSON: " + text, e);
+        }
+    }
+
+    /** The schema of the config field at a dot path, looking into every oneOf branch on the way. */
+    private static Optional<JsonNode> fieldSchema(JsonNode schema, String dotPath) {
+        List<JsonNode> candidates = List.of(schema);
+        for (String name : dotPath.split("\\.")) {
+            List<JsonNode> next = new ArrayList<>();
+            for (JsonNode candidate : candidates) {
+                addIfPresent(candidate.path("properties").get(name), next);
+                candidate
+                        .path("oneOf")
+                        .forEach(
+                                branch -> addIfPresent(branch.path("properties").get(name), next));
+            }
+            candidates = next;
+        }
+        return candidates.stream().findFirst();
+    }
+
+    private static void addIfPresent(JsonNode node, List<JsonNode> nodes) {
+        if (node != null) {
+            nodes.add(node);
+        }
+    }
+}
