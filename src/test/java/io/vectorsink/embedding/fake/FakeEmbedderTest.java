@@ -18,6 +18,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class FakeEmbedderTest implements EmbedderContract {
+    /** The fake vector of "hello world" at 4 dimensions; a change here changes every stored fake vector. */
+    private static final float[] GOLDEN_HELLO_WORLD = {0.72554797f, -0.009982123f, -0.6126975f, -0.31318092f};
+
     private final FakeEmbedder embedder = new FakeEmbedder(16);
 
     @Override
@@ -27,7 +30,6 @@ class FakeEmbedderTest implements EmbedderContract {
 
     @Test
     void should_give_fixed_values_for_a_known_text_in_every_jvm() {
-        // Golden values: a change here changes every fake vector users may have stored.
         float[] vector = new FakeEmbedder(4).embed(List.of("hello world")).get(0);
 
         assertThat(vector).containsExactly(GOLDEN_HELLO_WORLD);
@@ -101,6 +103,4 @@ class FakeEmbedderTest implements EmbedderContract {
         assertThat(embedder.description()).isEqualTo("fake (16 dims)");
         assertThat(embedder.maxInputTokens()).isEqualTo(8192);
     }
-
-    private static final float[] GOLDEN_HELLO_WORLD = {0.72554797f, -0.009982123f, -0.6126975f, -0.31318092f};
 }
