@@ -1,0 +1,82 @@
+package io.vectorsink.http;
+
+import io.vectorsink.error.ConfigException;
+import io.vectorsink.error.ConnectorException;
+import io.vectorsink.error.SystemException;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.util.Locale;
+import javax.net.ssl.SSLException;
+
+/**
+ * Turns unsuccessful answers and I/O failures into the connector's exceptions, in plain words.
+ * Retryable outcomes never get here while retries remain: {@link HttpService} reports them as
+ * {@link io.vectorsink.error.TransientException} once the retries are spent.
+ */
+public final class HttpErrors {
+    private HttpErrors() {}
+
+    /**
+     * The exception for a non-retryable unsuccessful answer: 401/403 are credentials (config), a
+     * redirect is a wrong URL (config), 404/405 mean the URL does not point at the expected API
+     * (config), any other status is an answer the connector did not expect (system).
+     */
+    public static ConnectorException classify(String service, HttpStatus status) {
+        int code = status.code();
+        if (code == 401 || code == 403) {
+            return new ConfigException(service + " rejected the credentials (HTTP " + code + ")");
+        }
+        if (code >= 300 && code < 400) {
+            return new ConfigException(service + " answered with a redirect (HTTP " + code
+                    + "); configure the final URL directly (redirects are not followed, so credentials"
+                    + " never go to another host)");
+        }
+        if (code == 404 || code == 405) {
+            return new ConfigException(service + " does not offer the expected API at the configured URL ("
+                    + status.describe() + "); check the host and that the server version is supported");
+        }
+        if (RetryPolicies.isRetryableStatus(code)) {
+            return new SystemException(service + " failed (" + status.describe() + ")");
+        }
+        return new SystemException(service + " refused the request (" + status.describe() + ")");
+    }
+
+    /**
+     * A short, content-free description of an I/O failure: "connection refused", "timed out",
+     * "unknown host", "connection reset", "TLS handshake failed" or the exception type.
+     */
+    public static String describe(IOException e) {
+        String message = e.getMessage() == null ? "" : e.getMessage().toLowerCase(Locale.ROOT);
+        if (e instanceof ConnectException) {
+            return message.contains("timed out") ? "connect timed out" : "connection refused";
+        }
+        if (e instanceof SocketTimeoutException) {
+            return "timed out";
+        }
+        if (e instanceof UnknownHostException) {
+            return "unknown host";
+        }
+        if (e instanceof NoRouteToHostException) {
+            return "no route to host";
+        }
+        if (e instanceof SSLException) {
+            return "TLS handshake failed";
+        }
+        if (e instanceof InterruptedIOException && message.contains("timeout")) {
+            // OkHttp's call timeout.
+            return "timed out";
+        }
+        if (e instanceof SocketException && message.contains("reset")) {
+            return "connection reset";
+        }
+        if (message.contains("unexpected end of stream")) {
+            return "connection closed by the server";
+        }
+        return e.getClass().getSimpleName();
+    }
+}

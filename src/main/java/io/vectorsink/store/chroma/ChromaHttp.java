@@ -1,0 +1,179 @@
+package io.vectorsink.store.chroma;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import io.vectorsink.config.IndexingConfig.ChromaAuth;
+import io.vectorsink.error.ConfigException;
+import io.vectorsink.error.Secrets;
+import io.vectorsink.error.SystemException;
+import io.vectorsink.error.TransientException;
+import io.vectorsink.http.HttpErrors;
+import io.vectorsink.http.HttpService;
+import io.vectorsink.http.HttpStatus;
+import io.vectorsink.protocol.Json;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import okhttp3.Credentials;
+import okhttp3.Headers;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+
+/** Chroma's REST API v2 addresses, authentication headers, and calls that always close their response. */
+final class ChromaHttp {
+    private static final MediaType JSON = MediaType.get("application/json");
+
+    private final HttpUrl base;
+    private final String tenant;
+    private final String database;
+    private final Headers auth;
+
+    ChromaHttp(HttpUrl host, String tenant, String database, Headers auth) {
+        this.base = apiBase(host);
+        this.tenant = tenant;
+        this.database = database;
+        this.auth = auth;
+    }
+
+    /** A closed answer: the parsed body of a success, or the status of a failure. */
+    record Answer(int code, JsonNode json, HttpStatus status) {
+        boolean ok() {
+            return status == null;
+        }
+    }
+
+    /** Executes {@code request} through {@code service} (with its retries) and closes the response. */
+    static Answer send(HttpService service, Request request) {
+        try (Response response = service.execute(request)) {
+            if (!response.isSuccessful()) {
+                return new Answer(response.code(), null, HttpStatus.of(response));
+            }
+            ResponseBody body = response.body();
+            byte[] bytes = body == null ? new byte[0] : body.bytes();
+            JsonNode json = bytes.length == 0 ? MissingNode.getInstance() : Json.MAPPER.readTree(bytes);
+            return new Answer(response.code(), json, null);
+        } catch (JsonProcessingException e) {
+            throw new SystemException("Chroma sent a malformed JSON answer to " + describe(request), e);
+        } catch (IOException e) {
+            // The status line arrived but the body broke off: the outcome of the call is unknown.
+            throw new TransientException(
+                    "Chroma's answer to " + describe(request) + " broke off: " + HttpErrors.describe(e), e);
+        }
+    }
+
+    Request get(HttpUrl url) {
+        return new Request.Builder().url(url).headers(auth).get().build();
+    }
+
+    Request post(HttpUrl url, byte[] body) {
+        return new Request.Builder()
+                .url(url)
+                .headers(auth)
+                .post(RequestBody.create(body, JSON))
+                .build();
+    }
+
+    HttpUrl heartbeat() {
+        return base.newBuilder().addPathSegment("heartbeat").build();
+    }
+
+    HttpUrl preFlightChecks() {
+        return base.newBuilder().addPathSegment("pre-flight-checks").build();
+    }
+
+    HttpUrl tenant() {
+        return base.newBuilder()
+                .addPathSegment("tenants")
+                .addPathSegment(tenant)
+                .build();
+    }
+
+    HttpUrl database() {
+        return tenant().newBuilder()
+                .addPathSegment("databases")
+                .addPathSegment(database)
+                .build();
+    }
+
+    HttpUrl collections() {
+        return database().newBuilder().addPathSegment("collections").build();
+    }
+
+    /** A collection by name (for GET) or by id (as the root of record operations). */
+    HttpUrl collection(String nameOrId) {
+        return collections().newBuilder().addPathSegment(nameOrId).build();
+    }
+
+    /** A record operation on the collection with this id: upsert, get, delete, query, count. */
+    HttpUrl records(String collectionId, String operation) {
+        return collection(collectionId).newBuilder().addPathSegment(operation).build();
+    }
+
+    /**
+     * The headers for {@code auth}; registers every secret with {@link Secrets} so that an echoed
+     * header or token is redacted from messages.
+     */
+    static Headers authHeaders(ChromaAuth auth) {
+        if (auth == null || auth instanceof ChromaAuth.None) {
+            return Headers.of();
+        }
+        if (auth instanceof ChromaAuth.Token token) {
+            if (token.token() == null || token.token().isBlank()) {
+                throw new ConfigException("indexing.auth token must not be empty");
+            }
+            Secrets.register(token.token());
+            String header =
+                    token.header() == null ? "authorization" : token.header().toLowerCase(Locale.ROOT);
+            if (header.equals("authorization")) {
+                return Headers.of("Authorization", "Bearer " + token.token());
+            }
+            if (header.equals("x_chroma_token") || header.equals("x-chroma-token")) {
+                return Headers.of("X-Chroma-Token", token.token());
+            }
+            throw new ConfigException(
+                    "indexing.auth header must be authorization or x_chroma_token, got '" + token.header() + "'");
+        }
+        if (auth instanceof ChromaAuth.Basic basic) {
+            if (basic.username() == null || basic.username().isEmpty() || basic.password() == null) {
+                throw new ConfigException("indexing.auth basic needs a username and a password");
+            }
+            Secrets.register(basic.password());
+            String value = Credentials.basic(basic.username(), basic.password(), StandardCharsets.UTF_8);
+            // The encoded pair is as good as the password if a server echoes the header back.
+            Secrets.register(value.substring("Basic ".length()));
+            return Headers.of("Authorization", value);
+        }
+        throw new SystemException("unknown Chroma auth " + auth.getClass().getName());
+    }
+
+    /**
+     * {@code {host}/api/v2}. A path in the host is kept as a prefix (Chroma behind a reverse proxy); a
+     * host that already ends in {@code /api/v2} is accepted as is.
+     */
+    static HttpUrl apiBase(HttpUrl host) {
+        List<String> segments = new ArrayList<>();
+        for (String segment : host.pathSegments()) {
+            if (!segment.isEmpty()) {
+                segments.add(segment);
+            }
+        }
+        int n = segments.size();
+        if (n >= 2 && segments.get(n - 2).equals("api") && segments.get(n - 1).equals("v2")) {
+            segments = segments.subList(0, n - 2);
+        }
+        HttpUrl.Builder builder = host.newBuilder().encodedPath("/").query(null).fragment(null);
+        segments.forEach(builder::addPathSegment);
+        return builder.addPathSegment("api").addPathSegment("v2").build();
+    }
+
+    private static String describe(Request request) {
+        return request.method() + " " + request.url().encodedPath();
+    }
+}

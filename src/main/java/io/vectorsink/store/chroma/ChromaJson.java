@@ -1,0 +1,206 @@
+package io.vectorsink.store.chroma;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vectorsink.error.SystemException;
+import io.vectorsink.protocol.Json;
+import io.vectorsink.store.ChunkPoint;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Request bodies for Chroma, streamed with Jackson, and the values read back from its answers. */
+final class ChromaJson {
+    private ChromaJson() {}
+
+    /** Writes one JSON value. */
+    @FunctionalInterface
+    interface Writer {
+        void write(JsonGenerator gen) throws IOException;
+    }
+
+    static byte[] write(Writer writer) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (JsonGenerator gen = Json.MAPPER.getFactory().createGenerator(out)) {
+            writer.write(gen);
+        } catch (IOException e) {
+            throw new SystemException("could not write a Chroma request body", e);
+        }
+        return out.toByteArray();
+    }
+
+    static byte[] write(JsonNode node) {
+        return write(gen -> gen.writeTree(node));
+    }
+
+    /** The keys and document an id already holds, so an upsert can clear what the new version lacks. */
+    record Existing(List<String> metadataKeys, boolean hasDocument) {}
+
+    /**
+     * The {@code /upsert} body. Keys that {@code existing} holds but the new point lacks are sent as
+     * null (Chroma merges metadata on upsert, and null removes a key); a null document over an existing
+     * one is sent as the empty string (Chroma keeps the old document when sent null).
+     */
+    static byte[] upsertBody(List<ChunkPoint> batch, Map<String, Existing> existing) {
+        return write(gen -> {
+            gen.writeStartObject();
+            gen.writeArrayFieldStart("ids");
+            for (ChunkPoint point : batch) {
+                gen.writeString(point.id());
+            }
+            gen.writeEndArray();
+            gen.writeArrayFieldStart("embeddings");
+            for (ChunkPoint point : batch) {
+                writeVector(gen, point.vector(), "chunk " + point.id());
+            }
+            gen.writeEndArray();
+            gen.writeArrayFieldStart("documents");
+            for (ChunkPoint point : batch) {
+                Existing old = existing.get(point.id());
+                if (point.document() != null) {
+                    gen.writeString(point.document());
+                } else if (old != null && old.hasDocument()) {
+                    gen.writeString("");
+                } else {
+                    gen.writeNull();
+                }
+            }
+            gen.writeEndArray();
+            gen.writeArrayFieldStart("metadatas");
+            for (ChunkPoint point : batch) {
+                writeMetadata(gen, point, existing.get(point.id()));
+            }
+            gen.writeEndArray();
+            gen.writeEndObject();
+        });
+    }
+
+    private static void writeMetadata(JsonGenerator gen, ChunkPoint point, Existing old) throws IOException {
+        gen.writeStartObject();
+        for (Map.Entry<String, Object> entry : point.metadata().entrySet()) {
+            gen.writeFieldName(entry.getKey());
+            writeScalar(gen, entry.getKey(), entry.getValue());
+        }
+        if (old != null) {
+            for (String key : old.metadataKeys()) {
+                if (!point.metadata().containsKey(key)) {
+                    gen.writeNullField(key);
+                }
+            }
+        }
+        gen.writeEndObject();
+    }
+
+    /** A vector as a JSON array of numbers; {@code what} names it (an id, never content) in errors. */
+    static void writeVector(JsonGenerator gen, float[] vector, String what) throws IOException {
+        gen.writeStartArray();
+        for (float value : vector) {
+            if (!Float.isFinite(value)) {
+                throw new SystemException("the vector of " + what + " holds a value that is not a finite number");
+            }
+            gen.writeNumber(value);
+        }
+        gen.writeEndArray();
+    }
+
+    /** A metadata value: Chroma holds strings, integers, floats and booleans (and null means "absent"). */
+    static void writeScalar(JsonGenerator gen, String key, Object value) throws IOException {
+        if (value == null) {
+            gen.writeNull();
+        } else if (value instanceof String s) {
+            gen.writeString(s);
+        } else if (value instanceof Boolean b) {
+            gen.writeBoolean(b);
+        } else if (value instanceof Long
+                || value instanceof Integer
+                || value instanceof Short
+                || value instanceof Byte) {
+            gen.writeNumber(((Number) value).longValue());
+        } else if (value instanceof Double || value instanceof Float || value instanceof BigDecimal) {
+            double d = ((Number) value).doubleValue();
+            if (!Double.isFinite(d)) {
+                throw new SystemException("metadata '" + key + "' is not a finite number");
+            }
+            gen.writeNumber(d);
+        } else if (value instanceof BigInteger big && big.bitLength() < 64) {
+            gen.writeNumber(big.longValue());
+        } else {
+            throw new SystemException("metadata '" + key + "' has type "
+                    + value.getClass().getSimpleName() + "; Chroma holds only strings, integers, floats and booleans");
+        }
+    }
+
+    /** Metadata as Chroma returns it: integers as Long, floats as Double; nulls are absent. */
+    static Map<String, Object> metadata(JsonNode node) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> field : node.properties()) {
+            JsonNode value = field.getValue();
+            if (value.isTextual()) {
+                values.put(field.getKey(), value.asText());
+            } else if (value.isBoolean()) {
+                values.put(field.getKey(), value.asBoolean());
+            } else if (value.isIntegralNumber()) {
+                values.put(field.getKey(), value.asLong());
+            } else if (value.isNumber()) {
+                values.put(field.getKey(), value.asDouble());
+            } else if (!value.isNull()) {
+                values.put(field.getKey(), value.toString());
+            }
+        }
+        return values;
+    }
+
+    static float[] vector(JsonNode node) {
+        if (!node.isArray()) {
+            return null;
+        }
+        float[] vector = new float[node.size()];
+        for (int i = 0; i < vector.length; i++) {
+            vector[i] = (float) node.get(i).asDouble();
+        }
+        return vector;
+    }
+
+    static String textOrNull(JsonNode node) {
+        return node.isTextual() ? node.asText() : null;
+    }
+
+    /** A generous estimate of a point's share of an upsert body, in bytes. */
+    static long estimateBytes(ChunkPoint point) {
+        // A float prints as at most ~15 characters plus a comma.
+        long bytes = 64 + point.id().length() + 16L * point.vector().length;
+        if (point.document() != null) {
+            bytes += utf8Length(point.document());
+        }
+        for (Map.Entry<String, Object> entry : point.metadata().entrySet()) {
+            bytes += 8 + utf8Length(entry.getKey());
+            bytes += entry.getValue() instanceof String s ? utf8Length(s) : 24;
+        }
+        return bytes;
+    }
+
+    /** UTF-8 length of {@code text} as JSON writes it (control characters escaped as six bytes). */
+    static long utf8Length(String text) {
+        long length = 2;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x20) {
+                length += 6;
+            } else if (c < 0x80) {
+                length += c == '"' || c == '\\' ? 2 : 1;
+            } else if (c < 0x800) {
+                length += 2;
+            } else if (Character.isHighSurrogate(c)) {
+                length += 4;
+                i++;
+            } else {
+                length += 3;
+            }
+        }
+        return length;
+    }
+}
