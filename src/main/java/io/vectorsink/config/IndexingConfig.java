@@ -25,11 +25,12 @@ public sealed interface IndexingConfig {
 
         public Chroma {
             Objects.requireNonNull(host, "host");
-            Objects.requireNonNull(tenant, "tenant");
-            Objects.requireNonNull(database, "database");
             Objects.requireNonNull(collection, "collection");
-            Objects.requireNonNull(distanceMetric, "distanceMetric");
-            Objects.requireNonNull(auth, "auth");
+            // Chroma's own defaults for what the user left out.
+            tenant = tenant == null ? "default_tenant" : tenant;
+            database = database == null ? "default_database" : database;
+            distanceMetric = distanceMetric == null ? DISTANCE_METRICS.get(0) : distanceMetric;
+            auth = auth == null ? new ChromaAuth.None() : auth;
             if (!DISTANCE_METRICS.contains(distanceMetric)) {
                 throw new ConfigException("distance_metric must be one of " + String.join(", ", DISTANCE_METRICS));
             }

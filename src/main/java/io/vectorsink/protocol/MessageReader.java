@@ -5,13 +5,15 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vectorsink.error.SystemException;
-import java.io.BufferedReader;
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 
@@ -21,17 +23,18 @@ import java.util.NoSuchElementException;
  * but never quotes the line: it may hold customer data.
  */
 public final class MessageReader implements Iterator<InputMessage> {
-    private final BufferedReader lines;
+    private final InputStream in;
+    // Invalid UTF-8 must fail loudly; the JDK's default decoder would silently replace it with U+FFFD.
+    private final CharsetDecoder decoder = StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    private byte[] line = new byte[8192];
     private long lineNumber;
     private InputMessage next;
 
     public MessageReader(InputStream in) {
-        // Invalid UTF-8 must fail loudly; the JDK's default decoder would silently replace it with U+FFFD.
-        var decoder = StandardCharsets.UTF_8
-                .newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
-        this.lines = new BufferedReader(new InputStreamReader(in, decoder), 1 << 16);
+        this.in = in instanceof BufferedInputStream ? in : new BufferedInputStream(in, 1 << 16);
     }
 
     @Override
@@ -56,16 +59,15 @@ public final class MessageReader implements Iterator<InputMessage> {
         while (true) {
             String line;
             try {
-                line = lines.readLine();
+                line = readLine();
             } catch (CharacterCodingException e) {
-                throw new SystemException("Input line " + (lineNumber + 1) + " is not valid UTF-8", e);
+                throw new SystemException("Input line " + lineNumber + " is not valid UTF-8", e);
             } catch (IOException e) {
                 throw new SystemException("Could not read the input after line " + lineNumber, e);
             }
             if (line == null) {
                 return null;
             }
-            lineNumber++;
             if (lineNumber == 1 && line.startsWith("\uFEFF")) {
                 line = line.substring(1); // a byte-order mark carries no data
             }
@@ -73,6 +75,33 @@ public final class MessageReader implements Iterator<InputMessage> {
                 return parse(line, lineNumber);
             }
         }
+    }
+
+    /**
+     * Reads the bytes of one line and decodes them on their own, so that a decoding error names the
+     * line it is in. Returns null at the end of input; a last line without a newline still counts.
+     */
+    private String readLine() throws IOException {
+        int length = 0;
+        int b;
+        while ((b = in.read()) != -1 && b != '\n') {
+            if (length == line.length) {
+                line = Arrays.copyOf(line, line.length * 2);
+            }
+            line[length++] = (byte) b;
+        }
+        if (b == -1 && length == 0) {
+            return null;
+        }
+        lineNumber++;
+        if (length > 0 && line[length - 1] == '\r') {
+            length--;
+        }
+        String text = decoder.decode(ByteBuffer.wrap(line, 0, length)).toString();
+        if (line.length > 1 << 20) {
+            line = new byte[8192]; // do not keep a huge line's buffer for the rest of the sync
+        }
+        return text;
     }
 
     /** Parses one line; public so that tests can feed single lines. */

@@ -77,7 +77,8 @@ class ChromaVectorStoreTest {
     }
 
     private ChromaVectorStore store(ChromaAuth auth) {
-        IndexingConfig.Chroma config = new IndexingConfig.Chroma(server.baseUrl(), null, null, "docs", "cosine", auth);
+        IndexingConfig.Chroma config = new IndexingConfig.Chroma(
+                server.baseUrl(), "default_tenant", "default_database", "docs", "cosine", auth);
         RetrySettings retry =
                 new RetrySettings("Chroma", 4, Duration.ofMillis(500), Duration.ofSeconds(8), Duration.ofMinutes(5));
         return new ChromaVectorStore(config, AdvancedConfig.defaults(), HttpClients.shared(), clock.timing(), retry);
@@ -304,14 +305,13 @@ class ChromaVectorStoreTest {
     @Test
     void should_report_every_config_problem_at_once_without_any_io() {
         IndexingConfig.Chroma config = new IndexingConfig.Chroma(
-                "http://chroma.example.com:8000", null, null, "x", "manhattan", new ChromaAuth.None());
+                "http://chroma.example.com:8000", null, null, "x", "cosine", new ChromaAuth.None());
 
         assertThatThrownBy(() -> new ChromaVectorStore(config, AdvancedConfig.defaults()))
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
-                        .hasSize(3)
+                        .hasSize(2)
                         .anySatisfy(p -> assertThat(p).contains("must use https"))
-                        .anySatisfy(p -> assertThat(p).contains("indexing.collection must be 3-512 characters"))
-                        .anySatisfy(p -> assertThat(p).contains("distance_metric must be one of cosine, l2, ip")));
+                        .anySatisfy(p -> assertThat(p).contains("indexing.collection must be 3-512 characters")));
     }
 
     @Test
@@ -322,8 +322,8 @@ class ChromaVectorStoreTest {
                 .willReturn(okJson("{}")));
         server.stubFor(
                 get("/chroma" + COLLECTIONS + "/docs").willReturn(aResponse().withStatus(404)));
-        IndexingConfig.Chroma config =
-                new IndexingConfig.Chroma(server.baseUrl() + "/chroma/", null, null, "docs", "cosine", null);
+        IndexingConfig.Chroma config = new IndexingConfig.Chroma(
+                server.baseUrl() + "/chroma/", "default_tenant", "default_database", "docs", "cosine", null);
 
         new ChromaVectorStore(config, AdvancedConfig.defaults()).check(3);
 

@@ -1,0 +1,184 @@
+package io.vectorsink.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vectorsink.config.ConfigParser;
+import io.vectorsink.config.ConnectorConfig;
+import io.vectorsink.embedding.Embedder;
+import io.vectorsink.error.ConfigException;
+import io.vectorsink.error.ConnectorException;
+import io.vectorsink.error.Secrets;
+import io.vectorsink.error.SystemException;
+import io.vectorsink.pipeline.WritePipeline;
+import io.vectorsink.protocol.ConfiguredCatalog;
+import io.vectorsink.protocol.Json;
+import io.vectorsink.protocol.MessageReader;
+import io.vectorsink.protocol.OutputWriter;
+import io.vectorsink.protocol.StreamId;
+import io.vectorsink.store.QueryHit;
+import io.vectorsink.store.VectorStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs one command and turns every failure into Airbyte's contract: {@code check} always answers with a
+ * CONNECTION_STATUS and exit 0; {@code write} ends with exit 0, or with one TRACE error and exit 1.
+ */
+final class Connector {
+    private final OutputWriter out;
+    private final InputStream stdin;
+    private final PrintStream plainOut;
+
+    Connector(OutputWriter out, InputStream stdin, PrintStream plainOut) {
+        this.out = out;
+        this.stdin = stdin;
+        this.plainOut = plainOut;
+    }
+
+    int run(List<String> args) {
+        CommandLine commandLine;
+        try {
+            commandLine = CommandLine.parse(args);
+        } catch (ConnectorException e) {
+            out.error(e);
+            return 1;
+        }
+        try {
+            switch (commandLine.command()) {
+                case "spec" -> out.spec(ConfigParser.spec());
+                case "check" -> check(commandLine);
+                case "write" -> write(commandLine);
+                case "query" -> query(commandLine);
+                default -> throw new IllegalStateException(commandLine.command());
+            }
+            return 0;
+        } catch (ConnectorException e) {
+            out.error(e);
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            out.error(new SystemException("The connector was interrupted", e));
+            return 1;
+        } catch (RuntimeException | Error e) {
+            out.error(new SystemException("Unexpected failure: " + e.getClass().getName(), e));
+            return 1;
+        }
+    }
+
+    private void check(CommandLine commandLine) {
+        try {
+            ConnectorConfig config = ConfigParser.parse(readConfig(commandLine));
+            try (Embedder embedder = Components.embedder(config);
+                    VectorStore store = Components.store(config)) {
+                store.check(embedder.dimensions());
+                out.connectionStatus(true, "Embedding with " + embedder.description() + "; the index is ready");
+            }
+        } catch (ConnectorException e) {
+            out.connectionStatus(false, e.getMessage());
+        } catch (RuntimeException e) {
+            out.connectionStatus(
+                    false, "The check failed unexpectedly (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    private void write(CommandLine commandLine) throws InterruptedException {
+        ConnectorConfig config = ConfigParser.parse(readConfig(commandLine));
+        ConfiguredCatalog catalog = ConfiguredCatalog.parse(readJson(commandLine.requiredPath("catalog"), "catalog"));
+        try (Embedder embedder = Components.embedder(config);
+                VectorStore store = Components.store(config)) {
+            out.info("Embedding with " + embedder.description());
+            store.prepare(embedder.dimensions());
+            var pipeline = new WritePipeline(
+                    catalog,
+                    Components.parts(config, embedder, store),
+                    store,
+                    out,
+                    config.advanced(),
+                    Clock.systemUTC());
+            pipeline.run(new MessageReader(stdin));
+        }
+    }
+
+    private void query(CommandLine commandLine) {
+        ConnectorConfig config = ConfigParser.parse(readConfig(commandLine));
+        String text = commandLine.option("text").orElseThrow(() -> new ConfigException("query needs --text TEXT"));
+        int limit = commandLine.option("limit").map(Connector::positive).orElse(5);
+        StreamId stream = commandLine.option("stream").map(StreamId::of).orElse(null);
+        try (Embedder embedder = Components.embedder(config);
+                VectorStore store = Components.store(config)) {
+            float[] vector = embedder.embed(List.of(text)).get(0);
+            List<QueryHit> hits = store.query(vector, limit, stream);
+            plainOut.println("Top " + hits.size() + " chunks for: " + text);
+            int rank = 1;
+            for (QueryHit hit : hits) {
+                plainOut.printf(
+                        "%n%d. distance %.4f  stream=%s  record=%s  chunk=%s%n",
+                        rank++,
+                        hit.distance(),
+                        hit.metadata().get("_ab_stream"),
+                        hit.metadata().getOrDefault("_ab_record_id", "-"),
+                        hit.metadata().get("_ab_chunk_index"));
+                plainOut.println("   metadata: " + userMetadata(hit.metadata()));
+                if (hit.document() != null) {
+                    plainOut.println("   " + abbreviate(hit.document().replace('\n', ' '), 400));
+                }
+            }
+            plainOut.flush();
+        }
+    }
+
+    private static Map<String, Object> userMetadata(Map<String, Object> metadata) {
+        var user = new java.util.LinkedHashMap<String, Object>();
+        metadata.forEach((key, value) -> {
+            if (!key.startsWith("_ab_")) {
+                user.put(key, value instanceof String s ? abbreviate(s, 80) : value);
+            }
+        });
+        return user;
+    }
+
+    private static String abbreviate(String text, int max) {
+        return text.length() <= max ? text : text.substring(0, max) + "…";
+    }
+
+    private static int positive(String value) {
+        try {
+            int number = Integer.parseInt(value);
+            if (number > 0) {
+                return number;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ConfigException("--limit must be a positive whole number");
+    }
+
+    private static JsonNode readConfig(CommandLine commandLine) {
+        JsonNode config = readJson(commandLine.requiredPath("config"), "config");
+        // Before anything can be logged: every secret of this config is scrubbed from all output.
+        ConfigParser.secretValues(config).forEach(Secrets::register);
+        return config;
+    }
+
+    private static JsonNode readJson(Path file, String what) {
+        try {
+            return Json.MAPPER.readTree(Files.readString(file));
+        } catch (NoSuchFileException e) {
+            throw new ConfigException("The " + what + " file " + file + " does not exist");
+        } catch (JsonProcessingException e) {
+            throw new ConfigException("The " + what + " file " + file + " is not valid JSON (line "
+                    + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr() + ")");
+        } catch (IOException e) {
+            throw new ConfigException("The " + what + " file " + file + " cannot be read: "
+                    + e.getClass().getSimpleName());
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package io.vectorsink.mapping;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A dot path into a record, such as {@code author.name} or {@code tags.*}. {@code *} matches every key
+ * of an object or every element of an array. A field whose own name contains dots ({@code Foo.Bar}) is
+ * matched too: at each level the longest run of segments that names an existing key wins.
+ */
+public final class FieldPath {
+    private final String text;
+    private final List<String> segments;
+
+    private FieldPath(String text) {
+        this.text = text;
+        this.segments = List.of(text.split("\\.", -1));
+    }
+
+    public static FieldPath of(String text) {
+        if (text == null || text.isEmpty()) {
+            throw new IllegalArgumentException("a field path must not be empty");
+        }
+        return new FieldPath(text);
+    }
+
+    @Override
+    public String toString() {
+        return text;
+    }
+
+    /** One value found by a path, with the concrete path that led to it ({@code tags.0} for {@code tags.*}). */
+    public record Match(String path, JsonNode value) {}
+
+    /** Every value the path selects in {@code root}, in document order. Missing paths select nothing. */
+    public List<Match> select(JsonNode root) {
+        List<Match> matches = new ArrayList<>();
+        walk(root, 0, "", matches);
+        return matches;
+    }
+
+    private void walk(JsonNode node, int index, String prefix, List<Match> out) {
+        if (index == segments.size()) {
+            out.add(new Match(prefix, node));
+            return;
+        }
+        String segment = segments.get(index);
+        if (segment.equals("*")) {
+            if (node.isObject()) {
+                for (Map.Entry<String, JsonNode> entry : node.properties()) {
+                    walk(entry.getValue(), index + 1, join(prefix, entry.getKey()), out);
+                }
+            } else if (node.isArray()) {
+                for (int i = 0; i < node.size(); i++) {
+                    walk(node.get(i), index + 1, join(prefix, Integer.toString(i)), out);
+                }
+            }
+            return;
+        }
+        if (node.isObject()) {
+            // Longest literal key first, so that a field named "Foo.Bar" is found by the path "Foo.Bar".
+            for (int end = segments.size(); end > index; end--) {
+                String key = String.join(".", segments.subList(index, end));
+                JsonNode child = node.get(key);
+                if (child != null) {
+                    walk(child, end, join(prefix, key), out);
+                    return;
+                }
+            }
+        } else if (node.isArray() && segment.chars().allMatch(Character::isDigit) && !segment.isEmpty()) {
+            int position;
+            try {
+                position = Integer.parseInt(segment);
+            } catch (NumberFormatException e) {
+                return;
+            }
+            if (position < node.size()) {
+                walk(node.get(position), index + 1, join(prefix, segment), out);
+            }
+        }
+    }
+
+    private static String join(String prefix, String key) {
+        return prefix.isEmpty() ? key : prefix + "." + key;
+    }
+}

@@ -1,0 +1,233 @@
+package io.vectorsink.mapping;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vectorsink.config.ProcessingConfig;
+import io.vectorsink.error.ConfigException;
+import io.vectorsink.error.SystemException;
+import io.vectorsink.protocol.ConfiguredStream;
+import io.vectorsink.protocol.InputMessage;
+import io.vectorsink.protocol.Json;
+import io.vectorsink.store.MetadataRules;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Turns a record into text and metadata, following the processing config: field renames first, then
+ * text fields rendered as {@code path: value} lines (as Airbyte's vector destinations do, so the model
+ * sees the field names), then metadata fields fitted to what the store can hold. Every value that had to
+ * be changed to fit is recorded as an {@code _airbyte_meta} change; nothing is dropped silently.
+ */
+public final class RecordMapper {
+    /** Metadata names the connector writes itself; a user field of the same name cannot be stored as is. */
+    public static final String RESERVED_PREFIX = "_ab_";
+
+    public static final String AIRBYTE_META = "_airbyte_meta";
+
+    private final ProcessingConfig processing;
+    private final MetadataRules rules;
+    private final List<FieldPath> textPaths;
+    private final List<FieldPath> metadataPaths;
+
+    public RecordMapper(ProcessingConfig processing, MetadataRules rules) {
+        this.processing = processing;
+        this.rules = rules;
+        this.textPaths = processing.textFields().stream().map(FieldPath::of).toList();
+        this.metadataPaths =
+                processing.metadataFields().stream().map(FieldPath::of).toList();
+    }
+
+    public MappedRecord map(InputMessage.Record record, ConfiguredStream stream) {
+        JsonNode data = renamed(record.data());
+        List<ObjectNode> changes = new ArrayList<>(upstreamChanges(record.meta()));
+        String text = text(data, record, stream);
+        Map<String, Object> metadata = metadata(data, stream, changes);
+        return new MappedRecord(text, metadata, changes);
+    }
+
+    private JsonNode renamed(ObjectNode data) {
+        if (processing.fieldNameMappings().isEmpty()) {
+            return data;
+        }
+        ObjectNode copy = data.deepCopy();
+        for (ProcessingConfig.FieldMapping mapping : processing.fieldNameMappings()) {
+            JsonNode value = copy.remove(mapping.fromField());
+            if (value != null) {
+                copy.set(mapping.toField(), value);
+            }
+        }
+        return copy;
+    }
+
+    private String text(JsonNode data, InputMessage.Record record, ConfiguredStream stream) {
+        StringBuilder text = new StringBuilder();
+        if (textPaths.isEmpty()) {
+            for (Map.Entry<String, JsonNode> field : data.properties()) {
+                appendLine(text, field.getKey(), field.getValue());
+            }
+        } else {
+            for (FieldPath path : textPaths) {
+                for (FieldPath.Match match : path.select(data)) {
+                    appendLine(text, match.path(), match.value());
+                }
+            }
+        }
+        if (text.length() == 0) {
+            String fields = textPaths.isEmpty() ? "any field" : "any of the text fields " + processing.textFields();
+            throw new ConfigException("Record on input line " + record.lineNumber() + " of stream "
+                    + stream.id() + " has no value in " + fields
+                    + "; set processing.text_fields to fields that every record of this stream has");
+        }
+        return text.toString();
+    }
+
+    private static void appendLine(StringBuilder text, String path, JsonNode value) {
+        if (value == null || value.isNull()) {
+            return;
+        }
+        if (text.length() > 0) {
+            text.append('\n');
+        }
+        text.append(path).append(": ").append(value.isTextual() ? value.asText() : value.toString());
+    }
+
+    private Map<String, Object> metadata(JsonNode data, ConfiguredStream stream, List<ObjectNode> changes) {
+        Set<String> keyFields = new HashSet<>();
+        stream.primaryKey().forEach(path -> keyFields.add(String.join(".", path)));
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        if (metadataPaths.isEmpty()) {
+            for (Map.Entry<String, JsonNode> field : data.properties()) {
+                put(metadata, field.getKey(), field.getValue(), keyFields, changes);
+            }
+        } else {
+            for (FieldPath path : metadataPaths) {
+                for (FieldPath.Match match : path.select(data)) {
+                    put(metadata, match.path(), match.value(), keyFields, changes);
+                }
+            }
+        }
+        fitTotal(metadata, keyFields, changes);
+        return metadata;
+    }
+
+    private void put(
+            Map<String, Object> metadata, String key, JsonNode value, Set<String> keyFields, List<ObjectNode> changes) {
+        if (value == null || value.isNull()) {
+            return; // absent and null mean the same to every store's filters
+        }
+        if (key.startsWith(RESERVED_PREFIX) || key.equals(AIRBYTE_META)) {
+            changes.add(change(key, "NULLED", "DESTINATION_SERIALIZATION_ERROR"));
+            return;
+        }
+        Object scalar = scalar(value);
+        if (scalar instanceof String text && Utf8.length(text) > rules.maxStringBytes()) {
+            if (keyFields.contains(key)) {
+                throw new ConfigException("A primary key value of field '" + key + "' is longer than the "
+                        + rules.maxStringBytes() + " bytes the store can hold in metadata");
+            }
+            scalar = Utf8.truncate(text, rules.maxStringBytes());
+            changes.add(change(key, "TRUNCATED", "DESTINATION_FIELD_SIZE_LIMITATION"));
+        }
+        metadata.put(key, scalar);
+    }
+
+    /**
+     * The store-ready form of a JSON value. Lossless encodings are not recorded as changes: a nested value
+     * becomes its JSON text, and a number outside the range of long or double keeps its exact digits as
+     * text; the original value can be read back from either.
+     */
+    static Object scalar(JsonNode value) {
+        if (value.isTextual()) {
+            return value.asText();
+        }
+        if (value.isBoolean()) {
+            return value.booleanValue();
+        }
+        if (value.isIntegralNumber()) {
+            return value.canConvertToLong() ? (Object) value.longValue() : value.asText();
+        }
+        if (value.isNumber()) {
+            BigDecimal decimal = value.decimalValue();
+            double d = decimal.doubleValue();
+            return Double.isInfinite(d) || (d == 0.0 && decimal.signum() != 0) ? decimal.toString() : (Object) d;
+        }
+        return value.toString();
+    }
+
+    /** Truncates the largest string values until the whole metadata fits the store's per-chunk limit. */
+    private void fitTotal(Map<String, Object> metadata, Set<String> keyFields, List<ObjectNode> changes) {
+        long total = size(metadata);
+        // Leaves room for the connector's own _ab_ fields and _airbyte_meta.
+        long budget = (long) rules.maxMetadataBytes() - 2048;
+        while (total > budget) {
+            String largest = null;
+            long largestSize = 0;
+            for (var entry : metadata.entrySet()) {
+                if (entry.getValue() instanceof String s && !keyFields.contains(entry.getKey())) {
+                    long size = Utf8.length(s);
+                    if (size > largestSize) {
+                        largest = entry.getKey();
+                        largestSize = size;
+                    }
+                }
+            }
+            if (largest == null || largestSize == 0) {
+                throw new ConfigException("A record's metadata does not fit the store's limit of "
+                        + rules.maxMetadataBytes() + " bytes even with every text value emptied;"
+                        + " choose fewer processing.metadata_fields");
+            }
+            long keep = Math.max(0, largestSize - (total - budget));
+            String cut = Utf8.truncate((String) metadata.get(largest), keep);
+            metadata.put(largest, cut);
+            changes.add(change(largest, "TRUNCATED", "DESTINATION_RECORD_SIZE_LIMITATION"));
+            total = size(metadata);
+        }
+    }
+
+    private static long size(Map<String, Object> metadata) {
+        long bytes = 2;
+        for (var entry : metadata.entrySet()) {
+            bytes += Utf8.length(entry.getKey()) + 6;
+            bytes += entry.getValue() instanceof String s ? Utf8.length(s) : 24;
+        }
+        return bytes;
+    }
+
+    private static List<ObjectNode> upstreamChanges(JsonNode meta) {
+        List<ObjectNode> changes = new ArrayList<>();
+        if (meta != null && meta.path("changes").isArray()) {
+            for (JsonNode change : meta.get("changes")) {
+                if (change.isObject()) {
+                    changes.add((ObjectNode) change);
+                }
+            }
+        }
+        return changes;
+    }
+
+    static ObjectNode change(String field, String change, String reason) {
+        ObjectNode node = JsonNodeFactory.instance.objectNode();
+        node.put("field", field);
+        node.put("change", change);
+        node.put("reason", reason);
+        return node;
+    }
+
+    /** The {@code _airbyte_meta} value for a list of changes: {@code {"changes":[...]}} as JSON text. */
+    public static String airbyteMeta(List<ObjectNode> changes) {
+        ObjectNode meta = JsonNodeFactory.instance.objectNode();
+        meta.putArray("changes").addAll(changes);
+        try {
+            return Json.MAPPER.writeValueAsString(meta);
+        } catch (JsonProcessingException e) {
+            throw new SystemException("Cannot encode _airbyte_meta", e);
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package io.vectorsink.mapping;
+
+import java.nio.charset.StandardCharsets;
+
+/** UTF-8 sizes and cuts that never split a code point. */
+public final class Utf8 {
+    private Utf8() {}
+
+    /** Length of {@code text} in UTF-8 bytes, without encoding it. */
+    public static long length(String text) {
+        long bytes = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                bytes += 1;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c)
+                    && i + 1 < text.length()
+                    && Character.isLowSurrogate(text.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += 3; // includes a lone surrogate, which an encoder writes as a 3-byte replacement
+            }
+        }
+        return bytes;
+    }
+
+    /** The longest prefix of {@code text} whose UTF-8 form has at most {@code maxBytes} bytes. */
+    public static String truncate(String text, long maxBytes) {
+        if (length(text) <= maxBytes) {
+            return text;
+        }
+        long bytes = 0;
+        int i = 0;
+        while (i < text.length()) {
+            int codePoint = text.codePointAt(i);
+            int size = codePoint < 0x80 ? 1 : codePoint < 0x800 ? 2 : codePoint < 0x10000 ? 3 : 4;
+            if (bytes + size > maxBytes) {
+                break;
+            }
+            bytes += size;
+            i += Character.charCount(codePoint);
+        }
+        return text.substring(0, i);
+    }
+
+    static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,267 @@
+package io.vectorsink.pipeline;
+
+import io.vectorsink.checkpoint.CheckpointLedger;
+import io.vectorsink.config.AdvancedConfig;
+import io.vectorsink.embedding.Embedder;
+import io.vectorsink.error.ConnectorException;
+import io.vectorsink.error.SystemException;
+import io.vectorsink.protocol.StreamId;
+import io.vectorsink.store.ChunkPoint;
+import io.vectorsink.store.VectorStore;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Embeds and writes batches concurrently, and acknowledges their tickets once the store has confirmed
+ * every write (invariant 1). Embedding runs on {@code embedding_concurrency} threads and store writes on
+ * {@code upsert_concurrency} threads, so provider latency is hidden; order is kept where it matters: a
+ * batch's store write waits for every earlier batch that holds a version of one of its records
+ * (invariant 4). Memory is bounded by a budget of in-flight chunks: {@link #submit} blocks while it is
+ * spent (invariant 5). The first failure is kept, stops all acknowledgements, and is rethrown to the
+ * caller (invariant 6).
+ */
+final class BatchWriter implements AutoCloseable {
+    private final Embedder embedder;
+    private final VectorStore store;
+    private final CheckpointLedger ledger;
+    private final int budget;
+    private final Semaphore inFlightChunks;
+    private final ExecutorService embedPool;
+    private final ExecutorService storePool;
+    private final Map<String, CompletableFuture<Void>> lastWriteOfRecord = new ConcurrentHashMap<>();
+    private final Map<StreamId, Set<CompletableFuture<Void>>> inFlightByStream = new ConcurrentHashMap<>();
+    private final Set<CompletableFuture<Void>> inFlight = ConcurrentHashMap.newKeySet();
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final AtomicLong chunksWritten = new AtomicLong();
+
+    BatchWriter(Embedder embedder, VectorStore store, CheckpointLedger ledger, AdvancedConfig advanced) {
+        this.embedder = embedder;
+        this.store = store;
+        this.ledger = ledger;
+        this.budget = advanced.maxInFlightChunks();
+        this.inFlightChunks = new Semaphore(budget);
+        this.embedPool = Executors.newFixedThreadPool(advanced.embeddingConcurrency(), daemon("embed"));
+        this.storePool = Executors.newFixedThreadPool(advanced.upsertConcurrency(), daemon("store"));
+    }
+
+    /** Starts embedding and writing a batch; blocks while the in-flight budget is spent. */
+    void submit(StreamId stream, StreamBatch batch) throws InterruptedException {
+        List<RecordWork> works = batch.works();
+        List<Long> tickets = batch.tickets();
+        int permits = Math.max(1, Math.min(budget, batch.chunkCount()));
+        acquire(permits);
+
+        List<PendingChunk> chunks = new ArrayList<>();
+        Set<CompletableFuture<Void>> conflicts = new HashSet<>();
+        for (RecordWork work : works) {
+            chunks.addAll(work.chunks());
+            if (work.recordId() != null) {
+                CompletableFuture<Void> earlier = lastWriteOfRecord.get(work.recordId());
+                if (earlier != null) {
+                    conflicts.add(earlier);
+                }
+            }
+        }
+        CompletableFuture<List<float[]>> embedded = CompletableFuture.supplyAsync(() -> embed(chunks), embedPool);
+        CompletableFuture<Void> earlierWrites = CompletableFuture.allOf(conflicts.toArray(CompletableFuture[]::new));
+        CompletableFuture<Void> written = embedded.thenCombine(earlierWrites, (vectors, ignored) -> vectors)
+                .thenAcceptAsync(vectors -> write(works, chunks, vectors), storePool);
+        track(stream, written, works);
+        written.whenComplete((ignored, error) -> {
+            try {
+                if (error != null) {
+                    fail(error);
+                } else if (failure.get() == null) {
+                    chunksWritten.addAndGet(chunks.size());
+                    tickets.forEach(ticket -> ledger.acknowledge(stream, ticket));
+                }
+            } catch (RuntimeException e) {
+                fail(e);
+            } finally {
+                inFlightChunks.release(permits);
+                untrack(stream, written, works);
+            }
+        });
+    }
+
+    /**
+     * Runs a store operation for {@code stream} after every batch of that stream now in flight has been
+     * written, and acknowledges {@code ticket} when it is done.
+     */
+    void submitOperation(StreamId stream, long ticket, Runnable operation) {
+        Set<CompletableFuture<Void>> before = Set.copyOf(inFlightByStream.getOrDefault(stream, Set.of()));
+        CompletableFuture<Void> done = CompletableFuture.allOf(before.toArray(CompletableFuture[]::new))
+                .thenRunAsync(operation, storePool);
+        track(stream, done, List.of());
+        done.whenComplete((ignored, error) -> {
+            try {
+                if (error != null) {
+                    fail(error);
+                } else if (failure.get() == null) {
+                    ledger.acknowledge(stream, ticket);
+                }
+            } catch (RuntimeException e) {
+                fail(e);
+            } finally {
+                untrack(stream, done, List.of());
+            }
+        });
+    }
+
+    /** Waits until nothing is in flight; rethrows the first failure. */
+    void awaitIdle() throws InterruptedException {
+        while (true) {
+            throwIfFailed();
+            List<CompletableFuture<Void>> now = List.copyOf(inFlight);
+            if (now.isEmpty()) {
+                return;
+            }
+            try {
+                CompletableFuture.allOf(now.toArray(CompletableFuture[]::new)).get(1, TimeUnit.SECONDS);
+            } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+                // A failure is recorded by the batch's own callback and rethrown on the next pass.
+            }
+        }
+    }
+
+    /** Rethrows the first failure of any batch, if there was one. */
+    void throwIfFailed() {
+        Throwable error = failure.get();
+        if (error == null) {
+            return;
+        }
+        if (error instanceof ConnectorException connectorError) {
+            throw connectorError;
+        }
+        throw new SystemException(
+                "Writing a batch failed unexpectedly: " + error.getClass().getName(), error);
+    }
+
+    long chunksWritten() {
+        return chunksWritten.get();
+    }
+
+    private void acquire(int permits) throws InterruptedException {
+        while (!inFlightChunks.tryAcquire(permits, 200, TimeUnit.MILLISECONDS)) {
+            throwIfFailed(); // never wait for capacity that a failed batch will not give back
+        }
+    }
+
+    private List<float[]> embed(List<PendingChunk> chunks) {
+        if (failure.get() != null || chunks.isEmpty()) {
+            return List.of();
+        }
+        List<float[]> vectors = new ArrayList<>(chunks.size());
+        int step = Math.max(1, embedder.maxBatchSize());
+        for (int from = 0; from < chunks.size(); from += step) {
+            List<String> texts = chunks.subList(from, Math.min(chunks.size(), from + step)).stream()
+                    .map(PendingChunk::text)
+                    .toList();
+            List<float[]> part = embedder.embed(texts);
+            if (part.size() != texts.size()) {
+                throw new SystemException(
+                        "The embedder returned " + part.size() + " vectors for " + texts.size() + " texts");
+            }
+            for (float[] vector : part) {
+                if (vector.length != embedder.dimensions()) {
+                    throw new SystemException("The embedder returned a vector of " + vector.length + " dimensions; "
+                            + embedder.dimensions() + " expected");
+                }
+            }
+            vectors.addAll(part);
+        }
+        return vectors;
+    }
+
+    private void write(List<RecordWork> works, List<PendingChunk> chunks, List<float[]> vectors) {
+        if (failure.get() != null) {
+            return;
+        }
+        List<ChunkPoint> points = new ArrayList<>(chunks.size());
+        for (int i = 0; i < chunks.size(); i++) {
+            PendingChunk chunk = chunks.get(i);
+            points.add(new ChunkPoint(chunk.id(), vectors.get(i), chunk.document(), chunk.metadata()));
+        }
+        if (!points.isEmpty()) {
+            store.upsert(points);
+        }
+        // Upsert first, trim after: a record is never missing from the store, only briefly over-complete.
+        List<VectorStore.RecordTrim> trims = new ArrayList<>();
+        for (RecordWork work : works) {
+            if (work.delete()) {
+                trims.add(new VectorStore.RecordTrim(work.recordId(), 0));
+            } else if (work.trim()) {
+                trims.add(new VectorStore.RecordTrim(
+                        work.recordId(), work.chunks().size()));
+            }
+        }
+        if (!trims.isEmpty()) {
+            store.deleteChunks(trims);
+        }
+    }
+
+    private void track(StreamId stream, CompletableFuture<Void> future, List<RecordWork> works) {
+        inFlight.add(future);
+        inFlightByStream
+                .computeIfAbsent(stream, s -> ConcurrentHashMap.newKeySet())
+                .add(future);
+        for (RecordWork work : works) {
+            if (work.recordId() != null) {
+                lastWriteOfRecord.put(work.recordId(), future);
+            }
+        }
+    }
+
+    private void untrack(StreamId stream, CompletableFuture<Void> future, List<RecordWork> works) {
+        for (RecordWork work : works) {
+            if (work.recordId() != null) {
+                lastWriteOfRecord.remove(work.recordId(), future);
+            }
+        }
+        Set<CompletableFuture<Void>> streamFutures = inFlightByStream.get(stream);
+        if (streamFutures != null) {
+            streamFutures.remove(future);
+        }
+        inFlight.remove(future);
+    }
+
+    private void fail(Throwable error) {
+        Throwable cause = error;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException)
+                && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        if (failure.compareAndSet(null, cause)) {
+            ledger.fail();
+        }
+    }
+
+    @Override
+    public void close() {
+        embedPool.shutdownNow();
+        storePool.shutdownNow();
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, "vectorsink-" + name + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

@@ -1,0 +1,59 @@
+package io.vectorsink.pipeline;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The records of one stream waiting to be written. Within a batch the last version of a keyed record
+ * wins (invariant 4): an earlier version is dropped from the batch, but its ticket stays so that the state
+ * after it is released only when the newer version is written.
+ */
+final class StreamBatch {
+    private final Map<Object, RecordWork> latest = new LinkedHashMap<>();
+    private final List<Long> tickets = new ArrayList<>();
+    private final long createdAtMillis;
+    private int chunks;
+
+    StreamBatch(long createdAtMillis) {
+        this.createdAtMillis = createdAtMillis;
+    }
+
+    void add(RecordWork work) {
+        tickets.add(work.ticket());
+        // Unkeyed records each keep their own slot (their ticket is unique); keyed ones share their id's.
+        Object slot = work.recordId() != null ? work.recordId() : work.ticket();
+        RecordWork previous = latest.remove(slot);
+        if (previous != null) {
+            chunks -= previous.chunks().size();
+        }
+        latest.put(slot, work);
+        chunks += work.chunks().size();
+    }
+
+    int chunkCount() {
+        return chunks;
+    }
+
+    int recordCount() {
+        return tickets.size();
+    }
+
+    boolean isEmpty() {
+        return tickets.isEmpty();
+    }
+
+    long createdAtMillis() {
+        return createdAtMillis;
+    }
+
+    /** The surviving work, in arrival order of each record's last version. */
+    List<RecordWork> works() {
+        return List.copyOf(latest.values());
+    }
+
+    List<Long> tickets() {
+        return List.copyOf(tickets);
+    }
+}

@@ -1,0 +1,268 @@
+package io.vectorsink.pipeline;
+
+import io.vectorsink.checkpoint.CheckpointLedger;
+import io.vectorsink.config.AdvancedConfig;
+import io.vectorsink.error.ConfigException;
+import io.vectorsink.error.SystemException;
+import io.vectorsink.protocol.ConfiguredCatalog;
+import io.vectorsink.protocol.ConfiguredStream;
+import io.vectorsink.protocol.InputMessage;
+import io.vectorsink.protocol.OutputWriter;
+import io.vectorsink.protocol.StreamId;
+import io.vectorsink.store.StaleFilter;
+import io.vectorsink.store.VectorStore;
+import java.time.Clock;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The write command's main loop (DESIGN §2). One thread owns the batches and routes every message:
+ * records into per-stream batches, states into the ledger, stream statuses into finalisation. A reader
+ * thread parses stdin ahead of it through a small queue, which is also where backpressure reaches the
+ * source. Partial batches are flushed when a state arrives, when a stream completes, and when they are
+ * older than the flush interval, so checkpoints keep flowing however slow the input is.
+ */
+public final class WritePipeline {
+    private static final int READ_AHEAD = 8;
+
+    private final ConfiguredCatalog catalog;
+    private final RecordChunker chunker;
+    private final VectorStore store;
+    private final CheckpointLedger ledger;
+    private final BatchWriter writer;
+    private final OutputWriter out;
+    private final AdvancedConfig advanced;
+    private final Clock clock;
+    private final Map<StreamId, StreamBatch> batches = new LinkedHashMap<>();
+    private final Set<StreamId> completed = new HashSet<>();
+    private boolean sawStreamStatus;
+    private long records;
+    private int bufferedChunks;
+
+    public WritePipeline(
+            ConfiguredCatalog catalog,
+            PipelineParts parts,
+            VectorStore store,
+            OutputWriter out,
+            AdvancedConfig advanced,
+            Clock clock) {
+        this.catalog = catalog;
+        this.chunker = new RecordChunker(parts.mapper(), parts.chunker(), parts.omitRawText());
+        this.store = store;
+        this.out = out;
+        this.advanced = advanced;
+        this.clock = clock;
+        this.ledger = new CheckpointLedger(out::state);
+        this.writer = new BatchWriter(parts.embedder(), store, ledger, advanced);
+    }
+
+    /** Processes every message until the end of input; returns normally only when all states were released. */
+    public void run(Iterator<InputMessage> input) throws InterruptedException {
+        BlockingQueue<Object> queue = new ArrayBlockingQueue<>(READ_AHEAD);
+        Thread reader = startReader(input, queue);
+        try {
+            while (true) {
+                writer.throwIfFailed();
+                Object item = queue.poll(pollMillis(), TimeUnit.MILLISECONDS);
+                if (item == null) {
+                    flushExpired();
+                    continue;
+                }
+                if (item == END) {
+                    break;
+                }
+                if (item instanceof RuntimeException error) {
+                    throw error;
+                }
+                handle((InputMessage) item);
+                flushExpired();
+            }
+            finish();
+        } finally {
+            reader.interrupt();
+            writer.close();
+        }
+    }
+
+    private void handle(InputMessage message) throws InterruptedException {
+        if (message instanceof InputMessage.Record record) {
+            onRecord(record);
+        } else if (message instanceof InputMessage.State state) {
+            onState(state);
+        } else if (message instanceof InputMessage.StreamStatus status) {
+            onStatus(status);
+        }
+        // Ignored messages (LOG, other TRACE types, unknown types) need no action.
+    }
+
+    private void onRecord(InputMessage.Record record) throws InterruptedException {
+        ConfiguredStream stream = configured(record.stream(), record.lineNumber());
+        if (completed.contains(stream.id())) {
+            throw new SystemException("Input line " + record.lineNumber() + " is a record of stream " + stream.id()
+                    + ", which was already reported COMPLETE");
+        }
+        long ticket = ledger.openRecord(stream.id());
+        RecordWork work = chunker.prepare(ticket, record, stream);
+        StreamBatch batch = batches.computeIfAbsent(stream.id(), id -> new StreamBatch(clock.millis()));
+        int before = batch.chunkCount();
+        batch.add(work);
+        bufferedChunks += batch.chunkCount() - before;
+        records++;
+        if (batch.chunkCount() >= advanced.batchSize()) {
+            flush(stream.id());
+        } else if (bufferedChunks >= advanced.maxInFlightChunks() / 2) {
+            flushLargest(); // many streams with partial batches must not outgrow the budget together
+        }
+    }
+
+    private void onState(InputMessage.State state) throws InterruptedException {
+        if (state.type() == InputMessage.StateType.STREAM) {
+            flush(state.stream());
+        } else {
+            flushAll();
+        }
+        ledger.addState(state);
+    }
+
+    private void onStatus(InputMessage.StreamStatus status) throws InterruptedException {
+        sawStreamStatus = true;
+        if (!status.isComplete()) {
+            return; // STARTED, RUNNING, INCOMPLETE: an incomplete stream keeps its older data
+        }
+        Optional<ConfiguredStream> known = catalog.stream(status.stream());
+        if (known.isEmpty()) {
+            // A status carries no data: nothing is lost by ignoring one for a stream outside the catalog.
+            out.warn("Input line " + status.lineNumber() + " reports stream " + status.stream()
+                    + " COMPLETE, but that stream is not in the configured catalog; ignored");
+            return;
+        }
+        ConfiguredStream stream = known.get();
+        flush(stream.id());
+        completed.add(stream.id());
+        finalizeStream(stream);
+    }
+
+    /** Removes what an overwrite or truncate refresh replaced, once the new data is written. */
+    private void finalizeStream(ConfiguredStream stream) {
+        staleFilter(stream).ifPresent(filter -> {
+            long ticket = ledger.openOperation(stream.id());
+            out.info("Stream " + stream.id() + " is complete; removing its chunks that match " + filter);
+            writer.submitOperation(stream.id(), ticket, () -> store.deleteStale(stream.id(), filter));
+        });
+    }
+
+    static Optional<StaleFilter> staleFilter(ConfiguredStream stream) {
+        if (stream.minimumGenerationId() > 0) {
+            return Optional.of(new StaleFilter.OlderGeneration(stream.minimumGenerationId()));
+        }
+        if (stream.syncMode() == ConfiguredStream.DestinationSyncMode.OVERWRITE && !stream.generationIdsPresent()) {
+            return Optional.of(new StaleFilter.OtherSync(stream.syncId()));
+        }
+        return Optional.empty();
+    }
+
+    private void finish() throws InterruptedException {
+        flushAll();
+        if (!sawStreamStatus) {
+            // Input without any stream status (older platforms): a clean end of input is the only signal
+            // that every stream is complete.
+            for (ConfiguredStream stream : catalog.streams()) {
+                finalizeStream(stream);
+            }
+        }
+        writer.awaitIdle();
+        if (ledger.pendingStates() > 0 || ledger.openTickets() > 0) {
+            throw new SystemException("The input ended with " + ledger.pendingStates()
+                    + " states still waiting for the store; no further state was emitted");
+        }
+        out.info("Wrote " + records + " records as " + writer.chunksWritten() + " chunks; released "
+                + ledger.releasedStates() + " states");
+    }
+
+    private ConfiguredStream configured(StreamId id, long line) {
+        return catalog.stream(id)
+                .orElseThrow(() -> new ConfigException("Input line " + line + " belongs to stream " + id
+                        + ", which is not in the configured catalog; refresh the connection's schema"));
+    }
+
+    private void flush(StreamId stream) throws InterruptedException {
+        StreamBatch batch = batches.remove(stream);
+        if (batch != null && !batch.isEmpty()) {
+            bufferedChunks -= batch.chunkCount();
+            writer.submit(stream, batch);
+        }
+    }
+
+    private void flushAll() throws InterruptedException {
+        for (StreamId stream : Set.copyOf(batches.keySet())) {
+            flush(stream);
+        }
+    }
+
+    private void flushLargest() throws InterruptedException {
+        StreamId largest = null;
+        int largestChunks = -1;
+        for (Map.Entry<StreamId, StreamBatch> entry : batches.entrySet()) {
+            if (entry.getValue().chunkCount() > largestChunks) {
+                largest = entry.getKey();
+                largestChunks = entry.getValue().chunkCount();
+            }
+        }
+        if (largest != null) {
+            flush(largest);
+        }
+    }
+
+    private void flushExpired() throws InterruptedException {
+        long now = clock.millis();
+        long interval = advanced.flushInterval().toMillis();
+        for (StreamId stream : Set.copyOf(batches.keySet())) {
+            if (now - batches.get(stream).createdAtMillis() >= interval) {
+                flush(stream);
+            }
+        }
+    }
+
+    private long pollMillis() {
+        long interval = advanced.flushInterval().toMillis();
+        long now = clock.millis();
+        long next = batches.values().stream()
+                .mapToLong(batch -> batch.createdAtMillis() + interval - now)
+                .min()
+                .orElse(interval);
+        return Math.max(10, Math.min(next, 1000));
+    }
+
+    private static final Object END = new Object();
+
+    private static Thread startReader(Iterator<InputMessage> input, BlockingQueue<Object> queue) {
+        Thread thread = new Thread(
+                () -> {
+                    try {
+                        while (input.hasNext()) {
+                            queue.put(input.next());
+                        }
+                        queue.put(END);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    } catch (RuntimeException e) {
+                        try {
+                            queue.put(e);
+                        } catch (InterruptedException interrupted) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                },
+                "vectorsink-reader");
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
+    }
+}

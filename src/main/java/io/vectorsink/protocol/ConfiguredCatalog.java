@@ -1,0 +1,107 @@
+package io.vectorsink.protocol;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vectorsink.error.ConfigException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/** The configured catalog: which streams this sync writes and how. */
+public final class ConfiguredCatalog {
+    private final Map<StreamId, ConfiguredStream> streams;
+
+    private ConfiguredCatalog(Map<StreamId, ConfiguredStream> streams) {
+        this.streams = streams;
+    }
+
+    public Optional<ConfiguredStream> stream(StreamId id) {
+        return Optional.ofNullable(streams.get(id));
+    }
+
+    public List<ConfiguredStream> streams() {
+        return List.copyOf(streams.values());
+    }
+
+    /**
+     * Reads a ConfiguredAirbyteCatalog. Every problem is reported at once, as a config_error: the
+     * catalog is what the user configured in the connection.
+     */
+    public static ConfiguredCatalog parse(JsonNode catalog) {
+        List<String> problems = new ArrayList<>();
+        Map<StreamId, ConfiguredStream> streams = new LinkedHashMap<>();
+        JsonNode list = catalog == null ? null : catalog.get("streams");
+        if (list == null || !list.isArray()) {
+            throw new ConfigException("The catalog has no 'streams' list");
+        }
+        String runId = UUID.randomUUID().toString();
+        for (int i = 0; i < list.size(); i++) {
+            JsonNode configured = list.get(i);
+            JsonNode stream = configured.path("stream");
+            String name = stream.path("name").isTextual() ? stream.path("name").asText() : null;
+            if (name == null || name.isEmpty()) {
+                problems.add("catalog stream #" + (i + 1) + " has no name");
+                continue;
+            }
+            String namespace = stream.path("namespace").isTextual()
+                    ? stream.path("namespace").asText()
+                    : null;
+            StreamId id = new StreamId(namespace, name);
+            String modeText = configured.path("destination_sync_mode").asText("append");
+            ConfiguredStream.DestinationSyncMode mode;
+            try {
+                mode = ConfiguredStream.DestinationSyncMode.valueOf(modeText.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                problems.add("stream " + id + ": destination_sync_mode '" + modeText
+                        + "' is not supported (append, append_dedup, overwrite)");
+                continue;
+            }
+            List<List<String>> key = keyPaths(configured.get("primary_key"));
+            if (key.isEmpty()) {
+                key = keyPaths(stream.get("source_defined_primary_key"));
+            }
+            if (mode == ConfiguredStream.DestinationSyncMode.APPEND_DEDUP && key.isEmpty()) {
+                problems.add("stream " + id + " uses append_dedup but has no primary key");
+            }
+            boolean generations =
+                    configured.hasNonNull("generation_id") || configured.hasNonNull("minimum_generation_id");
+            long generation = configured.path("generation_id").asLong(0);
+            long minimum = configured.path("minimum_generation_id").asLong(0);
+            if (minimum > generation) {
+                problems.add("stream " + id + ": minimum_generation_id " + minimum + " is above generation_id "
+                        + generation);
+            }
+            JsonNode syncId = configured.get("sync_id");
+            String sync = syncId == null || syncId.isNull() ? runId : syncId.asText();
+            if (streams.put(id, new ConfiguredStream(id, mode, key, generation, minimum, generations, sync)) != null) {
+                problems.add("stream " + id + " appears twice in the catalog");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems, null);
+        }
+        return new ConfiguredCatalog(streams);
+    }
+
+    private static List<List<String>> keyPaths(JsonNode node) {
+        List<List<String>> paths = new ArrayList<>();
+        if (node == null || !node.isArray()) {
+            return paths;
+        }
+        for (JsonNode path : node) {
+            List<String> parts = new ArrayList<>();
+            if (path.isArray()) {
+                path.forEach(part -> parts.add(part.asText()));
+            } else if (path.isTextual()) {
+                parts.add(path.asText());
+            }
+            if (!parts.isEmpty()) {
+                paths.add(parts);
+            }
+        }
+        return paths;
+    }
+}

@@ -1,0 +1,45 @@
+package io.vectorsink.mapping;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vectorsink.error.ConfigException;
+import io.vectorsink.protocol.Json;
+import io.vectorsink.protocol.StreamId;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RecordIdsTest {
+    private static ObjectNode data(String json) throws Exception {
+        return (ObjectNode) Json.MAPPER.readTree(json);
+    }
+
+    @Test
+    void should_never_collide_across_stream_and_key_boundaries() throws Exception {
+        String one = RecordIds.of(StreamId.of("a_b"), List.of(List.of("k")), data("{\"k\":\"c\"}"), 1);
+        String two = RecordIds.of(StreamId.of("a"), List.of(List.of("k")), data("{\"k\":\"b_c\"}"), 1);
+        String three = RecordIds.of(new StreamId("a", "b"), List.of(List.of("k")), data("{\"k\":\"c\"}"), 1);
+        assertThat(List.of(one, two, three)).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void should_tell_numbers_from_strings_and_support_composite_and_nested_keys() throws Exception {
+        var key = List.of(List.of("id"));
+        assertThat(RecordIds.of(StreamId.of("s"), key, data("{\"id\":1}"), 1))
+                .isNotEqualTo(RecordIds.of(StreamId.of("s"), key, data("{\"id\":\"1\"}"), 1));
+        String composite = RecordIds.of(
+                StreamId.of("s"), List.of(List.of("a"), List.of("b", "c")), data("{\"a\":1,\"b\":{\"c\":true}}"), 1);
+        assertThat(composite).isEqualTo("[null,\"s\",1,true]");
+    }
+
+    @Test
+    void should_fail_with_the_line_and_field_when_a_key_is_missing_or_null() throws Exception {
+        assertThatThrownBy(() -> RecordIds.of(
+                        StreamId.of("s"), List.of(List.of("id")), data("{\"id\":null,\"x\":\"private\"}"), 12))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("line 12")
+                .hasMessageContaining("'id'")
+                .hasMessageNotContaining("private");
+    }
+}

@@ -1,0 +1,130 @@
+package io.vectorsink.mapping;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vectorsink.config.ProcessingConfig;
+import io.vectorsink.config.TextSplitterConfig;
+import io.vectorsink.error.ConfigException;
+import io.vectorsink.protocol.ConfiguredStream;
+import io.vectorsink.protocol.InputMessage;
+import io.vectorsink.protocol.Json;
+import io.vectorsink.protocol.StreamId;
+import io.vectorsink.store.MetadataRules;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RecordMapperTest {
+    private static final ConfiguredStream STREAM = new ConfiguredStream(
+            StreamId.of("docs"),
+            ConfiguredStream.DestinationSyncMode.APPEND_DEDUP,
+            List.of(List.of("id")),
+            1,
+            0,
+            true,
+            "9");
+
+    private static ProcessingConfig processing(
+            List<String> text, List<String> metadata, List<ProcessingConfig.FieldMapping> renames) {
+        return new ProcessingConfig(256, 0, text, metadata, renames, TextSplitterConfig.Separator.defaults());
+    }
+
+    private static InputMessage.Record record(String data) throws Exception {
+        return new InputMessage.Record(4, StreamId.of("docs"), (ObjectNode) Json.MAPPER.readTree(data), 1000, null);
+    }
+
+    @Test
+    void should_render_text_fields_as_path_value_lines_and_keep_metadata_types() throws Exception {
+        var mapper = new RecordMapper(
+                processing(List.of("title", "body"), List.of("id", "author.name", "score", "ok"), List.of()),
+                MetadataRules.unlimited());
+        MappedRecord mapped = mapper.map(
+                record(
+                        "{\"id\":7,\"title\":\"Hello\",\"body\":\"World\",\"author\":{\"name\":\"Ada\"},\"score\":1.5,\"ok\":true}"),
+                STREAM);
+        assertThat(mapped.text()).isEqualTo("title: Hello\nbody: World");
+        assertThat(mapped.metadata())
+                .containsExactly(
+                        java.util.Map.entry("id", 7L),
+                        java.util.Map.entry("author.name", "Ada"),
+                        java.util.Map.entry("score", 1.5),
+                        java.util.Map.entry("ok", true));
+        assertThat(mapped.changes()).isEmpty();
+    }
+
+    @Test
+    void should_use_all_fields_when_lists_are_empty_and_encode_nested_values_as_json() throws Exception {
+        var mapper = new RecordMapper(processing(List.of(), List.of(), List.of()), MetadataRules.unlimited());
+        MappedRecord mapped = mapper.map(record("{\"id\":1,\"tags\":[\"a\",\"b\"],\"n\":null}"), STREAM);
+        assertThat(mapped.text()).isEqualTo("id: 1\ntags: [\"a\",\"b\"]");
+        assertThat(mapped.metadata()).containsEntry("tags", "[\"a\",\"b\"]").doesNotContainKey("n");
+    }
+
+    @Test
+    void should_fail_naming_stream_and_fields_but_not_content_when_no_text_field_is_present() throws Exception {
+        var mapper = new RecordMapper(processing(List.of("body"), List.of(), List.of()), MetadataRules.unlimited());
+        assertThatThrownBy(() -> mapper.map(record("{\"id\":1,\"title\":\"confidential\"}"), STREAM))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("docs")
+                .hasMessageContaining("[body]")
+                .hasMessageContaining("line 4")
+                .hasMessageNotContaining("confidential");
+    }
+
+    @Test
+    void should_truncate_oversized_values_on_a_code_point_and_record_the_change() throws Exception {
+        var mapper = new RecordMapper(
+                processing(List.of("t"), List.of("t", "id"), List.of()), new MetadataRules(5, 1 << 20));
+        MappedRecord mapped = mapper.map(record("{\"id\":1,\"t\":\"abcd\uD83D\uDE00\"}"), STREAM);
+        assertThat(mapped.metadata()).containsEntry("t", "abcd");
+        assertThat(mapped.changes()).singleElement().satisfies(change -> {
+            assertThat(change.get("field").asText()).isEqualTo("t");
+            assertThat(change.get("change").asText()).isEqualTo("TRUNCATED");
+            assertThat(change.get("reason").asText()).isEqualTo("DESTINATION_FIELD_SIZE_LIMITATION");
+        });
+    }
+
+    @Test
+    void should_never_truncate_a_primary_key_value() throws Exception {
+        var mapper =
+                new RecordMapper(processing(List.of("t"), List.of("id"), List.of()), new MetadataRules(3, 1 << 20));
+        assertThatThrownBy(() -> mapper.map(record("{\"id\":\"longer-key\",\"t\":\"x\"}"), STREAM))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("primary key");
+    }
+
+    @Test
+    void should_keep_upstream_changes_first_and_null_reserved_names() throws Exception {
+        var mapper = new RecordMapper(processing(List.of("t"), List.of(), List.of()), MetadataRules.unlimited());
+        var data = (ObjectNode) Json.MAPPER.readTree("{\"t\":\"x\",\"_ab_stream\":\"spoof\"}");
+        var meta = Json.MAPPER.readTree(
+                "{\"changes\":[{\"field\":\"u\",\"change\":\"NULLED\",\"reason\":\"SOURCE_SERIALIZATION_ERROR\"}]}");
+        MappedRecord mapped = mapper.map(new InputMessage.Record(1, StreamId.of("docs"), data, 1, meta), STREAM);
+        assertThat(mapped.metadata()).doesNotContainKey("_ab_stream");
+        assertThat(mapped.changes()).extracting(c -> c.get("field").asText()).containsExactly("u", "_ab_stream");
+        assertThat(RecordMapper.airbyteMeta(mapped.changes())).startsWith("{\"changes\":[{\"field\":\"u\"");
+    }
+
+    @Test
+    void should_apply_field_name_mappings_before_selecting_fields() throws Exception {
+        var mapper = new RecordMapper(
+                processing(
+                        List.of("content"),
+                        List.of("id"),
+                        List.of(new ProcessingConfig.FieldMapping("body", "content"))),
+                MetadataRules.unlimited());
+        assertThat(mapper.map(record("{\"id\":1,\"body\":\"text\"}"), STREAM).text())
+                .isEqualTo("content: text");
+    }
+
+    @Test
+    void should_keep_numbers_beyond_long_and_double_as_exact_text() throws Exception {
+        var mapper = new RecordMapper(
+                processing(List.of("t"), List.of("big", "huge"), List.of()), MetadataRules.unlimited());
+        MappedRecord mapped =
+                mapper.map(record("{\"t\":\"x\",\"big\":123456789012345678901234567890,\"huge\":1e400}"), STREAM);
+        assertThat(mapped.metadata()).containsEntry("big", "123456789012345678901234567890");
+        assertThat(mapped.metadata().get("huge")).isEqualTo("1E+400");
+    }
+}

@@ -1,0 +1,63 @@
+package io.vectorsink.process;
+
+import io.vectorsink.testing.ChromaInspector;
+import io.vectorsink.testing.ChromaServer;
+import io.vectorsink.testing.ConnectorProcess;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Shared set-up for tests that run the built jar against the real Chroma server. */
+abstract class ProcessTestSupport {
+    private static final AtomicInteger COLLECTIONS = new AtomicInteger();
+
+    @TempDir
+    Path dir;
+
+    static String chromaUrl() {
+        return ChromaServer.shared().url();
+    }
+
+    static ChromaInspector chroma() {
+        return new ChromaInspector(chromaUrl());
+    }
+
+    /** A collection name no other test uses. */
+    static String freshCollection(String prefix) {
+        return prefix + "-" + ProcessHandle.current().pid() + "-" + COLLECTIONS.incrementAndGet();
+    }
+
+    /** A config with the fake embedder (8 dimensions, words as tokens) and small chunks. */
+    static String fakeConfig(String collection, String processingExtra) {
+        return """
+                {"processing": {"chunk_size": 10, "chunk_overlap": 0, "text_fields": ["text"]%s},
+                 "embedding": {"mode": "fake", "dimensions": 8},
+                 "indexing": {"mode": "chroma", "host": "%s", "collection": "%s"},
+                 "advanced": {"batch_size": 4}}
+                """
+                .formatted(processingExtra, chromaUrl(), collection);
+    }
+
+    Path file(String name, String content) {
+        return ConnectorProcess.tempJson(dir, name, content);
+    }
+
+    ConnectorProcess.Result write(String config, String catalog, String stdin) {
+        return ConnectorProcess.run(
+                stdin,
+                "write",
+                "--config",
+                file("config.json", config).toString(),
+                "--catalog",
+                file("catalog.json", catalog).toString());
+    }
+
+    ConnectorProcess startWrite(String config, String catalog) {
+        return ConnectorProcess.start(
+                "write",
+                "--config",
+                file("config.json", config).toString(),
+                "--catalog",
+                file("catalog.json", catalog).toString());
+    }
+}

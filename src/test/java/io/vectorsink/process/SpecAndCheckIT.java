@@ -1,0 +1,131 @@
+package io.vectorsink.process;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vectorsink.testing.ConnectorProcess;
+import java.io.IOException;
+import java.net.ServerSocket;
+import org.junit.jupiter.api.Test;
+
+class SpecAndCheckIT extends ProcessTestSupport {
+
+    private ConnectorProcess.Result check(String config, String... form) {
+        String path = file("config.json", config).toString();
+        String command = form.length > 0 ? form[0] : "check";
+        return ConnectorProcess.run("", command, "--config", path);
+    }
+
+    private static JsonNode onlyStatus(ConnectorProcess.Result result) {
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        assertThat(result.messages("CONNECTION_STATUS")).hasSize(1);
+        return result.messages("CONNECTION_STATUS").get(0).get("connectionStatus");
+    }
+
+    @Test
+    void should_print_exactly_one_spec_in_both_command_forms() {
+        for (String form : new String[] {"spec", "--spec"}) {
+            var result = ConnectorProcess.run("", form);
+            assertThat(result.exitCode()).isZero();
+            assertThat(result.messages()).hasSize(1);
+            JsonNode spec = result.messages("SPEC").get(0).get("spec");
+            assertThat(spec.get("connectionSpecification").get("properties").has("indexing"))
+                    .isTrue();
+            assertThat(spec.get("supported_destination_sync_modes").toString())
+                    .contains("append", "append_dedup", "overwrite");
+        }
+    }
+
+    @Test
+    void should_succeed_for_a_reachable_chroma_and_create_nothing() {
+        String collection = freshCollection("check-ok");
+        JsonNode status = onlyStatus(check(fakeConfig(collection, "")));
+        assertThat(status.get("status").asText()).as(status.toString()).isEqualTo("SUCCEEDED");
+        assertThat(chroma().exists(collection)).isFalse();
+        JsonNode javaForm = onlyStatus(check(fakeConfig(collection, ""), "--check"));
+        assertThat(javaForm.get("status").asText()).isEqualTo("SUCCEEDED");
+    }
+
+    @Test
+    void should_report_every_config_problem_at_once() {
+        String config =
+                """
+                {"processing": {"chunk_size": 10, "chunk_overlap": 20, "text_fields": ["text"]},
+                 "embedding": {"mode": "fake", "dimensions": 8},
+                 "indexing": {"mode": "chroma", "host": "not a url", "collection": "x"}}
+                """;
+        JsonNode status = onlyStatus(check(config));
+        assertThat(status.get("status").asText()).isEqualTo("FAILED");
+        assertThat(status.get("message").asText())
+                .contains("host")
+                .contains("collection")
+                .contains("chunk_overlap");
+    }
+
+    @Test
+    void should_explain_an_unreachable_chroma() throws IOException {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        String config = fakeConfig("unreachable", "").replace(chromaUrl(), "http://127.0.0.1:" + closedPort);
+        JsonNode status = onlyStatus(check(config));
+        assertThat(status.get("status").asText()).isEqualTo("FAILED");
+        assertThat(status.get("message").asText()).containsIgnoringCase("reach");
+    }
+
+    @Test
+    void should_explain_a_dimension_mismatch_with_both_numbers() {
+        String collection = freshCollection("check-dim");
+        chroma().createWithDimension(collection, 5, "cosine");
+        JsonNode status = onlyStatus(check(fakeConfig(collection, "")));
+        assertThat(status.get("status").asText()).isEqualTo("FAILED");
+        assertThat(status.get("message").asText()).contains("5").contains("8");
+    }
+
+    @Test
+    void should_explain_a_metric_mismatch() {
+        String collection = freshCollection("check-metric");
+        chroma().createWithDimension(collection, 8, "l2");
+        JsonNode status = onlyStatus(check(fakeConfig(collection, "")));
+        assertThat(status.get("status").asText()).isEqualTo("FAILED");
+        assertThat(status.get("message").asText()).contains("l2").contains("cosine");
+    }
+
+    @Test
+    void should_reject_a_chunk_size_the_local_model_cannot_embed_whole() {
+        String config =
+                """
+                {"processing": {"chunk_size": 4000, "text_fields": ["text"]},
+                 "embedding": {"mode": "local"},
+                 "indexing": {"mode": "chroma", "host": "%s", "collection": "too-big"}}
+                """
+                        .formatted(chromaUrl());
+        JsonNode status = onlyStatus(check(config));
+        assertThat(status.get("status").asText()).isEqualTo("FAILED");
+        assertThat(status.get("message").asText()).contains("chunk_size").contains("4000");
+    }
+
+    @Test
+    void should_fail_a_config_that_is_not_json_without_crashing() {
+        JsonNode status = onlyStatus(check("{not json"));
+        assertThat(status.get("status").asText()).isEqualTo("FAILED");
+        assertThat(status.get("message").asText()).contains("not valid JSON");
+    }
+
+    @Test
+    void should_never_print_a_configured_secret() {
+        String secret = "tok-" + "s3cr3t-value-4711";
+        String config =
+                """
+                {"processing": {"chunk_size": 10, "text_fields": ["text"]},
+                 "embedding": {"mode": "fake", "dimensions": 8},
+                 "indexing": {"mode": "chroma", "host": "http://127.0.0.1:1", "collection": "secret-test",
+                              "auth": {"mode": "token", "token": "%s"}}}
+                """
+                        .formatted(secret);
+        var result = check(config);
+        assertThat(onlyStatus(result).get("status").asText()).isEqualTo("FAILED");
+        assertThat(result.allOutput()).doesNotContain(secret);
+    }
+}

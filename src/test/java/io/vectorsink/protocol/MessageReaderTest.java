@@ -1,0 +1,129 @@
+package io.vectorsink.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vectorsink.error.SystemException;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class MessageReaderTest {
+    private static List<InputMessage> readAll(byte[] input) {
+        List<InputMessage> messages = new ArrayList<>();
+        new MessageReader(new ByteArrayInputStream(input)).forEachRemaining(messages::add);
+        return messages;
+    }
+
+    private static List<InputMessage> readAll(String input) {
+        return readAll(input.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void should_skip_blank_lines_and_number_lines_from_one() {
+        var messages =
+                readAll("\n  \n{\"type\":\"RECORD\",\"record\":{\"stream\":\"s\",\"emitted_at\":1,\"data\":{}}}\n\n");
+        assertThat(messages).hasSize(1);
+        assertThat(messages.get(0).lineNumber()).isEqualTo(3);
+    }
+
+    @Test
+    void should_read_records_with_namespace_and_meta() {
+        var record = (InputMessage.Record) MessageReader.parse(
+                "{\"type\":\"RECORD\",\"record\":{\"stream\":\"s\",\"namespace\":\"n\",\"emitted_at\":5,"
+                        + "\"data\":{\"a\":1},\"meta\":{\"changes\":[]},\"extra\":true},\"unknown\":1}",
+                7);
+        assertThat(record.stream()).isEqualTo(new StreamId("n", "s"));
+        assertThat(record.emittedAt()).isEqualTo(5);
+        assertThat(record.meta().has("changes")).isTrue();
+    }
+
+    @Test
+    void should_read_every_state_type_and_keep_the_raw_state() {
+        var stream = (InputMessage.State) MessageReader.parse(
+                "{\"type\":\"STATE\",\"state\":{\"type\":\"STREAM\",\"stream\":{\"stream_descriptor\":{\"name\":\"s\"},"
+                        + "\"stream_state\":{\"c\":1}},\"id\":42,\"surprise\":[1]}}",
+                1);
+        assertThat(stream.type()).isEqualTo(InputMessage.StateType.STREAM);
+        assertThat(stream.stream()).isEqualTo(StreamId.of("s"));
+        assertThat(stream.raw().get("surprise").get(0).asInt()).isEqualTo(1);
+        var legacy = (InputMessage.State) MessageReader.parse("{\"type\":\"STATE\",\"state\":{\"data\":{\"x\":1}}}", 1);
+        assertThat(legacy.type()).isEqualTo(InputMessage.StateType.LEGACY);
+        var global = (InputMessage.State) MessageReader.parse(
+                "{\"type\":\"STATE\",\"state\":{\"type\":\"GLOBAL\",\"global\":{\"shared_state\":{}}}}", 1);
+        assertThat(global.type()).isEqualTo(InputMessage.StateType.GLOBAL);
+    }
+
+    @Test
+    void should_read_stream_status_and_ignore_other_messages() {
+        var status = (InputMessage.StreamStatus) MessageReader.parse(
+                "{\"type\":\"TRACE\",\"trace\":{\"type\":\"STREAM_STATUS\",\"emitted_at\":1,\"stream_status\":"
+                        + "{\"stream_descriptor\":{\"name\":\"s\",\"namespace\":\"n\"},\"status\":\"COMPLETE\"}}}",
+                1);
+        assertThat(status.isComplete()).isTrue();
+        assertThat(status.stream()).isEqualTo(new StreamId("n", "s"));
+        assertThat(MessageReader.parse("{\"type\":\"LOG\",\"log\":{}}", 1)).isInstanceOf(InputMessage.Ignored.class);
+        assertThat(MessageReader.parse("{\"type\":\"SOMETHING_NEW\"}", 1)).isInstanceOf(InputMessage.Ignored.class);
+    }
+
+    @Test
+    void should_name_the_line_but_never_quote_it_when_the_json_is_malformed() {
+        assertThatThrownBy(
+                        () -> readAll("{\"type\":\"LOG\",\"log\":{}}\n{\"type\":\"RECORD\",\"record\":{\"secret-data"))
+                .isInstanceOf(SystemException.class)
+                .hasMessageContaining("line 2")
+                .hasMessageContaining("not valid JSON")
+                .hasMessageNotContaining("secret-data");
+    }
+
+    @Test
+    void should_reject_lines_that_are_not_objects_or_lack_required_fields() {
+        assertThatThrownBy(() -> MessageReader.parse("[1,2]", 3)).hasMessageContaining("line 3 is not a JSON object");
+        assertThatThrownBy(
+                        () -> MessageReader.parse("{\"type\":\"RECORD\",\"record\":{\"stream\":\"s\",\"data\":{}}}", 4))
+                .hasMessageContaining("emitted_at");
+        assertThatThrownBy(() -> MessageReader.parse(
+                        "{\"type\":\"RECORD\",\"record\":{\"stream\":\"s\",\"emitted_at\":1,\"data\":\"text\"}}", 5))
+                .hasMessageContaining("'data' is not an object");
+        assertThatThrownBy(() -> MessageReader.parse("{\"type\":7}", 6)).hasMessageContaining("'type'");
+    }
+
+    @Test
+    void should_reject_duplicate_keys_without_naming_their_content() {
+        assertThatThrownBy(() -> MessageReader.parse(
+                        "{\"type\":\"RECORD\",\"record\":{\"stream\":\"s\",\"emitted_at\":1,\"data\":{\"k\":1,\"k\":2}}}",
+                        9))
+                .hasMessageContaining("line 9")
+                .hasMessageContaining("same key twice");
+    }
+
+    @Test
+    void should_reject_invalid_utf8_and_accept_a_leading_bom() {
+        byte[] invalid = "{\"type\":\"LOG\",\"log\":{\"m\":\"x\"}}\n{\"type\":\"LOG\",\"x\":\"\u00ff\"}"
+                .getBytes(StandardCharsets.ISO_8859_1);
+        assertThatThrownBy(() -> readAll(invalid)).hasMessageContaining("line 2 is not valid UTF-8");
+        assertThat(readAll("\uFEFF{\"type\":\"LOG\",\"log\":{}}")).hasSize(1);
+    }
+
+    @Test
+    void should_keep_unicode_values_intact() {
+        var record = (InputMessage.Record) MessageReader.parse(
+                "{\"type\":\"RECORD\",\"record\":{\"stream\":\"s\",\"emitted_at\":1,"
+                        + "\"data\":{\"t\":\"a\\u0000b\\u2028c \uD83D\uDE00\"}}}",
+                1);
+        assertThat(record.data().get("t").asText()).isEqualTo("a\u0000b\u2028c \uD83D\uDE00");
+    }
+
+    @Test
+    void should_fail_clearly_on_nesting_deeper_than_the_limit() {
+        String deep = "[".repeat(5000) + "]".repeat(5000);
+        assertThatThrownBy(() -> MessageReader.parse(
+                        "{\"type\":\"RECORD\",\"record\":{\"stream\":\"s\",\"emitted_at\":1,\"data\":{\"d\":" + deep
+                                + "}}}",
+                        2))
+                .hasMessageContaining("line 2")
+                .hasMessageContaining("nesting");
+    }
+}

@@ -1,0 +1,223 @@
+package io.vectorsink.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vectorsink.protocol.Json;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * Runs the built jar exactly as Airbyte does: {@code java -jar destination-vectorsink.jar <command>},
+ * messages on stdin, protocol messages read from stdout line by line, stderr kept for inspection.
+ */
+public final class ConnectorProcess implements AutoCloseable {
+    private final Process process;
+    private final BlockingQueue<String> stdoutLines = new LinkedBlockingQueue<>();
+    private final List<String> allStdout = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+    private final Thread stdoutPump;
+    private final Thread stderrPump;
+
+    private ConnectorProcess(Process process) {
+        this.process = process;
+        this.stdoutPump = pumpLines(process.getInputStream());
+        this.stderrPump = pump(process.getErrorStream(), stderr);
+    }
+
+    public static Path jar() {
+        return Path.of(System.getProperty("vectorsink.jar", "target/destination-vectorsink.jar"));
+    }
+
+    /** Starts the connector with {@code args}; stdin stays open until {@link #closeStdin()}. */
+    public static ConnectorProcess start(String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx512m");
+        command.add("-jar");
+        command.add(jar().toAbsolutePath().toString());
+        command.addAll(List.of(args));
+        try {
+            return new ConnectorProcess(new ProcessBuilder(command).start());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Runs to completion with {@code stdin} as input. */
+    public static Result run(String stdin, String... args) {
+        try (ConnectorProcess process = start(args)) {
+            process.write(stdin);
+            process.closeStdin();
+            return process.await(180);
+        }
+    }
+
+    public void write(String text) {
+        try {
+            OutputStream in = process.getOutputStream();
+            in.write(text.getBytes(StandardCharsets.UTF_8));
+            in.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public void write(byte[] bytes) {
+        try {
+            process.getOutputStream().write(bytes);
+            process.getOutputStream().flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public void closeStdin() {
+        try {
+            process.getOutputStream().close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The next stdout line that matches, waiting at most {@code seconds}; null if none came. */
+    public JsonNode awaitMessage(Predicate<JsonNode> matching, long seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < deadline) {
+            String line = stdoutLines.poll(50, TimeUnit.MILLISECONDS);
+            if (line != null) {
+                JsonNode message = parse(line);
+                if (matching.test(message)) {
+                    return message;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Stdout lines so far, as messages. */
+    public List<JsonNode> messagesSoFar() {
+        synchronized (allStdout) {
+            return allStdout.stream().map(ConnectorProcess::parse).toList();
+        }
+    }
+
+    public void kill() {
+        process.destroyForcibly();
+    }
+
+    public Result await(long seconds) {
+        try {
+            if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError("the connector did not exit within " + seconds + " s; stderr:\n" + stderr);
+            }
+            stdoutPump.join(10_000);
+            stderrPump.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+        List<String> lines;
+        synchronized (allStdout) {
+            lines = List.copyOf(allStdout);
+        }
+        return new Result(process.exitValue(), lines, stderr.toString(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            process.destroyForcibly();
+        }
+    }
+
+    private Thread pumpLines(InputStream in) {
+        Thread thread = new Thread(() -> {
+            try (var reader = new java.io.BufferedReader(new java.io.InputStreamReader(in, StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = reader.readLine()) != null) {
+                    allStdout.add(line);
+                    stdoutLines.add(line);
+                }
+            } catch (IOException e) {
+                // the process ended
+            }
+        });
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
+    }
+
+    private static Thread pump(InputStream in, ByteArrayOutputStream sink) {
+        Thread thread = new Thread(() -> {
+            try {
+                in.transferTo(sink);
+            } catch (IOException e) {
+                // the process ended
+            }
+        });
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
+    }
+
+    static JsonNode parse(String line) {
+        try {
+            return Json.MAPPER.readTree(line);
+        } catch (IOException e) {
+            throw new AssertionError("stdout holds a line that is not JSON: " + line, e);
+        }
+    }
+
+    /** A finished run. Every stdout line must be a JSON AirbyteMessage. */
+    public record Result(int exitCode, List<String> stdoutLines, String stderr) {
+        public List<JsonNode> messages() {
+            return stdoutLines.stream().map(ConnectorProcess::parse).toList();
+        }
+
+        public List<JsonNode> messages(String type) {
+            return messages().stream()
+                    .filter(m -> type.equals(m.path("type").asText()))
+                    .toList();
+        }
+
+        public List<JsonNode> states() {
+            return messages("STATE").stream().map(m -> m.get("state")).toList();
+        }
+
+        public JsonNode traceError() {
+            return messages("TRACE").stream()
+                    .filter(m -> "ERROR".equals(m.path("trace").path("type").asText()))
+                    .map(m -> m.get("trace").get("error"))
+                    .findFirst()
+                    .orElse(null);
+        }
+
+        /** Everything the process printed, for secret scans. */
+        public String allOutput() {
+            return String.join("\n", stdoutLines) + "\n" + stderr;
+        }
+    }
+
+    /** Writes {@code json} to a temporary file and returns its path. */
+    public static Path tempJson(Path dir, String name, String json) {
+        try {
+            Path file = dir.resolve(name);
+            Files.writeString(file, json);
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
