@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vectorsink.chunking.Chunker;
 import io.vectorsink.config.AdvancedConfig;
 import io.vectorsink.config.ProcessingConfig;
@@ -12,7 +13,6 @@ import io.vectorsink.embedding.fake.FakeEmbedder;
 import io.vectorsink.error.TransientException;
 import io.vectorsink.mapping.RecordMapper;
 import io.vectorsink.protocol.ConfiguredCatalog;
-import io.vectorsink.protocol.Json;
 import io.vectorsink.protocol.MessageReader;
 import io.vectorsink.protocol.OutputWriter;
 import io.vectorsink.store.MetadataRules;
@@ -36,6 +36,12 @@ class WritePipelineTest {
     private final OutputWriter out = new OutputWriter(stdout, Clock.systemUTC(), s -> s);
 
     private WritePipeline pipeline(int batchSize, int maxInFlight, int upsertConcurrency) {
+        var advanced = new AdvancedConfig(
+                batchSize, 2, upsertConcurrency, Duration.ofSeconds(60), maxInFlight, Duration.ofSeconds(1), false);
+        return pipeline(Messages.stream("docs", "append_dedup", List.of("id"), 1, 0), advanced);
+    }
+
+    private WritePipeline pipeline(ObjectNode configuredStream, AdvancedConfig advanced) {
         var processing = new ProcessingConfig(
                 5, 0, List.of("text"), List.of(), List.of(), TextSplitterConfig.Separator.defaults());
         var embedder = new FakeEmbedder(4);
@@ -44,10 +50,7 @@ class WritePipelineTest {
                 new Chunker(processing.textSplitter(), 5, 0, embedder.tokenCounter()),
                 embedder,
                 false);
-        var advanced = new AdvancedConfig(
-                batchSize, 2, upsertConcurrency, Duration.ofSeconds(60), maxInFlight, Duration.ofSeconds(1), false);
-        var catalog = ConfiguredCatalog.parse(
-                Messages.json(Messages.catalog(Messages.stream("docs", "append_dedup", List.of("id"), 1, 0))));
+        var catalog = ConfiguredCatalog.parse(Messages.json(Messages.catalog(configuredStream)));
         return new WritePipeline(catalog, parts, store, out, advanced, Clock.systemUTC());
     }
 
@@ -154,17 +157,7 @@ class WritePipelineTest {
 
     @Test
     void should_remove_older_generations_only_after_the_stream_completes() throws Exception {
-        var processing = new ProcessingConfig(
-                5, 0, List.of("text"), List.of(), List.of(), TextSplitterConfig.Separator.defaults());
-        var embedder = new FakeEmbedder(4);
-        var parts = new PipelineParts(
-                new RecordMapper(processing, MetadataRules.unlimited()),
-                new Chunker(processing.textSplitter(), 5, 0, embedder.tokenCounter()),
-                embedder,
-                false);
-        var catalog = ConfiguredCatalog.parse(
-                Json.MAPPER.readTree(Messages.catalog(Messages.stream("docs", "overwrite", List.of("id"), 2, 2))));
-        var pipeline = new WritePipeline(catalog, parts, store, out, AdvancedConfig.defaults(), Clock.systemUTC());
+        var pipeline = pipeline(Messages.stream("docs", "overwrite", List.of("id"), 2, 2), AdvancedConfig.defaults());
         pipeline.run(input(Messages.record("docs", "{\"id\":1,\"text\":\"new\"}")
                 + Messages.status("docs", "COMPLETE")
                 + Messages.streamState("docs", "{}")));
