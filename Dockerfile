@@ -20,6 +20,10 @@ COPY --chown=airbyte:airbyte target/destination-vectorsink.jar /airbyte/destinat
 
 USER airbyte
 
+# The tokenizer library (DJL) unpacks its native code into a cache directory at start-up; by default that
+# is ~/.djl.ai, so point it at a directory the airbyte user owns.
+ENV DJL_CACHE_DIR=/airbyte/.djl
+
 # The base image's default entrypoint (/airbyte/base.sh -> javabase.sh) runs a Gradle distribution at
 # /airbyte/bin/$APPLICATION; this connector is a Maven jar and parses Airbyte's commands itself
 # (spec | check --config F | write --config F --catalog F), so it is the entrypoint. The platform starts

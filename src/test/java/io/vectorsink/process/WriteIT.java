@@ -328,6 +328,41 @@ class WriteIT extends ProcessTestSupport {
     }
 
     @Test
+    void should_record_a_truncated_metadata_value_on_the_row_and_keep_the_text_whole() {
+        String collection = freshCollection("truncated");
+        String big = "x".repeat(5000);
+        ok(write(
+                fakeConfig(collection, ", \"metadata_fields\": [\"id\", \"note\"]"),
+                catalog(stream("docs", "append_dedup", List.of("id"), 1, 0)),
+                record("docs", "{\"id\":1,\"note\":\"" + big + "\",\"text\":\"short\"}")));
+        assertThat(chroma().all(collection)).singleElement().satisfies(p -> {
+            assertThat(p.text("note"))
+                    .hasSizeLessThan(5000)
+                    .isEqualTo(big.substring(0, p.text("note").length()));
+            JsonNode meta = io.vectorsink.testing.Messages.json(p.text("_airbyte_meta"));
+            assertThat(meta.get("changes")).singleElement().satisfies(change -> {
+                assertThat(change.get("field").asText()).isEqualTo("note");
+                assertThat(change.get("change").asText()).isEqualTo("TRUNCATED");
+                assertThat(change.get("reason").asText()).isEqualTo("DESTINATION_FIELD_SIZE_LIMITATION");
+            });
+        });
+    }
+
+    @Test
+    void should_accept_the_java_image_command_form() {
+        String collection = freshCollection("java-form");
+        var result = ok(ConnectorProcess.run(
+                record("docs", "{\"text\":\"x\"}") + streamState("docs", "{}"),
+                "--write",
+                "--config",
+                file("config.json", fakeConfig(collection, "")).toString(),
+                "--catalog",
+                file("catalog.json", catalog(stream("docs", "append", List.of(), 1, 0)))
+                        .toString()));
+        assertThat(result.states()).hasSize(1);
+    }
+
+    @Test
     void should_flush_a_partial_batch_on_the_timer_without_more_input() throws Exception {
         String collection = freshCollection("timer");
         String config = fakeConfig(collection, "")
