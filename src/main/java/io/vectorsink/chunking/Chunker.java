@@ -95,7 +95,11 @@ public final class Chunker {
         }
         if (to - from <= (long) chunkSize * WHOLE_TEXT_CHARS_PER_TOKEN) {
             String whole = text.substring(from, to);
-            if (counter.count(whole) <= chunkSize) {
+            int tokens = counter.count(whole);
+            if (tokens == 0) {
+                return List.of(); // nothing the model would see: format characters, no-break spaces...
+            }
+            if (tokens <= chunkSize) {
                 return List.of(whole);
             }
         }
@@ -104,8 +108,8 @@ public final class Chunker {
         List<String> chunks = new ArrayList<>();
         for (SplitRun.Span span : run.spans()) {
             String chunk = Text.strip(text, span.start(), span.end());
-            if (chunk.isEmpty()) {
-                continue;
+            if (chunk.isEmpty() || (mayHaveNoTokens(chunk) && counter.count(chunk) == 0)) {
+                continue; // a model cannot embed a chunk it sees nothing of, and such a chunk carries no text
             }
             if (span.verified()) {
                 chunks.add(chunk);
@@ -119,6 +123,20 @@ public final class Chunker {
             }
         }
         return Collections.unmodifiableList(chunks);
+    }
+
+    /**
+     * Whether a tokenizer may see nothing at all in {@code chunk}: true only when every code point is one that
+     * tokenizers drop (whitespace, no-break and other spaces, control and format characters such as U+200B or a
+     * BOM). Any other character gives at least one token (an unknown one at worst), so only these chunks pay
+     * for an extra count.
+     */
+    private static boolean mayHaveNoTokens(String chunk) {
+        return chunk.codePoints()
+                .allMatch(c -> Character.isWhitespace(c)
+                        || Character.isSpaceChar(c)
+                        || Character.getType(c) == Character.CONTROL
+                        || Character.getType(c) == Character.FORMAT);
     }
 
     /**

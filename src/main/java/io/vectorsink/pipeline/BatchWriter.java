@@ -13,6 +13,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -62,7 +63,7 @@ final class BatchWriter implements AutoCloseable {
     void submit(StreamId stream, StreamBatch batch) throws InterruptedException {
         List<RecordWork> works = batch.works();
         List<Long> tickets = batch.tickets();
-        int permits = Math.max(1, Math.min(budget, batch.chunkCount()));
+        int permits = Math.max(1, Math.min(budget, batch.weight()));
         acquire(permits);
 
         List<PendingChunk> chunks = new ArrayList<>();
@@ -105,7 +106,13 @@ final class BatchWriter implements AutoCloseable {
     void submitOperation(StreamId stream, long ticket, Runnable operation) {
         Set<CompletableFuture<Void>> before = Set.copyOf(inFlightByStream.getOrDefault(stream, Set.of()));
         CompletableFuture<Void> done = CompletableFuture.allOf(before.toArray(CompletableFuture[]::new))
-                .thenRunAsync(operation, storePool);
+                .thenRunAsync(
+                        () -> {
+                            // After any failure, nothing may be deleted: the old data is what Airbyte resumes from.
+                            throwIfCancelled();
+                            operation.run();
+                        },
+                        storePool);
         track(stream, done, List.of());
         done.whenComplete((ignored, error) -> {
             try {
@@ -162,7 +169,8 @@ final class BatchWriter implements AutoCloseable {
     }
 
     private List<float[]> embed(List<PendingChunk> chunks) {
-        if (failure.get() != null || chunks.isEmpty()) {
+        throwIfCancelled();
+        if (chunks.isEmpty()) {
             return List.of();
         }
         List<float[]> vectors = new ArrayList<>(chunks.size());
@@ -188,9 +196,7 @@ final class BatchWriter implements AutoCloseable {
     }
 
     private void write(List<RecordWork> works, List<PendingChunk> chunks, List<float[]> vectors) {
-        if (failure.get() != null) {
-            return;
-        }
+        throwIfCancelled();
         List<ChunkPoint> points = new ArrayList<>(chunks.size());
         for (int i = 0; i < chunks.size(); i++) {
             PendingChunk chunk = chunks.get(i);
@@ -239,15 +245,25 @@ final class BatchWriter implements AutoCloseable {
         inFlight.remove(future);
     }
 
+    /**
+     * Work that starts after a failure must fail too, not finish quietly: a step that merely skipped its work
+     * would look done to whatever waits on it (a later write of the same record, removing an old generation).
+     */
+    private void throwIfCancelled() {
+        if (failure.get() != null) {
+            throw new CancellationException("an earlier batch failed");
+        }
+    }
+
     private void fail(Throwable error) {
+        // The ledger first: no state may leave between the failure and the TRACE error that reports it.
+        ledger.fail();
         Throwable cause = error;
         while ((cause instanceof CompletionException || cause instanceof ExecutionException)
                 && cause.getCause() != null) {
             cause = cause.getCause();
         }
-        if (failure.compareAndSet(null, cause)) {
-            ledger.fail();
-        }
+        failure.compareAndSet(null, cause);
     }
 
     @Override

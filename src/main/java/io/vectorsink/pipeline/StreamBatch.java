@@ -14,7 +14,7 @@ final class StreamBatch {
     private final Map<Object, RecordWork> latest = new LinkedHashMap<>();
     private final List<Long> tickets = new ArrayList<>();
     private final long createdAtMillis;
-    private int chunks;
+    private int weight;
 
     StreamBatch(long createdAtMillis) {
         this.createdAtMillis = createdAtMillis;
@@ -26,18 +26,22 @@ final class StreamBatch {
         Object slot = work.recordId() != null ? work.recordId() : work.ticket();
         RecordWork previous = latest.remove(slot);
         if (previous != null) {
-            chunks -= previous.chunks().size();
+            weight -= weight(previous) - 1; // its ticket stays: one unit of weight
         }
         latest.put(slot, work);
-        chunks += work.chunks().size();
+        weight += weight(work);
     }
 
-    int chunkCount() {
-        return chunks;
+    private static int weight(RecordWork work) {
+        return Math.max(1, work.chunks().size());
     }
 
-    int recordCount() {
-        return tickets.size();
+    /**
+     * What the batch costs to hold and to write: its chunks, and at least one unit for every record, so that
+     * records without chunks (CDC deletes) and versions replaced within the batch are bounded too.
+     */
+    int weight() {
+        return weight;
     }
 
     boolean isEmpty() {

@@ -72,6 +72,9 @@ public final class WritePipeline {
                 writer.throwIfFailed();
                 Object item = queue.poll(pollMillis(), TimeUnit.MILLISECONDS);
                 if (item == null) {
+                    if (!reader.isAlive() && queue.isEmpty()) {
+                        throw new SystemException("The input reader stopped without reaching the end of input");
+                    }
                     flushExpired();
                     continue;
                 }
@@ -85,6 +88,10 @@ public final class WritePipeline {
                 flushExpired();
             }
             finish();
+        } catch (RuntimeException | Error | InterruptedException e) {
+            // Whatever failed, no state may be released after it, not even by a write still in flight.
+            ledger.fail();
+            throw e;
         } finally {
             reader.interrupt();
             writer.close();
@@ -111,11 +118,11 @@ public final class WritePipeline {
         long ticket = ledger.openRecord(stream.id());
         RecordWork work = chunker.prepare(ticket, record, stream);
         StreamBatch batch = batches.computeIfAbsent(stream.id(), id -> new StreamBatch(clock.millis()));
-        int before = batch.chunkCount();
+        int before = batch.weight();
         batch.add(work);
-        bufferedChunks += batch.chunkCount() - before;
+        bufferedChunks += batch.weight() - before;
         records++;
-        if (batch.chunkCount() >= advanced.batchSize()) {
+        if (batch.weight() >= advanced.batchSize()) {
             flush(stream.id());
         } else if (bufferedChunks >= advanced.maxInFlightChunks() / 2) {
             flushLargest(); // many streams with partial batches must not outgrow the budget together
@@ -151,6 +158,7 @@ public final class WritePipeline {
 
     /** Removes what an overwrite or truncate refresh replaced, once the new data is written. */
     private void finalizeStream(ConfiguredStream stream) {
+        writer.throwIfFailed();
         staleFilter(stream).ifPresent(filter -> {
             long ticket = ledger.openOperation(stream.id());
             out.info("Stream " + stream.id() + " is complete; removing its chunks that match " + filter);
@@ -173,6 +181,10 @@ public final class WritePipeline {
         if (!sawStreamStatus) {
             // Input without any stream status (older platforms): a clean end of input is the only signal
             // that every stream is complete.
+            if (catalog.streams().stream().anyMatch(s -> staleFilter(s).isPresent())) {
+                out.warn("The input carried no stream statuses; its clean end is taken as every stream being"
+                        + " complete, so older data of overwritten streams is removed now");
+            }
             for (ConfiguredStream stream : catalog.streams()) {
                 finalizeStream(stream);
             }
@@ -195,7 +207,7 @@ public final class WritePipeline {
     private void flush(StreamId stream) throws InterruptedException {
         StreamBatch batch = batches.remove(stream);
         if (batch != null && !batch.isEmpty()) {
-            bufferedChunks -= batch.chunkCount();
+            bufferedChunks -= batch.weight();
             writer.submit(stream, batch);
         }
     }
@@ -210,9 +222,9 @@ public final class WritePipeline {
         StreamId largest = null;
         int largestChunks = -1;
         for (Map.Entry<StreamId, StreamBatch> entry : batches.entrySet()) {
-            if (entry.getValue().chunkCount() > largestChunks) {
+            if (entry.getValue().weight() > largestChunks) {
                 largest = entry.getKey();
-                largestChunks = entry.getValue().chunkCount();
+                largestChunks = entry.getValue().weight();
             }
         }
         if (largest != null) {
@@ -252,9 +264,16 @@ public final class WritePipeline {
                         queue.put(END);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
-                    } catch (RuntimeException e) {
+                    } catch (RuntimeException | Error e) {
+                        // An Error (out of memory on a huge line) must end the sync too, not a silent thread.
+                        RuntimeException failure = e instanceof RuntimeException r
+                                ? r
+                                : new SystemException(
+                                        "Reading the input failed: "
+                                                + e.getClass().getName(),
+                                        e);
                         try {
-                            queue.put(e);
+                            queue.put(failure);
                         } catch (InterruptedException interrupted) {
                             Thread.currentThread().interrupt();
                         }
