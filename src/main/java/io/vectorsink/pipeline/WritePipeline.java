@@ -31,6 +31,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class WritePipeline {
     private static final int READ_AHEAD = 8;
+    /** How often a long sync reports its progress in a LOG message. */
+    private static final long PROGRESS_INTERVAL_MILLIS = 30_000;
 
     private final ConfiguredCatalog catalog;
     private final RecordChunker chunker;
@@ -44,6 +46,7 @@ public final class WritePipeline {
     private final Set<StreamId> completed = new HashSet<>();
     private boolean sawStreamStatus;
     private long records;
+    private long lastProgressMillis;
     private int bufferedChunks;
 
     public WritePipeline(
@@ -234,6 +237,13 @@ public final class WritePipeline {
 
     private void flushExpired() throws InterruptedException {
         long now = clock.millis();
+        if (now - lastProgressMillis >= PROGRESS_INTERVAL_MILLIS) {
+            if (lastProgressMillis > 0) {
+                out.info("Progress: " + records + " records read, " + writer.chunksWritten() + " chunks written, "
+                        + ledger.releasedStates() + " states released, " + ledger.pendingStates() + " waiting");
+            }
+            lastProgressMillis = now;
+        }
         long interval = advanced.flushInterval().toMillis();
         for (StreamId stream : Set.copyOf(batches.keySet())) {
             if (now - batches.get(stream).createdAtMillis() >= interval) {
