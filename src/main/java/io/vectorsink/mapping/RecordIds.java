@@ -40,7 +40,8 @@ public final class RecordIds {
             id.add(value);
         }
         try {
-            return Json.MAPPER.writeValueAsString(id);
+            // A key may hold an unpaired surrogate; escaped, the id stays exact, distinct and storable.
+            return Utf8.escapeLoneSurrogates(Json.MAPPER.writeValueAsString(id));
         } catch (JsonProcessingException e) {
             throw new SystemException("Cannot encode a primary key", e);
         }

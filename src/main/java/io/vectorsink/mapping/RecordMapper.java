@@ -48,7 +48,8 @@ public final class RecordMapper {
         JsonNode data = renamed(record.data());
         List<ObjectNode> changes = new ArrayList<>(upstreamChanges(record.meta()));
         String text = text(data, record, stream);
-        Map<String, Object> metadata = metadata(data, stream, changes);
+        String where = "on input line " + record.lineNumber() + " of stream " + stream.id();
+        Map<String, Object> metadata = metadata(data, stream, changes, where);
         return new MappedRecord(text, metadata, changes);
     }
 
@@ -85,7 +86,7 @@ public final class RecordMapper {
                     + stream.id() + " has no value in " + fields
                     + "; set processing.text_fields to fields that every record of this stream has");
         }
-        return text.toString();
+        return Utf8.wellFormed(text.toString());
     }
 
     private static void appendLine(StringBuilder text, String path, JsonNode value) {
@@ -98,27 +99,33 @@ public final class RecordMapper {
         text.append(path).append(": ").append(value.isTextual() ? value.asText() : value.toString());
     }
 
-    private Map<String, Object> metadata(JsonNode data, ConfiguredStream stream, List<ObjectNode> changes) {
+    private Map<String, Object> metadata(
+            JsonNode data, ConfiguredStream stream, List<ObjectNode> changes, String where) {
         Set<String> keyFields = new HashSet<>();
         stream.primaryKey().forEach(path -> keyFields.add(String.join(".", path)));
         Map<String, Object> metadata = new LinkedHashMap<>();
         if (metadataPaths.isEmpty()) {
             for (Map.Entry<String, JsonNode> field : data.properties()) {
-                put(metadata, field.getKey(), field.getValue(), keyFields, changes);
+                put(metadata, field.getKey(), field.getValue(), keyFields, changes, where);
             }
         } else {
             for (FieldPath path : metadataPaths) {
                 for (FieldPath.Match match : path.select(data)) {
-                    put(metadata, match.path(), match.value(), keyFields, changes);
+                    put(metadata, match.path(), match.value(), keyFields, changes, where);
                 }
             }
         }
-        fitTotal(metadata, keyFields, changes);
+        fitTotal(metadata, keyFields, changes, where);
         return metadata;
     }
 
     private void put(
-            Map<String, Object> metadata, String key, JsonNode value, Set<String> keyFields, List<ObjectNode> changes) {
+            Map<String, Object> metadata,
+            String key,
+            JsonNode value,
+            Set<String> keyFields,
+            List<ObjectNode> changes,
+            String where) {
         if (value == null || value.isNull()) {
             return; // absent and null mean the same to every store's filters
         }
@@ -129,8 +136,8 @@ public final class RecordMapper {
         Object scalar = scalar(value);
         if (scalar instanceof String text && Utf8.length(text) > rules.maxStringBytes()) {
             if (keyFields.contains(key)) {
-                throw new ConfigException("A primary key value of field '" + key + "' is longer than the "
-                        + rules.maxStringBytes() + " bytes the store can hold in metadata");
+                throw new ConfigException("The primary key value of field '" + key + "' " + where
+                        + " is longer than the " + rules.maxStringBytes() + " bytes the store can hold in metadata");
             }
             scalar = Utf8.truncate(text, rules.maxStringBytes());
             changes.add(change(key, "TRUNCATED", "DESTINATION_FIELD_SIZE_LIMITATION"));
@@ -141,11 +148,13 @@ public final class RecordMapper {
     /**
      * The store-ready form of a JSON value. Lossless encodings are not recorded as changes: a nested value
      * becomes its JSON text, and a number outside the range of long or double keeps its exact digits as
-     * text; the original value can be read back from either.
+     * text; the original value can be read back from either. So does a decimal with more digits than a
+     * double holds ({@code 0.1000000000000000000000001}), which a double would round silently. A string's
+     * unpaired UTF-16 surrogates become U+FFFD (see {@link Utf8#wellFormed}); in JSON text they stay exact.
      */
     static Object scalar(JsonNode value) {
         if (value.isTextual()) {
-            return value.asText();
+            return Utf8.wellFormed(value.asText());
         }
         if (value.isBoolean()) {
             return value.booleanValue();
@@ -156,13 +165,14 @@ public final class RecordMapper {
         if (value.isNumber()) {
             BigDecimal decimal = value.decimalValue();
             double d = decimal.doubleValue();
-            return Double.isInfinite(d) || (d == 0.0 && decimal.signum() != 0) ? decimal.toString() : (Object) d;
+            boolean exact = Double.isFinite(d) && new BigDecimal(Double.toString(d)).compareTo(decimal) == 0;
+            return exact ? (Object) d : decimal.toString();
         }
-        return value.toString();
+        return Utf8.escapeLoneSurrogates(value.toString());
     }
 
     /** Truncates the largest string values until the whole metadata fits the store's per-chunk limit. */
-    private void fitTotal(Map<String, Object> metadata, Set<String> keyFields, List<ObjectNode> changes) {
+    private void fitTotal(Map<String, Object> metadata, Set<String> keyFields, List<ObjectNode> changes, String where) {
         long total = size(metadata);
         // Leaves room for the connector's own _ab_ fields and _airbyte_meta.
         long budget = (long) rules.maxMetadataBytes() - 2048;
@@ -179,7 +189,7 @@ public final class RecordMapper {
                 }
             }
             if (largest == null || largestSize == 0) {
-                throw new ConfigException("A record's metadata does not fit the store's limit of "
+                throw new ConfigException("The metadata of the record " + where + " does not fit the store's limit of "
                         + rules.maxMetadataBytes() + " bytes even with every text value emptied;"
                         + " choose fewer processing.metadata_fields");
             }
@@ -225,7 +235,7 @@ public final class RecordMapper {
         ObjectNode meta = JsonNodeFactory.instance.objectNode();
         meta.putArray("changes").addAll(changes);
         try {
-            return Json.MAPPER.writeValueAsString(meta);
+            return Utf8.escapeLoneSurrogates(Json.MAPPER.writeValueAsString(meta));
         } catch (JsonProcessingException e) {
             throw new SystemException("Cannot encode _airbyte_meta", e);
         }

@@ -3,6 +3,7 @@ package io.vectorsink.pipeline;
 import io.vectorsink.checkpoint.CheckpointLedger;
 import io.vectorsink.config.AdvancedConfig;
 import io.vectorsink.error.ConfigException;
+import io.vectorsink.error.ConnectorException;
 import io.vectorsink.error.SystemException;
 import io.vectorsink.protocol.ConfiguredCatalog;
 import io.vectorsink.protocol.ConfiguredStream;
@@ -85,9 +86,13 @@ public final class WritePipeline {
                     break;
                 }
                 if (item instanceof RuntimeException error) {
-                    throw error;
+                    throw afterWritesUnderWay(error);
                 }
-                handle((InputMessage) item);
+                try {
+                    handle((InputMessage) item);
+                } catch (ConnectorException error) {
+                    throw afterWritesUnderWay(error);
+                }
                 flushExpired();
             }
             finish();
@@ -99,6 +104,16 @@ public final class WritePipeline {
             reader.interrupt();
             writer.close();
         }
+    }
+
+    /**
+     * Before failing on a bad line, finishes the writes already under way, so that every state before that
+     * line is released and a retry need not write those records again. A store failure that came first is
+     * thrown instead.
+     */
+    private RuntimeException afterWritesUnderWay(RuntimeException inputError) throws InterruptedException {
+        writer.awaitIdle();
+        return inputError;
     }
 
     private void handle(InputMessage message) throws InterruptedException {

@@ -11,13 +11,14 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 public final class Json {
     /**
      * Jackson's default caps a string at 20M characters and nesting at 1,000 levels. A record may
-     * carry a larger text value, so strings may be up to 512M characters; deep nesting keeps
-     * Jackson's bound and fails with a clear per-line error instead of a stack overflow.
+     * carry a larger text value, so strings may be up to 512M characters; deep nesting and field names keep
+     * Jackson's bounds and fails with a clear per-line error instead of a stack overflow.
      */
     private static final StreamReadConstraints CONSTRAINTS = StreamReadConstraints.builder()
             .maxStringLength(512 * 1024 * 1024)
             .maxNestingDepth(1_000)
             .maxNumberLength(10_000)
+            .maxNameLength(50_000) // Jackson's default, stated because MessageReader's error names it
             .build();
 
     public static final ObjectMapper MAPPER = JsonMapper.builder(

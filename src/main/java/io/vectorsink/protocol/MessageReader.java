@@ -112,8 +112,13 @@ public final class MessageReader implements Iterator<InputMessage> {
         } catch (StreamConstraintsException e) {
             throw malformed(lineNumber, "exceeds a parser limit (" + limitName(e) + ")", e);
         } catch (JsonProcessingException e) {
-            if (String.valueOf(e.getOriginalMessage()).startsWith("Duplicate field")) {
+            String problem = String.valueOf(e.getOriginalMessage());
+            if (problem.startsWith("Duplicate field")) {
                 throw malformed(lineNumber, "has an object with the same key twice", null);
+            }
+            if (problem.contains("surrogate") && problem.contains("field name")) {
+                // Jackson accepts a lone surrogate escape in a string value but not in a field name.
+                throw malformed(lineNumber, "has a field name with an unpaired UTF-16 surrogate escape", null);
             }
             var location = e.getLocation();
             String where = location == null ? "" : " at column " + location.getColumnNr();
@@ -228,6 +233,9 @@ public final class MessageReader implements Iterator<InputMessage> {
         }
         if (m.contains("Number value length")) {
             return "a number longer than 10000 digits";
+        }
+        if (m.contains("Name length")) {
+            return "a field name longer than 50000 characters";
         }
         return "size";
     }

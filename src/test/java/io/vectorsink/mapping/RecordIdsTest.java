@@ -34,6 +34,16 @@ class RecordIdsTest {
     }
 
     @Test
+    void should_keep_keys_with_unpaired_surrogates_exact_and_distinct() throws Exception {
+        var key = List.of(List.of("id"));
+        String high = RecordIds.of(StreamId.of("s"), key, data("{\"id\":\"k\\ud800\"}"), 1);
+        String low = RecordIds.of(StreamId.of("s"), key, data("{\"id\":\"k\\udc00\"}"), 1);
+        assertThat(high).isEqualTo("[null,\"s\",\"k\\ud800\"]");
+        assertThat(low).isNotEqualTo(high);
+        assertThat(Json.MAPPER.readTree(high).get(2).asText()).isEqualTo("k\uD800");
+    }
+
+    @Test
     void should_fail_with_the_line_and_field_when_a_key_is_missing_or_null() throws Exception {
         assertThatThrownBy(() -> RecordIds.of(
                         StreamId.of("s"), List.of(List.of("id")), data("{\"id\":null,\"x\":\"private\"}"), 12))

@@ -127,4 +127,41 @@ class RecordMapperTest {
         assertThat(mapped.metadata()).containsEntry("big", "123456789012345678901234567890");
         assertThat(mapped.metadata().get("huge")).isEqualTo("1E+400");
     }
+
+    @Test
+    void should_keep_a_decimal_as_text_when_a_double_would_round_it() throws Exception {
+        var mapper = new RecordMapper(processing(List.of("t"), List.of(), List.of()), MetadataRules.unlimited());
+        MappedRecord mapped = mapper.map(
+                record("{\"t\":\"x\",\"precise\":0.1000000000000000000000001,\"plain\":0.1,\"e\":1e2,\"tiny\":1e-400}"),
+                STREAM);
+        assertThat(mapped.metadata())
+                .containsEntry("precise", "0.1000000000000000000000001")
+                .containsEntry("plain", 0.1)
+                .containsEntry("e", 100.0)
+                .containsEntry("tiny", "1E-400");
+        assertThat(mapped.changes()).isEmpty();
+    }
+
+    @Test
+    void should_replace_unpaired_surrogates_in_text_and_values_and_escape_them_in_json_text() throws Exception {
+        var mapper = new RecordMapper(processing(List.of("t"), List.of(), List.of()), MetadataRules.unlimited());
+        MappedRecord mapped =
+                mapper.map(record("{\"t\":\"a\\ud800b\",\"m\":\"\\udc00\",\"o\":{\"k\":\"\\ud800\"}}"), STREAM);
+        assertThat(mapped.text()).isEqualTo("t: a\uFFFDb");
+        assertThat(mapped.metadata()).containsEntry("m", "\uFFFD").containsEntry("o", "{\"k\":\"\\ud800\"}");
+    }
+
+    @Test
+    void should_name_line_and_stream_when_a_record_cannot_be_fitted() throws Exception {
+        var tight = new RecordMapper(processing(List.of("t"), List.of("id"), List.of()), new MetadataRules(3, 1 << 20));
+        assertThatThrownBy(() -> tight.map(record("{\"id\":\"private-key\",\"t\":\"x\"}"), STREAM))
+                .hasMessageContaining("line 4")
+                .hasMessageContaining("stream docs")
+                .hasMessageNotContaining("private");
+        var small = new RecordMapper(processing(List.of("t"), List.of(), List.of()), new MetadataRules(1 << 20, 2100));
+        assertThatThrownBy(() -> small.map(record("{\"id\":1,\"t\":\"private\",\"n\":1}"), STREAM))
+                .hasMessageContaining("line 4")
+                .hasMessageContaining("stream docs")
+                .hasMessageNotContaining("private");
+    }
 }

@@ -10,6 +10,7 @@ import io.vectorsink.config.AdvancedConfig;
 import io.vectorsink.config.ProcessingConfig;
 import io.vectorsink.config.TextSplitterConfig;
 import io.vectorsink.embedding.fake.FakeEmbedder;
+import io.vectorsink.error.SystemException;
 import io.vectorsink.error.TransientException;
 import io.vectorsink.mapping.RecordMapper;
 import io.vectorsink.protocol.ConfiguredCatalog;
@@ -167,5 +168,31 @@ class WritePipelineTest {
                         "trim [null,\"docs\",1] from 1",
                         "stale docs OlderGeneration[minimumGenerationId=2]");
         assertThat(states()).hasSize(1);
+    }
+
+    @Test
+    void should_finish_the_writes_under_way_and_release_their_states_before_failing_on_a_bad_line() throws Exception {
+        store.holdWhen = batch -> true;
+        var pipeline = pipeline(4, 16, 1);
+        String text = Messages.record("docs", "{\"id\":1,\"text\":\"x\"}")
+                + Messages.streamState("docs", "{\"c\":1}")
+                + "{\"type\":\"RECORD\",\"record\":{\"stream\"\n"
+                + Messages.record("docs", "{\"id\":2,\"text\":\"after\"}");
+        var run = CompletableFuture.runAsync(() -> {
+            try {
+                pipeline.run(input(text));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        assertThat(store.held.await(10, TimeUnit.SECONDS)).isTrue();
+        store.release.countDown();
+        assertThatThrownBy(() -> run.get(10, TimeUnit.SECONDS))
+                .hasCauseInstanceOf(SystemException.class)
+                .hasMessageContaining("line 3");
+        assertThat(store.documents()).containsExactly("text: x");
+        assertThat(states())
+                .extracting(s -> s.get("stream").get("stream_state").toString())
+                .containsExactly("{\"c\":1}");
     }
 }

@@ -117,6 +117,19 @@ class MessageReaderTest {
     }
 
     @Test
+    void should_name_the_problem_of_a_field_name_too_long_or_with_an_unpaired_surrogate() {
+        String envelope = "{\"type\":\"RECORD\",\"record\":{\"stream\":\"s\",\"emitted_at\":1,\"data\":{\"%s\":1}}}";
+        assertThatThrownBy(() -> MessageReader.parse(envelope.formatted("private" + "k".repeat(60_000)), 3))
+                .hasMessageContaining("line 3")
+                .hasMessageContaining("field name longer than 50000 characters")
+                .hasMessageNotContaining("private");
+        assertThatThrownBy(() -> MessageReader.parse(envelope.formatted("private\\ud800"), 4))
+                .hasMessageContaining("line 4")
+                .hasMessageContaining("unpaired UTF-16 surrogate")
+                .hasMessageNotContaining("private");
+    }
+
+    @Test
     void should_fail_clearly_on_nesting_deeper_than_the_limit() {
         String deep = "[".repeat(5000) + "]".repeat(5000);
         assertThatThrownBy(() -> MessageReader.parse(
