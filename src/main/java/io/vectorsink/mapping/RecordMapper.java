@@ -26,10 +26,23 @@ import java.util.Set;
  * be changed to fit is recorded as an {@code _airbyte_meta} change; nothing is dropped silently.
  */
 public final class RecordMapper {
-    /** Metadata names the connector writes itself; a user field of the same name cannot be stored as is. */
-    public static final String RESERVED_PREFIX = "_ab_";
-
     public static final String AIRBYTE_META = "_airbyte_meta";
+
+    /**
+     * Metadata names the connector writes itself (DESIGN §3); a user field of the same name cannot be stored
+     * as is. Other {@code _ab_} fields, such as the CDC columns {@code _ab_cdc_updated_at} and
+     * {@code _ab_cdc_lsn}, are ordinary data and are kept.
+     */
+    public static final Set<String> RESERVED = Set.of(
+            "_ab_stream",
+            "_ab_namespace",
+            "_ab_record_id",
+            "_ab_chunk_index",
+            "_ab_chunk_count",
+            "_ab_generation_id",
+            "_ab_extracted_at",
+            "_ab_sync_id",
+            AIRBYTE_META);
 
     private final ProcessingConfig processing;
     private final MetadataRules rules;
@@ -129,7 +142,7 @@ public final class RecordMapper {
         if (value == null || value.isNull()) {
             return; // absent and null mean the same to every store's filters
         }
-        if (key.startsWith(RESERVED_PREFIX) || key.equals(AIRBYTE_META)) {
+        if (RESERVED.contains(key)) {
             changes.add(change(key, "NULLED", "DESTINATION_SERIALIZATION_ERROR"));
             return;
         }
