@@ -10,6 +10,7 @@ import java.util.Objects;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
+import okhttp3.ResponseBody;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,7 +55,8 @@ public final class HttpService {
 
     /**
      * Sends {@code request}, retrying per the policy, and returns the first answer that is not worth a
-     * retry: a success or a final error such as 400 or 404. The caller must close it (try-with-resources).
+     * retry: a success or a final error such as 400 or 404, its body already read whole (an answer that
+     * breaks off is retried). The caller must close it (try-with-resources).
      *
      * @throws TransientException when every attempt failed with a retryable status or an I/O error, or
      *     the next wait would end past {@link RetrySettings#maxDuration()}
@@ -69,7 +71,7 @@ public final class HttpService {
             Response response = null;
             IOException failure = null;
             try {
-                response = client.newCall(request).execute();
+                response = readWhole(client.newCall(request).execute());
             } catch (IOException e) {
                 failure = e;
             }
@@ -110,6 +112,29 @@ public final class HttpService {
                 throw new SystemException("Interrupted while waiting to retry " + name(), e);
             }
         }
+    }
+
+    /**
+     * The response with its body read into memory. An answer counts only once it has arrived whole: a
+     * body that breaks off (a reset, or fewer bytes than its Content-Length) is an I/O failure like a
+     * refused connection, and retried as one. Every call made through this class is safe to repeat
+     * (Chroma's upsert by id, delete by filter, get, get-or-create; embedding requests), so a retry after
+     * a lost answer changes nothing.
+     */
+    private static Response readWhole(Response response) throws IOException {
+        ResponseBody body = response.body();
+        if (body == null) {
+            return response;
+        }
+        byte[] bytes;
+        try {
+            bytes = body.bytes();
+        } finally {
+            response.close();
+        }
+        return response.newBuilder()
+                .body(ResponseBody.create(bytes, body.contentType()))
+                .build();
     }
 
     private String describeAndClose(Response response, IOException failure) {

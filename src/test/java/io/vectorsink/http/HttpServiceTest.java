@@ -242,6 +242,21 @@ class HttpServiceTest {
     }
 
     @Test
+    void should_retry_when_the_answer_breaks_off_after_its_status_line() throws IOException {
+        // 200 and headers, then garbage and a closed connection: the outcome of the call is unknown.
+        sequence(
+                aResponse().withFault(Fault.MALFORMED_RESPONSE_CHUNK),
+                aResponse().withStatus(200).withBody("whole"));
+
+        try (Response response = service(5, Duration.ofMinutes(5)).execute(request())) {
+            assertThat(response.body().string()).isEqualTo("whole");
+        }
+
+        assertThat(clock.sleeps()).hasSize(1);
+        assertThat(closed.get()).isEqualTo(opened.get());
+    }
+
+    @Test
     void should_retry_when_a_read_times_out() {
         // The only test that waits for real: a read timeout needs a server that is slow for real.
         sequence(

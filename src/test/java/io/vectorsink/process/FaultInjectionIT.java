@@ -1,0 +1,170 @@
+package io.vectorsink.process;
+
+import static io.vectorsink.testing.Messages.catalog;
+import static io.vectorsink.testing.Messages.record;
+import static io.vectorsink.testing.Messages.stream;
+import static io.vectorsink.testing.Messages.streamState;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vectorsink.process.Workload.Chunk;
+import io.vectorsink.testing.ConnectorProcess;
+import io.vectorsink.testing.FaultProxy;
+import io.vectorsink.testing.FaultProxy.Fault;
+import io.vectorsink.testing.FaultProxy.Plan;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The store side under faults (DESIGN §2, invariant 6): a {@link FaultProxy} between the connector and
+ * the real Chroma. With a tenth of the requests failing in every way the proxy knows, a dedup sync ends
+ * with exactly the right chunks; under a persistent outage it fails within {@code retry_max_seconds}
+ * with a transient_error, and no state leaves for records the store did not acknowledge.
+ */
+class FaultInjectionIT extends ProcessTestSupport {
+    /** Fixed, so a failure replays; {@code -Dvectorsink.fault.seed=N} explores other fault sequences. */
+    private static final long SEED = Long.getLong("vectorsink.fault.seed", 4_242L);
+
+    /** The retry bound of the outage tests, in seconds. */
+    private static final int RETRY_MAX_SECONDS = 5;
+
+    private static final Pattern RETRY_TIME = Pattern.compile("after \\d+ attempts? in ([0-9.]+) s");
+
+    private static String config(String host, String collection, String advancedExtra) {
+        return """
+                {"processing": {"chunk_size": 10, "chunk_overlap": 0, "text_fields": ["text"],
+                                "metadata_fields": ["id", "seq"]},
+                 "embedding": {"mode": "fake", "dimensions": 8},
+                 "indexing": {"mode": "chroma", "host": "%s", "collection": "%s"},
+                 "advanced": {"batch_size": 8%s}}
+                """
+                .formatted(host, collection, advancedExtra);
+    }
+
+    @Test
+    void should_write_exactly_the_expected_chunks_when_a_tenth_of_chromas_answers_are_faults() throws Exception {
+        String collection = freshCollection("faults");
+        Workload workload = Workload.keyed(SEED, "docs", 1, 300, 0, 50, 0.06);
+        try (FaultProxy proxy = new FaultProxy(chromaUrl(), SEED)) {
+            // One stall: it costs the client's whole 60 s read timeout.
+            proxy.plan(Plan.mix(0.10, EnumSet.allOf(Fault.class)))
+                    .stall(Duration.ofSeconds(65), 1)
+                    .slowBody(8, Duration.ofMillis(50))
+                    .retryAfter(Duration.ofSeconds(1));
+            long started = System.nanoTime();
+            var result = write(
+                    config(proxy.url(), collection, ""),
+                    catalog(stream("docs", "append_dedup", List.of("id"), 1, 0)),
+                    workload.text(0, workload.size()));
+            double seconds = (System.nanoTime() - started) / 1e9;
+            assertThat(result.exitCode())
+                    .as(
+                            "exit code; injected %s; error %s; stderr:\n%s",
+                            proxy.injected(), result.traceError(), result.stderr())
+                    .isZero();
+            assertThat(result.states())
+                    .extracting(s -> s.at("/stream/stream_state/cursor").asInt())
+                    .containsExactlyElementsOf(IntStream.rangeClosed(1, workload.lastCursor())
+                            .boxed()
+                            .toList());
+            List<Chunk> stored =
+                    chroma().all(collection).stream().map(Chunk::of).toList();
+            CrashResumeIT.assertExactly(workload.expectedAt(workload.size()), stored, "after a sync under faults");
+            assertThat(proxy.injected())
+                    .as("every kind of fault was injected")
+                    .containsOnlyKeys(EnumSet.allOf(Fault.class));
+            System.out.printf(
+                    "[faults] %d requests, %d faults injected %s, sync took %.1f s, %d chunks exact%n",
+                    proxy.requests(), proxy.injectedTotal(), proxy.injected(), seconds, stored.size());
+        }
+    }
+
+    @Test
+    void should_fail_within_the_retry_bound_and_emit_no_further_state_when_chroma_answers_503_from_now_on()
+            throws Exception {
+        outage("outage-503", proxy -> proxy.plan(Plan.always(Fault.UNAVAILABLE)), false);
+    }
+
+    @Test
+    void should_fail_within_the_retry_bound_and_emit_no_further_state_when_chroma_refuses_connections()
+            throws Exception {
+        outage("outage-refused", FaultProxy::refuseConnections, false);
+    }
+
+    @Test
+    void should_emit_no_state_for_records_whose_upsert_landed_but_whose_trim_never_did() throws Exception {
+        outage(
+                "outage-trim",
+                proxy -> proxy.plan(Plan.always(Fault.UNAVAILABLE).only(request -> request.endsWith("/delete"))),
+                true);
+    }
+
+    /**
+     * Writes a first batch and waits for its state, starts the outage, then sends more records and states
+     * with stdin left open (the source is still reading). The sync must fail by itself with a
+     * transient_error within the retry bound, after the first state and no other.
+     */
+    private void outage(String name, java.util.function.Consumer<FaultProxy> begin, boolean upsertsLand)
+            throws Exception {
+        String collection = freshCollection(name);
+        try (FaultProxy proxy = new FaultProxy(chromaUrl(), SEED);
+                ConnectorProcess sync = startWrite(
+                        config(proxy.url(), collection, ", \"retry_max_seconds\": " + RETRY_MAX_SECONDS),
+                        catalog(stream("docs", "append_dedup", List.of("id"), 1, 0)))) {
+            sync.write(record("docs", "{\"id\":1,\"text\":\"before the outage\"}")
+                    + record("docs", "{\"id\":2,\"text\":\"also before\"}")
+                    + streamState("docs", "{\"cursor\":1}"));
+            assertThat(sync.awaitMessage(m -> m.path("type").asText().equals("STATE"), 60))
+                    .isNotNull();
+
+            begin.accept(proxy);
+            long started = System.nanoTime();
+            sync.write(record("docs", "{\"id\":3,\"text\":\"during the outage\"}")
+                    + record("docs", "{\"id\":1,\"text\":\"a newer version\"}")
+                    + streamState("docs", "{\"cursor\":2}")
+                    + record("docs", "{\"id\":4,\"text\":\"later still\"}")
+                    + streamState("docs", "{\"cursor\":3}"));
+            var result = sync.await(120);
+            double seconds = (System.nanoTime() - started) / 1e9;
+
+            assertThat(result.exitCode()).as(result.stderr()).isEqualTo(1);
+            JsonNode error = result.traceError();
+            assertThat(error.get("failure_type").asText()).isEqualTo("transient_error");
+            assertThat(error.get("message").asText()).contains("Chroma");
+            assertThat(result.states())
+                    .extracting(s -> s.at("/stream/stream_state/cursor").asInt())
+                    .containsExactly(1);
+            double retried = retrySeconds(error);
+            assertThat(retried).as("the connector's own measure of its retries").isLessThanOrEqualTo(RETRY_MAX_SECONDS);
+            List<String> documents =
+                    chroma().all(collection).stream().map(p -> p.document()).toList();
+            assertThat(documents).contains("text: also before");
+            if (upsertsLand) {
+                assertThat(documents).contains("text: during the outage", "text: a newer version");
+            } else {
+                assertThat(documents).containsExactlyInAnyOrder("text: before the outage", "text: also before");
+            }
+            System.out.printf(
+                    "[%s] failed %.1f s after the outage began (retries %.1f s of %d s allowed); %s%n",
+                    name,
+                    seconds,
+                    retried,
+                    RETRY_MAX_SECONDS,
+                    error.get("message").asText());
+        }
+    }
+
+    /** The retry time the connector reports in its error ("... after 5 attempts in 3.9 s ..."). */
+    private static double retrySeconds(JsonNode error) {
+        String text = error.get("message").asText() + " "
+                + error.path("internal_message").asText();
+        Matcher matcher = RETRY_TIME.matcher(text);
+        assertThat(matcher.find()).as("the error names its retry time: " + text).isTrue();
+        return Double.parseDouble(matcher.group(1));
+    }
+}
