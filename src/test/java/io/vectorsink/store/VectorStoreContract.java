@@ -540,7 +540,8 @@ public interface VectorStoreContract {
             VectorStore store = storeAt(server.baseUrl(), collection, new FakeRetryTiming().timing());
             store.prepare(3);
             String text = "x".repeat(256 * 1024);
-            int count = (int) (3 * maxUpsertBytes() / text.length());
+            // Just over two requests' worth: at least three requests, none over the limit.
+            int count = (int) (2 * maxUpsertBytes() / text.length()) + 1;
             List<ChunkPoint> points = new ArrayList<>();
             for (int i = 0; i < count; i++) {
                 ChunkPoint base = chunk(STREAM, "r" + i, 0, 1, SYNC, 1, i, 0);
