@@ -154,4 +154,28 @@ class OpenSearchWriteIT extends ProcessTestSupport {
             assertThat(chunk.metadata()).containsEntry("_ab_generation_id", 2L);
         });
     }
+
+    @Test
+    void should_emit_no_state_and_fail_without_content_when_opensearch_refuses_a_document_in_a_200_bulk() {
+        String index = freshIndex("os-refused");
+        String catalog = catalog(stream("docs", "append_dedup", List.of("id"), 1, 0));
+        // The first sync maps metadata.price as a number; the second sends text there. OpenSearch answers
+        // the bulk request with HTTP 200 and refuses that one document in its item (mapper_parsing_exception).
+        ok(write(config(index, "wait_for"), catalog, record("docs", "{\"id\":1,\"text\":\"a\",\"price\":1}")));
+
+        var result = write(
+                config(index, "wait_for"),
+                catalog,
+                record("docs", "{\"id\":2,\"text\":\"b\",\"price\":\"private-words\"}") + streamState("docs", "{}"));
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.states()).isEmpty();
+        JsonNode error = result.traceError();
+        assertThat(error.get("failure_type").asText()).isEqualTo("config_error");
+        assertThat(error.get("message").asText()
+                        + error.path("internal_message").asText())
+                .contains("mapper_parsing_exception", "metadata.price");
+        assertThat(result.allOutput()).doesNotContain("private-words");
+        assertThat(openSearch().all(index)).extracting(StoredChunk::document).containsExactly("text: a");
+    }
 }
