@@ -10,6 +10,8 @@ import io.vectorsink.mapping.RecordMapper;
 import io.vectorsink.pipeline.PipelineParts;
 import io.vectorsink.store.VectorStore;
 import io.vectorsink.store.chroma.ChromaVectorStore;
+import io.vectorsink.store.opensearch.OpenSearchVectorStore;
+import io.vectorsink.store.qdrant.QdrantVectorStore;
 
 /** The one place that knows every embedder and store implementation and wires them from the config. */
 final class Components {
@@ -31,6 +33,12 @@ final class Components {
     static VectorStore store(ConnectorConfig config) {
         if (config.indexing() instanceof IndexingConfig.Chroma chroma) {
             return new ChromaVectorStore(chroma, config.advanced());
+        }
+        if (config.indexing() instanceof IndexingConfig.OpenSearch openSearch) {
+            return new OpenSearchVectorStore(openSearch, config.advanced());
+        }
+        if (config.indexing() instanceof IndexingConfig.Qdrant qdrant) {
+            return new QdrantVectorStore(qdrant, config.advanced());
         }
         throw new IllegalStateException(
                 "no store for " + config.indexing().getClass().getSimpleName());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vectorsink.config.IndexingConfig.ChromaAuth;
+import io.vectorsink.config.IndexingConfig.OpenSearchAuth;
 import io.vectorsink.config.ProcessingConfig.FieldMapping;
 import io.vectorsink.error.ConfigException;
 import io.vectorsink.error.SystemException;
@@ -129,8 +130,13 @@ public final class ConfigParser {
         JsonNode advanced = config.path("advanced");
         checkInFlightBudget(advanced, problems);
         JsonNode indexing = config.path("indexing");
-        if ("chroma".equals(indexing.path("mode").asText())) {
-            checkEndpoint("indexing.host", indexing.path("host"), advanced, cloud, problems);
+        switch (indexing.path("mode").asText()) {
+            case "chroma" -> checkEndpoint("indexing.host", indexing.path("host"), advanced, cloud, problems);
+            case "opensearch", "qdrant" -> checkEndpoint(
+                    "indexing.url", indexing.path("url"), advanced, cloud, problems);
+            default -> {
+                // an unknown mode is already a problem from the schema
+            }
         }
     }
 
@@ -301,12 +307,56 @@ public final class ConfigParser {
 
     private static IndexingConfig indexing(JsonNode node) {
         String mode = node.get("mode").textValue();
-        if (!mode.equals("chroma")) {
-            throw unknownMode("indexing", mode);
-        }
+        return switch (mode) {
+            case "chroma" -> chroma(node);
+            case "opensearch" -> new IndexingConfig.OpenSearch(
+                    withoutSlash(node.get("url").textValue()),
+                    node.get("index").textValue(),
+                    node.get("distance_metric").textValue(),
+                    node.get("refresh").textValue(),
+                    openSearchAuth(node.get("auth")));
+            case "qdrant" -> new IndexingConfig.Qdrant(
+                    withoutSlash(node.get("url").textValue()),
+                    emptyToNull(node.path("api_key").textValue()),
+                    node.get("collection").textValue(),
+                    qdrantMetric(node.get("distance_metric").textValue()));
+            default -> throw unknownMode("indexing", mode);
+        };
+    }
+
+    /** Airbyte's Qdrant destination names the metrics cos, euc and dot; they mean cosine, l2 and ip. */
+    private static String qdrantMetric(String metric) {
+        return switch (metric) {
+            case "cos" -> "cosine";
+            case "euc" -> "l2";
+            case "dot" -> "ip";
+            default -> metric;
+        };
+    }
+
+    private static OpenSearchAuth openSearchAuth(JsonNode node) {
+        String mode = node.get("mode").textValue();
+        return switch (mode) {
+            case "none" -> new OpenSearchAuth.None();
+            case "basic" -> new OpenSearchAuth.Basic(
+                    node.get("username").textValue(), node.get("password").textValue());
+            case "api_key" -> new OpenSearchAuth.ApiKey(node.get("api_key").textValue());
+            default -> throw unknownMode("indexing.auth", mode);
+        };
+    }
+
+    private static String withoutSlash(String url) {
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+
+    private static String emptyToNull(String value) {
+        return value == null || value.isEmpty() ? null : value;
+    }
+
+    private static IndexingConfig chroma(JsonNode node) {
         String host = node.get("host").textValue();
         return new IndexingConfig.Chroma(
-                host.endsWith("/") ? host.substring(0, host.length() - 1) : host,
+                withoutSlash(host),
                 node.get("tenant").textValue(),
                 node.get("database").textValue(),
                 node.get("collection").textValue(),

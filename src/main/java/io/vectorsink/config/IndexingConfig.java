@@ -77,4 +77,107 @@ public sealed interface IndexingConfig {
             }
         }
     }
+
+    /**
+     * OpenSearch (and Elasticsearch-compatible endpoints where the APIs agree) over its REST API, with the
+     * k-NN plugin.
+     *
+     * @param url the cluster endpoint, e.g. {@code https://search.example.com:9200}; https unless loopback or
+     *     insecure http is allowed. One URL, because Airbyte's {@code allowedHosts} can only name hosts
+     *     from string fields: a cluster is reached through its load balancer or any one of its nodes
+     * @param index the index name (OpenSearch rules: lowercase, 1–255 of {@code a-z 0-9 . _ -}, not starting
+     *     with {@code . _ -})
+     * @param distanceMetric {@code cosine} (default), {@code l2} or {@code ip}; mapped to the k-NN
+     *     {@code space_type} cosinesimil, l2, innerproduct
+     * @param refresh {@code wait_for} (default: a write returns once it is searchable), {@code true} (force a
+     *     refresh per request) or {@code false} (leave it to the index's refresh interval)
+     * @param auth how requests authenticate
+     */
+    record OpenSearch(String url, String index, String distanceMetric, String refresh, OpenSearchAuth auth)
+            implements IndexingConfig {
+        /** The accepted metrics, the default first. */
+        public static final List<String> DISTANCE_METRICS = List.of("cosine", "l2", "ip");
+
+        /** The accepted refresh policies, the default first. */
+        public static final List<String> REFRESH_POLICIES = List.of("wait_for", "true", "false");
+
+        public OpenSearch {
+            Objects.requireNonNull(url, "url");
+            Objects.requireNonNull(index, "index");
+            distanceMetric = distanceMetric == null ? DISTANCE_METRICS.get(0) : distanceMetric;
+            refresh = refresh == null ? REFRESH_POLICIES.get(0) : refresh;
+            auth = auth == null ? new OpenSearchAuth.None() : auth;
+            if (!DISTANCE_METRICS.contains(distanceMetric)) {
+                throw new ConfigException("distance_metric must be one of " + String.join(", ", DISTANCE_METRICS));
+            }
+            if (!REFRESH_POLICIES.contains(refresh)) {
+                throw new ConfigException("refresh must be one of " + String.join(", ", REFRESH_POLICIES));
+            }
+        }
+    }
+
+    /** OpenSearch authentication. */
+    sealed interface OpenSearchAuth {
+        /** No credentials. */
+        record None() implements OpenSearchAuth {}
+
+        /** HTTP basic authentication (the security plugin's internal users, or a proxy in front). */
+        record Basic(String username, String password) implements OpenSearchAuth {
+            public Basic {
+                Objects.requireNonNull(username, "username");
+                Objects.requireNonNull(password, "password");
+            }
+
+            @Override
+            public String toString() {
+                return "Basic[username=" + username + ", password=****]";
+            }
+        }
+
+        /**
+         * An API key, sent as {@code Authorization: ApiKey <key>} (Elasticsearch's and compatible services'
+         * form).
+         *
+         * @param apiKey the encoded key as the service shows it (base64 of {@code id:key})
+         */
+        record ApiKey(String apiKey) implements OpenSearchAuth {
+            public ApiKey {
+                Objects.requireNonNull(apiKey, "apiKey");
+            }
+
+            @Override
+            public String toString() {
+                return "ApiKey[apiKey=****]";
+            }
+        }
+    }
+
+    /**
+     * Qdrant over its REST API.
+     *
+     * @param url the endpoint with its REST port, e.g. {@code https://xyz.cloud.qdrant.io:6333}; https unless
+     *     loopback or insecure http is allowed
+     * @param apiKey sent as the {@code api-key} header; null when the server needs none
+     * @param collection the collection name (1–255 of {@code A-Z a-z 0-9 . _ -})
+     * @param distanceMetric {@code cosine} (default), {@code l2} or {@code ip}: Qdrant's Cosine, Euclid, Dot
+     */
+    record Qdrant(String url, String apiKey, String collection, String distanceMetric) implements IndexingConfig {
+        /** The accepted metrics, the default first. */
+        public static final List<String> DISTANCE_METRICS = List.of("cosine", "l2", "ip");
+
+        public Qdrant {
+            Objects.requireNonNull(url, "url");
+            Objects.requireNonNull(collection, "collection");
+            distanceMetric = distanceMetric == null ? DISTANCE_METRICS.get(0) : distanceMetric;
+            if (!DISTANCE_METRICS.contains(distanceMetric)) {
+                throw new ConfigException("distance_metric must be one of " + String.join(", ", DISTANCE_METRICS));
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "Qdrant[url=" + url + ", apiKey=" + (apiKey == null ? "null" : "****") + ", collection=" + collection
+                    + ", distanceMetric=" + distanceMetric + "]";
+        }
+    }
 }

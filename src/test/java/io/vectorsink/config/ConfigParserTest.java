@@ -514,4 +514,88 @@ class ConfigParserTest {
 
         assertThat(raw).isEqualTo(before);
     }
+
+    // ---- OpenSearch and Qdrant ----
+
+    private static ObjectNode withIndexing(String indexing) {
+        ObjectNode config = json(MINIMAL);
+        config.set("indexing", json(indexing));
+        return config;
+    }
+
+    @Test
+    void should_bind_opensearch_with_its_defaults_and_each_auth_mode() {
+        IndexingConfig plain = ConfigParser.parse(
+                        withIndexing(
+                                "{\"mode\": \"opensearch\", \"url\": \"http://127.0.0.1:9200/\", \"index\": \"docs\"}"),
+                        SELF_MANAGED)
+                .indexing();
+        IndexingConfig basic = ConfigParser.parse(
+                        withIndexing(
+                                "{\"mode\": \"opensearch\", \"url\": \"https://search.example.com\","
+                                        + " \"index\": \"docs\", \"distance_metric\": \"ip\", \"refresh\": \"false\","
+                                        + " \"auth\": {\"mode\": \"basic\", \"username\": \"admin\", \"password\": \"pw-654321\"}}"),
+                        SELF_MANAGED)
+                .indexing();
+        ObjectNode apiKeyConfig = withIndexing("{\"mode\": \"opensearch\", \"url\": \"https://search.example.com\","
+                + " \"index\": \"docs\", \"auth\": {\"mode\": \"api_key\", \"api_key\": \"a2V5LWlkOnNlY3JldA==\"}}");
+        IndexingConfig apiKey = ConfigParser.parse(apiKeyConfig, SELF_MANAGED).indexing();
+
+        assertThat(plain)
+                .isEqualTo(new IndexingConfig.OpenSearch(
+                        "http://127.0.0.1:9200",
+                        "docs",
+                        "cosine",
+                        "wait_for",
+                        new IndexingConfig.OpenSearchAuth.None()));
+        assertThat(basic)
+                .isEqualTo(new IndexingConfig.OpenSearch(
+                        "https://search.example.com",
+                        "docs",
+                        "ip",
+                        "false",
+                        new IndexingConfig.OpenSearchAuth.Basic("admin", "pw-654321")));
+        assertThat(apiKey.toString()).doesNotContain("a2V5LWlkOnNlY3JldA==");
+        assertThat(ConfigParser.secretValues(apiKeyConfig)).containsExactly("a2V5LWlkOnNlY3JldA==");
+    }
+
+    @Test
+    void should_reject_opensearch_index_names_and_plain_http_that_break_the_rules() {
+        assertThat(problems(withIndexing(
+                        "{\"mode\": \"opensearch\", \"url\": \"http://search.example.com\", \"index\": \"Docs\"}")))
+                .containsExactlyInAnyOrder(
+                        "indexing.index: must look like 1-255 of a-z 0-9 . _ -, starting with a letter or digit"
+                                + " (lowercase only)",
+                        "indexing.url: must use https; plain http is only for loopback hosts unless"
+                                + " advanced.allow_insecure_http is true");
+    }
+
+    @Test
+    void should_bind_qdrant_and_accept_airbytes_metric_names() {
+        ObjectNode config = withIndexing("{\"mode\": \"qdrant\", \"url\": \"https://xyz.cloud.qdrant.io:6333\","
+                + " \"api_key\": \"qd-key-123456\", \"collection\": \"docs\", \"distance_metric\": \"euc\"}");
+
+        IndexingConfig qdrant = ConfigParser.parse(config, SELF_MANAGED).indexing();
+        IndexingConfig dot = ConfigParser.parse(
+                        withIndexing("{\"mode\": \"qdrant\", \"url\": \"http://localhost:6333\", \"collection\": \"d\","
+                                + " \"distance_metric\": \"dot\", \"api_key\": \"\"}"),
+                        SELF_MANAGED)
+                .indexing();
+
+        assertThat(qdrant)
+                .isEqualTo(
+                        new IndexingConfig.Qdrant("https://xyz.cloud.qdrant.io:6333", "qd-key-123456", "docs", "l2"));
+        assertThat(qdrant.toString()).doesNotContain("qd-key-123456");
+        assertThat(dot).isEqualTo(new IndexingConfig.Qdrant("http://localhost:6333", null, "d", "ip"));
+        assertThat(ConfigParser.secretValues(config)).containsExactly("qd-key-123456");
+    }
+
+    @Test
+    void should_require_https_for_a_qdrant_url_in_cloud() {
+        assertThat(problems(
+                        withIndexing(
+                                "{\"mode\": \"qdrant\", \"url\": \"http://qdrant.internal:6333\", \"collection\": \"d\"}"),
+                        CLOUD))
+                .containsExactly("indexing.url: must use https: Airbyte Cloud never sends data over plain http");
+    }
 }

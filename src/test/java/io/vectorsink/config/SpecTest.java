@@ -138,7 +138,8 @@ class SpecTest {
             }
         });
 
-        assertThat(oneOfs).hasSize(4);
+        // embedding, indexing, text_splitter, and the auth of Chroma and of OpenSearch
+        assertThat(oneOfs).hasSize(5);
         for (JsonNode oneOf : oneOfs) {
             for (JsonNode branch : oneOf) {
                 assertThat(branch.path("properties").path("mode").has("const")).isTrue();
@@ -168,6 +169,16 @@ class SpecTest {
                 .containsExactly(
                         IndexingConfig.ChromaAuth.Token.AUTHORIZATION, IndexingConfig.ChromaAuth.Token.X_CHROMA_TOKEN);
         assertThat(processing.at("/text_splitter/default/mode").asText()).isEqualTo("separator");
+        JsonNode openSearch = connection.at("/properties/indexing/oneOf/1/properties");
+        JsonNode qdrant = connection.at("/properties/indexing/oneOf/2/properties");
+        assertThat(texts(openSearch.at("/distance_metric/enum")))
+                .containsExactlyElementsOf(IndexingConfig.OpenSearch.DISTANCE_METRICS);
+        assertThat(texts(openSearch.at("/refresh/enum")))
+                .containsExactlyElementsOf(IndexingConfig.OpenSearch.REFRESH_POLICIES);
+        assertThat(openSearch.at("/refresh/default").asText()).isEqualTo("wait_for");
+        // Qdrant also takes the names Airbyte's Qdrant destination uses (cos, euc, dot).
+        assertThat(texts(qdrant.at("/distance_metric/enum")))
+                .startsWith(IndexingConfig.Qdrant.DISTANCE_METRICS.toArray(String[]::new));
     }
 
     @Test

@@ -83,11 +83,29 @@ class MetadataYamlTest {
         });
         JsonNode connection = ConfigParser.spec().get("connectionSpecification");
 
-        assertThat(references).contains("indexing.host");
+        assertThat(references).contains("indexing.host", "indexing.url");
         assertThat(references).allSatisfy(reference -> assertThat(fieldSchema(connection, reference))
                 .as(reference)
                 .hasValueSatisfying(
                         field -> assertThat(field.path("type").asText()).isEqualTo("string")));
+    }
+
+    @Test
+    void should_allow_the_endpoint_of_every_store() {
+        List<String> hosts = new ArrayList<>();
+        metadata.at("/data/allowedHosts/hosts").forEach(host -> hosts.add(host.asText()));
+        JsonNode stores = ConfigParser.spec().at("/connectionSpecification/properties/indexing/oneOf");
+
+        assertThat(stores).allSatisfy(store -> {
+            List<String> endpoints = new ArrayList<>();
+            store.path("properties").properties().forEach(field -> {
+                if (field.getValue().path("pattern").asText().startsWith("^https?://")) {
+                    endpoints.add("${indexing." + field.getKey() + "}");
+                }
+            });
+            assertThat(endpoints).as(store.path("title").asText()).isNotEmpty();
+            assertThat(hosts).as(store.path("title").asText()).containsAll(endpoints);
+        });
     }
 
     @Test

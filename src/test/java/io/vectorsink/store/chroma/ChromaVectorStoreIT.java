@@ -11,8 +11,6 @@ import io.vectorsink.http.RetrySettings;
 import io.vectorsink.protocol.StreamId;
 import io.vectorsink.store.ChunkPoint;
 import io.vectorsink.store.PointIds;
-import io.vectorsink.store.QueryHit;
-import io.vectorsink.store.StaleFilter;
 import io.vectorsink.store.VectorStore.RecordTrim;
 import io.vectorsink.testing.ChromaServer;
 import io.vectorsink.testing.FakeRetryTiming;
@@ -27,7 +25,10 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
-/** ChromaVectorStore against a real Chroma 1.0 server (the pinned npm distribution). */
+/**
+ * Chroma-specific behaviour against a real Chroma 1.0 server (the pinned npm distribution); what every store
+ * must do is in {@link ChromaContractIT}.
+ */
 class ChromaVectorStoreIT {
     private static final StreamId STREAM = StreamId.of("docs");
     private static final String SYNC = "sync-1";
@@ -87,27 +88,6 @@ class ChromaVectorStoreIT {
     // ---- check and prepare ----------------------------------------------------------------------
 
     @Test
-    void should_pass_check_and_create_nothing_when_the_collection_is_missing() {
-        ChromaVectorStore store = store(newCollection(), "cosine");
-
-        store.check(3);
-
-        assertThat(store.getAll(null)).isEmpty();
-        assertThat(store.count()).isZero();
-        assertThat(store.collectionId()).isNull();
-    }
-
-    @Test
-    void should_pass_check_when_the_collection_matches() {
-        String name = newCollection();
-        ChromaVectorStore writer = store(name, "cosine");
-        writer.prepare(3);
-        writer.upsert(record("r1", 1));
-
-        store(name, "cosine").check(3);
-    }
-
-    @Test
     void should_fail_check_in_plain_words_when_chroma_is_unreachable() throws IOException {
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
@@ -119,35 +99,6 @@ class ChromaVectorStoreIT {
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("Chroma at http://127.0.0.1:" + port + " is not reachable: connection refused");
         assertThat(clock.sleeps()).hasSize(2); // check retries briefly, not for the sync's minutes
-    }
-
-    @Test
-    void should_fail_check_naming_both_dimensions_when_they_differ() {
-        String name = newCollection();
-        ChromaVectorStore writer = store(name, "cosine");
-        writer.prepare(3);
-        writer.upsert(record("r1", 1));
-
-        assertThatThrownBy(() -> store(name, "cosine").check(384))
-                .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("holds vectors of 3 dimensions")
-                .hasMessageContaining("the embedding model makes 384");
-        assertThatThrownBy(() -> store(name, "cosine").prepare(384))
-                .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("holds vectors of 3 dimensions");
-    }
-
-    @Test
-    void should_fail_check_and_prepare_when_the_metric_differs() {
-        String name = newCollection();
-        store(name, "l2").prepare(3);
-
-        assertThatThrownBy(() -> store(name, "cosine").check(3))
-                .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("uses the l2 distance, but distance_metric is cosine");
-        assertThatThrownBy(() -> store(name, "ip").prepare(3))
-                .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("uses the l2 distance, but distance_metric is ip");
     }
 
     @Test
@@ -182,44 +133,6 @@ class ChromaVectorStoreIT {
     // ---- writes ---------------------------------------------------------------------------------
 
     @Test
-    void should_keep_the_count_when_the_same_points_are_upserted_twice() {
-        ChromaVectorStore store = store(newCollection(), "cosine");
-        store.prepare(3);
-
-        store.upsert(record("r1", 5));
-        store.upsert(record("r1", 5));
-
-        assertThat(store.count()).isEqualTo(5);
-    }
-
-    @Test
-    void should_leave_no_chunk_at_or_above_n_when_a_record_shrinks() {
-        ChromaVectorStore store = store(newCollection(), "cosine");
-        store.prepare(3);
-        store.upsert(record("r1", 5));
-        store.upsert(record("r2", 4));
-
-        store.upsert(record("r1", 2));
-        store.deleteChunks(List.of(new RecordTrim("r1", 2)));
-
-        assertThat(chunkIndexesByRecord(store))
-                .containsEntry("r1", List.of(0L, 1L))
-                .containsEntry("r2", List.of(0L, 1L, 2L, 3L));
-    }
-
-    @Test
-    void should_delete_every_chunk_of_a_record_when_trimmed_from_zero() {
-        ChromaVectorStore store = store(newCollection(), "cosine");
-        store.prepare(3);
-        store.upsert(record("r1", 3));
-        store.upsert(record("r2", 2));
-
-        store.deleteChunks(List.of(new RecordTrim("r1", 0)));
-
-        assertThat(chunkIndexesByRecord(store)).containsOnlyKeys("r2");
-    }
-
-    @Test
     void should_apply_many_trims_across_several_requests() {
         ChromaVectorStore store = store(newCollection(), "cosine");
         store.prepare(3);
@@ -246,95 +159,6 @@ class ChromaVectorStoreIT {
                 assertThat(remaining.get("r" + r)).as("r" + r).isEqualTo(expected);
             }
         }
-    }
-
-    @Test
-    void should_delete_older_generations_of_only_that_stream() {
-        ChromaVectorStore store = store(newCollection(), "cosine");
-        store.prepare(3);
-        StreamId other = StreamId.of("other");
-        store.upsert(List.of(
-                chunk(STREAM, "old", 0, 1, SYNC, 1, 0, 0),
-                chunk(STREAM, "new", 0, 2, SYNC, 0, 1, 0),
-                chunk(other, "other-old", 0, 1, SYNC, 0, 0, 1)));
-
-        store.deleteStale(STREAM, new StaleFilter.OlderGeneration(2));
-
-        assertThat(chunkIndexesByRecord(store)).containsOnlyKeys("new", "other-old");
-    }
-
-    @Test
-    void should_delete_chunks_of_other_syncs_without_confusing_a_b_with_namespace_a_stream_b() {
-        ChromaVectorStore store = store(newCollection(), "cosine");
-        store.prepare(3);
-        StreamId flat = StreamId.of("a_b");
-        StreamId namespaced = new StreamId("a", "b");
-        store.upsert(List.of(
-                chunk(namespaced, "ns-old", 0, 0, "sync-0", 1, 0, 0),
-                chunk(namespaced, "ns-new", 0, 0, "sync-1", 0, 1, 0),
-                chunk(flat, "flat-old", 0, 0, "sync-0", 0, 0, 1)));
-
-        store.deleteStale(namespaced, new StaleFilter.OtherSync("sync-1"));
-
-        assertThat(chunkIndexesByRecord(store)).containsOnlyKeys("ns-new", "flat-old");
-        assertThat(store.getAll(flat)).extracting(StoredPoint::id).containsExactly(PointIds.forChunk("flat-old", 0));
-        assertThat(store.getAll(namespaced))
-                .extracting(StoredPoint::id)
-                .containsExactly(PointIds.forChunk("ns-new", 0));
-    }
-
-    @Test
-    void should_return_the_nearest_points_first_and_filter_by_stream() {
-        ChromaVectorStore store = store(newCollection(), "cosine");
-        store.prepare(3);
-        StreamId other = StreamId.of("other");
-        store.upsert(List.of(
-                chunk(STREAM, "x", 0, 1, SYNC, 1, 0, 0),
-                chunk(STREAM, "y", 0, 1, SYNC, 0, 1, 0),
-                chunk(other, "z", 0, 1, SYNC, 0.9f, 0.1f, 0)));
-
-        List<QueryHit> all = store.query(new float[] {1, 0.05f, 0}, 2, null);
-        List<QueryHit> mine = store.query(new float[] {0.9f, 0.1f, 0}, 10, STREAM);
-
-        assertThat(all).extracting(QueryHit::id).containsExactly(PointIds.forChunk("x", 0), PointIds.forChunk("z", 0));
-        assertThat(all.get(0).distance()).isLessThan(all.get(1).distance());
-        assertThat(all.get(0).document()).isEqualTo("x chunk 0");
-        assertThat(all.get(0).metadata()).containsEntry("_ab_record_id", "x").containsEntry("_ab_chunk_index", 0L);
-        assertThat(mine).extracting(QueryHit::id).containsExactly(PointIds.forChunk("x", 0), PointIds.forChunk("y", 0));
-    }
-
-    @Test
-    void should_round_trip_nul_line_separator_and_emoji_in_documents_and_metadata() {
-        ChromaVectorStore store = store(newCollection(), "cosine");
-        store.prepare(3);
-        String tricky = "nul\u0000 line\u2028sep para\u2029 emoji 😀 \"quoted\" back\\slash é 中文";
-        Map<String, Object> metadata = new LinkedHashMap<>();
-        metadata.put("title", tricky);
-        metadata.put("big", Long.MAX_VALUE);
-        metadata.put("small", Long.MIN_VALUE);
-        metadata.put("ratio", 0.1);
-        metadata.put("flag", false);
-
-        store.upsert(List.of(new ChunkPoint("p1", new float[] {1, 2, 3}, tricky, metadata)));
-
-        StoredPoint stored = store.getAll(null, true).get(0);
-        assertThat(stored.document()).isEqualTo(tricky);
-        assertThat(stored.metadata()).isEqualTo(metadata);
-        assertThat(stored.vector()).containsExactly(1, 2, 3);
-    }
-
-    @Test
-    void should_drop_metadata_keys_and_text_that_a_new_version_no_longer_has() {
-        ChromaVectorStore store = store(newCollection(), "cosine");
-        store.prepare(3);
-        store.upsert(
-                List.of(new ChunkPoint("p1", new float[] {1, 0, 0}, "old text", Map.of("author", "ann", "k", 1L))));
-
-        store.upsert(List.of(new ChunkPoint("p1", new float[] {1, 0, 0}, null, Map.of("k", 2L))));
-
-        StoredPoint stored = store.getAll(null).get(0);
-        assertThat(stored.metadata()).isEqualTo(Map.of("k", 2L));
-        assertThat(stored.document()).isEmpty();
     }
 
     @Test

@@ -1,0 +1,253 @@
+package io.vectorsink.store.opensearch;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vectorsink.error.SystemException;
+import io.vectorsink.protocol.Json;
+import io.vectorsink.protocol.StreamId;
+import io.vectorsink.store.ChunkPoint;
+import io.vectorsink.store.StaleFilter;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The documents, mappings and queries vectorsink sends to OpenSearch. A chunk is one document:
+ * {@code {"vector_field": [...], "text": "...", "metadata": {...}}}, the field names LangChain's
+ * OpenSearch vector store uses by default, so retrieval code finds them without configuration.
+ */
+final class OpenSearchJson {
+    static final String VECTOR_FIELD = "vector_field";
+    static final String TEXT_FIELD = "text";
+    static final String METADATA = "metadata";
+
+    static final String STREAM = "_ab_stream";
+    static final String NAMESPACE = "_ab_namespace";
+    static final String RECORD_ID = "_ab_record_id";
+    static final String CHUNK_INDEX = "_ab_chunk_index";
+    static final String GENERATION_ID = "_ab_generation_id";
+    static final String SYNC_ID = "_ab_sync_id";
+
+    /** The connector's own fields and the types its filters need: exact terms and numeric ranges. */
+    static final Map<String, String> FIELD_TYPES = Map.of(
+            STREAM,
+            "keyword",
+            NAMESPACE,
+            "keyword",
+            RECORD_ID,
+            "keyword",
+            SYNC_ID,
+            "keyword",
+            CHUNK_INDEX,
+            "long",
+            "_ab_chunk_count",
+            "long",
+            GENERATION_ID,
+            "long",
+            "_ab_extracted_at",
+            "long");
+
+    /**
+     * Strings in a keyword field longer than this are kept in the document but not indexed (Lucene refuses
+     * terms over 32,766 bytes; 8,191 characters stay below it in any UTF-8).
+     */
+    static final int IGNORE_ABOVE = 8191;
+
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private OpenSearchJson() {}
+
+    /**
+     * The create-index body: a {@code knn_vector} with an explicit HNSW method on the lucene engine (the
+     * default engine, faiss, needs native libraries that not every node has), the connector's fields
+     * with their types, and user metadata strings as keywords. Date detection is off, so a string that
+     * looks like a date in one record and not in the next never fails a write.
+     */
+    static byte[] createIndex(int dimension, String spaceType) {
+        ObjectNode body = NODES.objectNode();
+        body.putObject("settings").putObject("index").put("knn", true);
+        ObjectNode mappings = body.putObject("mappings");
+        mappings.put("date_detection", false);
+        ObjectNode template = mappings.putArray("dynamic_templates").addObject().putObject("metadata_strings");
+        template.put("path_match", METADATA + ".*");
+        template.put("match_mapping_type", "string");
+        template.putObject("mapping").put("type", "keyword").put("ignore_above", IGNORE_ABOVE);
+        ObjectNode properties = mappings.putObject("properties");
+        ObjectNode vector = properties.putObject(VECTOR_FIELD);
+        vector.put("type", "knn_vector");
+        vector.put("dimension", dimension);
+        ObjectNode method = vector.putObject("method");
+        method.put("name", "hnsw");
+        method.put("engine", "lucene");
+        method.put("space_type", spaceType);
+        properties.putObject(TEXT_FIELD).put("type", "text");
+        properties.set(METADATA, metadataMapping());
+        return write(body);
+    }
+
+    /** The mapping of the connector's metadata fields, for a new index or added to an existing one. */
+    static ObjectNode metadataMapping() {
+        ObjectNode metadata = NODES.objectNode();
+        ObjectNode properties = metadata.putObject("properties");
+        FIELD_TYPES.entrySet().stream()
+                .sorted(Map.Entry.comparingByKey())
+                .forEach(field -> properties.putObject(field.getKey()).put("type", field.getValue()));
+        // Kept for readers, never filtered on: not indexed, so its size does not matter.
+        properties.putObject("_airbyte_meta").put("type", "keyword").put("index", false);
+        return metadata;
+    }
+
+    /** {@code PUT /{index}/_mapping} body that adds the connector's fields to an existing index. */
+    static byte[] putMetadataMapping() {
+        ObjectNode body = NODES.objectNode();
+        body.putObject("properties").set(METADATA, metadataMapping());
+        return write(body);
+    }
+
+    /** One bulk action and document: two NDJSON lines. */
+    static byte[] bulkEntry(ChunkPoint point) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            try (JsonGenerator gen = Json.MAPPER.getFactory().createGenerator(out)) {
+                gen.writeStartObject();
+                gen.writeObjectFieldStart("index");
+                gen.writeStringField("_id", point.id());
+                gen.writeEndObject();
+                gen.writeEndObject();
+            }
+            out.write('\n');
+            try (JsonGenerator gen = Json.MAPPER.getFactory().createGenerator(out)) {
+                gen.writeStartObject();
+                gen.writeArrayFieldStart(VECTOR_FIELD);
+                for (float value : point.vector()) {
+                    if (!Float.isFinite(value)) {
+                        throw new SystemException(
+                                "the vector of chunk " + point.id() + " holds a value that is not a finite number");
+                    }
+                    gen.writeNumber(value);
+                }
+                gen.writeEndArray();
+                if (point.document() != null) {
+                    gen.writeStringField(TEXT_FIELD, point.document());
+                }
+                gen.writeObjectFieldStart(METADATA);
+                for (Map.Entry<String, Object> entry : point.metadata().entrySet()) {
+                    gen.writeFieldName(entry.getKey());
+                    writeScalar(gen, entry.getKey(), entry.getValue());
+                }
+                gen.writeEndObject();
+                gen.writeEndObject();
+            }
+            out.write('\n');
+        } catch (IOException e) {
+            throw new SystemException("could not write an OpenSearch bulk entry", e);
+        }
+        return out.toByteArray();
+    }
+
+    private static void writeScalar(JsonGenerator gen, String key, Object value) throws IOException {
+        if (value == null) {
+            gen.writeNull();
+        } else if (value instanceof String s) {
+            gen.writeString(s);
+        } else if (value instanceof Boolean b) {
+            gen.writeBoolean(b);
+        } else if (value instanceof Long
+                || value instanceof Integer
+                || value instanceof Short
+                || value instanceof Byte) {
+            gen.writeNumber(((Number) value).longValue());
+        } else if (value instanceof Double || value instanceof Float || value instanceof BigDecimal) {
+            double d = ((Number) value).doubleValue();
+            if (!Double.isFinite(d)) {
+                throw new SystemException("metadata '" + key + "' is not a finite number");
+            }
+            gen.writeNumber(d);
+        } else if (value instanceof BigInteger big && big.bitLength() < 64) {
+            gen.writeNumber(big.longValue());
+        } else {
+            throw new SystemException("metadata '" + key + "' has type "
+                    + value.getClass().getSimpleName() + "; only strings, integers, floats and booleans are stored");
+        }
+    }
+
+    static String field(String name) {
+        return METADATA + "." + name;
+    }
+
+    static ObjectNode term(String name, String value) {
+        ObjectNode node = NODES.objectNode();
+        node.putObject("term").put(field(name), value);
+        return node;
+    }
+
+    /** The chunks of {@code stream}: {@code _ab_stream} and {@code _ab_namespace} both match exactly. */
+    static ArrayNode streamFilter(StreamId stream) {
+        ArrayNode filter = NODES.arrayNode();
+        filter.add(term(STREAM, stream.airbyteName()));
+        filter.add(term(NAMESPACE, stream.namespaceOrEmpty()));
+        return filter;
+    }
+
+    /** A {@code _delete_by_query} body for the chunks of {@code stream} that {@code filter} calls stale. */
+    static byte[] staleQuery(StreamId stream, StaleFilter filter) {
+        ObjectNode body = NODES.objectNode();
+        ObjectNode bool = body.putObject("query").putObject("bool");
+        ArrayNode must = streamFilter(stream);
+        bool.set("filter", must);
+        if (filter instanceof StaleFilter.OlderGeneration older) {
+            ObjectNode range = must.addObject().putObject("range");
+            range.putObject(field(GENERATION_ID)).put("lt", older.minimumGenerationId());
+        } else if (filter instanceof StaleFilter.OtherSync other) {
+            // must_not also matches chunks without the key: chunks some other writer left are stale too.
+            bool.putArray("must_not").add(term(SYNC_ID, other.syncId()));
+        } else {
+            throw new SystemException(
+                    "unknown stale filter " + filter.getClass().getName());
+        }
+        return write(body);
+    }
+
+    /** A {@code _delete_by_query} body for the chunks of these records from {@code fromChunkIndex} on. */
+    static byte[] trimQuery(List<String> recordIds, int fromChunkIndex) {
+        ObjectNode body = NODES.objectNode();
+        ArrayNode filter = body.putObject("query").putObject("bool").putArray("filter");
+        ArrayNode ids = filter.addObject().putObject("terms").putArray(field(RECORD_ID));
+        recordIds.forEach(ids::add);
+        if (fromChunkIndex > 0) {
+            filter.addObject().putObject("range").putObject(field(CHUNK_INDEX)).put("gte", fromChunkIndex);
+        }
+        return write(body);
+    }
+
+    /** A k-NN search, filtered to {@code stream} when it is not null, without the vectors in the answer. */
+    static byte[] knnQuery(float[] vector, int limit, StreamId stream) {
+        ObjectNode body = NODES.objectNode();
+        body.put("size", limit);
+        body.putObject("_source").putArray("excludes").add(VECTOR_FIELD);
+        ObjectNode knn = body.putObject("query").putObject("knn").putObject(VECTOR_FIELD);
+        ArrayNode values = knn.putArray("vector");
+        for (float value : vector) {
+            values.add(value);
+        }
+        knn.put("k", limit);
+        if (stream != null) {
+            // The lucene engine filters during the graph search, so k results come back when k exist.
+            knn.putObject("filter").putObject("bool").set("filter", streamFilter(stream));
+        }
+        return write(body);
+    }
+
+    static byte[] write(ObjectNode node) {
+        try {
+            return Json.MAPPER.writeValueAsBytes(node);
+        } catch (IOException e) {
+            throw new SystemException("could not write an OpenSearch request body", e);
+        }
+    }
+}

@@ -1,0 +1,612 @@
+package io.vectorsink.store.opensearch;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vectorsink.config.AdvancedConfig;
+import io.vectorsink.config.IndexingConfig;
+import io.vectorsink.error.ConfigException;
+import io.vectorsink.error.ConnectorException;
+import io.vectorsink.error.SystemException;
+import io.vectorsink.error.TransientException;
+import io.vectorsink.http.HttpClients;
+import io.vectorsink.http.HttpErrors;
+import io.vectorsink.http.HttpService;
+import io.vectorsink.http.HttpStatus;
+import io.vectorsink.http.HttpsPolicy;
+import io.vectorsink.http.RetryPolicies;
+import io.vectorsink.http.RetrySettings;
+import io.vectorsink.http.RetryTiming;
+import io.vectorsink.protocol.StreamId;
+import io.vectorsink.store.ChunkPoint;
+import io.vectorsink.store.MetadataRules;
+import io.vectorsink.store.QueryHit;
+import io.vectorsink.store.StaleFilter;
+import io.vectorsink.store.VectorStore;
+import io.vectorsink.store.opensearch.OpenSearchHttp.Answer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import okhttp3.Headers;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+
+/**
+ * OpenSearch 2.x with the k-NN plugin over its REST API; the document, bulk and delete-by-query APIs it
+ * uses are also Elasticsearch's. One index holds every stream's chunks as documents
+ * {@code {vector_field, text, metadata}} (see {@link OpenSearchJson}).
+ *
+ * <p>Acknowledgement: {@code _bulk} answers HTTP 200 even when documents failed, so a write counts only
+ * when the answer lists one item per document sent and every item has status 200 or 201. Items refused
+ * with 429 or 5xx (a full write queue) are sent again, alone, with backoff; other refusals fail the sync.
+ *
+ * <p>Visibility: the {@code refresh} setting goes with every bulk request ({@code wait_for} by default,
+ * so when a write returns, and so when its STATE is released, the chunks are searchable).
+ * {@code _delete_by_query} only sees searchable documents: with {@code refresh=false} the index is
+ * refreshed before each delete, or a trim would miss chunks written moments before.
+ *
+ * <p>Thread-safe.
+ */
+public final class OpenSearchVectorStore implements VectorStore {
+    static final String SERVICE = "OpenSearch";
+
+    /** Documents per bulk request: within what OpenSearch recommends (5–15 MB, a few hundred documents). */
+    static final int MAX_DOCUMENTS_PER_BULK = 500;
+
+    /**
+     * Bytes per bulk request. Amazon OpenSearch Service refuses bodies over 10 MiB on its smaller instance
+     * types (self-hosted nodes accept 100 MB by {@code http.max_content_length}); a 413 halves the batch.
+     */
+    static final long MAX_BULK_BYTES = 8L * 1024 * 1024;
+
+    /** Record ids per delete-by-query: a terms query takes up to 65,536; this keeps requests small. */
+    static final int MAX_IDS_PER_DELETE = 1000;
+
+    /**
+     * Lucene's term limit is 32,766 bytes, the bound for a keyword such as {@code _ab_record_id}; a whole
+     * document's metadata is kept within 1 MiB.
+     */
+    private static final MetadataRules RULES = new MetadataRules(32_766, 1024 * 1024);
+
+    /** The k-NN space types for the config's metrics. */
+    private static final Map<String, String> SPACE_TYPES =
+            Map.of("cosine", "cosinesimil", "l2", "l2", "ip", "innerproduct");
+
+    private static final Pattern FIELD_IN_REASON = Pattern.compile("field \\[([^\\]]{1,200})]");
+
+    private final HttpUrl base;
+    private final String shownUrl;
+    private final String index;
+    private final String metric;
+    private final String spaceType;
+    private final String refresh;
+    private final Headers auth;
+    private final HttpService http;
+    private final HttpService checkHttp;
+    private final RetrySettings retry;
+    private final RetryTiming timing;
+
+    private volatile boolean prepared;
+
+    /** A store on the shared HTTP client. Does no I/O; {@link #check} and {@link #prepare} do. */
+    public OpenSearchVectorStore(IndexingConfig.OpenSearch config, AdvancedConfig advanced) {
+        this(config, advanced, HttpClients.shared());
+    }
+
+    public OpenSearchVectorStore(IndexingConfig.OpenSearch config, AdvancedConfig advanced, OkHttpClient client) {
+        this(config, advanced, client, RetryTiming.system(), RetrySettings.forService(SERVICE, advanced));
+    }
+
+    /** For tests: injected retry timing and bounds, so retries are observed instead of slept. */
+    public OpenSearchVectorStore(
+            IndexingConfig.OpenSearch config,
+            AdvancedConfig advanced,
+            OkHttpClient client,
+            RetryTiming timing,
+            RetrySettings retry) {
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(advanced, "advanced");
+        HttpUrl url = HttpsPolicy.check("indexing.url", config.url(), advanced.allowInsecureHttp());
+        this.base = url.newBuilder().query(null).fragment(null).build();
+        this.shownUrl = stripSlash(HttpsPolicy.withoutCredentials(url));
+        this.index = config.index();
+        this.metric = config.distanceMetric().toLowerCase(Locale.ROOT);
+        this.spaceType = SPACE_TYPES.get(metric);
+        if (spaceType == null) {
+            throw new ConfigException("indexing.distance_metric must be one of cosine, l2, ip, got '" + metric + "'");
+        }
+        this.refresh = config.refresh();
+        this.auth = OpenSearchHttp.authHeaders(config.auth());
+        this.retry = retry;
+        this.timing = timing;
+        this.http = new HttpService(client, retry, timing);
+        // check answers a person who waits for it: seconds, not the sync's minutes of retries.
+        this.checkHttp = http.withSettings(retry.withMaxAttempts(Math.min(3, retry.maxAttempts()))
+                .withMaxDuration(min(retry.maxDuration(), Duration.ofSeconds(20))));
+    }
+
+    // ---- VectorStore ----------------------------------------------------------------------------
+
+    @Override
+    public void check(int dimension) {
+        requirePositive(dimension);
+        ping();
+        Answer answer = send(checkHttp, get(indexUrl()));
+        if (answer.code() == 404) {
+            return; // prepare creates it
+        }
+        verify(require(answer, "read index '" + index + "'"), dimension);
+    }
+
+    @Override
+    public void prepare(int dimension) {
+        requirePositive(dimension);
+        Answer existing = send(http, get(indexUrl()));
+        if (existing.code() == 404) {
+            Answer created = send(http, put(indexUrl(), OpenSearchJson.createIndex(dimension, spaceType)));
+            boolean raced = !created.ok()
+                    && created.code() == 400
+                    && created.status().bodySnippet().contains("resource_already_exists_exception");
+            if (!raced) {
+                require(created, "create index '" + index + "'");
+            }
+            existing = send(http, get(indexUrl()));
+        }
+        verify(require(existing, "read index '" + index + "'"), dimension);
+        // An index made by someone else may lack the connector's fields; adding fields is always allowed,
+        // and a field mapped with another type is refused (400) instead of silently breaking the filters.
+        Answer mapping = send(http, put(url("_mapping"), OpenSearchJson.putMetadataMapping()));
+        if (mapping.code() == 400) {
+            throw new ConfigException("OpenSearch index '" + index + "' maps a metadata._ab_* field with another"
+                    + " type than vectorsink needs (keyword for ids and names, long for numbers): "
+                    + mapping.status().describe() + "; use another index name");
+        }
+        require(mapping, "add the connector's fields to index '" + index + "'");
+        prepared = true;
+    }
+
+    @Override
+    public void upsert(List<ChunkPoint> points) {
+        if (points.isEmpty()) {
+            return;
+        }
+        requirePrepared();
+        // Two documents with one id in a request would leave "which one won" to the shards: last wins here.
+        Map<String, ChunkPoint> unique = new LinkedHashMap<>();
+        for (ChunkPoint point : points) {
+            unique.remove(point.id());
+            unique.put(point.id(), point);
+        }
+        List<byte[]> batch = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
+        long bytes = 0;
+        for (ChunkPoint point : unique.values()) {
+            byte[] entry = OpenSearchJson.bulkEntry(point);
+            if (!batch.isEmpty() && (batch.size() >= MAX_DOCUMENTS_PER_BULK || bytes + entry.length > MAX_BULK_BYTES)) {
+                bulk(ids, batch);
+                batch = new ArrayList<>();
+                ids = new ArrayList<>();
+                bytes = 0;
+            }
+            batch.add(entry);
+            ids.add(point.id());
+            bytes += entry.length;
+        }
+        bulk(ids, batch);
+    }
+
+    @Override
+    public void deleteChunks(List<RecordTrim> trims) {
+        if (trims.isEmpty()) {
+            return;
+        }
+        requirePrepared();
+        Map<String, Integer> fromByRecord = new LinkedHashMap<>();
+        for (RecordTrim trim : trims) {
+            if (trim.fromChunkIndex() < 0) {
+                throw new SystemException("a trim's fromChunkIndex must be >= 0, got " + trim.fromChunkIndex());
+            }
+            fromByRecord.merge(trim.recordId(), trim.fromChunkIndex(), Math::min);
+        }
+        TreeMap<Integer, List<String>> recordsByFrom = new TreeMap<>();
+        fromByRecord.forEach((record, from) ->
+                recordsByFrom.computeIfAbsent(from, k -> new ArrayList<>()).add(record));
+        refreshBeforeDelete();
+        for (Map.Entry<Integer, List<String>> group : recordsByFrom.entrySet()) {
+            List<String> records = group.getValue();
+            for (int start = 0; start < records.size(); start += MAX_IDS_PER_DELETE) {
+                List<String> slice = records.subList(start, Math.min(records.size(), start + MAX_IDS_PER_DELETE));
+                deleteByQuery(OpenSearchJson.trimQuery(slice, group.getKey()), "delete replaced chunks");
+            }
+        }
+    }
+
+    @Override
+    public void deleteStale(StreamId stream, StaleFilter filter) {
+        Objects.requireNonNull(stream, "stream");
+        Objects.requireNonNull(filter, "filter");
+        requirePrepared();
+        refreshBeforeDelete();
+        deleteByQuery(OpenSearchJson.staleQuery(stream, filter), "delete stale chunks of stream " + stream);
+    }
+
+    @Override
+    public List<QueryHit> query(float[] vector, int limit, StreamId stream) {
+        if (limit < 1) {
+            throw new SystemException("query limit must be >= 1, got " + limit);
+        }
+        Answer answer = send(http, post(url("_search"), OpenSearchJson.knnQuery(vector, limit, stream)));
+        if (answer.code() == 404) {
+            return List.of();
+        }
+        JsonNode hits = require(answer, "query").path("hits").path("hits");
+        List<QueryHit> result = new ArrayList<>();
+        for (JsonNode hit : hits) {
+            JsonNode source = hit.path("_source");
+            Map<String, Object> metadata = new LinkedHashMap<>();
+            source.path(OpenSearchJson.METADATA).properties().forEach(field -> {
+                JsonNode value = field.getValue();
+                if (value.isTextual()) {
+                    metadata.put(field.getKey(), value.textValue());
+                } else if (value.isBoolean()) {
+                    metadata.put(field.getKey(), value.booleanValue());
+                } else if (value.isIntegralNumber() && value.canConvertToLong()) {
+                    metadata.put(field.getKey(), value.longValue());
+                } else if (value.isNumber()) {
+                    metadata.put(field.getKey(), value.doubleValue());
+                } else if (!value.isNull()) {
+                    metadata.put(field.getKey(), value.toString());
+                }
+            });
+            JsonNode text = source.path(OpenSearchJson.TEXT_FIELD);
+            result.add(new QueryHit(
+                    hit.path("_id").asText(),
+                    distance(hit.path("_score").asDouble()),
+                    text.isTextual() ? text.textValue() : null,
+                    metadata));
+        }
+        return result;
+    }
+
+    @Override
+    public MetadataRules metadataRules() {
+        return RULES;
+    }
+
+    /**
+     * The distance (smaller is closer) behind a lucene-engine k-NN score, in the same units Chroma
+     * reports: cosine {@code 1 - cos}, l2 the squared distance, ip {@code 1 - dot}. The k-NN plugin
+     * scores cosinesimil {@code (1 + cos) / 2}, l2 {@code 1 / (1 + d²)}, innerproduct {@code 1 + dot} for
+     * a non-negative dot and {@code 1 / (1 - dot)} otherwise.
+     */
+    double distance(double score) {
+        return switch (metric) {
+            case "cosine" -> 2 - 2 * score;
+            case "l2" -> score <= 0 ? Double.POSITIVE_INFINITY : 1 / score - 1;
+            default -> 1 - (score >= 1 ? score - 1 : 1 - 1 / score);
+        };
+    }
+
+    // ---- check steps ----------------------------------------------------------------------------
+
+    private void ping() {
+        Answer answer;
+        try {
+            answer = send(checkHttp, get(base));
+        } catch (TransientException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw new ConfigException(
+                        "OpenSearch at " + shownUrl + " is not reachable: " + HttpErrors.describe(io), e);
+            }
+            throw e;
+        }
+        JsonNode json = require(answer, "answer at its root URL");
+        if (!json.path("version").path("number").isTextual()) {
+            throw new ConfigException(shownUrl + " does not answer like OpenSearch (no version at its root URL);"
+                    + " check indexing.url");
+        }
+    }
+
+    /** Checks the index's k-NN field against the embedding model and the metric, in plain words. */
+    private void verify(JsonNode description, int dimension) {
+        // GET /{index} answers {"<concrete index name>": {...}}, also when index is an alias.
+        JsonNode concrete =
+                description.elements().hasNext() ? description.elements().next() : description;
+        JsonNode properties = concrete.path("mappings").path("properties");
+        JsonNode vector = properties.path(OpenSearchJson.VECTOR_FIELD);
+        List<String> problems = new ArrayList<>();
+        if (!"knn_vector".equals(vector.path("type").asText())) {
+            throw new ConfigException("OpenSearch index '" + index + "' exists but has no knn_vector field '"
+                    + OpenSearchJson.VECTOR_FIELD + "'; use another index name (vectorsink creates it)");
+        }
+        int existing = vector.path("dimension").asInt(-1);
+        if (existing != dimension) {
+            problems.add("OpenSearch index '" + index + "' holds vectors of " + existing
+                    + " dimensions, but the embedding model makes " + dimension
+                    + "; use another index name or an embedding model with " + existing + " dimensions");
+        }
+        String space = vector.path("method")
+                .path("space_type")
+                .asText(vector.path("space_type").asText("l2"));
+        if (!space.equals(spaceType)) {
+            String wanted = SPACE_TYPES.entrySet().stream()
+                    .filter(e -> e.getValue().equals(space))
+                    .map(Map.Entry::getKey)
+                    .findFirst()
+                    .orElse(null);
+            problems.add("OpenSearch index '" + index + "' uses space_type " + space + ", but distance_metric is "
+                    + metric + " (space_type " + spaceType + "); "
+                    + (wanted == null ? "" : "set distance_metric to " + wanted + " or ")
+                    + "use another index name");
+        }
+        JsonNode metadata = properties.path(OpenSearchJson.METADATA).path("properties");
+        TreeSet<String> mistyped = new TreeSet<>();
+        OpenSearchJson.FIELD_TYPES.forEach((name, type) -> {
+            JsonNode field = metadata.path(name);
+            if (!field.isMissingNode() && !type.equals(field.path("type").asText())) {
+                mistyped.add("metadata." + name + " is " + field.path("type").asText() + ", not " + type);
+            }
+        });
+        if (!mistyped.isEmpty()) {
+            problems.add("OpenSearch index '" + index + "' maps the connector's fields with other types ("
+                    + String.join("; ", mistyped) + "), so its filters would miss chunks; use another index name");
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems, null);
+        }
+    }
+
+    // ---- writes ---------------------------------------------------------------------------------
+
+    /** Sends one bulk request and returns once every document in it is confirmed. */
+    private void bulk(List<String> ids, List<byte[]> entries) {
+        List<String> pendingIds = ids;
+        List<byte[]> pending = entries;
+        for (int attempt = 1; ; attempt++) {
+            Answer answer = send(http, bulkRequest(pending));
+            if (answer.code() == 413 && pending.size() > 1) {
+                // Too large for the cluster or a proxy in front of it: halve until it fits.
+                int half = pending.size() / 2;
+                bulk(pendingIds.subList(0, half), pending.subList(0, half));
+                bulk(pendingIds.subList(half, pending.size()), pending.subList(half, pending.size()));
+                return;
+            }
+            if (answer.code() == 413) {
+                throw new ConfigException("OpenSearch (or a proxy in front of it) refused one chunk of "
+                        + pending.get(0).length / 1024
+                        + " KiB as too large (HTTP 413); raise http.max_content_length or lower chunk_size");
+            }
+            Failures failures = itemFailures(require(answer, "write to index '" + index + "'"), pendingIds);
+            if (failures.isEmpty()) {
+                return;
+            }
+            if (!failures.retryable() || attempt >= retry.maxAttempts()) {
+                throw failures.exception(pending.size(), attempt);
+            }
+            pendingIds = failures.ids();
+            List<byte[]> again = new ArrayList<>();
+            for (int i : failures.positions()) {
+                again.add(pending.get(i));
+            }
+            pending = again;
+            sleep(attempt, failures.describe());
+        }
+    }
+
+    private Request bulkRequest(List<byte[]> entries) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        entries.forEach(body::writeBytes);
+        HttpUrl url =
+                url("_bulk").newBuilder().addQueryParameter("refresh", refresh).build();
+        return new Request.Builder()
+                .url(url)
+                .headers(auth)
+                .post(okhttp3.RequestBody.create(body.toByteArray(), OpenSearchHttp.NDJSON))
+                .build();
+    }
+
+    /** What a bulk answer says went wrong, item by item; empty when every item is confirmed. */
+    private Failures itemFailures(JsonNode answer, List<String> ids) {
+        JsonNode items = answer.path("items");
+        if (!items.isArray() || items.size() != ids.size()) {
+            throw new SystemException("OpenSearch answered a bulk request of " + ids.size() + " documents with "
+                    + items.size() + " items; the write is not confirmed");
+        }
+        Failures failures = new Failures();
+        for (int i = 0; i < items.size(); i++) {
+            JsonNode item = items.get(i).path("index");
+            int status = item.path("status").asInt(0);
+            boolean confirmed = (status == 200 || status == 201)
+                    && item.path("error").isMissingNode()
+                    && ids.get(i).equals(item.path("_id").asText());
+            if (!confirmed) {
+                failures.add(i, ids.get(i), status, item.path("error"));
+            }
+        }
+        if (failures.isEmpty() && answer.path("errors").asBoolean(false)) {
+            throw new SystemException("OpenSearch flagged errors in a bulk answer whose items all succeeded;"
+                    + " the write is not confirmed");
+        }
+        return failures;
+    }
+
+    /** The refused items of one bulk answer. */
+    private final class Failures {
+        private final List<Integer> positions = new ArrayList<>();
+        private final List<String> ids = new ArrayList<>();
+        private final TreeMap<String, Integer> kinds = new TreeMap<>();
+        private boolean retryable = true;
+        private int worstStatus;
+
+        void add(int position, String id, int status, JsonNode error) {
+            positions.add(position);
+            ids.add(id);
+            String type = error.path("type").asText("no error type");
+            Matcher field = FIELD_IN_REASON.matcher(error.path("reason").asText(""));
+            // The reason may quote the document's content; only the error type and field name are kept.
+            String kind = "HTTP " + status + " " + type + (field.find() ? " on field " + field.group(1) : "");
+            kinds.merge(kind, 1, Integer::sum);
+            retryable &= RetryPolicies.isRetryableStatus(status);
+            worstStatus = Math.max(worstStatus, status);
+        }
+
+        boolean isEmpty() {
+            return positions.isEmpty();
+        }
+
+        boolean retryable() {
+            return retryable;
+        }
+
+        List<Integer> positions() {
+            return positions;
+        }
+
+        List<String> ids() {
+            return ids;
+        }
+
+        String describe() {
+            List<String> parts = new ArrayList<>();
+            kinds.forEach((kind, count) -> parts.add(count + " × " + kind));
+            return String.join(", ", parts) + " (first: document " + ids.get(0) + ")";
+        }
+
+        ConnectorException exception(int sent, int attempts) {
+            String message = "OpenSearch refused " + ids.size() + " of " + sent
+                    + " documents in a bulk write to index '" + index + "': " + describe();
+            if (retryable) {
+                return new TransientException(message + "; still refused after " + attempts + " attempts");
+            }
+            if (worstStatus == 401 || worstStatus == 403) {
+                return new ConfigException(message + "; check the credentials' permissions and that the index is"
+                        + " not read-only (a full disk blocks writes)");
+            }
+            return new ConfigException(message + "; the index's mapping does not accept these documents: check"
+                    + " the metadata fields or use another index name");
+        }
+    }
+
+    private void sleep(int attempt, String outcome) {
+        long initial = retry.initialDelay().toMillis();
+        long delay = Math.min(retry.maxDelay().toMillis(), initial << Math.min(attempt - 1, 20));
+        Duration wait = Duration.ofMillis(delay / 2 + (long) (timing.random().getAsDouble() * (delay - delay / 2)));
+        org.slf4j.LoggerFactory.getLogger(OpenSearchVectorStore.class)
+                .warn("OpenSearch refused documents ({}); sending them again in {} ms", outcome, wait.toMillis());
+        try {
+            timing.sleeper().sleep(wait);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SystemException("Interrupted while waiting to retry OpenSearch", e);
+        }
+    }
+
+    private void refreshBeforeDelete() {
+        if (refresh.equals("false")) {
+            require(send(http, post(url("_refresh"), new byte[0])), "refresh index '" + index + "'");
+        }
+    }
+
+    private void deleteByQuery(byte[] query, String action) {
+        // wait_for is not a choice for _delete_by_query: true makes the deletion visible before the ack.
+        HttpUrl url = url("_delete_by_query")
+                .newBuilder()
+                .addQueryParameter("refresh", refresh.equals("false") ? "false" : "true")
+                .addQueryParameter("conflicts", "proceed")
+                .build();
+        JsonNode answer = require(send(http, post(url, query)), action);
+        // A version conflict means the document changed after the query matched it: a newer write, kept.
+        if (answer.path("timed_out").asBoolean(false) || answer.path("failures").size() > 0) {
+            JsonNode first = answer.path("failures").path(0);
+            throw new TransientException("OpenSearch could not " + action + " in index '" + index + "' ("
+                    + (answer.path("timed_out").asBoolean(false)
+                            ? "timed out"
+                            : answer.path("failures").size() + " failures, first: HTTP "
+                                    + first.path("status").asInt() + " "
+                                    + first.path("cause").path("type").asText())
+                    + "); deleted " + answer.path("deleted").asLong() + " documents before that");
+        }
+    }
+
+    // ---- requests and answers -------------------------------------------------------------------
+
+    private HttpUrl indexUrl() {
+        return base.newBuilder().addPathSegment(index).build();
+    }
+
+    private HttpUrl url(String endpoint) {
+        return indexUrl().newBuilder().addPathSegment(endpoint).build();
+    }
+
+    private Request get(HttpUrl url) {
+        return new Request.Builder().url(url).headers(auth).get().build();
+    }
+
+    private Request put(HttpUrl url, byte[] body) {
+        return new Request.Builder()
+                .url(url)
+                .headers(auth)
+                .put(OpenSearchHttp.json(body))
+                .build();
+    }
+
+    private Request post(HttpUrl url, byte[] body) {
+        return new Request.Builder()
+                .url(url)
+                .headers(auth)
+                .post(OpenSearchHttp.json(body))
+                .build();
+    }
+
+    private static Answer send(HttpService service, Request request) {
+        return OpenSearchHttp.send(service, request);
+    }
+
+    private JsonNode require(Answer answer, String action) {
+        if (!answer.ok()) {
+            throw failure(answer.status(), action);
+        }
+        return answer.json();
+    }
+
+    private ConnectorException failure(HttpStatus status, String action) {
+        int code = status.code();
+        if (code == 404 && prepared) {
+            return new TransientException("OpenSearch index '" + index + "' disappeared during the sync (" + action
+                    + " answered HTTP 404); the next attempt creates it again");
+        }
+        if (code >= 400 && code < 500 && code != 401 && code != 403 && code != 404 && code != 405) {
+            return new SystemException("OpenSearch refused to " + action + " (" + status.describe() + ")");
+        }
+        return HttpErrors.classify(SERVICE, status);
+    }
+
+    private void requirePrepared() {
+        if (!prepared) {
+            throw new SystemException("the OpenSearch store must be prepared before it is written to");
+        }
+    }
+
+    private static String stripSlash(String url) {
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    private static void requirePositive(int dimension) {
+        if (dimension < 1) {
+            throw new SystemException("the embedding dimension must be >= 1, got " + dimension);
+        }
+    }
+}

@@ -1,0 +1,234 @@
+package io.vectorsink.store.qdrant;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vectorsink.error.SystemException;
+import io.vectorsink.protocol.Json;
+import io.vectorsink.protocol.StreamId;
+import io.vectorsink.store.ChunkPoint;
+import io.vectorsink.store.StaleFilter;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Qdrant request bodies and filters. A chunk is a point with the unnamed vector and a flat payload: the
+ * metadata and, under {@code text}, the chunk text, the layout Airbyte's Qdrant destination writes, so its
+ * retrieval code keeps working.
+ */
+final class QdrantJson {
+    static final String TEXT = "text";
+
+    static final String STREAM = "_ab_stream";
+    static final String NAMESPACE = "_ab_namespace";
+    static final String RECORD_ID = "_ab_record_id";
+    static final String CHUNK_INDEX = "_ab_chunk_index";
+    static final String GENERATION_ID = "_ab_generation_id";
+    static final String SYNC_ID = "_ab_sync_id";
+
+    /** The payload indexes the connector's filters need, with their Qdrant field schemas. */
+    static final Map<String, String> PAYLOAD_INDEXES = payloadIndexes();
+
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private QdrantJson() {}
+
+    private static Map<String, String> payloadIndexes() {
+        Map<String, String> indexes = new LinkedHashMap<>();
+        indexes.put(STREAM, "keyword");
+        indexes.put(NAMESPACE, "keyword");
+        indexes.put(RECORD_ID, "keyword");
+        indexes.put(SYNC_ID, "keyword");
+        indexes.put(GENERATION_ID, "integer");
+        indexes.put(CHUNK_INDEX, "integer");
+        return indexes;
+    }
+
+    /** {@code PUT /collections/{c}}: one unnamed vector of {@code size} with {@code distance}. */
+    static byte[] createCollection(int size, String distance) {
+        ObjectNode body = NODES.objectNode();
+        body.putObject("vectors").put("size", size).put("distance", distance);
+        return write(body);
+    }
+
+    /** {@code PUT /collections/{c}/index}: a payload index on {@code field}. */
+    static byte[] createPayloadIndex(String field, String schema) {
+        ObjectNode body = NODES.objectNode();
+        body.put("field_name", field);
+        body.put("field_schema", schema);
+        return write(body);
+    }
+
+    /**
+     * {@code PUT /collections/{c}/points} with the points' vectors and payloads. A metadata key {@code text}
+     * gives way to the chunk text when there is one (see {@link QdrantVectorStore}).
+     */
+    static byte[] upsert(List<ChunkPoint> points) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (JsonGenerator gen = Json.MAPPER.getFactory().createGenerator(out)) {
+            gen.writeStartObject();
+            gen.writeArrayFieldStart("points");
+            for (ChunkPoint point : points) {
+                gen.writeStartObject();
+                gen.writeStringField("id", point.id());
+                gen.writeArrayFieldStart("vector");
+                for (float value : point.vector()) {
+                    if (!Float.isFinite(value)) {
+                        throw new SystemException(
+                                "the vector of chunk " + point.id() + " holds a value that is not a finite number");
+                    }
+                    gen.writeNumber(value);
+                }
+                gen.writeEndArray();
+                gen.writeObjectFieldStart("payload");
+                for (Map.Entry<String, Object> entry : point.metadata().entrySet()) {
+                    if (point.document() != null && entry.getKey().equals(TEXT)) {
+                        continue;
+                    }
+                    gen.writeFieldName(entry.getKey());
+                    writeScalar(gen, entry.getKey(), entry.getValue());
+                }
+                if (point.document() != null) {
+                    gen.writeStringField(TEXT, point.document());
+                }
+                gen.writeEndObject();
+                gen.writeEndObject();
+            }
+            gen.writeEndArray();
+            gen.writeEndObject();
+        } catch (IOException e) {
+            throw new SystemException("could not write a Qdrant upsert body", e);
+        }
+        return out.toByteArray();
+    }
+
+    private static void writeScalar(JsonGenerator gen, String key, Object value) throws IOException {
+        if (value == null) {
+            gen.writeNull();
+        } else if (value instanceof String s) {
+            gen.writeString(s);
+        } else if (value instanceof Boolean b) {
+            gen.writeBoolean(b);
+        } else if (value instanceof Long
+                || value instanceof Integer
+                || value instanceof Short
+                || value instanceof Byte) {
+            gen.writeNumber(((Number) value).longValue());
+        } else if (value instanceof Double || value instanceof Float || value instanceof BigDecimal) {
+            double d = ((Number) value).doubleValue();
+            if (!Double.isFinite(d)) {
+                throw new SystemException("metadata '" + key + "' is not a finite number");
+            }
+            gen.writeNumber(d);
+        } else if (value instanceof BigInteger big && big.bitLength() < 64) {
+            gen.writeNumber(big.longValue());
+        } else {
+            throw new SystemException("metadata '" + key + "' has type "
+                    + value.getClass().getSimpleName() + "; only strings, integers, floats and booleans are stored");
+        }
+    }
+
+    static ObjectNode match(String key, String value) {
+        ObjectNode condition = NODES.objectNode();
+        condition.put("key", key);
+        condition.putObject("match").put("value", value);
+        return condition;
+    }
+
+    /** The conditions that select {@code stream}: {@code _ab_stream} and {@code _ab_namespace} both match. */
+    static ArrayNode streamConditions(StreamId stream) {
+        ArrayNode must = NODES.arrayNode();
+        must.add(match(STREAM, stream.airbyteName()));
+        must.add(match(NAMESPACE, stream.namespaceOrEmpty()));
+        return must;
+    }
+
+    /** {@code {"filter": ...}} for the chunks of {@code stream} that {@code filter} calls stale. */
+    static byte[] staleDelete(StreamId stream, StaleFilter filter) {
+        ObjectNode body = NODES.objectNode();
+        ObjectNode where = body.putObject("filter");
+        ArrayNode must = streamConditions(stream);
+        where.set("must", must);
+        if (filter instanceof StaleFilter.OlderGeneration older) {
+            ObjectNode range = must.addObject();
+            range.put("key", GENERATION_ID);
+            range.putObject("range").put("lt", older.minimumGenerationId());
+        } else if (filter instanceof StaleFilter.OtherSync other) {
+            // must_not also matches points without the key: chunks some other writer left are stale too.
+            where.putArray("must_not").add(match(SYNC_ID, other.syncId()));
+        } else {
+            throw new SystemException(
+                    "unknown stale filter " + filter.getClass().getName());
+        }
+        return write(body);
+    }
+
+    /** {@code {"filter": ...}} for the chunks of these records from {@code fromChunkIndex} on. */
+    static byte[] trimDelete(List<String> recordIds, int fromChunkIndex) {
+        ObjectNode body = NODES.objectNode();
+        ArrayNode must = body.putObject("filter").putArray("must");
+        ObjectNode records = must.addObject();
+        records.put("key", RECORD_ID);
+        ArrayNode any = records.putObject("match").putArray("any");
+        recordIds.forEach(any::add);
+        if (fromChunkIndex > 0) {
+            ObjectNode range = must.addObject();
+            range.put("key", CHUNK_INDEX);
+            range.putObject("range").put("gte", fromChunkIndex);
+        }
+        return write(body);
+    }
+
+    /** {@code POST /collections/{c}/points/search}, filtered to {@code stream} when it is not null. */
+    static byte[] search(float[] vector, int limit, StreamId stream) {
+        ObjectNode body = NODES.objectNode();
+        ArrayNode values = body.putArray("vector");
+        for (float value : vector) {
+            values.add(value);
+        }
+        body.put("limit", limit);
+        body.put("with_payload", true);
+        if (stream != null) {
+            body.putObject("filter").set("must", streamConditions(stream));
+        }
+        return write(body);
+    }
+
+    /** Payload values as the store hands them out: integers as Long, other numbers as Double. */
+    static Map<String, Object> metadata(JsonNode payload) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        payload.properties().forEach(field -> {
+            JsonNode value = field.getValue();
+            if (field.getKey().equals(TEXT)) {
+                return;
+            }
+            if (value.isTextual()) {
+                values.put(field.getKey(), value.textValue());
+            } else if (value.isBoolean()) {
+                values.put(field.getKey(), value.booleanValue());
+            } else if (value.isIntegralNumber() && value.canConvertToLong()) {
+                values.put(field.getKey(), value.longValue());
+            } else if (value.isNumber()) {
+                values.put(field.getKey(), value.doubleValue());
+            } else if (!value.isNull()) {
+                values.put(field.getKey(), value.toString());
+            }
+        });
+        return values;
+    }
+
+    static byte[] write(ObjectNode node) {
+        try {
+            return Json.MAPPER.writeValueAsBytes(node);
+        } catch (IOException e) {
+            throw new SystemException("could not write a Qdrant request body", e);
+        }
+    }
+}

@@ -1,0 +1,321 @@
+package io.vectorsink.store.qdrant;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
+import com.github.tomakehurst.wiremock.http.ResponseDefinition;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.vectorsink.protocol.Json;
+import io.vectorsink.store.StoredChunk;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A stateful stand-in for Qdrant's REST API, as a WireMock transformer: the endpoints vectorsink uses,
+ * with the request and answer shapes of Qdrant's API reference (collections with one unnamed vector,
+ * payload indexes, upsert and delete by filter with {@code wait=true}, search), the {@code api-key}
+ * check, and Qdrant's filter semantics (must / should / must_not, match value / any, range, nested
+ * filters; a condition on a missing key is false). Qdrant itself cannot run on this machine; this keeps
+ * the contract's semantic tests meaningful for the store's filters without it.
+ */
+final class QdrantFake implements ResponseDefinitionTransformerV2 {
+    private final String apiKey;
+    private final Map<String, Collection> collections = new LinkedHashMap<>();
+    private long operations;
+
+    private static final class Collection {
+        final int size;
+        final String distance;
+        final Map<String, String> payloadSchema = new LinkedHashMap<>();
+        final Map<String, Point> points = new LinkedHashMap<>();
+
+        Collection(int size, String distance) {
+            this.size = size;
+            this.distance = distance;
+        }
+    }
+
+    private record Point(float[] vector, ObjectNode payload) {}
+
+    /** @param apiKey the key every request must carry, or null for a server without authentication */
+    QdrantFake(String apiKey) {
+        this.apiKey = apiKey;
+    }
+
+    @Override
+    public String getName() {
+        return "qdrant-fake";
+    }
+
+    /** The chunks of {@code collection}, as the store would read them. */
+    synchronized List<StoredChunk> points(String name) {
+        Collection collection = collections.get(name);
+        if (collection == null) {
+            return List.of();
+        }
+        List<StoredChunk> chunks = new ArrayList<>();
+        collection.points.forEach((id, point) -> {
+            JsonNode text = point.payload().path("text");
+            chunks.add(new StoredChunk(
+                    id, text.isTextual() ? text.textValue() : null, QdrantJson.metadata(point.payload())));
+        });
+        return chunks;
+    }
+
+    synchronized boolean exists(String name) {
+        return collections.containsKey(name);
+    }
+
+    @Override
+    public synchronized ResponseDefinition transform(ServeEvent event) {
+        LoggedRequest request = event.getRequest();
+        if (apiKey != null && !apiKey.equals(request.getHeader("api-key"))) {
+            return error(401, "Must provide an API key or an Authorization bearer token");
+        }
+        String[] path = URI.create(request.getUrl()).getPath().substring(1).split("/");
+        String method = request.getMethod().getName();
+        if (path.length < 2 || !path[0].equals("collections")) {
+            return error(404, "Not found");
+        }
+        String name = path[1];
+        Collection collection = collections.get(name);
+        JsonNode body = body(request);
+        String endpoint = String.join("/", java.util.Arrays.copyOfRange(path, 2, path.length));
+        if (endpoint.isEmpty() && method.equals("PUT")) {
+            if (collection != null) {
+                return error(409, "Wrong input: Collection `" + name + "` already exists!");
+            }
+            JsonNode vectors = body.path("vectors");
+            collections.put(
+                    name,
+                    new Collection(
+                            vectors.path("size").asInt(),
+                            vectors.path("distance").asText()));
+            return ok(Json.MAPPER.getNodeFactory().booleanNode(true));
+        }
+        if (collection == null) {
+            return error(404, "Not found: Collection `" + name + "` doesn't exist!");
+        }
+        switch (method + " " + endpoint) {
+            case "GET " -> {
+                return ok(info(collection));
+            }
+            case "PUT index" -> {
+                collection.payloadSchema.put(
+                        body.path("field_name").asText(),
+                        body.path("field_schema").asText());
+                return ok(updateResult());
+            }
+            case "PUT points" -> {
+                for (JsonNode point : body.path("points")) {
+                    if (point.path("vector").size() != collection.size) {
+                        return error(
+                                400,
+                                "Wrong input: Vector dimension error: expected dim: " + collection.size + ", got "
+                                        + point.path("vector").size());
+                    }
+                }
+                for (JsonNode point : body.path("points")) {
+                    float[] vector = new float[point.path("vector").size()];
+                    for (int i = 0; i < vector.length; i++) {
+                        vector[i] = (float) point.path("vector").get(i).asDouble();
+                    }
+                    collection.points.put(
+                            point.path("id").asText(), new Point(vector, (ObjectNode) point.path("payload")));
+                }
+                return ok(updateResult());
+            }
+            case "POST points/delete" -> {
+                JsonNode filter = body.path("filter");
+                collection.points.values().removeIf(point -> matches(filter, point.payload()));
+                return ok(updateResult());
+            }
+            case "POST points/search" -> {
+                return ok(search(collection, body));
+            }
+            default -> {
+                return error(404, "Not found");
+            }
+        }
+    }
+
+    private JsonNode info(Collection collection) {
+        ObjectNode result = Json.MAPPER.createObjectNode();
+        result.put("status", "green");
+        result.put("optimizer_status", "ok");
+        result.put("points_count", collection.points.size());
+        result.put("segments_count", 1);
+        ObjectNode params = result.putObject("config").putObject("params");
+        params.putObject("vectors").put("size", collection.size).put("distance", collection.distance);
+        params.put("shard_number", 1);
+        ObjectNode schema = result.putObject("payload_schema");
+        collection.payloadSchema.forEach((field, type) ->
+                schema.putObject(field).put("data_type", type).put("points", collection.points.size()));
+        return result;
+    }
+
+    private ObjectNode updateResult() {
+        ObjectNode result = Json.MAPPER.createObjectNode();
+        result.put("operation_id", ++operations);
+        result.put("status", "completed");
+        return result;
+    }
+
+    private ArrayNode search(Collection collection, JsonNode body) {
+        float[] query = new float[body.path("vector").size()];
+        for (int i = 0; i < query.length; i++) {
+            query[i] = (float) body.path("vector").get(i).asDouble();
+        }
+        boolean euclid = collection.distance.equals("Euclid");
+        List<Map.Entry<String, Point>> candidates = new ArrayList<>(collection.points.entrySet());
+        candidates.removeIf(entry -> body.has("filter")
+                && !matches(body.get("filter"), entry.getValue().payload()));
+        Map<String, Double> scores = new LinkedHashMap<>();
+        candidates.forEach(entry -> scores.put(
+                entry.getKey(),
+                score(collection.distance, query, entry.getValue().vector())));
+        Comparator<Map.Entry<String, Point>> order = Comparator.comparing(entry -> scores.get(entry.getKey()));
+        candidates.sort(euclid ? order : order.reversed());
+        ArrayNode result = Json.MAPPER.createArrayNode();
+        candidates.stream().limit(body.path("limit").asInt(10)).forEach(entry -> {
+            ObjectNode hit = result.addObject();
+            hit.put("id", entry.getKey());
+            hit.put("version", operations);
+            hit.put("score", scores.get(entry.getKey()));
+            if (body.path("with_payload").asBoolean(false)) {
+                hit.set("payload", entry.getValue().payload());
+            }
+        });
+        return result;
+    }
+
+    private static double score(String distance, float[] a, float[] b) {
+        double dot = 0;
+        double na = 0;
+        double nb = 0;
+        double squared = 0;
+        for (int i = 0; i < a.length; i++) {
+            dot += a[i] * b[i];
+            na += a[i] * a[i];
+            nb += b[i] * b[i];
+            squared += (a[i] - b[i]) * (a[i] - b[i]);
+        }
+        return switch (distance) {
+            case "Cosine" -> dot / Math.sqrt(na * nb);
+            case "Euclid" -> Math.sqrt(squared);
+            default -> dot;
+        };
+    }
+
+    /** Qdrant's filter: every must, at least one should (when any), no must_not. */
+    static boolean matches(JsonNode filter, JsonNode payload) {
+        for (JsonNode condition : filter.path("must")) {
+            if (!condition(condition, payload)) {
+                return false;
+            }
+        }
+        JsonNode should = filter.path("should");
+        if (should.size() > 0) {
+            boolean any = false;
+            for (JsonNode condition : should) {
+                any |= condition(condition, payload);
+            }
+            if (!any) {
+                return false;
+            }
+        }
+        for (JsonNode condition : filter.path("must_not")) {
+            if (condition(condition, payload)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean condition(JsonNode condition, JsonNode payload) {
+        if (condition.has("must") || condition.has("should") || condition.has("must_not")) {
+            return matches(condition, payload);
+        }
+        JsonNode value = payload.path(condition.path("key").asText());
+        if (value.isMissingNode() || value.isNull()) {
+            return false;
+        }
+        JsonNode match = condition.path("match");
+        if (match.has("value")) {
+            return same(match.get("value"), value);
+        }
+        if (match.has("any")) {
+            for (JsonNode candidate : match.get("any")) {
+                if (same(candidate, value)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        JsonNode range = condition.path("range");
+        if (!range.isMissingNode()) {
+            if (!value.isNumber()) {
+                return false;
+            }
+            double v = value.asDouble();
+            return (!range.has("lt") || v < range.get("lt").asDouble())
+                    && (!range.has("lte") || v <= range.get("lte").asDouble())
+                    && (!range.has("gt") || v > range.get("gt").asDouble())
+                    && (!range.has("gte") || v >= range.get("gte").asDouble());
+        }
+        throw new IllegalArgumentException("the fake does not know the condition " + condition);
+    }
+
+    private static boolean same(JsonNode expected, JsonNode actual) {
+        if (expected.isTextual() || actual.isTextual()) {
+            return expected.isTextual()
+                    && actual.isTextual()
+                    && expected.textValue().equals(actual.textValue());
+        }
+        if (expected.isIntegralNumber() && actual.isIntegralNumber()) {
+            return expected.longValue() == actual.longValue();
+        }
+        return expected.equals(actual);
+    }
+
+    private static JsonNode body(LoggedRequest request) {
+        try {
+            byte[] bytes = request.getBody();
+            return bytes == null || bytes.length == 0 ? Json.MAPPER.createObjectNode() : Json.MAPPER.readTree(bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static ResponseDefinition ok(JsonNode result) {
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        body.set("result", result);
+        body.put("status", "ok");
+        body.put("time", 0.0012);
+        return json(200, body);
+    }
+
+    private static ResponseDefinition error(int code, String message) {
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        body.putObject("status").put("error", message);
+        body.put("time", 0.0001);
+        return json(code, body);
+    }
+
+    private static ResponseDefinition json(int code, JsonNode body) {
+        return new ResponseDefinitionBuilder()
+                .withStatus(code)
+                .withHeader("Content-Type", "application/json")
+                .withBody(body.toString())
+                .build();
+    }
+}
