@@ -178,7 +178,10 @@ class PipelineFailureTest {
         writer.close();
     }
 
-    /** Regression: a failure outside BatchWriter does not fail the ledger; in-flight batches still release states. */
+    /**
+     * A bad line first lets the writes under way finish, so the states before it are released; then the run
+     * fails, and nothing is released after that, not even by a write that was still in flight.
+     */
     @Test
     void should_release_no_state_after_the_run_failed() throws Exception {
         store.hold = true;
@@ -195,10 +198,16 @@ class PipelineFailureTest {
             }
         });
         assertThat(store.held.await(5, TimeUnit.SECONDS)).isTrue();
-        assertThatThrownBy(() -> run.get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class);
-        store.release.countDown();
         Thread.sleep(300);
+        assertThat(run).as("the run waits for the write under way").isNotDone();
         assertThat(states()).isZero();
+        store.release.countDown();
+        assertThatThrownBy(() -> run.get(5, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class)
+                .hasCauseInstanceOf(io.vectorsink.error.ConfigException.class);
+        assertThat(states()).as("the state before the bad line").isEqualTo(1);
+        Thread.sleep(300);
+        assertThat(states()).as("nothing after the failure").isEqualTo(1);
     }
 
     /** Regression: an Error in the reader thread (e.g. OutOfMemoryError on a huge line) hangs the pipeline. */
