@@ -20,7 +20,12 @@ import org.slf4j.LoggerFactory;
  * response closed), with each attempt holding a permit only while it is on the wire. A 429 shrinks the
  * limit and pauses every caller for the wait the provider names ({@link RateLimitHints}); other
  * failures back off privately. Used for providers with quotas, where riding the limit matters more than
- * the latency of one call. Thread-safe.
+ * the latency of one call.
+ *
+ * <p>A rate-limited answer does not use up one of {@link RetrySettings#maxAttempts()}: under a quota a
+ * 429 is the provider saying "not yet", not a fault, and a sync that keeps the quota full meets many of
+ * them. Rate-limited retries are bounded by {@link RetrySettings#maxDuration()} alone; every other
+ * failure counts against the attempts as in {@link HttpService}. Thread-safe.
  */
 public final class AdaptiveHttpService {
     private static final Logger LOG = LoggerFactory.getLogger(AdaptiveHttpService.class);
@@ -86,6 +91,7 @@ public final class AdaptiveHttpService {
      */
     public Response execute(Request request) {
         long start = timing.nanoTime().getAsLong();
+        int failures = 0;
         for (int attempt = 1; ; attempt++) {
             AdaptiveLimiter.Permit permit = limiter.acquire();
             Response response = null;
@@ -125,7 +131,11 @@ public final class AdaptiveHttpService {
                 limiter.pause(delay);
             }
             Duration elapsed = Duration.ofNanos(timing.nanoTime().getAsLong() - start);
-            if (attempt >= settings.maxAttempts()) {
+            if (!rateLimited) {
+                failures++;
+            }
+            if (failures >= settings.maxAttempts()) {
+                // Only failures other than 429 count here; see the class comment.
                 throw exhausted(attempt, elapsed, outcome, failure);
             }
             if (elapsed.plus(delay).compareTo(settings.maxDuration()) > 0) {
@@ -146,7 +156,7 @@ public final class AdaptiveHttpService {
                 LOG.warn(
                         "{} attempt {} of {} failed ({}); retrying in {}",
                         name(),
-                        attempt,
+                        failures,
                         settings.maxAttempts(),
                         outcome,
                         seconds(delay));

@@ -132,17 +132,32 @@ class AdaptiveHttpServiceTest {
     }
 
     @Test
-    void should_throw_transient_when_rate_limited_past_the_attempts() {
+    void should_not_count_rate_limited_answers_as_failed_attempts() {
         server.stubFor(
                 get("/v1/embeddings").willReturn(aResponse().withStatus(429).withHeader("Retry-After", "1")));
 
+        assertThatThrownBy(() -> service(3, Duration.ofSeconds(10)).execute(request()))
+                .isInstanceOf(TransientException.class)
+                .hasMessageContaining("OpenAI did not answer successfully after 11 attempts in 10.0 s")
+                .hasMessageContaining("HTTP 429")
+                .hasMessageContaining("would pass the retry limit of 10.0 s");
+
+        // Eleven 429s within the 10 s bound (waits of 1 s after each of the first ten), although only 3 attempts are
+        // allowed for other failures.
+        server.verify(11, getRequestedFor(urlEqualTo("/v1/embeddings")));
+        assertThat(clock.slept()).isLessThanOrEqualTo(Duration.ofSeconds(10));
+        assertThat(limiter.inFlight()).isZero();
+    }
+
+    @Test
+    void should_count_other_failures_against_the_attempts() {
+        server.stubFor(get("/v1/embeddings").willReturn(aResponse().withStatus(503)));
+
         assertThatThrownBy(() -> service(3, Duration.ofMinutes(5)).execute(request()))
                 .isInstanceOf(TransientException.class)
-                .hasMessageContaining("OpenAI did not answer successfully after 3 attempts")
-                .hasMessageContaining("HTTP 429");
+                .hasMessageContaining("after 3 attempts");
 
         server.verify(3, getRequestedFor(urlEqualTo("/v1/embeddings")));
-        assertThat(limiter.inFlight()).isZero();
     }
 
     @Test
