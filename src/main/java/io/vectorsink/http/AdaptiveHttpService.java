@@ -126,9 +126,15 @@ public final class AdaptiveHttpService {
             Duration delay = hint.isPresent()
                     ? RetryPolicies.withUpwardJitter(hint.get(), random)
                     : RetryPolicies.backoff(attempt, settings, random);
-            if (rateLimited) {
-                // Every caller waits, not only this one: the quota is shared.
-                limiter.pause(delay);
+            if (cut) {
+                // Every caller waits, not only this one: the quota is shared. Only the 429 that cut the
+                // limit pauses everyone; 429s of requests already in flight then report the same overload
+                // and would only push the pause further out while the provider's budget refills unused. The
+                // pause is the wait the provider named, without jitter: jitter keeps separate clients from
+                // returning in step, but the callers of one limiter resume together anyway, and every
+                // moment past the named time is quota left unused. This request itself waits the jittered
+                // delay, so it queues behind callers that were already waiting.
+                limiter.pause(hint.orElse(delay));
             }
             Duration elapsed = Duration.ofNanos(timing.nanoTime().getAsLong() - start);
             if (!rateLimited) {

@@ -10,21 +10,23 @@ import java.util.regex.Pattern;
 import okhttp3.Response;
 
 /**
- * Reads how long a rate-limited answer asks the client to wait. In order of precedence:
+ * Reads how long a rate-limited answer asks the client to wait:
  *
- * <ol>
+ * <ul>
  *   <li>{@code retry-after-ms}: milliseconds, sent by Azure OpenAI and read first by OpenAI's own SDKs;
+ *       when present it is the answer;
  *   <li>{@code Retry-After}: delta-seconds or an HTTP-date (RFC 9110 §10.2.3);
  *   <li>OpenAI's {@code x-ratelimit-reset-requests} and {@code x-ratelimit-reset-tokens}: the time until
  *       that budget is full again, as a Go-style duration ({@code 20ms}, {@code 1s}, {@code 6m0s},
- *       {@code 1h2m3.5s}) or plain seconds (Azure sends {@code 0} or whole seconds). When the matching
+ *       {@code 1h2m3.5s}) or plain seconds (Azure sends whole seconds). When the matching
  *       {@code x-ratelimit-remaining-*} header says which budget ran out, that budget's reset is used;
  *       otherwise the later of the two, since either may be the one that is empty.
- * </ol>
+ * </ul>
  *
- * An explicit {@code Retry-After} wins over the reset headers because it answers the question asked
- * ("when may I retry?"), while a reset time says when the whole budget is back, which may be later than
- * needed.
+ * When both {@code Retry-After} and a reset are given, the earlier wins: each names a moment at which a
+ * retry is welcome ({@code Retry-After} by definition, a reset because the budget is full again then),
+ * and {@code Retry-After} comes in whole seconds, so a 120 ms reset would otherwise cost a second of an
+ * idle quota per 429.
  */
 public final class RateLimitHints {
     /** Go's time.Duration format as OpenAI prints it: one or more number+unit pairs. */
@@ -45,9 +47,15 @@ public final class RateLimitHints {
             return millis;
         }
         Optional<Duration> retryAfter = RetryPolicies.retryAfter(response.header("Retry-After"), clock);
-        if (retryAfter.isPresent()) {
-            return retryAfter;
+        Optional<Duration> reset = reset(response);
+        if (retryAfter.isPresent() && reset.isPresent()) {
+            return Optional.of(min(retryAfter.get(), reset.get()));
         }
+        return retryAfter.or(() -> reset);
+    }
+
+    /** The reset of the budget that ran out, or the later of the two resets. */
+    private static Optional<Duration> reset(Response response) {
         Optional<Duration> requests = duration(response.header("x-ratelimit-reset-requests"));
         Optional<Duration> tokens = duration(response.header("x-ratelimit-reset-tokens"));
         boolean requestsEmpty = isZero(response.header("x-ratelimit-remaining-requests"));
@@ -82,6 +90,10 @@ public final class RateLimitHints {
             nanos = nanos.add(new BigDecimal(part.group(1)).multiply(unitNanos(part.group(2))));
         }
         return Optional.of(capped(nanos));
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     private static Optional<Duration> millis(String header) {

@@ -61,14 +61,22 @@ class RateLimitHintsTest {
     }
 
     @Test
-    void should_prefer_retry_after_ms_then_retry_after_then_reset_headers() {
+    void should_prefer_retry_after_ms_to_anything_else() {
         assertThat(RateLimitHints.waitHint(
-                        answer("retry-after-ms", "1500", "Retry-After", "9", "x-ratelimit-reset-tokens", "30s"), CLOCK))
+                        answer("retry-after-ms", "1500", "Retry-After", "1", "x-ratelimit-reset-tokens", "30ms"),
+                        CLOCK))
                 .contains(Duration.ofMillis(1500));
+    }
+
+    @Test
+    void should_take_the_earlier_of_retry_after_and_a_reset() {
         assertThat(RateLimitHints.waitHint(answer("Retry-After", "9", "x-ratelimit-reset-tokens", "30s"), CLOCK))
                 .contains(Duration.ofSeconds(9));
+        assertThat(RateLimitHints.waitHint(answer("Retry-After", "1", "x-ratelimit-reset-tokens", "120ms"), CLOCK))
+                .contains(Duration.ofMillis(120));
         assertThat(RateLimitHints.waitHint(answer("x-ratelimit-reset-tokens", "350ms"), CLOCK))
                 .contains(Duration.ofMillis(350));
+        assertThat(RateLimitHints.waitHint(answer("Retry-After", "4"), CLOCK)).contains(Duration.ofSeconds(4));
         assertThat(RateLimitHints.waitHint(answer(), CLOCK)).isEmpty();
     }
 

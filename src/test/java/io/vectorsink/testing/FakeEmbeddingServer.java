@@ -29,28 +29,39 @@ import java.util.concurrent.atomic.AtomicLong;
  * way OpenAI describes its limits: a token bucket that refills continuously at {@code tpm / 60} tokens
  * per second and holds at most {@code burst} of them. A request whose tokens (cl100k_base) exceed what
  * the bucket holds is refused at once with 429, {@code Retry-After} (whole seconds, rounded up, as
- * RFC 9110 requires) and OpenAI's {@code x-ratelimit-*-tokens} headers (the reset in milliseconds).
+ * RFC 9110 requires) and OpenAI's {@code x-ratelimit-*-tokens} headers (the time until the bucket is
+ * full again, in milliseconds).
  * Refused requests consume nothing. Thread-safe; {@link #close} stops it.
  */
 public final class FakeEmbeddingServer implements AutoCloseable {
+    static {
+        // The JDK server writes headers and body separately; without TCP_NODELAY, Nagle's algorithm and
+        // the client's delayed ACK add ~40 ms to every answer, which would be measured as provider latency.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
     private final HttpServer server;
     private final ExecutorService executor;
     private final FakeEmbedder embedder;
     private final Duration latency;
     private final TokenBucket bucket;
+    private final boolean resetHeaders;
     private final TokenCounter counter = Cl100kTokenCounter.instance();
 
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong rateLimited = new AtomicLong();
     private final AtomicLong inputsServed = new AtomicLong();
     private final AtomicLong tokensServed = new AtomicLong();
+    private final AtomicLong tokensAccepted = new AtomicLong();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger maxInFlight = new AtomicInteger();
 
-    private FakeEmbeddingServer(int dimensions, Duration latency, TokenBucket bucket, int threads) throws IOException {
+    private FakeEmbeddingServer(int dimensions, Duration latency, TokenBucket bucket, boolean resetHeaders, int threads)
+            throws IOException {
         this.embedder = new FakeEmbedder(dimensions);
         this.latency = latency;
         this.bucket = bucket;
+        this.resetHeaders = resetHeaders;
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
         this.executor = Executors.newFixedThreadPool(threads, runnable -> {
             Thread thread = new Thread(runnable, "fake-embedding-server");
@@ -64,18 +75,21 @@ public final class FakeEmbeddingServer implements AutoCloseable {
 
     /** A server without a quota. */
     public static FakeEmbeddingServer start(int dimensions, Duration latency) throws IOException {
-        return new FakeEmbeddingServer(dimensions, latency, null, 64);
+        return new FakeEmbeddingServer(dimensions, latency, null, false, 64);
     }
 
     /**
      * A server with a tokens-per-minute quota.
      *
      * @param burst the most tokens the bucket holds (how far a client may run ahead after an idle spell)
+     * @param resetHeaders whether 429s carry OpenAI's {@code x-ratelimit-*-tokens} headers besides
+     *     {@code Retry-After}
      */
-    public static FakeEmbeddingServer withQuota(int dimensions, Duration latency, long tokensPerMinute, long burst)
+    public static FakeEmbeddingServer withQuota(
+            int dimensions, Duration latency, long tokensPerMinute, long burst, boolean resetHeaders)
             throws IOException {
         return new FakeEmbeddingServer(
-                dimensions, latency, new TokenBucket(tokensPerMinute, burst, System.nanoTime()), 64);
+                dimensions, latency, new TokenBucket(tokensPerMinute, burst, System.nanoTime()), resetHeaders, 64);
     }
 
     /** The API root, e.g. {@code http://127.0.0.1:40123/v1}. */
@@ -97,6 +111,11 @@ public final class FakeEmbeddingServer implements AutoCloseable {
 
     public long tokensServed() {
         return tokensServed.get();
+    }
+
+    /** Tokens of the requests admitted (counted when the quota admits them, before the latency). */
+    public long tokensAccepted() {
+        return tokensAccepted.get();
     }
 
     /** The most requests the server was working on at once. */
@@ -127,18 +146,25 @@ public final class FakeEmbeddingServer implements AutoCloseable {
                 return;
             }
             long tokens = 0;
-            for (JsonNode text : input) {
-                tokens += counter.count(text.asText());
+            if (bucket != null) {
+                // Counted only under a quota: without one the count is not needed, and this server shares
+                // the benchmark's CPU with the client it measures.
+                for (JsonNode text : input) {
+                    tokens += counter.count(text.asText());
+                }
             }
             if (bucket != null) {
-                long waitNanos = bucket.take(tokens, System.nanoTime());
-                if (waitNanos > 0) {
+                long[] refused = bucket.take(tokens, System.nanoTime());
+                if (refused != null) {
                     rateLimited.incrementAndGet();
-                    long millis = (waitNanos + 999_999) / 1_000_000;
-                    exchange.getResponseHeaders().add("Retry-After", String.valueOf((millis + 999) / 1000));
-                    exchange.getResponseHeaders().add("x-ratelimit-limit-tokens", String.valueOf(bucket.perMinute));
-                    exchange.getResponseHeaders().add("x-ratelimit-remaining-tokens", "0");
-                    exchange.getResponseHeaders().add("x-ratelimit-reset-tokens", millis + "ms");
+                    long waitMillis = (refused[0] + 999_999) / 1_000_000;
+                    long resetMillis = (refused[1] + 999_999) / 1_000_000;
+                    exchange.getResponseHeaders().add("Retry-After", String.valueOf((waitMillis + 999) / 1000));
+                    if (resetHeaders) {
+                        exchange.getResponseHeaders().add("x-ratelimit-limit-tokens", String.valueOf(bucket.perMinute));
+                        exchange.getResponseHeaders().add("x-ratelimit-remaining-tokens", "0");
+                        exchange.getResponseHeaders().add("x-ratelimit-reset-tokens", resetMillis + "ms");
+                    }
                     send(
                             exchange,
                             429,
@@ -147,8 +173,10 @@ public final class FakeEmbeddingServer implements AutoCloseable {
                     return;
                 }
             }
+            tokensAccepted.addAndGet(tokens);
             int now = inFlight.incrementAndGet();
             maxInFlight.accumulateAndGet(now, Math::max);
+            boolean counted = true;
             try {
                 if (!latency.isZero()) {
                     Thread.sleep(latency.toMillis(), latency.toNanosPart() % 1_000_000);
@@ -172,9 +200,15 @@ public final class FakeEmbeddingServer implements AutoCloseable {
                 answer.putObject("usage").put("prompt_tokens", tokens).put("total_tokens", tokens);
                 inputsServed.addAndGet(texts.size());
                 tokensServed.addAndGet(tokens);
+                // No longer in flight once the answer is ready: the client may start its next request as
+                // soon as it has read this one, before this thread has finished closing the exchange.
+                inFlight.decrementAndGet();
+                counted = false;
                 send(exchange, 200, Json.MAPPER.writeValueAsString(answer));
             } finally {
-                inFlight.decrementAndGet();
+                if (counted) {
+                    inFlight.decrementAndGet();
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -210,15 +244,21 @@ public final class FakeEmbeddingServer implements AutoCloseable {
             this.last = now;
         }
 
-        /** Takes {@code tokens} and returns 0, or takes nothing and returns the nanoseconds until they are there. */
-        synchronized long take(long tokens, long now) {
+        /**
+         * Takes {@code tokens} and returns null, or takes nothing and returns the nanoseconds until they
+         * are there and until the bucket is full again (OpenAI's "reset").
+         */
+        synchronized long[] take(long tokens, long now) {
             available = Math.min(burst, available + (now - last) * perNano);
             last = now;
             if (tokens <= available) {
                 available -= tokens;
-                return 0;
+                return null;
             }
-            return (long) Math.ceil((Math.min(tokens, burst) - available) / perNano);
+            return new long[] {
+                (long) Math.ceil((Math.min(tokens, burst) - available) / perNano),
+                (long) Math.ceil((burst - available) / perNano)
+            };
         }
     }
 }

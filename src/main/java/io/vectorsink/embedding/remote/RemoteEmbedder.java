@@ -164,34 +164,98 @@ public final class RemoteEmbedder implements Embedder {
         pool.shutdownNow();
     }
 
-    /** Packs texts, in order, into requests within the limits; refuses a text no request can carry. */
+    /**
+     * Packs texts, in order, into requests within the limits; refuses a text no request can carry.
+     *
+     * <p>Counting tokens costs more CPU than anything else the client does per text, and is mostly not
+     * needed: cl100k_base is a byte-level BPE, so a text never has more tokens than UTF-8 bytes. A text
+     * (or a request) whose byte count is within the limit is within it in tokens too; only when the byte
+     * bound is not enough are the tokens counted.
+     */
     List<List<String>> split(List<String> texts) {
         RequestLimits limits = api.limits();
         TokenCounter counter = api.tokenCounter();
+        boolean byteBounded = counter instanceof Cl100kTokenCounter;
         List<List<String>> requests = new ArrayList<>();
-        List<String> current = new ArrayList<>();
-        long tokens = 0;
+        Packing current = new Packing();
         for (int i = 0; i < texts.size(); i++) {
             String text = Objects.requireNonNull(texts.get(i), "text");
             String sent = text.isEmpty() ? " " : text;
-            int count = counter.count(sent);
-            if (count > limits.maxTokensPerInput()) {
+            int bytes = byteBounded ? utf8Length(sent) : Integer.MAX_VALUE;
+            boolean exact = bytes > limits.maxTokensPerInput();
+            int cost = exact ? counter.count(sent) : bytes;
+            if (cost > limits.maxTokensPerInput()) {
                 throw new ConfigException(
-                        "a chunk of " + count + " tokens is longer than the " + limits.maxTokensPerInput() + " tokens "
+                        "a chunk of " + cost + " tokens is longer than the " + limits.maxTokensPerInput() + " tokens "
                                 + api.description() + " takes in one input; lower processing.chunk_size");
             }
-            if (!current.isEmpty()
-                    && (current.size() >= limits.maxInputsPerRequest()
-                            || tokens + count > limits.maxTokensPerRequest())) {
-                requests.add(current);
-                current = new ArrayList<>();
-                tokens = 0;
+            if (!current.texts.isEmpty() && current.texts.size() >= limits.maxInputsPerRequest()) {
+                requests.add(current.texts);
+                current = new Packing();
             }
-            current.add(sent);
-            tokens += count;
+            if (!current.texts.isEmpty() && current.tokens + cost > limits.maxTokensPerRequest()) {
+                // The bounds say it may not fit: count exactly before starting a new request.
+                current.countExactly(counter);
+                if (!exact) {
+                    cost = counter.count(sent);
+                    exact = true;
+                }
+                if (current.tokens + cost > limits.maxTokensPerRequest()) {
+                    requests.add(current.texts);
+                    current = new Packing();
+                }
+            }
+            current.add(sent, cost, exact);
         }
-        requests.add(current);
+        requests.add(current.texts);
         return requests;
+    }
+
+    /** The texts of one request being packed, with their token counts or byte bounds. */
+    private static final class Packing {
+        final List<String> texts = new ArrayList<>();
+        final List<Integer> costs = new ArrayList<>();
+        final List<Boolean> exact = new ArrayList<>();
+        long tokens;
+
+        void add(String text, int cost, boolean isExact) {
+            texts.add(text);
+            costs.add(cost);
+            exact.add(isExact);
+            tokens += cost;
+        }
+
+        void countExactly(TokenCounter counter) {
+            for (int i = 0; i < texts.size(); i++) {
+                if (!exact.get(i)) {
+                    int count = counter.count(texts.get(i));
+                    tokens += count - costs.get(i);
+                    costs.set(i, count);
+                    exact.set(i, true);
+                }
+            }
+        }
+    }
+
+    /** The UTF-8 length of {@code text} without encoding it. */
+    static int utf8Length(String text) {
+        long bytes = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                bytes++;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c)
+                    && i + 1 < text.length()
+                    && Character.isLowSurrogate(text.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return (int) Math.min(Integer.MAX_VALUE, bytes);
     }
 
     private List<float[]> send(AdaptiveHttpService service, List<String> texts) {

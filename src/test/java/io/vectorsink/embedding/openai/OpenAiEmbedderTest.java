@@ -159,7 +159,7 @@ class OpenAiEmbedderTest {
         sequence(
                 error(429, "requests", "rate_limit_exceeded", "Rate limit reached for requests")
                         .withHeader("Retry-After", "2")
-                        .withHeader("x-ratelimit-reset-requests", "1.5s"),
+                        .withHeader("x-ratelimit-reset-requests", "2.5s"),
                 ok(List.of(vector(1, 4))));
 
         try (RemoteEmbedder embedder = small4()) {

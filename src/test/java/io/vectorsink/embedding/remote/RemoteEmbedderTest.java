@@ -71,6 +71,38 @@ class RemoteEmbedderTest {
     }
 
     @Test
+    void should_split_at_openais_300k_tokens_per_request_counting_exactly_where_bytes_do_not_settle_it() {
+        EmbeddingConfig.OpenAi config =
+                new EmbeddingConfig.OpenAi("sk-split-test", "text-embedding-3-small", java.util.OptionalInt.empty());
+        String eightThousandTokens = "token ".repeat(7999);
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            texts.add(eightThousandTokens);
+        }
+
+        try (RemoteEmbedder embedder =
+                new RemoteEmbedder(OpenAiApi.openAi(config), ProviderFixtures.service("OpenAI", clock))) {
+            assertThat(Cl100kTokenCounter.instance().count(eightThousandTokens)).isEqualTo(8000);
+            // 37 x 8000 = 296,000 tokens fit in one request; the 38th would pass 300,000.
+            assertThat(sizes(embedder.split(texts))).containsExactly(37, 3);
+            // Short texts are settled by their byte count alone: all 2048 go in one request.
+            assertThat(sizes(embedder.split(java.util.Collections.nCopies(2049, "short text"))))
+                    .containsExactly(2048, 1);
+        } finally {
+            io.vectorsink.error.Secrets.clear();
+        }
+    }
+
+    @Test
+    void should_bound_tokens_by_utf8_bytes() {
+        assertThat(RemoteEmbedder.utf8Length("abc")).isEqualTo(3);
+        assertThat(RemoteEmbedder.utf8Length("é世🌍")).isEqualTo(2 + 3 + 4);
+        for (String text : List.of("héllo wörld", "世界和平", "🌍🌍 emoji", "plain ascii text")) {
+            assertThat(Cl100kTokenCounter.instance().count(text)).isLessThanOrEqualTo(RemoteEmbedder.utf8Length(text));
+        }
+    }
+
+    @Test
     void should_declare_the_limits_of_its_api() {
         try (RemoteEmbedder embedder = sized()) {
             assertThat(embedder.maxInputTokens()).isEqualTo(5);
