@@ -69,6 +69,24 @@ class AdaptiveHttpServiceTest {
     }
 
     @Test
+    void should_pause_other_callers_for_exactly_the_named_wait() {
+        FakeRetryTiming jittery = new FakeRetryTiming(0.5);
+        AdaptiveLimiter shared = new AdaptiveLimiter(8, 0.5, jittery.timing());
+        RetrySettings settings =
+                new RetrySettings("OpenAI", 5, Duration.ofMillis(500), Duration.ofSeconds(8), Duration.ofSeconds(1));
+        server.stubFor(
+                get("/v1/embeddings").willReturn(aResponse().withStatus(429).withHeader("Retry-After", "2")));
+
+        // The request gives up (its 2.1 s jittered wait would pass the 1 s bound), but the pause stays.
+        assertThatThrownBy(() -> new AdaptiveHttpService(HttpClients.shared(), settings, jittery.timing(), shared)
+                        .execute(request()))
+                .isInstanceOf(TransientException.class);
+        shared.acquire().succeeded();
+
+        assertThat(jittery.sleeps()).containsExactly(Duration.ofSeconds(2));
+    }
+
+    @Test
     void should_wait_for_the_openai_reset_header_when_there_is_no_retry_after() {
         sequence(
                 aResponse()

@@ -28,6 +28,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import okhttp3.ConnectionPool;
 import okhttp3.OkHttpClient;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
@@ -79,7 +80,12 @@ public final class RemoteEmbedder implements Embedder {
         int ceiling = Math.min(64, advanced.embeddingConcurrency() * Math.max(1, requestsPerBatch));
         AdaptiveLimiter limiter = AdaptiveLimiter.startingAt(ceiling, timing);
         RetrySettings retry = RetrySettings.forService(api.service(), advanced);
-        return new RemoteEmbedder(api, new AdaptiveHttpService(client, retry, timing, limiter));
+        // OkHttp keeps 5 idle connections by default; after a rate-limit pause, every connection beyond
+        // them would be closed and its TLS handshake paid again. Keep one per request that may be in flight.
+        OkHttpClient pooled = client.newBuilder()
+                .connectionPool(new ConnectionPool(Math.max(5, ceiling), 5, TimeUnit.MINUTES))
+                .build();
+        return new RemoteEmbedder(api, new AdaptiveHttpService(pooled, retry, timing, limiter));
     }
 
     @Override
