@@ -18,7 +18,7 @@ final class Components {
     private Components() {}
 
     static Embedder embedder(ConnectorConfig config) {
-        Embedder embedder = EmbedderFactory.create(config.embedding());
+        Embedder embedder = EmbedderFactory.create(config.embedding(), config.advanced());
         int chunkSize = config.processing().chunkSize();
         if (chunkSize > embedder.maxInputTokens()) {
             embedder.close();

@@ -77,6 +77,7 @@ final class Connector {
             ConnectorConfig config = ConfigParser.parse(readConfig(commandLine));
             try (Embedder embedder = Components.embedder(config);
                     VectorStore store = Components.store(config)) {
+                embedder.check(); // one minimal call for remote providers: key, model, vector length
                 store.check(embedder.dimensions());
                 out.connectionStatus(true, "Embedding with " + embedder.description() + "; the index is ready");
             }

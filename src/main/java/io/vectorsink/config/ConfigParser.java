@@ -17,7 +17,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -35,11 +37,11 @@ public final class ConfigParser {
     static final String DEPLOYMENT_MODE = "DEPLOYMENT_MODE";
 
     /**
-     * Scheme, host and port of an endpoint URL that passed the spec's pattern. Parsed by hand because
-     * {@link java.net.URI} finds no host in names with an underscore, which Docker networks use and
-     * OkHttp accepts.
+     * Scheme, host and port of an endpoint URL that passed the spec's pattern, with an optional path (an
+     * OpenAI-compatible base URL has one). Parsed by hand because {@link java.net.URI} finds no host in
+     * names with an underscore, which Docker networks use and OkHttp accepts.
      */
-    private static final Pattern ENDPOINT = Pattern.compile("^(https?)://(\\[[^\\]]*]|[^:/]+)(?::(\\d+))?/?$");
+    private static final Pattern ENDPOINT = Pattern.compile("^(https?)://(\\[[^\\]]*]|[^:/]+)(?::(\\d+))?(?:/.*)?$");
 
     private ConfigParser() {}
 
@@ -138,6 +140,36 @@ public final class ConfigParser {
                 // an unknown mode is already a problem from the schema
             }
         }
+        checkEmbedding(config.path("embedding"), advanced, cloud, problems);
+    }
+
+    private static void checkEmbedding(JsonNode embedding, JsonNode advanced, boolean cloud, Problems problems) {
+        String mode = embedding.path("mode").asText();
+        switch (mode) {
+            case "openai" -> checkShortened(embedding, problems, EmbeddingConfig.OpenAi::shorteningProblem);
+            case "cohere" -> checkShortened(embedding, problems, EmbeddingConfig.Cohere::shorteningProblem);
+            case "azure_openai" -> checkEndpoint(
+                    "embedding.api_base", embedding.path("api_base"), advanced, cloud, problems);
+            case "openai_compatible" -> checkEndpoint(
+                    "embedding.base_url", embedding.path("base_url"), advanced, cloud, problems);
+            default -> {
+                // local and fake have no rules between fields
+            }
+        }
+    }
+
+    /** A shortened vector length only where the model offers it (the records' own rule, reported per field). */
+    private static void checkShortened(
+            JsonNode embedding, Problems problems, BiFunction<String, OptionalInt, Optional<String>> rule) {
+        JsonNode model = embedding.path("model");
+        JsonNode dimensions = embedding.path("dimensions");
+        if (!problems.clean("embedding.model", "embedding.dimensions")
+                || !model.isTextual()
+                || !dimensions.canConvertToInt()) {
+            return;
+        }
+        rule.apply(model.textValue(), OptionalInt.of(dimensions.intValue()))
+                .ifPresent(problem -> problems.add("embedding.dimensions", problem));
     }
 
     private static void checkChunkOverlap(JsonNode processing, Problems problems) {
@@ -301,6 +333,22 @@ public final class ConfigParser {
         return switch (mode) {
             case "local" -> new EmbeddingConfig.Local(node.get("model").textValue());
             case "fake" -> new EmbeddingConfig.Fake(node.get("dimensions").intValue());
+            case "openai" -> new EmbeddingConfig.OpenAi(
+                    node.get("openai_key").textValue(), node.get("model").textValue(), optionalInt(node, "dimensions"));
+            case "azure_openai" -> new EmbeddingConfig.AzureOpenAi(
+                    node.get("openai_key").textValue(),
+                    withoutSlash(node.get("api_base").textValue()),
+                    node.get("deployment").textValue(),
+                    node.get("api_version").textValue(),
+                    node.get("dimensions").intValue());
+            case "cohere" -> new EmbeddingConfig.Cohere(
+                    node.get("cohere_key").textValue(), node.get("model").textValue(), optionalInt(node, "dimensions"));
+            case "openai_compatible" -> new EmbeddingConfig.OpenAiCompatible(
+                    withoutSlash(node.get("base_url").textValue()),
+                    node.get("api_key").textValue(),
+                    node.get("model_name").textValue(),
+                    node.get("dimensions").intValue(),
+                    node.get("context_length").intValue());
             default -> throw unknownMode("embedding", mode);
         };
     }
@@ -385,6 +433,11 @@ public final class ConfigParser {
                 node.get("max_in_flight_chunks").intValue(),
                 Duration.ofSeconds(node.get("retry_max_seconds").intValue()),
                 node.get("allow_insecure_http").booleanValue() && !cloud);
+    }
+
+    private static OptionalInt optionalInt(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value == null ? OptionalInt.empty() : OptionalInt.of(value.intValue());
     }
 
     private static List<String> strings(JsonNode array) {

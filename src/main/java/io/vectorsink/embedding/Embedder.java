@@ -33,6 +33,15 @@ public interface Embedder extends AutoCloseable {
     /** A short, secret-free description for logs, e.g. {@code local all-minilm-l6-v2-q (384 dims)}. */
     String description();
 
+    /**
+     * Proves that this embedder can embed, for the {@code check} command: a remote provider makes one
+     * minimal call with a short retry bound and verifies the key, the model and the vector length. The
+     * default has nothing to verify (an in-process model that loaded works).
+     *
+     * @throws io.vectorsink.error.ConnectorException with a plain-words explanation of what is wrong
+     */
+    default void check() {}
+
     @Override
     default void close() {}
 }
