@@ -5,6 +5,7 @@ import io.vectorsink.config.ConnectorConfig;
 import io.vectorsink.config.IndexingConfig;
 import io.vectorsink.embedding.Embedder;
 import io.vectorsink.embedding.EmbedderFactory;
+import io.vectorsink.embedding.fromfield.FromFieldEmbedder;
 import io.vectorsink.error.ConfigException;
 import io.vectorsink.mapping.RecordMapper;
 import io.vectorsink.pipeline.PipelineParts;
@@ -49,6 +50,7 @@ final class Components {
         Chunker chunker = new Chunker(
                 processing.textSplitter(), processing.chunkSize(), processing.chunkOverlap(), embedder.tokenCounter());
         RecordMapper mapper = new RecordMapper(processing, store.metadataRules());
-        return new PipelineParts(mapper, chunker, embedder, config.omitRawText());
+        String vectorField = embedder instanceof FromFieldEmbedder fromField ? fromField.fieldName() : null;
+        return new PipelineParts(mapper, chunker, embedder, config.omitRawText(), vectorField);
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.vectorsink.config.ConfigParser;
 import io.vectorsink.config.ConnectorConfig;
 import io.vectorsink.embedding.Embedder;
+import io.vectorsink.embedding.fromfield.FromFieldEmbedder;
 import io.vectorsink.error.ConfigException;
 import io.vectorsink.error.ConnectorException;
 import io.vectorsink.error.Secrets;
@@ -114,6 +115,10 @@ final class Connector {
         StreamId stream = commandLine.option("stream").map(StreamId::of).orElse(null);
         try (Embedder embedder = Components.embedder(config);
                 VectorStore store = Components.store(config)) {
+            if (embedder instanceof FromFieldEmbedder) {
+                throw new ConfigException("query needs a model to embed the question; embedding.mode from_field has"
+                        + " none (the vectors came with the records)");
+            }
             float[] vector = embedder.embed(List.of(text)).get(0);
             List<QueryHit> hits = store.query(vector, limit, stream);
             plainOut.println("Top " + hits.size() + " chunks for: " + text);

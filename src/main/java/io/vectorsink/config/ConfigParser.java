@@ -333,6 +333,8 @@ public final class ConfigParser {
         return switch (mode) {
             case "local" -> new EmbeddingConfig.Local(node.get("model").textValue());
             case "fake" -> new EmbeddingConfig.Fake(node.get("dimensions").intValue());
+            case "from_field" -> new EmbeddingConfig.FromField(
+                    node.get("field_name").textValue(), node.get("dimensions").intValue());
             case "openai" -> new EmbeddingConfig.OpenAi(
                     node.get("openai_key").textValue(), node.get("model").textValue(), optionalInt(node, "dimensions"));
             case "azure_openai" -> new EmbeddingConfig.AzureOpenAi(

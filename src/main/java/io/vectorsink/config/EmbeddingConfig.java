@@ -44,6 +44,24 @@ public sealed interface EmbeddingConfig {
     }
 
     /**
+     * Vectors that come with the records: the value of {@code fieldName}, a list of numbers, is the vector of
+     * every chunk of its record. No model runs; chunk sizes are counted in words.
+     *
+     * @param fieldName a top-level field of every record, not embedded as text nor stored as metadata
+     * @param dimensions the length every vector must have, 1 to 20,000
+     */
+    record FromField(String fieldName, int dimensions) implements EmbeddingConfig {
+        public FromField {
+            if (fieldName == null || fieldName.isBlank()) {
+                throw new ConfigException("field_name must not be empty");
+            }
+            if (dimensions < 1 || dimensions > 20_000) {
+                throw new ConfigException("dimensions must be between 1 and 20000");
+            }
+        }
+    }
+
+    /**
      * OpenAI's embeddings API ({@code https://api.openai.com/v1/embeddings}).
      *
      * @param apiKey the OpenAI API key (secret; masked in {@link #toString()})

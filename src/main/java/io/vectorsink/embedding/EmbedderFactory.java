@@ -4,6 +4,7 @@ import io.vectorsink.config.AdvancedConfig;
 import io.vectorsink.config.EmbeddingConfig;
 import io.vectorsink.embedding.cohere.CohereApi;
 import io.vectorsink.embedding.fake.FakeEmbedder;
+import io.vectorsink.embedding.fromfield.FromFieldEmbedder;
 import io.vectorsink.embedding.local.LocalModel;
 import io.vectorsink.embedding.local.LocalOnnxEmbedder;
 import io.vectorsink.embedding.openai.OpenAiApi;
@@ -36,6 +37,9 @@ public final class EmbedderFactory {
     public static Embedder create(EmbeddingConfig config, AdvancedConfig advanced) {
         if (config instanceof EmbeddingConfig.Local local) {
             return LocalOnnxEmbedder.load(LocalModel.fromName(local.model()));
+        }
+        if (config instanceof EmbeddingConfig.FromField fromField) {
+            return new FromFieldEmbedder(fromField);
         }
         if (config instanceof EmbeddingConfig.Fake fake) {
             return new FakeEmbedder(fake.dimensions());

@@ -168,15 +168,15 @@ final class BatchWriter implements AutoCloseable {
         }
     }
 
+    /** Vectors for every chunk, in order: the record's own where it brought one, the embedder's otherwise. */
     private List<float[]> embed(List<PendingChunk> chunks) {
         throwIfCancelled();
-        if (chunks.isEmpty()) {
-            return List.of();
-        }
-        List<float[]> vectors = new ArrayList<>(chunks.size());
+        List<PendingChunk> toEmbed =
+                chunks.stream().filter(c -> c.vector() == null).toList();
+        List<float[]> computed = new ArrayList<>(toEmbed.size());
         int step = Math.max(1, embedder.maxBatchSize());
-        for (int from = 0; from < chunks.size(); from += step) {
-            List<String> texts = chunks.subList(from, Math.min(chunks.size(), from + step)).stream()
+        for (int from = 0; from < toEmbed.size(); from += step) {
+            List<String> texts = toEmbed.subList(from, Math.min(toEmbed.size(), from + step)).stream()
                     .map(PendingChunk::text)
                     .toList();
             List<float[]> part = embedder.embed(texts);
@@ -190,7 +190,12 @@ final class BatchWriter implements AutoCloseable {
                             + embedder.dimensions() + " expected");
                 }
             }
-            vectors.addAll(part);
+            computed.addAll(part);
+        }
+        List<float[]> vectors = new ArrayList<>(chunks.size());
+        int next = 0;
+        for (PendingChunk chunk : chunks) {
+            vectors.add(chunk.vector() != null ? chunk.vector() : computed.get(next++));
         }
         return vectors;
     }

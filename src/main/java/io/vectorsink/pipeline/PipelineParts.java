@@ -4,5 +4,15 @@ import io.vectorsink.chunking.Chunker;
 import io.vectorsink.embedding.Embedder;
 import io.vectorsink.mapping.RecordMapper;
 
-/** The per-record processing the write pipeline applies, built once from the config. */
-public record PipelineParts(RecordMapper mapper, Chunker chunker, Embedder embedder, boolean omitRawText) {}
+/**
+ * The per-record processing the write pipeline applies, built once from the config.
+ *
+ * @param vectorField the top-level field that carries each record's vector ({@code from_field}), or null when
+ *     the embedder computes vectors
+ */
+public record PipelineParts(
+        RecordMapper mapper, Chunker chunker, Embedder embedder, boolean omitRawText, String vectorField) {
+    public PipelineParts(RecordMapper mapper, Chunker chunker, Embedder embedder, boolean omitRawText) {
+        this(mapper, chunker, embedder, omitRawText, null);
+    }
+}

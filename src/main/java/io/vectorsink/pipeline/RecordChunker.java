@@ -1,7 +1,9 @@
 package io.vectorsink.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vectorsink.chunking.Chunker;
+import io.vectorsink.error.ConfigException;
 import io.vectorsink.mapping.MappedRecord;
 import io.vectorsink.mapping.RecordIds;
 import io.vectorsink.mapping.RecordMapper;
@@ -25,11 +27,19 @@ final class RecordChunker {
     private final RecordMapper mapper;
     private final Chunker chunker;
     private final boolean omitRawText;
+    private final String vectorField;
+    private final int dimensions;
 
-    RecordChunker(RecordMapper mapper, Chunker chunker, boolean omitRawText) {
+    /**
+     * @param vectorField the field that carries each record's vector ({@code from_field}), or null
+     * @param dimensions the length a record's own vector must have
+     */
+    RecordChunker(RecordMapper mapper, Chunker chunker, boolean omitRawText, String vectorField, int dimensions) {
         this.mapper = mapper;
         this.chunker = chunker;
         this.omitRawText = omitRawText;
+        this.vectorField = vectorField;
+        this.dimensions = dimensions;
     }
 
     RecordWork prepare(long ticket, InputMessage.Record record, ConfiguredStream stream) {
@@ -40,6 +50,15 @@ final class RecordChunker {
         JsonNode deletedAt = record.data().get(CDC_DELETED_AT);
         if (keyed && deletedAt != null && !deletedAt.isNull()) {
             return new RecordWork(ticket, stream.id(), recordId, true, false, List.of());
+        }
+        float[] ownVector = null;
+        if (vectorField != null) {
+            ownVector = vectorOf(record, stream);
+            // The vector is the record's embedding, not text to embed nor metadata to store.
+            ObjectNode data = record.data().deepCopy();
+            data.remove(vectorField);
+            record = new InputMessage.Record(
+                    record.lineNumber(), record.stream(), data, record.emittedAt(), record.meta());
         }
         MappedRecord mapped = mapper.map(record, stream);
         List<String> texts = chunker.split(mapped.text());
@@ -65,8 +84,33 @@ final class RecordChunker {
                 metadata.put(RecordMapper.AIRBYTE_META, RecordMapper.airbyteMeta(mapped.changes()));
             }
             String text = texts.get(index);
-            chunks.add(new PendingChunk(id, text, omitRawText ? null : text, metadata));
+            chunks.add(new PendingChunk(id, text, omitRawText ? null : text, metadata, ownVector));
         }
         return new RecordWork(ticket, stream.id(), keyed ? recordId : null, false, keyed, chunks);
+    }
+
+    /** The record's own vector: a list of exactly {@code dimensions} finite numbers, or a config_error. */
+    private float[] vectorOf(InputMessage.Record record, ConfiguredStream stream) {
+        JsonNode value = record.data().get(vectorField);
+        String where = "Record on input line " + record.lineNumber() + " of stream " + stream.id() + ": field '"
+                + vectorField + "' ";
+        if (value == null || !value.isArray()) {
+            throw new ConfigException(where + "must hold the record's vector as a list of numbers"
+                    + (value == null || value.isNull() ? ", but it is missing" : ""));
+        }
+        if (value.size() != dimensions) {
+            throw new ConfigException(
+                    where + "holds a vector of " + value.size() + " numbers; embedding.dimensions is " + dimensions);
+        }
+        float[] vector = new float[dimensions];
+        for (int i = 0; i < dimensions; i++) {
+            JsonNode number = value.get(i);
+            float component = number.isNumber() ? number.floatValue() : Float.NaN;
+            if (!Float.isFinite(component)) {
+                throw new ConfigException(where + "has a value at position " + i + " that is not a finite number");
+            }
+            vector[i] = component;
+        }
+        return vector;
     }
 }

@@ -58,7 +58,12 @@ public final class WritePipeline {
             AdvancedConfig advanced,
             Clock clock) {
         this.catalog = catalog;
-        this.chunker = new RecordChunker(parts.mapper(), parts.chunker(), parts.omitRawText());
+        this.chunker = new RecordChunker(
+                parts.mapper(),
+                parts.chunker(),
+                parts.omitRawText(),
+                parts.vectorField(),
+                parts.embedder().dimensions());
         this.store = store;
         this.out = out;
         this.advanced = advanced;

@@ -133,10 +133,10 @@ class ConfigParserTest {
     void should_list_the_modes_when_mode_is_missing_or_unknown() {
         assertThat(problems(minimalWith("embedding", json("{}"))))
                 .containsExactly(
-                        "embedding.mode: is required: one of local, fake, openai, azure_openai, cohere, openai_compatible");
+                        "embedding.mode: is required: one of local, fake, from_field, openai, azure_openai, cohere, openai_compatible");
         assertThat(problems(minimalWith("embedding.mode", "voyage")))
                 .containsExactly(
-                        "embedding.mode: must be one of local, fake, openai, azure_openai, cohere, openai_compatible");
+                        "embedding.mode: must be one of local, fake, from_field, openai, azure_openai, cohere, openai_compatible");
         assertThat(problems(minimalWith("processing.text_splitter.mode", "sentences")))
                 .containsExactly("processing.text_splitter.mode: must be one of separator, markdown, code");
     }

@@ -63,6 +63,24 @@ public final class ChromaInspector {
         return points;
     }
 
+    /** Every point's vector, by id (empty if the collection does not exist). */
+    public Map<String, List<Double>> vectors(String collection) {
+        HttpResponse<String> found = send("GET", base + "/" + collection, null);
+        if (found.statusCode() == 404) {
+            return Map.of();
+        }
+        String id = parse(found.body()).get("id").asText();
+        JsonNode got = parse(send("POST", base + "/" + id + "/get", "{\"include\":[\"embeddings\"]}")
+                .body());
+        Map<String, List<Double>> vectors = new LinkedHashMap<>();
+        for (int i = 0; i < got.get("ids").size(); i++) {
+            List<Double> vector = new ArrayList<>();
+            got.get("embeddings").get(i).forEach(v -> vector.add(v.asDouble()));
+            vectors.put(got.get("ids").get(i).asText(), vector);
+        }
+        return vectors;
+    }
+
     /** Creates a collection with a given dimension by inserting one point (Chroma fixes it on first insert). */
     public void createWithDimension(String collection, int dimension, String space) {
         String created = send(

@@ -1,6 +1,7 @@
 package io.vectorsink.embedding.fake;
 
 import io.vectorsink.chunking.TokenCounter;
+import io.vectorsink.chunking.WordCounter;
 import io.vectorsink.embedding.Embedder;
 import io.vectorsink.error.ConfigException;
 import io.vectorsink.error.SystemException;
@@ -30,7 +31,7 @@ public final class FakeEmbedder implements Embedder {
 
     private static final int MAX_INPUT_TOKENS = 8192;
     private static final int MAX_BATCH_SIZE = 128;
-    private static final TokenCounter WORDS = FakeEmbedder::countWords;
+    private static final TokenCounter WORDS = WordCounter.INSTANCE;
 
     private final int dimensions;
 
@@ -120,20 +121,5 @@ public final class FakeEmbedder implements Embedder {
             // Every Java platform must provide SHA-256 (java.security.MessageDigest Javadoc).
             throw new SystemException("SHA-256 is unavailable in this Java runtime", e);
         }
-    }
-
-    private static int countWords(String text) {
-        int words = 0;
-        boolean inWord = false;
-        for (int i = 0; i < text.length(); ) {
-            int codePoint = text.codePointAt(i);
-            boolean whitespace = Character.isWhitespace(codePoint);
-            if (!whitespace && !inWord) {
-                words++;
-            }
-            inWord = !whitespace;
-            i += Character.charCount(codePoint);
-        }
-        return words;
     }
 }
