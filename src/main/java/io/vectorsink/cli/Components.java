@@ -11,6 +11,7 @@ import io.vectorsink.pipeline.PipelineParts;
 import io.vectorsink.store.VectorStore;
 import io.vectorsink.store.chroma.ChromaVectorStore;
 import io.vectorsink.store.opensearch.OpenSearchVectorStore;
+import io.vectorsink.store.pinecone.PineconeVectorStore;
 import io.vectorsink.store.qdrant.QdrantVectorStore;
 
 /** The one place that knows every embedder and store implementation and wires them from the config. */
@@ -39,6 +40,9 @@ final class Components {
         }
         if (config.indexing() instanceof IndexingConfig.Qdrant qdrant) {
             return new QdrantVectorStore(qdrant, config.advanced());
+        }
+        if (config.indexing() instanceof IndexingConfig.Pinecone pinecone) {
+            return new PineconeVectorStore(pinecone, config.advanced());
         }
         throw new IllegalStateException(
                 "no store for " + config.indexing().getClass().getSimpleName());

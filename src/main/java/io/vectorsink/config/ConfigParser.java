@@ -134,6 +134,9 @@ public final class ConfigParser {
             case "chroma" -> checkEndpoint("indexing.host", indexing.path("host"), advanced, cloud, problems);
             case "opensearch", "qdrant" -> checkEndpoint(
                     "indexing.url", indexing.path("url"), advanced, cloud, problems);
+            case "pinecone" -> {
+                // fixed https endpoints (api.pinecone.io and the index's *.pinecone.io host)
+            }
             default -> {
                 // an unknown mode is already a problem from the schema
             }
@@ -320,6 +323,12 @@ public final class ConfigParser {
                     emptyToNull(node.path("api_key").textValue()),
                     node.get("collection").textValue(),
                     qdrantMetric(node.get("distance_metric").textValue()));
+            case "pinecone" -> new IndexingConfig.Pinecone(
+                    node.get("pinecone_key").textValue(),
+                    node.get("index").textValue(),
+                    node.get("namespace").textValue(),
+                    node.get("stream_namespaces").booleanValue(),
+                    node.get("distance_metric").textValue());
             default -> throw unknownMode("indexing", mode);
         };
     }

@@ -180,4 +180,42 @@ public sealed interface IndexingConfig {
                     + ", distanceMetric=" + distanceMetric + "]";
         }
     }
+
+    /**
+     * Pinecone: the index is described through the control plane ({@code api.pinecone.io}) for its
+     * dimension, metric and host; data go to that host. The index is never created: it is made in Pinecone
+     * (serverless or pod) by its owner.
+     *
+     * @param apiKey sent as the {@code Api-Key} header
+     * @param index the index name (1–45 of {@code a-z 0-9 -}, a letter or digit at both ends)
+     * @param namespace the Pinecone namespace, or the empty string for the default namespace
+     * @param streamNamespaces when true, a stream with an Airbyte namespace writes to the Pinecone namespace of
+     *     that name; streams without one use {@code namespace}
+     * @param distanceMetric {@code cosine} (default), {@code l2} or {@code ip}: Pinecone's cosine, euclidean,
+     *     dotproduct; the index must already use it
+     */
+    record Pinecone(String apiKey, String index, String namespace, boolean streamNamespaces, String distanceMetric)
+            implements IndexingConfig {
+        /** The accepted metrics, the default first. */
+        public static final List<String> DISTANCE_METRICS = List.of("cosine", "l2", "ip");
+
+        public Pinecone {
+            Objects.requireNonNull(apiKey, "apiKey");
+            Objects.requireNonNull(index, "index");
+            namespace = namespace == null ? "" : namespace;
+            distanceMetric = distanceMetric == null ? DISTANCE_METRICS.get(0) : distanceMetric;
+            if (apiKey.isEmpty()) {
+                throw new ConfigException("pinecone_key must not be empty");
+            }
+            if (!DISTANCE_METRICS.contains(distanceMetric)) {
+                throw new ConfigException("distance_metric must be one of " + String.join(", ", DISTANCE_METRICS));
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "Pinecone[apiKey=****, index=" + index + ", namespace=" + namespace + ", streamNamespaces="
+                    + streamNamespaces + ", distanceMetric=" + distanceMetric + "]";
+        }
+    }
 }

@@ -598,4 +598,32 @@ class ConfigParserTest {
                         CLOUD))
                 .containsExactly("indexing.url: must use https: Airbyte Cloud never sends data over plain http");
     }
+
+    // ---- Pinecone ----
+
+    @Test
+    void should_bind_pinecone_with_defaults_and_keep_the_key_secret() {
+        ObjectNode config =
+                withIndexing("{\"mode\": \"pinecone\", \"pinecone_key\": \"pcsk_abc123\", \"index\": \"docs\"}");
+        IndexingConfig mapped = ConfigParser.parse(
+                        withIndexing(
+                                "{\"mode\": \"pinecone\", \"pinecone_key\": \"pcsk_abc123\", \"index\": \"docs\","
+                                        + " \"namespace\": \"airbyte\", \"stream_namespaces\": true, \"distance_metric\": \"ip\"}"),
+                        CLOUD)
+                .indexing();
+
+        IndexingConfig pinecone = ConfigParser.parse(config, SELF_MANAGED).indexing();
+
+        assertThat(pinecone).isEqualTo(new IndexingConfig.Pinecone("pcsk_abc123", "docs", "", false, "cosine"));
+        assertThat(mapped).isEqualTo(new IndexingConfig.Pinecone("pcsk_abc123", "docs", "airbyte", true, "ip"));
+        assertThat(pinecone.toString()).doesNotContain("pcsk_abc123");
+        assertThat(ConfigParser.secretValues(config)).containsExactly("pcsk_abc123");
+    }
+
+    @Test
+    void should_reject_pinecone_index_names_and_missing_keys_that_break_the_rules() {
+        assertThat(problems(withIndexing("{\"mode\": \"pinecone\", \"index\": \"My_Index\"}")))
+                .anySatisfy(p -> assertThat(p).startsWith("indexing.index: must look like 1-45 of a-z 0-9 -"))
+                .anySatisfy(p -> assertThat(p).contains("pinecone_key"));
+    }
 }

@@ -179,6 +179,10 @@ class SpecTest {
         // Qdrant also takes the names Airbyte's Qdrant destination uses (cos, euc, dot).
         assertThat(texts(qdrant.at("/distance_metric/enum")))
                 .startsWith(IndexingConfig.Qdrant.DISTANCE_METRICS.toArray(String[]::new));
+        JsonNode pinecone = connection.at("/properties/indexing/oneOf/3/properties");
+        assertThat(texts(pinecone.at("/distance_metric/enum")))
+                .containsExactlyElementsOf(IndexingConfig.Pinecone.DISTANCE_METRICS);
+        assertThat(pinecone.at("/pinecone_key/airbyte_secret").asBoolean()).isTrue();
     }
 
     @Test
