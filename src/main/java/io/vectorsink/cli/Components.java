@@ -10,6 +10,7 @@ import io.vectorsink.mapping.RecordMapper;
 import io.vectorsink.pipeline.PipelineParts;
 import io.vectorsink.store.VectorStore;
 import io.vectorsink.store.chroma.ChromaVectorStore;
+import io.vectorsink.store.milvus.MilvusVectorStore;
 import io.vectorsink.store.opensearch.OpenSearchVectorStore;
 import io.vectorsink.store.pinecone.PineconeVectorStore;
 import io.vectorsink.store.qdrant.QdrantVectorStore;
@@ -43,6 +44,9 @@ final class Components {
         }
         if (config.indexing() instanceof IndexingConfig.Pinecone pinecone) {
             return new PineconeVectorStore(pinecone, config.advanced());
+        }
+        if (config.indexing() instanceof IndexingConfig.Milvus milvus) {
+            return new MilvusVectorStore(milvus, config.advanced());
         }
         throw new IllegalStateException(
                 "no store for " + config.indexing().getClass().getSimpleName());

@@ -218,4 +218,62 @@ public sealed interface IndexingConfig {
                     + streamNamespaces + ", distanceMetric=" + distanceMetric + "]";
         }
     }
+
+    /**
+     * Milvus (and Zilliz Cloud) over REST API v2 ({@code /v2/vectordb/...}).
+     *
+     * @param host the endpoint, e.g. {@code https://in03-xxx.serverless.gcp-us-west1.cloud.zilliz.com} or
+     *     {@code http://127.0.0.1:19530}; https unless loopback or insecure http is allowed
+     * @param db the database, {@code default} by default
+     * @param collection the collection name (1–255 of {@code A-Z a-z 0-9 _}, not starting with a digit)
+     * @param distanceMetric {@code cosine} (default), {@code l2} or {@code ip}: Milvus's COSINE, L2, IP
+     * @param auth how requests authenticate
+     */
+    record Milvus(String host, String db, String collection, String distanceMetric, MilvusAuth auth)
+            implements IndexingConfig {
+        /** The accepted metrics, the default first. */
+        public static final List<String> DISTANCE_METRICS = List.of("cosine", "l2", "ip");
+
+        public Milvus {
+            Objects.requireNonNull(host, "host");
+            Objects.requireNonNull(collection, "collection");
+            db = db == null || db.isEmpty() ? "default" : db;
+            distanceMetric = distanceMetric == null ? DISTANCE_METRICS.get(0) : distanceMetric;
+            auth = auth == null ? new MilvusAuth.None() : auth;
+            if (!DISTANCE_METRICS.contains(distanceMetric)) {
+                throw new ConfigException("distance_metric must be one of " + String.join(", ", DISTANCE_METRICS));
+            }
+        }
+    }
+
+    /** Milvus authentication: both forms go as {@code Authorization: Bearer ...}. */
+    sealed interface MilvusAuth {
+        /** No credentials (a server with authentication off). */
+        record None() implements MilvusAuth {}
+
+        /** An API key (Zilliz Cloud) or token, sent as {@code Authorization: Bearer <token>}. */
+        record Token(String token) implements MilvusAuth {
+            public Token {
+                Objects.requireNonNull(token, "token");
+            }
+
+            @Override
+            public String toString() {
+                return "Token[token=****]";
+            }
+        }
+
+        /** A Milvus user, sent as {@code Authorization: Bearer <username>:<password>}. */
+        record UserPassword(String username, String password) implements MilvusAuth {
+            public UserPassword {
+                Objects.requireNonNull(username, "username");
+                Objects.requireNonNull(password, "password");
+            }
+
+            @Override
+            public String toString() {
+                return "UserPassword[username=" + username + ", password=****]";
+            }
+        }
+    }
 }
