@@ -178,6 +178,9 @@ public final class MilvusVectorStore implements VectorStore {
             ObjectNode index = create.putArray("indexParams").addObject();
             index.put("fieldName", "vector").put("indexName", "vector").put("metricType", METRICS.get(metric));
             index.putObject("params").put("index_type", "AUTOINDEX");
+            // Deletes by expression read the collection first; Bounded (the default) could miss rows written
+            // a moment before, and a trim right after its upsert must see them.
+            create.putObject("params").put("consistencyLevel", "Strong");
             call(http, "collections/create", create, "create collection '" + collection + "'", false);
             described = call(http, "collections/describe", target(), "describe collection '" + collection + "'", false);
         }

@@ -209,15 +209,18 @@ class MilvusContractTest implements VectorStoreContract {
         assertThat(collectionExists(collection)).isFalse();
         store.prepare(3);
 
-        server.verify(postRequestedFor(urlEqualTo("/v2/vectordb/collections/create"))
-                .withHeader("Authorization", equalTo("Bearer " + TOKEN))
-                .withRequestBody(equalToJson("{\"dbName\":\"default\",\"collectionName\":\"" + collection + "\","
-                        + "\"schema\":{\"autoId\":false,\"enableDynamicField\":true,\"fields\":["
-                        + "{\"fieldName\":\"id\",\"dataType\":\"VarChar\",\"isPrimary\":true,"
-                        + "\"elementTypeParams\":{\"max_length\":64}},"
-                        + "{\"fieldName\":\"vector\",\"dataType\":\"FloatVector\",\"elementTypeParams\":{\"dim\":3}}]},"
-                        + "\"indexParams\":[{\"fieldName\":\"vector\",\"indexName\":\"vector\",\"metricType\":\"IP\","
-                        + "\"params\":{\"index_type\":\"AUTOINDEX\"}}]}")));
+        server.verify(
+                postRequestedFor(urlEqualTo("/v2/vectordb/collections/create"))
+                        .withHeader("Authorization", equalTo("Bearer " + TOKEN))
+                        .withRequestBody(
+                                equalToJson(
+                                        "{\"dbName\":\"default\",\"collectionName\":\"" + collection + "\","
+                                                + "\"schema\":{\"autoId\":false,\"enableDynamicField\":true,\"fields\":["
+                                                + "{\"fieldName\":\"id\",\"dataType\":\"VarChar\",\"isPrimary\":true,"
+                                                + "\"elementTypeParams\":{\"max_length\":64}},"
+                                                + "{\"fieldName\":\"vector\",\"dataType\":\"FloatVector\",\"elementTypeParams\":{\"dim\":3}}]},"
+                                                + "\"indexParams\":[{\"fieldName\":\"vector\",\"indexName\":\"vector\",\"metricType\":\"IP\","
+                                                + "\"params\":{\"index_type\":\"AUTOINDEX\"}}],\"params\":{\"consistencyLevel\":\"Strong\"}}")));
     }
 
     @Test
