@@ -11,7 +11,9 @@ import io.vectorsink.mapping.RecordMapper;
 import io.vectorsink.pipeline.PipelineParts;
 import io.vectorsink.store.VectorStore;
 import io.vectorsink.store.chroma.ChromaVectorStore;
+import io.vectorsink.store.milvus.MilvusVectorStore;
 import io.vectorsink.store.opensearch.OpenSearchVectorStore;
+import io.vectorsink.store.pinecone.PineconeVectorStore;
 import io.vectorsink.store.qdrant.QdrantVectorStore;
 
 /** The one place that knows every embedder and store implementation and wires them from the config. */
@@ -40,6 +42,12 @@ final class Components {
         }
         if (config.indexing() instanceof IndexingConfig.Qdrant qdrant) {
             return new QdrantVectorStore(qdrant, config.advanced());
+        }
+        if (config.indexing() instanceof IndexingConfig.Pinecone pinecone) {
+            return new PineconeVectorStore(pinecone, config.advanced());
+        }
+        if (config.indexing() instanceof IndexingConfig.Milvus milvus) {
+            return new MilvusVectorStore(milvus, config.advanced());
         }
         throw new IllegalStateException(
                 "no store for " + config.indexing().getClass().getSimpleName());

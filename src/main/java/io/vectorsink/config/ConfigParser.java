@@ -133,9 +133,12 @@ public final class ConfigParser {
         checkInFlightBudget(advanced, problems);
         JsonNode indexing = config.path("indexing");
         switch (indexing.path("mode").asText()) {
-            case "chroma" -> checkEndpoint("indexing.host", indexing.path("host"), advanced, cloud, problems);
+            case "chroma", "milvus" -> checkEndpoint("indexing.host", indexing.path("host"), advanced, cloud, problems);
             case "opensearch", "qdrant" -> checkEndpoint(
                     "indexing.url", indexing.path("url"), advanced, cloud, problems);
+            case "pinecone" -> {
+                // fixed https endpoints (api.pinecone.io and the index's *.pinecone.io host)
+            }
             default -> {
                 // an unknown mode is already a problem from the schema
             }
@@ -370,7 +373,31 @@ public final class ConfigParser {
                     emptyToNull(node.path("api_key").textValue()),
                     node.get("collection").textValue(),
                     qdrantMetric(node.get("distance_metric").textValue()));
+            case "pinecone" -> new IndexingConfig.Pinecone(
+                    node.get("pinecone_key").textValue(),
+                    node.get("index").textValue(),
+                    node.get("namespace").textValue(),
+                    node.get("stream_namespaces").booleanValue(),
+                    node.get("distance_metric").textValue());
+            case "milvus" -> new IndexingConfig.Milvus(
+                    withoutSlash(node.get("host").textValue()),
+                    node.get("db").textValue(),
+                    node.get("collection").textValue(),
+                    node.get("distance_metric").textValue(),
+                    milvusAuth(node.get("auth")));
             default -> throw unknownMode("indexing", mode);
+        };
+    }
+
+    private static IndexingConfig.MilvusAuth milvusAuth(JsonNode node) {
+        String mode = node.get("mode").textValue();
+        return switch (mode) {
+            case "none" -> new IndexingConfig.MilvusAuth.None();
+            case "token" -> new IndexingConfig.MilvusAuth.Token(
+                    node.get("token").textValue());
+            case "user_password" -> new IndexingConfig.MilvusAuth.UserPassword(
+                    node.get("username").textValue(), node.get("password").textValue());
+            default -> throw unknownMode("indexing.auth", mode);
         };
     }
 

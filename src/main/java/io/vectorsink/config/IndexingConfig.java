@@ -180,4 +180,100 @@ public sealed interface IndexingConfig {
                     + ", distanceMetric=" + distanceMetric + "]";
         }
     }
+
+    /**
+     * Pinecone: the index is described through the control plane ({@code api.pinecone.io}) for its
+     * dimension, metric and host; data go to that host. The index is never created: it is made in Pinecone
+     * (serverless or pod) by its owner.
+     *
+     * @param apiKey sent as the {@code Api-Key} header
+     * @param index the index name (1–45 of {@code a-z 0-9 -}, a letter or digit at both ends)
+     * @param namespace the Pinecone namespace, or the empty string for the default namespace
+     * @param streamNamespaces when true, a stream with an Airbyte namespace writes to the Pinecone namespace of
+     *     that name; streams without one use {@code namespace}
+     * @param distanceMetric {@code cosine} (default), {@code l2} or {@code ip}: Pinecone's cosine, euclidean,
+     *     dotproduct; the index must already use it
+     */
+    record Pinecone(String apiKey, String index, String namespace, boolean streamNamespaces, String distanceMetric)
+            implements IndexingConfig {
+        /** The accepted metrics, the default first. */
+        public static final List<String> DISTANCE_METRICS = List.of("cosine", "l2", "ip");
+
+        public Pinecone {
+            Objects.requireNonNull(apiKey, "apiKey");
+            Objects.requireNonNull(index, "index");
+            namespace = namespace == null ? "" : namespace;
+            distanceMetric = distanceMetric == null ? DISTANCE_METRICS.get(0) : distanceMetric;
+            if (apiKey.isEmpty()) {
+                throw new ConfigException("pinecone_key must not be empty");
+            }
+            if (!DISTANCE_METRICS.contains(distanceMetric)) {
+                throw new ConfigException("distance_metric must be one of " + String.join(", ", DISTANCE_METRICS));
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "Pinecone[apiKey=****, index=" + index + ", namespace=" + namespace + ", streamNamespaces="
+                    + streamNamespaces + ", distanceMetric=" + distanceMetric + "]";
+        }
+    }
+
+    /**
+     * Milvus (and Zilliz Cloud) over REST API v2 ({@code /v2/vectordb/...}).
+     *
+     * @param host the endpoint, e.g. {@code https://in03-xxx.serverless.gcp-us-west1.cloud.zilliz.com} or
+     *     {@code http://127.0.0.1:19530}; https unless loopback or insecure http is allowed
+     * @param db the database, {@code default} by default
+     * @param collection the collection name (1–255 of {@code A-Z a-z 0-9 _}, not starting with a digit)
+     * @param distanceMetric {@code cosine} (default), {@code l2} or {@code ip}: Milvus's COSINE, L2, IP
+     * @param auth how requests authenticate
+     */
+    record Milvus(String host, String db, String collection, String distanceMetric, MilvusAuth auth)
+            implements IndexingConfig {
+        /** The accepted metrics, the default first. */
+        public static final List<String> DISTANCE_METRICS = List.of("cosine", "l2", "ip");
+
+        public Milvus {
+            Objects.requireNonNull(host, "host");
+            Objects.requireNonNull(collection, "collection");
+            db = db == null || db.isEmpty() ? "default" : db;
+            distanceMetric = distanceMetric == null ? DISTANCE_METRICS.get(0) : distanceMetric;
+            auth = auth == null ? new MilvusAuth.None() : auth;
+            if (!DISTANCE_METRICS.contains(distanceMetric)) {
+                throw new ConfigException("distance_metric must be one of " + String.join(", ", DISTANCE_METRICS));
+            }
+        }
+    }
+
+    /** Milvus authentication: both forms go as {@code Authorization: Bearer ...}. */
+    sealed interface MilvusAuth {
+        /** No credentials (a server with authentication off). */
+        record None() implements MilvusAuth {}
+
+        /** An API key (Zilliz Cloud) or token, sent as {@code Authorization: Bearer <token>}. */
+        record Token(String token) implements MilvusAuth {
+            public Token {
+                Objects.requireNonNull(token, "token");
+            }
+
+            @Override
+            public String toString() {
+                return "Token[token=****]";
+            }
+        }
+
+        /** A Milvus user, sent as {@code Authorization: Bearer <username>:<password>}. */
+        record UserPassword(String username, String password) implements MilvusAuth {
+            public UserPassword {
+                Objects.requireNonNull(username, "username");
+                Objects.requireNonNull(password, "password");
+            }
+
+            @Override
+            public String toString() {
+                return "UserPassword[username=" + username + ", password=****]";
+            }
+        }
+    }
 }

@@ -600,4 +600,69 @@ class ConfigParserTest {
                         CLOUD))
                 .containsExactly("indexing.url: must use https: Airbyte Cloud never sends data over plain http");
     }
+
+    // ---- Pinecone ----
+
+    @Test
+    void should_bind_pinecone_with_defaults_and_keep_the_key_secret() {
+        ObjectNode config =
+                withIndexing("{\"mode\": \"pinecone\", \"pinecone_key\": \"pcsk_abc123\", \"index\": \"docs\"}");
+        IndexingConfig mapped = ConfigParser.parse(
+                        withIndexing(
+                                "{\"mode\": \"pinecone\", \"pinecone_key\": \"pcsk_abc123\", \"index\": \"docs\","
+                                        + " \"namespace\": \"airbyte\", \"stream_namespaces\": true, \"distance_metric\": \"ip\"}"),
+                        CLOUD)
+                .indexing();
+
+        IndexingConfig pinecone = ConfigParser.parse(config, SELF_MANAGED).indexing();
+
+        assertThat(pinecone).isEqualTo(new IndexingConfig.Pinecone("pcsk_abc123", "docs", "", false, "cosine"));
+        assertThat(mapped).isEqualTo(new IndexingConfig.Pinecone("pcsk_abc123", "docs", "airbyte", true, "ip"));
+        assertThat(pinecone.toString()).doesNotContain("pcsk_abc123");
+        assertThat(ConfigParser.secretValues(config)).containsExactly("pcsk_abc123");
+    }
+
+    @Test
+    void should_reject_pinecone_index_names_and_missing_keys_that_break_the_rules() {
+        assertThat(problems(withIndexing("{\"mode\": \"pinecone\", \"index\": \"My_Index\"}")))
+                .anySatisfy(p -> assertThat(p).startsWith("indexing.index: must look like 1-45 of a-z 0-9 -"))
+                .anySatisfy(p -> assertThat(p).contains("pinecone_key"));
+    }
+
+    // ---- Milvus ----
+
+    @Test
+    void should_bind_milvus_with_its_auth_forms_and_keep_secrets() {
+        ObjectNode config = withIndexing("{\"mode\": \"milvus\", \"host\": \"https://in03-abc.cloud.zilliz.com/\","
+                + " \"collection\": \"docs\", \"auth\": {\"mode\": \"user_password\", \"username\": \"root\","
+                + " \"password\": \"mv-pass-123\"}}");
+        ObjectNode token = withIndexing(
+                "{\"mode\": \"milvus\", \"host\": \"http://127.0.0.1:19530\", \"db\": \"rag\","
+                        + " \"collection\": \"d\", \"distance_metric\": \"l2\", \"auth\": {\"mode\": \"token\", \"token\": \"tk-456\"}}");
+
+        IndexingConfig milvus = ConfigParser.parse(config, SELF_MANAGED).indexing();
+
+        assertThat(milvus)
+                .isEqualTo(new IndexingConfig.Milvus(
+                        "https://in03-abc.cloud.zilliz.com",
+                        "default",
+                        "docs",
+                        "cosine",
+                        new IndexingConfig.MilvusAuth.UserPassword("root", "mv-pass-123")));
+        assertThat(ConfigParser.parse(token, SELF_MANAGED).indexing())
+                .isEqualTo(new IndexingConfig.Milvus(
+                        "http://127.0.0.1:19530", "rag", "d", "l2", new IndexingConfig.MilvusAuth.Token("tk-456")));
+        assertThat(milvus.toString()).doesNotContain("mv-pass-123");
+        assertThat(ConfigParser.secretValues(config)).containsExactly("mv-pass-123");
+        assertThat(ConfigParser.secretValues(token)).containsExactly("tk-456");
+    }
+
+    @Test
+    void should_require_https_for_a_milvus_host_in_cloud() {
+        assertThat(problems(
+                        withIndexing(
+                                "{\"mode\": \"milvus\", \"host\": \"http://milvus.internal:19530\", \"collection\": \"d\"}"),
+                        CLOUD))
+                .containsExactly("indexing.host: must use https: Airbyte Cloud never sends data over plain http");
+    }
 }

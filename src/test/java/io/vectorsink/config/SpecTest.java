@@ -138,8 +138,8 @@ class SpecTest {
             }
         });
 
-        // embedding, indexing, text_splitter, and the auth of Chroma and of OpenSearch
-        assertThat(oneOfs).hasSize(5);
+        // embedding, indexing, text_splitter, and the auth of Chroma, of OpenSearch and of Milvus
+        assertThat(oneOfs).hasSize(6);
         for (JsonNode oneOf : oneOfs) {
             for (JsonNode branch : oneOf) {
                 assertThat(branch.path("properties").path("mode").has("const")).isTrue();
@@ -179,6 +179,13 @@ class SpecTest {
         // Qdrant also takes the names Airbyte's Qdrant destination uses (cos, euc, dot).
         assertThat(texts(qdrant.at("/distance_metric/enum")))
                 .startsWith(IndexingConfig.Qdrant.DISTANCE_METRICS.toArray(String[]::new));
+        JsonNode pinecone = connection.at("/properties/indexing/oneOf/3/properties");
+        assertThat(texts(pinecone.at("/distance_metric/enum")))
+                .containsExactlyElementsOf(IndexingConfig.Pinecone.DISTANCE_METRICS);
+        assertThat(pinecone.at("/pinecone_key/airbyte_secret").asBoolean()).isTrue();
+        JsonNode milvus = connection.at("/properties/indexing/oneOf/4/properties");
+        assertThat(texts(milvus.at("/distance_metric/enum")))
+                .containsExactlyElementsOf(IndexingConfig.Milvus.DISTANCE_METRICS);
     }
 
     @Test

@@ -1,0 +1,546 @@
+package io.vectorsink.store.milvus;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vectorsink.config.AdvancedConfig;
+import io.vectorsink.config.IndexingConfig;
+import io.vectorsink.error.ConfigException;
+import io.vectorsink.error.Secrets;
+import io.vectorsink.error.SystemException;
+import io.vectorsink.error.TransientException;
+import io.vectorsink.http.HttpClients;
+import io.vectorsink.http.HttpErrors;
+import io.vectorsink.http.HttpService;
+import io.vectorsink.http.HttpStatus;
+import io.vectorsink.http.HttpsPolicy;
+import io.vectorsink.http.RetrySettings;
+import io.vectorsink.http.RetryTiming;
+import io.vectorsink.protocol.Json;
+import io.vectorsink.protocol.StreamId;
+import io.vectorsink.store.ChunkPoint;
+import io.vectorsink.store.MetadataRules;
+import io.vectorsink.store.QueryHit;
+import io.vectorsink.store.StaleFilter;
+import io.vectorsink.store.VectorStore;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import okhttp3.Headers;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+
+/**
+ * Milvus over REST API v2. One collection holds every stream's chunks: a VarChar primary key {@code id}
+ * (the chunk UUID), a FloatVector field {@code vector} with an AUTOINDEX of the configured metric, and
+ * dynamic fields on, so the chunk text ({@code text}) and every metadata key are dynamic fields that
+ * filters can name.
+ *
+ * <p>Milvus answers HTTP 200 to most failures, with {@code code != 0} in the body: authentication codes
+ * are config errors, rate and capacity codes are retried with backoff within the retry bound, a missing
+ * collection is a config error, anything else a system error. An upsert counts only when
+ * {@code data.upsertCount} equals the rows sent. Thread-safe.
+ */
+public final class MilvusVectorStore implements VectorStore {
+    static final String SERVICE = "Milvus";
+
+    /** Rows per upsert request (the store's own bound; Milvus limits the request bytes). */
+    static final int MAX_ROWS_PER_UPSERT = 1000;
+
+    /** Bytes per upsert request: Milvus's proxy accepts 64 MB by default; kept well below. */
+    static final long MAX_UPSERT_BYTES = 16L * 1024 * 1024;
+
+    /** Record ids per delete expression. */
+    static final int MAX_IDS_PER_DELETE = 1000;
+
+    /** Milvus's limit for a JSON (dynamic) field: 65,536 bytes per row, the chunk text included. */
+    static final int MAX_ROW_DYNAMIC_BYTES = 65_536;
+
+    /** User metadata get 32 KiB, leaving 32 KiB for the chunk text; see {@link #MAX_ROW_DYNAMIC_BYTES}. */
+    private static final MetadataRules RULES = new MetadataRules(30 * 1024, 32 * 1024);
+
+    /** Authentication refused: ErrNeedAuthenticate and the privilege codes. */
+    static final Set<Integer> AUTH_CODES = Set.of(1800, 1801, 1802, 2200, 2201);
+
+    /** Busy, not ready or rate-limited: worth another attempt (merr ServiceNotReady..RateLimit). */
+    static final Set<Integer> RETRY_CODES = Set.of(1, 2, 4, 8);
+
+    /** Collection not found (merr ErrCollectionNotFound). */
+    static final int COLLECTION_NOT_FOUND = 100;
+
+    private static final MediaType JSON = MediaType.get("application/json");
+
+    private static final Map<String, String> METRICS = Map.of("cosine", "COSINE", "l2", "L2", "ip", "IP");
+
+    private final HttpUrl base;
+    private final String shownUrl;
+    private final String db;
+    private final String collection;
+    private final String metric;
+    private final Headers headers;
+    private final HttpService http;
+    private final HttpService checkHttp;
+    private final RetryTiming timing;
+    private final RetrySettings retry;
+
+    private volatile boolean prepared;
+
+    /** A store on the shared HTTP client. Does no I/O; {@link #check} and {@link #prepare} do. */
+    public MilvusVectorStore(IndexingConfig.Milvus config, AdvancedConfig advanced) {
+        this(config, advanced, HttpClients.shared(), RetryTiming.system(), RetrySettings.forService(SERVICE, advanced));
+    }
+
+    /** For tests: injected retry timing and bounds, so retries are observed instead of slept. */
+    public MilvusVectorStore(
+            IndexingConfig.Milvus config,
+            AdvancedConfig advanced,
+            OkHttpClient client,
+            RetryTiming timing,
+            RetrySettings retry) {
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(advanced, "advanced");
+        HttpUrl url = HttpsPolicy.check("indexing.host", config.host(), advanced.allowInsecureHttp());
+        this.base = url.newBuilder().query(null).fragment(null).build();
+        this.shownUrl = HttpsPolicy.withoutCredentials(url);
+        this.db = config.db();
+        this.collection = config.collection();
+        this.metric = config.distanceMetric().toLowerCase(Locale.ROOT);
+        Headers.Builder builder = new Headers.Builder();
+        if (config.auth() instanceof IndexingConfig.MilvusAuth.Token token) {
+            Secrets.register(token.token());
+            builder.add("Authorization", "Bearer " + token.token());
+        } else if (config.auth() instanceof IndexingConfig.MilvusAuth.UserPassword user) {
+            Secrets.register(user.password());
+            Secrets.register(user.username() + ":" + user.password());
+            builder.add("Authorization", "Bearer " + user.username() + ":" + user.password());
+        }
+        this.headers = builder.build();
+        this.timing = timing;
+        this.retry = retry;
+        this.http = new HttpService(client, retry, timing);
+        this.checkHttp = http.withSettings(retry.withMaxAttempts(Math.min(3, retry.maxAttempts()))
+                .withMaxDuration(min(retry.maxDuration(), Duration.ofSeconds(20))));
+    }
+
+    // ---- VectorStore ----------------------------------------------------------------------------
+
+    @Override
+    public void check(int dimension) {
+        requirePositive(dimension);
+        JsonNode answer;
+        try {
+            answer =
+                    call(checkHttp, "collections/describe", target(), "describe collection '" + collection + "'", true);
+        } catch (TransientException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw new ConfigException("Milvus at " + shownUrl + " is not reachable: " + HttpErrors.describe(io), e);
+            }
+            throw e;
+        }
+        if (answer != null) {
+            verify(answer.path("data"), dimension);
+        }
+    }
+
+    @Override
+    public void prepare(int dimension) {
+        requirePositive(dimension);
+        JsonNode described =
+                call(http, "collections/describe", target(), "describe collection '" + collection + "'", true);
+        if (described == null) {
+            ObjectNode create = target();
+            ObjectNode schema = create.putObject("schema");
+            schema.put("autoId", false);
+            schema.put("enableDynamicField", true);
+            ArrayNode fields = schema.putArray("fields");
+            ObjectNode id = fields.addObject();
+            id.put("fieldName", "id").put("dataType", "VarChar").put("isPrimary", true);
+            id.putObject("elementTypeParams").put("max_length", 64);
+            ObjectNode vector = fields.addObject();
+            vector.put("fieldName", "vector").put("dataType", "FloatVector");
+            vector.putObject("elementTypeParams").put("dim", dimension);
+            ObjectNode index = create.putArray("indexParams").addObject();
+            index.put("fieldName", "vector").put("indexName", "vector").put("metricType", METRICS.get(metric));
+            index.putObject("params").put("index_type", "AUTOINDEX");
+            // Deletes by expression read the collection first; Bounded (the default) could miss rows written
+            // a moment before, and a trim right after its upsert must see them.
+            create.putObject("params").put("consistencyLevel", "Strong");
+            call(http, "collections/create", create, "create collection '" + collection + "'", false);
+            described = call(http, "collections/describe", target(), "describe collection '" + collection + "'", false);
+        }
+        verify(described.path("data"), dimension);
+        prepared = true;
+    }
+
+    @Override
+    public void upsert(List<ChunkPoint> points) {
+        if (points.isEmpty()) {
+            return;
+        }
+        requirePrepared();
+        Map<String, ObjectNode> unique = new LinkedHashMap<>();
+        for (ChunkPoint point : points) {
+            ObjectNode row = row(point);
+            unique.remove(point.id());
+            unique.put(point.id(), row);
+        }
+        List<ObjectNode> batch = new ArrayList<>();
+        long bytes = 0;
+        for (ObjectNode row : unique.values()) {
+            long size = write(row).length + 1L;
+            if (!batch.isEmpty() && (batch.size() >= MAX_ROWS_PER_UPSERT || bytes + size > MAX_UPSERT_BYTES - 512)) {
+                upsertRequest(batch);
+                batch = new ArrayList<>();
+                bytes = 0;
+            }
+            batch.add(row);
+            bytes += size;
+        }
+        upsertRequest(batch);
+    }
+
+    @Override
+    public void deleteChunks(List<RecordTrim> trims) {
+        if (trims.isEmpty()) {
+            return;
+        }
+        requirePrepared();
+        Map<String, Integer> fromByRecord = new LinkedHashMap<>();
+        for (RecordTrim trim : trims) {
+            if (trim.fromChunkIndex() < 0) {
+                throw new SystemException("a trim's fromChunkIndex must be >= 0, got " + trim.fromChunkIndex());
+            }
+            fromByRecord.merge(trim.recordId(), trim.fromChunkIndex(), Math::min);
+        }
+        TreeMap<Integer, List<String>> recordsByFrom = new TreeMap<>();
+        fromByRecord.forEach((record, from) ->
+                recordsByFrom.computeIfAbsent(from, k -> new ArrayList<>()).add(record));
+        for (Map.Entry<Integer, List<String>> group : recordsByFrom.entrySet()) {
+            List<String> records = group.getValue();
+            for (int start = 0; start < records.size(); start += MAX_IDS_PER_DELETE) {
+                List<String> slice = records.subList(start, Math.min(records.size(), start + MAX_IDS_PER_DELETE));
+                delete(MilvusFilters.trim(slice, group.getKey()), "delete replaced chunks");
+            }
+        }
+    }
+
+    @Override
+    public void deleteStale(StreamId stream, StaleFilter filter) {
+        Objects.requireNonNull(stream, "stream");
+        Objects.requireNonNull(filter, "filter");
+        requirePrepared();
+        delete(MilvusFilters.stale(stream, filter), "delete stale chunks of stream " + stream);
+    }
+
+    @Override
+    public List<QueryHit> query(float[] vector, int limit, StreamId stream) {
+        if (limit < 1) {
+            throw new SystemException("query limit must be >= 1, got " + limit);
+        }
+        ObjectNode body = target();
+        ArrayNode values = body.putArray("data").addArray();
+        for (float value : vector) {
+            values.add(value);
+        }
+        body.put("annsField", "vector");
+        body.put("limit", limit);
+        if (stream != null) {
+            body.put("filter", MilvusFilters.stream(stream));
+        }
+        body.putArray("outputFields").add("*");
+        JsonNode answer = call(http, "entities/search", body, "query", false);
+        List<QueryHit> hits = new ArrayList<>();
+        for (JsonNode hit : answer.path("data")) {
+            JsonNode text = hit.path("text");
+            hits.add(new QueryHit(
+                    hit.path("id").asText(),
+                    distance(hit.path("distance").asDouble()),
+                    text.isTextual() ? text.textValue() : null,
+                    metadata(hit)));
+        }
+        return hits;
+    }
+
+    @Override
+    public MetadataRules metadataRules() {
+        return RULES;
+    }
+
+    /** Milvus's COSINE and IP "distance" is a similarity (distance {@code 1 - s}); L2 is already squared. */
+    double distance(double score) {
+        return metric.equals("l2") ? score : 1 - score;
+    }
+
+    /** A row's dynamic fields as metadata: everything but the key, the vector, the text and the distance. */
+    static Map<String, Object> metadata(JsonNode row) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        row.properties().forEach(field -> {
+            String key = field.getKey();
+            JsonNode value = field.getValue();
+            if (key.equals("id") || key.equals("vector") || key.equals("text") || key.equals("distance")) {
+                return;
+            }
+            if (value.isTextual()) {
+                values.put(key, value.textValue());
+            } else if (value.isBoolean()) {
+                values.put(key, value.booleanValue());
+            } else if (value.isIntegralNumber() && value.canConvertToLong()) {
+                values.put(key, value.longValue());
+            } else if (value.isNumber()) {
+                values.put(key, value.doubleValue());
+            } else if (!value.isNull()) {
+                values.put(key, value.toString());
+            }
+        });
+        return values;
+    }
+
+    // ---- rows and checks ------------------------------------------------------------------------
+
+    private ObjectNode row(ChunkPoint point) {
+        ObjectNode row = Json.MAPPER.createObjectNode();
+        row.put("id", point.id());
+        ArrayNode values = row.putArray("vector");
+        for (float value : point.vector()) {
+            if (!Float.isFinite(value)) {
+                throw new SystemException(
+                        "the vector of chunk " + point.id() + " holds a value that is not a finite number");
+            }
+            values.add(value);
+        }
+        ObjectNode dynamic = Json.MAPPER.createObjectNode();
+        for (Map.Entry<String, Object> entry : point.metadata().entrySet()) {
+            String key = entry.getKey();
+            if (key.equals("id") || key.equals("vector") || (key.equals("text") && point.document() != null)) {
+                continue; // the primary key, the vector and the chunk text keep their own names
+            }
+            putScalar(dynamic, key, entry.getValue());
+        }
+        if (point.document() != null) {
+            dynamic.put("text", point.document());
+        }
+        int bytes = write(dynamic).length;
+        if (bytes > MAX_ROW_DYNAMIC_BYTES) {
+            throw new ConfigException("a chunk's text and metadata take " + bytes + " bytes, more than the "
+                    + MAX_ROW_DYNAMIC_BYTES + " Milvus holds in a row's dynamic fields; lower processing.chunk_size");
+        }
+        row.setAll(dynamic);
+        return row;
+    }
+
+    private static void putScalar(ObjectNode row, String key, Object value) {
+        if (value == null) {
+            row.putNull(key);
+        } else if (value instanceof String s) {
+            row.put(key, s);
+        } else if (value instanceof Boolean b) {
+            row.put(key, b);
+        } else if (value instanceof Long
+                || value instanceof Integer
+                || value instanceof Short
+                || value instanceof Byte) {
+            row.put(key, ((Number) value).longValue());
+        } else if (value instanceof Double || value instanceof Float || value instanceof BigDecimal) {
+            double d = ((Number) value).doubleValue();
+            if (!Double.isFinite(d)) {
+                throw new SystemException("metadata '" + key + "' is not a finite number");
+            }
+            row.put(key, d);
+        } else if (value instanceof BigInteger big) {
+            row.put(key, big.toString());
+        } else {
+            throw new SystemException("metadata '" + key + "' has type "
+                    + value.getClass().getSimpleName() + "; only strings, numbers and booleans are stored");
+        }
+    }
+
+    private void verify(JsonNode data, int dimension) {
+        JsonNode vector = null;
+        boolean varcharKey = false;
+        for (JsonNode field : data.path("fields")) {
+            if (field.path("primaryKey").asBoolean(false)) {
+                varcharKey = field.path("type").asText().equalsIgnoreCase("VarChar");
+            }
+            if (field.path("name").asText().equals("vector")) {
+                vector = field;
+            }
+        }
+        if (vector == null || !vector.path("type").asText().equals("FloatVector") || !varcharKey) {
+            throw new ConfigException("Milvus collection '" + collection + "' was not made for vectorsink: it needs a"
+                    + " VarChar primary key and a FloatVector field named vector; use another collection name");
+        }
+        if (!data.path("enableDynamicField").asBoolean(false)) {
+            throw new ConfigException("Milvus collection '" + collection + "' has dynamic fields off; vectorsink stores"
+                    + " the chunk text and metadata as dynamic fields, so use another collection name");
+        }
+        List<String> problems = new ArrayList<>();
+        int size = -1;
+        for (JsonNode param : vector.path("params")) {
+            if (param.path("key").asText().equals("dim")) {
+                size = param.path("value").asInt();
+            }
+        }
+        if (size != dimension) {
+            problems.add("Milvus collection '" + collection + "' holds vectors of " + size + " dimensions, but the"
+                    + " embedding model makes " + dimension + "; use another collection name or an embedding model"
+                    + " with " + size + " dimensions");
+        }
+        String wanted = METRICS.get(metric);
+        for (JsonNode index : data.path("indexes")) {
+            String existing = index.path("metricType").asText();
+            if (index.path("fieldName").asText().equals("vector") && !existing.equals(wanted)) {
+                String matching = METRICS.entrySet().stream()
+                        .filter(e -> e.getValue().equals(existing))
+                        .map(Map.Entry::getKey)
+                        .findFirst()
+                        .orElse(null);
+                problems.add("Milvus collection '" + collection + "' indexes vectors with the " + existing
+                        + " metric, but distance_metric is " + metric + " (" + wanted + "); "
+                        + (matching == null ? "" : "set distance_metric to " + matching + " or ")
+                        + "use another collection name");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems, null);
+        }
+    }
+
+    // ---- writes ---------------------------------------------------------------------------------
+
+    private void upsertRequest(List<ObjectNode> batch) {
+        ObjectNode body = target();
+        body.putArray("data").addAll(batch);
+        JsonNode answer = call(http, "entities/upsert", body, "upsert " + batch.size() + " rows", false);
+        long count = answer.path("data").path("upsertCount").asLong(-1);
+        if (count != batch.size()) {
+            throw new TransientException("Milvus confirmed " + count + " of the " + batch.size() + " rows sent to"
+                    + " collection '" + collection + "'; the write is not acknowledged");
+        }
+    }
+
+    private void delete(String filter, String action) {
+        ObjectNode body = target();
+        body.put("filter", filter);
+        call(http, "entities/delete", body, action, false);
+    }
+
+    // ---- requests and answers -------------------------------------------------------------------
+
+    private ObjectNode target() {
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        body.put("dbName", db);
+        body.put("collectionName", collection);
+        return body;
+    }
+
+    /**
+     * Posts {@code body} to {@code /v2/vectordb/<endpoint>} and returns the answer when its code is 0. HTTP
+     * failures go through {@link HttpService}'s retries; body codes are classified here, and the busy ones
+     * retried with the same backoff bounds. With {@code missingIsNull}, a missing collection answers null.
+     */
+    private JsonNode call(HttpService service, String endpoint, ObjectNode body, String action, boolean missingIsNull) {
+        HttpUrl.Builder url = base.newBuilder().addPathSegment("v2").addPathSegment("vectordb");
+        for (String segment : endpoint.split("/")) {
+            url.addPathSegment(segment);
+        }
+        Request request = new Request.Builder()
+                .url(url.build())
+                .headers(headers)
+                .post(RequestBody.create(write(body), JSON))
+                .build();
+        long start = timing.nanoTime().getAsLong();
+        Duration delay = retry.initialDelay();
+        for (int attempt = 1; ; attempt++) {
+            JsonNode answer = send(service, request, action);
+            int code = answer.path("code").asInt(0);
+            if (code == 0) {
+                return answer;
+            }
+            String message = answer.path("message").asText("");
+            if (code == COLLECTION_NOT_FOUND || message.contains("collection not found")) {
+                if (missingIsNull) {
+                    return null;
+                }
+                throw new ConfigException("Milvus collection '" + collection + "' of database '" + db + "' does not"
+                        + " exist (" + action + " answered code " + code + ")"
+                        + (prepared ? "; it was removed during the sync" : ""));
+            }
+            String lower = message.toLowerCase(Locale.ROOT);
+            if (AUTH_CODES.contains(code) || lower.contains("authenticat") || lower.contains("permission denied")) {
+                throw new ConfigException("Milvus rejected the credentials (code " + code + ": " + message + ")");
+            }
+            boolean busy = RETRY_CODES.contains(code) || lower.contains("rate limit");
+            if (!busy) {
+                throw new SystemException("Milvus refused to " + action + " (code " + code + ": " + message + ")");
+            }
+            Duration elapsed = Duration.ofNanos(timing.nanoTime().getAsLong() - start);
+            if (attempt >= service.settings().maxAttempts()
+                    || elapsed.plus(delay).compareTo(service.settings().maxDuration()) > 0) {
+                throw new TransientException("Milvus stayed busy for " + attempt + " attempts to " + action + " (code "
+                        + code + ": " + message + ")");
+            }
+            try {
+                timing.sleeper().sleep(delay);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SystemException("Interrupted while waiting to retry Milvus", e);
+            }
+            delay = min(delay.multipliedBy(2), retry.maxDelay());
+        }
+    }
+
+    private static JsonNode send(HttpService service, Request request, String action) {
+        try (Response response = service.execute(request)) {
+            if (!response.isSuccessful()) {
+                throw HttpErrors.classify(SERVICE, HttpStatus.of(response));
+            }
+            ResponseBody body = response.body();
+            byte[] bytes = body == null ? new byte[0] : body.bytes();
+            return bytes.length == 0 ? MissingNode.getInstance() : Json.MAPPER.readTree(bytes);
+        } catch (JsonProcessingException e) {
+            throw new SystemException("Milvus sent a malformed JSON answer to " + action, e);
+        } catch (IOException e) {
+            throw new TransientException("Milvus's answer to " + action + " broke off: " + HttpErrors.describe(e), e);
+        }
+    }
+
+    private static byte[] write(JsonNode node) {
+        try {
+            return Json.MAPPER.writeValueAsBytes(node);
+        } catch (IOException e) {
+            throw new SystemException("could not write a Milvus request body", e);
+        }
+    }
+
+    private void requirePrepared() {
+        if (!prepared) {
+            throw new SystemException("the Milvus store must be prepared before it is written to");
+        }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    private static void requirePositive(int dimension) {
+        if (dimension < 1) {
+            throw new SystemException("the embedding dimension must be >= 1, got " + dimension);
+        }
+    }
+}

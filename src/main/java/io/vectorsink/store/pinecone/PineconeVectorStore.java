@@ -1,0 +1,572 @@
+package io.vectorsink.store.pinecone;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vectorsink.config.AdvancedConfig;
+import io.vectorsink.config.IndexingConfig;
+import io.vectorsink.error.ConfigException;
+import io.vectorsink.error.ConnectorException;
+import io.vectorsink.error.Secrets;
+import io.vectorsink.error.SystemException;
+import io.vectorsink.error.TransientException;
+import io.vectorsink.http.HttpClients;
+import io.vectorsink.http.HttpErrors;
+import io.vectorsink.http.HttpService;
+import io.vectorsink.http.HttpStatus;
+import io.vectorsink.http.HttpsPolicy;
+import io.vectorsink.http.RetrySettings;
+import io.vectorsink.http.RetryTiming;
+import io.vectorsink.protocol.Json;
+import io.vectorsink.protocol.StreamId;
+import io.vectorsink.store.ChunkPoint;
+import io.vectorsink.store.MetadataRules;
+import io.vectorsink.store.QueryHit;
+import io.vectorsink.store.StaleFilter;
+import io.vectorsink.store.VectorStore;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import okhttp3.Headers;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+
+/**
+ * Pinecone over its REST API (control plane {@code api.pinecone.io}, data plane on the index's own host).
+ *
+ * <p>The index is described ({@code GET /indexes/{name}}) for its dimension, metric and host; it is never
+ * created, since creating one means choosing a cloud, region or pod type the owner pays for. Vector ids
+ * are {@code <record key>#<chunk index>#<chunk id>} ({@link PineconeIds}); the chunk text is metadata under
+ * {@code text}. Upserts count only when {@code upsertedCount} equals the vectors sent. Deletes use a metadata
+ * filter; an index that refuses deletes by filter (serverless indexes did until 2025) is served by listing
+ * ids by record prefix (trims) or listing and fetching a namespace (stale chunks), then deleting by id.
+ * Thread-safe.
+ */
+public final class PineconeVectorStore implements VectorStore {
+    static final String SERVICE = "Pinecone";
+
+    /** The control plane. */
+    public static final String CONTROL_PLANE = "https://api.pinecone.io";
+
+    /** The API version every request names, so answers keep the shape this class reads. */
+    static final String API_VERSION = "2025-04";
+
+    /** Pinecone's limit: 1,000 vectors per upsert request. */
+    static final int MAX_VECTORS_PER_UPSERT = 1000;
+
+    /** Pinecone's limit: 2 MB per upsert request (counted as 2,000,000 bytes, to be safe). */
+    static final long MAX_UPSERT_BYTES = 2_000_000;
+
+    /** Pinecone's limit: 1,000 ids per delete request. */
+    static final int MAX_IDS_PER_DELETE = 1000;
+
+    /** Ids per fetch request (they go in the URL). */
+    static final int MAX_IDS_PER_FETCH = 100;
+
+    /** Record ids per delete-by-filter request ({@code $in} holds at most 10,000 values). */
+    static final int MAX_RECORDS_PER_FILTER = 1000;
+
+    /** Pinecone's limit: 40 KB of metadata per vector, the chunk text included. */
+    static final int MAX_VECTOR_METADATA_BYTES = 40 * 1024;
+
+    /**
+     * User metadata get 32 KiB (the mapper keeps 2 KiB of it for the connector's fields), which leaves
+     * 8 KiB for the chunk text: a chunk of 256 tokens is about 1–2 KiB. A chunk whose text does not fit the
+     * rest is refused with a config_error (lower chunk_size), never cut or dropped.
+     */
+    private static final MetadataRules RULES = new MetadataRules(30 * 1024, 32 * 1024);
+
+    private static final MediaType JSON = MediaType.get("application/json");
+
+    private static final Map<String, String> METRICS =
+            Map.of("cosine", "cosine", "l2", "euclidean", "ip", "dotproduct");
+
+    private final HttpUrl controlPlane;
+    private final String index;
+    private final String namespace;
+    private final boolean streamNamespaces;
+    private final String metric;
+    private final boolean allowInsecureHttp;
+    private final Headers headers;
+    private final HttpService http;
+    private final HttpService checkHttp;
+
+    /** The Pinecone namespaces written or cleaned in this process, where trims must look. */
+    private final Set<String> namespacesSeen = ConcurrentHashMap.newKeySet();
+
+    private volatile HttpUrl dataPlane;
+    private volatile boolean filterDeletesRefused;
+
+    /** A store on the shared HTTP client. Does no I/O; {@link #check} and {@link #prepare} do. */
+    public PineconeVectorStore(IndexingConfig.Pinecone config, AdvancedConfig advanced) {
+        this(
+                config,
+                advanced,
+                CONTROL_PLANE,
+                HttpClients.shared(),
+                RetryTiming.system(),
+                RetrySettings.forService(SERVICE, advanced));
+    }
+
+    /**
+     * For tests: another control plane (a fake), injected retry timing and bounds. The data plane uses the
+     * control plane's scheme, so a fake on loopback answers both.
+     */
+    public PineconeVectorStore(
+            IndexingConfig.Pinecone config,
+            AdvancedConfig advanced,
+            String controlPlaneUrl,
+            OkHttpClient client,
+            RetryTiming timing,
+            RetrySettings retry) {
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(advanced, "advanced");
+        this.allowInsecureHttp = advanced.allowInsecureHttp();
+        this.controlPlane = HttpsPolicy.check("Pinecone control plane", controlPlaneUrl, allowInsecureHttp);
+        this.index = config.index();
+        this.namespace = config.namespace();
+        this.streamNamespaces = config.streamNamespaces();
+        this.metric = config.distanceMetric().toLowerCase(Locale.ROOT);
+        Secrets.register(config.apiKey());
+        this.headers = Headers.of("Api-Key", config.apiKey(), "X-Pinecone-API-Version", API_VERSION);
+        this.http = new HttpService(client, retry, timing);
+        // check answers a person who waits for it: seconds, not the sync's minutes of retries.
+        this.checkHttp = http.withSettings(retry.withMaxAttempts(Math.min(3, retry.maxAttempts()))
+                .withMaxDuration(min(retry.maxDuration(), Duration.ofSeconds(20))));
+        namespacesSeen.add(namespace);
+    }
+
+    // ---- VectorStore ----------------------------------------------------------------------------
+
+    @Override
+    public void check(int dimension) {
+        requirePositive(dimension);
+        Answer answer;
+        try {
+            answer = send(checkHttp, get(indexUrl()));
+        } catch (TransientException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw new ConfigException(
+                        "Pinecone at " + controlPlane.host() + " is not reachable: " + HttpErrors.describe(io), e);
+            }
+            throw e;
+        }
+        verify(describe(answer), dimension);
+    }
+
+    @Override
+    public void prepare(int dimension) {
+        requirePositive(dimension);
+        JsonNode description = describe(send(http, get(indexUrl())));
+        verify(description, dimension);
+        if (!description.path("status").path("ready").asBoolean(true)) {
+            throw new TransientException("Pinecone index '" + index + "' is not ready yet (state "
+                    + description.path("status").path("state").asText("unknown") + ")");
+        }
+        String host = description.path("host").asText("");
+        String url = controlPlane.scheme() + "://" + host;
+        HttpUrl parsed = HttpUrl.parse(url);
+        if (host.isEmpty() || parsed == null) {
+            throw new SystemException("Pinecone described index '" + index + "' without a usable host");
+        }
+        dataPlane = HttpsPolicy.check("the host of Pinecone index '" + index + "'", url, allowInsecureHttp);
+    }
+
+    @Override
+    public void upsert(List<ChunkPoint> points) {
+        if (points.isEmpty()) {
+            return;
+        }
+        requirePrepared();
+        // Per Pinecone namespace, one vector per id (last wins, as within any one request).
+        Map<String, Map<String, ObjectNode>> byNamespace = new LinkedHashMap<>();
+        for (ChunkPoint point : points) {
+            ObjectNode vector = PineconeJson.vector(point);
+            requireMetadataFits(vector);
+            Map<String, ObjectNode> vectors =
+                    byNamespace.computeIfAbsent(namespaceOf(point), k -> new LinkedHashMap<>());
+            String id = vector.get("id").asText();
+            vectors.remove(id);
+            vectors.put(id, vector);
+        }
+        for (Map.Entry<String, Map<String, ObjectNode>> entry : byNamespace.entrySet()) {
+            namespacesSeen.add(entry.getKey());
+            List<ObjectNode> batch = new ArrayList<>();
+            long bytes = 0;
+            for (ObjectNode vector : entry.getValue().values()) {
+                // The vector's own size plus a comma; the envelope is well under 200 bytes.
+                long size = PineconeJson.write(vector).length + 1L;
+                if (!batch.isEmpty()
+                        && (batch.size() >= MAX_VECTORS_PER_UPSERT || bytes + size > MAX_UPSERT_BYTES - 256)) {
+                    upsertRequest(batch, entry.getKey());
+                    batch = new ArrayList<>();
+                    bytes = 0;
+                }
+                batch.add(vector);
+                bytes += size;
+            }
+            upsertRequest(batch, entry.getKey());
+        }
+    }
+
+    @Override
+    public void deleteChunks(List<RecordTrim> trims) {
+        if (trims.isEmpty()) {
+            return;
+        }
+        requirePrepared();
+        Map<String, Integer> fromByRecord = new LinkedHashMap<>();
+        for (RecordTrim trim : trims) {
+            if (trim.fromChunkIndex() < 0) {
+                throw new SystemException("a trim's fromChunkIndex must be >= 0, got " + trim.fromChunkIndex());
+            }
+            fromByRecord.merge(trim.recordId(), trim.fromChunkIndex(), Math::min);
+        }
+        // A trim does not name its stream, so with stream namespaces it runs in every namespace in use.
+        for (String ns : List.copyOf(namespacesSeen)) {
+            if (!filterDeletesRefused) {
+                TreeMap<Integer, List<String>> recordsByFrom = new TreeMap<>();
+                fromByRecord.forEach((record, from) -> recordsByFrom
+                        .computeIfAbsent(from, k -> new ArrayList<>())
+                        .add(record));
+                if (deleteTrimsByFilter(recordsByFrom, ns)) {
+                    continue;
+                }
+            }
+            for (Map.Entry<String, Integer> trim : fromByRecord.entrySet()) {
+                List<String> doomed = new ArrayList<>();
+                for (String id : listIds(PineconeIds.recordPrefix(trim.getKey()), ns)) {
+                    if (PineconeIds.chunkIndex(id) >= trim.getValue()) {
+                        doomed.add(id);
+                    }
+                }
+                deleteIds(doomed, ns);
+            }
+        }
+    }
+
+    /** Deletes by filter; false when the index refuses filter deletes (then the caller lists ids). */
+    private boolean deleteTrimsByFilter(TreeMap<Integer, List<String>> recordsByFrom, String ns) {
+        for (Map.Entry<Integer, List<String>> group : recordsByFrom.entrySet()) {
+            List<String> records = group.getValue();
+            for (int start = 0; start < records.size(); start += MAX_RECORDS_PER_FILTER) {
+                List<String> slice = records.subList(start, Math.min(records.size(), start + MAX_RECORDS_PER_FILTER));
+                if (!deleteByFilter(PineconeJson.trimFilter(slice, group.getKey()), ns, "delete replaced chunks")) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public void deleteStale(StreamId stream, StaleFilter filter) {
+        Objects.requireNonNull(stream, "stream");
+        Objects.requireNonNull(filter, "filter");
+        requirePrepared();
+        String ns = namespaceOf(stream);
+        namespacesSeen.add(ns);
+        String action = "delete stale chunks of stream " + stream;
+        if (!filterDeletesRefused && deleteByFilter(PineconeJson.staleFilter(stream, filter), ns, action)) {
+            return;
+        }
+        // Without filter deletes: every id of the namespace, its metadata fetched, the stale ones deleted.
+        List<String> ids = listIds(null, ns);
+        List<String> doomed = new ArrayList<>();
+        for (int start = 0; start < ids.size(); start += MAX_IDS_PER_FETCH) {
+            JsonNode vectors = fetch(ids.subList(start, Math.min(ids.size(), start + MAX_IDS_PER_FETCH)), ns);
+            vectors.properties().forEach(entry -> {
+                if (PineconeJson.isStale(entry.getValue().path("metadata"), stream, filter)) {
+                    doomed.add(entry.getKey());
+                }
+            });
+        }
+        deleteIds(doomed, ns);
+    }
+
+    @Override
+    public List<QueryHit> query(float[] vector, int limit, StreamId stream) {
+        if (limit < 1) {
+            throw new SystemException("query limit must be >= 1, got " + limit);
+        }
+        requirePrepared();
+        String ns = stream == null ? namespace : namespaceOf(stream);
+        HttpUrl url = dataPlane.newBuilder().addPathSegment("query").build();
+        JsonNode answer = require(send(http, post(url, PineconeJson.query(vector, limit, stream, ns))), "query");
+        List<QueryHit> hits = new ArrayList<>();
+        for (JsonNode match : answer.path("matches")) {
+            JsonNode metadata = match.path("metadata");
+            JsonNode text = metadata.path(PineconeJson.TEXT);
+            hits.add(new QueryHit(
+                    PineconeIds.chunkId(match.path("id").asText()),
+                    distance(match.path("score").asDouble()),
+                    text.isTextual() ? text.textValue() : null,
+                    PineconeJson.metadata(metadata)));
+        }
+        return hits;
+    }
+
+    @Override
+    public MetadataRules metadataRules() {
+        return RULES;
+    }
+
+    /**
+     * The distance (smaller is closer) behind a Pinecone score, in Chroma's units: cosine and dotproduct
+     * score similarity (distance {@code 1 - score}); euclidean scores the squared distance, as Chroma's l2.
+     */
+    double distance(double score) {
+        return metric.equals("l2") ? score : 1 - score;
+    }
+
+    /** The Pinecone namespace of a chunk: its stream's Airbyte namespace when so configured. */
+    private String namespaceOf(ChunkPoint point) {
+        Object ns = point.metadata().get(PineconeJson.NAMESPACE);
+        return streamNamespaces && ns instanceof String s && !s.isEmpty() ? s : namespace;
+    }
+
+    private String namespaceOf(StreamId stream) {
+        return streamNamespaces && !stream.namespaceOrEmpty().isEmpty() ? stream.namespaceOrEmpty() : namespace;
+    }
+
+    // ---- check steps ----------------------------------------------------------------------------
+
+    /** The index description, or a plain-words config error when the index does not exist. */
+    private JsonNode describe(Answer answer) {
+        if (answer.code() == 404) {
+            throw new ConfigException("Pinecone index '" + index + "' does not exist in this project; create it in"
+                    + " Pinecone (vectorsink never creates indexes) or correct indexing.index");
+        }
+        return require(answer, "describe index '" + index + "'");
+    }
+
+    private void verify(JsonNode description, int dimension) {
+        List<String> problems = new ArrayList<>();
+        if (description.path("vector_type").asText("dense").equals("sparse")) {
+            throw new ConfigException("Pinecone index '" + index + "' holds sparse vectors; vectorsink writes dense"
+                    + " vectors, so use a dense index");
+        }
+        int size = description.path("dimension").asInt();
+        if (size != dimension) {
+            problems.add("Pinecone index '" + index + "' holds vectors of " + size + " dimensions, but the embedding"
+                    + " model makes " + dimension + "; use another index or an embedding model with " + size
+                    + " dimensions");
+        }
+        String existing = description.path("metric").asText();
+        String wanted = METRICS.get(metric);
+        if (!existing.equals(wanted)) {
+            String matching = METRICS.entrySet().stream()
+                    .filter(e -> e.getValue().equals(existing))
+                    .map(Map.Entry::getKey)
+                    .findFirst()
+                    .orElse(null);
+            problems.add("Pinecone index '" + index + "' uses the " + existing + " metric, but distance_metric is "
+                    + metric + " (" + wanted + "); "
+                    + (matching == null ? "" : "set distance_metric to " + matching + " or ")
+                    + "use another index");
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems, null);
+        }
+    }
+
+    // ---- writes ---------------------------------------------------------------------------------
+
+    private void requireMetadataFits(ObjectNode vector) {
+        int bytes = PineconeJson.write((ObjectNode) vector.get("metadata")).length;
+        if (bytes > MAX_VECTOR_METADATA_BYTES) {
+            throw new ConfigException("a chunk's text and metadata take " + bytes + " bytes, more than the "
+                    + MAX_VECTOR_METADATA_BYTES + " Pinecone holds per vector; lower processing.chunk_size");
+        }
+    }
+
+    private void upsertRequest(List<ObjectNode> batch, String ns) {
+        HttpUrl url = dataPlane
+                .newBuilder()
+                .addPathSegment("vectors")
+                .addPathSegment("upsert")
+                .build();
+        Answer answer = send(http, post(url, PineconeJson.upsert(batch, ns)));
+        if (answer.code() == 413 && batch.size() > 1) {
+            int half = batch.size() / 2;
+            upsertRequest(batch.subList(0, half), ns);
+            upsertRequest(batch.subList(half, batch.size()), ns);
+            return;
+        }
+        if (answer.code() == 400 && answer.status().bodySnippet().contains("dimension")) {
+            throw new ConfigException("Pinecone refused the vectors for index '" + index + "': "
+                    + answer.status().describe() + "; use an index with the embedding model's dimension");
+        }
+        JsonNode json = require(answer, "upsert " + batch.size() + " vectors into index '" + index + "'");
+        long count = json.path("upsertedCount").asLong(-1);
+        if (count != batch.size()) {
+            throw new TransientException("Pinecone confirmed " + count + " of the " + batch.size()
+                    + " vectors sent to index '" + index + "'; the write is not acknowledged");
+        }
+    }
+
+    /** True when deleted; false when the index refuses deletes by metadata filter (remembered). */
+    private boolean deleteByFilter(ObjectNode filter, String ns, String action) {
+        Answer answer = send(http, post(deleteUrl(), PineconeJson.deleteByFilter(filter, ns)));
+        if (answer.code() == 400
+                && answer.status().bodySnippet().toLowerCase(Locale.ROOT).contains("not support")) {
+            filterDeletesRefused = true;
+            return false;
+        }
+        require(answer, action);
+        return true;
+    }
+
+    private void deleteIds(List<String> ids, String ns) {
+        for (int start = 0; start < ids.size(); start += MAX_IDS_PER_DELETE) {
+            List<String> slice = ids.subList(start, Math.min(ids.size(), start + MAX_IDS_PER_DELETE));
+            require(send(http, post(deleteUrl(), PineconeJson.deleteByIds(slice, ns))), "delete chunks by id");
+        }
+    }
+
+    /** Every id in {@code ns} starting with {@code prefix} (all when null), page by page. */
+    private List<String> listIds(String prefix, String ns) {
+        List<String> ids = new ArrayList<>();
+        String token = null;
+        Set<String> tokens = new LinkedHashSet<>();
+        do {
+            HttpUrl.Builder url = dataPlane
+                    .newBuilder()
+                    .addPathSegment("vectors")
+                    .addPathSegment("list")
+                    .addQueryParameter("namespace", ns)
+                    .addQueryParameter("limit", "100");
+            if (prefix != null) {
+                url.addQueryParameter("prefix", prefix);
+            }
+            if (token != null) {
+                url.addQueryParameter("paginationToken", token);
+            }
+            JsonNode page = require(send(http, get(url.build())), "list vector ids");
+            page.path("vectors").forEach(v -> ids.add(v.path("id").asText()));
+            token = page.path("pagination").path("next").asText(null);
+            if (token != null && !tokens.add(token)) {
+                throw new SystemException("Pinecone repeated a pagination token while listing ids");
+            }
+        } while (token != null && !token.isEmpty());
+        return ids;
+    }
+
+    private JsonNode fetch(List<String> ids, String ns) {
+        HttpUrl.Builder url = dataPlane
+                .newBuilder()
+                .addPathSegment("vectors")
+                .addPathSegment("fetch")
+                .addQueryParameter("namespace", ns);
+        ids.forEach(id -> url.addQueryParameter("ids", id));
+        return require(send(http, get(url.build())), "fetch vectors").path("vectors");
+    }
+
+    // ---- requests and answers -------------------------------------------------------------------
+
+    /** A closed answer: the parsed body of a success, or the status of a failure. */
+    private record Answer(int code, JsonNode json, HttpStatus status) {
+        boolean ok() {
+            return status == null;
+        }
+    }
+
+    private static Answer send(HttpService service, Request request) {
+        try (Response response = service.execute(request)) {
+            if (!response.isSuccessful()) {
+                return new Answer(response.code(), null, HttpStatus.of(response));
+            }
+            ResponseBody body = response.body();
+            byte[] bytes = body == null ? new byte[0] : body.bytes();
+            JsonNode json = bytes.length == 0 ? MissingNode.getInstance() : Json.MAPPER.readTree(bytes);
+            return new Answer(response.code(), json, null);
+        } catch (JsonProcessingException e) {
+            throw new SystemException("Pinecone sent a malformed JSON answer to " + describe(request), e);
+        } catch (IOException e) {
+            throw new TransientException(
+                    "Pinecone's answer to " + describe(request) + " broke off: " + HttpErrors.describe(e), e);
+        }
+    }
+
+    private JsonNode require(Answer answer, String action) {
+        if (!answer.ok()) {
+            throw failure(answer.status(), action);
+        }
+        return answer.json();
+    }
+
+    private ConnectorException failure(HttpStatus status, String action) {
+        int code = status.code();
+        if (code == 404 && dataPlane != null) {
+            return new ConfigException("Pinecone index '" + index + "' or its host disappeared during the sync ("
+                    + action + " answered HTTP 404); check that the index still exists");
+        }
+        if (code >= 400 && code < 500 && code != 401 && code != 403 && code != 404 && code != 405) {
+            return new SystemException("Pinecone refused to " + action + " (" + status.describe() + ")");
+        }
+        return HttpErrors.classify(SERVICE, status);
+    }
+
+    private HttpUrl indexUrl() {
+        return controlPlane
+                .newBuilder()
+                .addPathSegment("indexes")
+                .addPathSegment(index)
+                .build();
+    }
+
+    private HttpUrl deleteUrl() {
+        return dataPlane
+                .newBuilder()
+                .addPathSegment("vectors")
+                .addPathSegment("delete")
+                .build();
+    }
+
+    private Request get(HttpUrl url) {
+        return new Request.Builder().url(url).headers(headers).get().build();
+    }
+
+    private Request post(HttpUrl url, byte[] body) {
+        return new Request.Builder()
+                .url(url)
+                .headers(headers)
+                .post(RequestBody.create(body, JSON))
+                .build();
+    }
+
+    private void requirePrepared() {
+        if (dataPlane == null) {
+            throw new SystemException("the Pinecone store must be prepared before it is used");
+        }
+    }
+
+    private static String describe(Request request) {
+        return request.method() + " " + request.url().encodedPath();
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    private static void requirePositive(int dimension) {
+        if (dimension < 1) {
+            throw new SystemException("the embedding dimension must be >= 1, got " + dimension);
+        }
+    }
+}

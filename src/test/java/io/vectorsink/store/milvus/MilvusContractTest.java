@@ -1,0 +1,311 @@
+package io.vectorsink.store.milvus;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.MappingBuilder;
+import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.vectorsink.config.AdvancedConfig;
+import io.vectorsink.config.IndexingConfig;
+import io.vectorsink.error.ConfigException;
+import io.vectorsink.error.TransientException;
+import io.vectorsink.http.HttpClients;
+import io.vectorsink.http.RetrySettings;
+import io.vectorsink.http.RetryTiming;
+import io.vectorsink.protocol.Json;
+import io.vectorsink.store.ChunkPoint;
+import io.vectorsink.store.StoredChunk;
+import io.vectorsink.store.VectorStore;
+import io.vectorsink.store.VectorStoreContract;
+import io.vectorsink.testing.FakeRetryTiming;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The store contract for Milvus, which cannot run here: the live backend is {@link MilvusFake} (Milvus's
+ * documented REST API v2 and filter semantics behind WireMock); faults are WireMock stubs with Milvus's
+ * documented answers, including HTTP 200 answers that carry an error code.
+ */
+class MilvusContractTest implements VectorStoreContract {
+    private static final String TOKEN = "root:Milvus-secret-9f";
+
+    private static MilvusFake fake;
+    private static WireMockServer server;
+
+    @BeforeAll
+    static void startFake() {
+        fake = new MilvusFake(TOKEN);
+        server = new WireMockServer(
+                wireMockConfig().dynamicPort().bindAddress("127.0.0.1").extensions(fake));
+        server.start();
+        server.stubFor(any(anyUrl()).willReturn(aResponse()));
+    }
+
+    @AfterAll
+    static void stopFake() {
+        server.stop();
+    }
+
+    static MilvusVectorStore store(String url, String collection, String metric, RetryTiming timing) {
+        return new MilvusVectorStore(
+                new IndexingConfig.Milvus(
+                        url,
+                        "default",
+                        collection,
+                        metric,
+                        new IndexingConfig.MilvusAuth.UserPassword("root", "Milvus-secret-9f")),
+                AdvancedConfig.defaults(),
+                HttpClients.shared(),
+                timing,
+                RetrySettings.forService("Milvus", AdvancedConfig.defaults()));
+    }
+
+    @Override
+    public String newCollection() {
+        return "contract_" + UUID.randomUUID().toString().replace('-', '_');
+    }
+
+    @Override
+    public VectorStore newStore(String collection, String metric) {
+        return store(server.baseUrl(), collection, metric, new FakeRetryTiming().timing());
+    }
+
+    @Override
+    public List<StoredChunk> readAll(String collection) {
+        return fake.rows("default/" + collection);
+    }
+
+    @Override
+    public boolean collectionExists(String collection) {
+        return fake.exists("default/" + collection);
+    }
+
+    @Override
+    public VectorStore storeAt(String baseUrl, String collection, RetryTiming timing) {
+        return store(baseUrl, collection, "cosine", timing);
+    }
+
+    static String description(String collection, int dim, String metric) {
+        return "{\"code\":0,\"data\":{\"aliases\":[],\"autoId\":false,\"collectionID\":448707763883002014,"
+                + "\"collectionName\":\"" + collection + "\",\"consistencyLevel\":\"Bounded\",\"description\":\"\","
+                + "\"enableDynamicField\":true,\"fields\":[{\"autoId\":false,\"description\":\"\",\"id\":100,"
+                + "\"name\":\"id\",\"params\":[{\"key\":\"max_length\",\"value\":\"64\"}],\"partitionKey\":false,"
+                + "\"primaryKey\":true,\"type\":\"VarChar\"},{\"autoId\":false,\"description\":\"\",\"id\":101,"
+                + "\"name\":\"vector\",\"params\":[{\"key\":\"dim\",\"value\":\"" + dim + "\"}],\"partitionKey\":false,"
+                + "\"primaryKey\":false,\"type\":\"FloatVector\"}],\"indexes\":[{\"fieldName\":\"vector\","
+                + "\"indexName\":\"vector\",\"metricType\":\"" + metric + "\"}],\"load\":\"LoadStateLoaded\","
+                + "\"partitionsNum\":1,\"properties\":[],\"shardsNum\":1}}";
+    }
+
+    @Override
+    public void stubHealthyEmptyCollection(WireMockServer wireMock, String collection) {
+        wireMock.stubFor(
+                post("/v2/vectordb/collections/describe").willReturn(okJson(description(collection, 3, "COSINE"))));
+        wireMock.stubFor(upsertStub(collection).willReturn(aResponse().withTransformers(UPSERT_ANSWERS)));
+        wireMock.stubFor(
+                post("/v2/vectordb/entities/delete").willReturn(okJson("{\"code\":0,\"cost\":0,\"data\":{}}")));
+    }
+
+    @Override
+    public MappingBuilder upsertStub(String collection) {
+        return post(urlPathEqualTo("/v2/vectordb/entities/upsert"));
+    }
+
+    @Override
+    public RequestPatternBuilder upsertRequests(String collection) {
+        return postRequestedFor(urlPathEqualTo("/v2/vectordb/entities/upsert"));
+    }
+
+    @Override
+    public int pointsIn(LoggedRequest upsert) {
+        return countIn(upsert.getBodyAsString());
+    }
+
+    private static int countIn(String body) {
+        try {
+            return body.isEmpty() ? 0 : Json.MAPPER.readTree(body).path("data").size();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public int maxPointsPerUpsert() {
+        return MilvusVectorStore.MAX_ROWS_PER_UPSERT;
+    }
+
+    @Override
+    public long maxUpsertBytes() {
+        return MilvusVectorStore.MAX_UPSERT_BYTES;
+    }
+
+    @Override
+    public String successfulUpsertAnswer(String requestBody) {
+        return "{\"code\":0,\"cost\":0,\"data\":{\"upsertCount\":" + countIn(requestBody) + ",\"upsertIds\":[]}}";
+    }
+
+    @Override
+    public Optional<String> unconfirmedUpsertAnswer(String requestBody) {
+        return Optional.of("{\"code\":0,\"cost\":0,\"data\":{\"upsertCount\":" + Math.max(0, countIn(requestBody) - 1)
+                + ",\"upsertIds\":[]}}");
+    }
+
+    /** A row's text and metadata share Milvus's 64 KiB dynamic field, so the byte test uses chunks that fit. */
+    @Test
+    @Override
+    public void should_split_upserts_at_the_byte_limit() {
+        withWireMock(wireMock -> {
+            String collection = newCollection();
+            stubHealthyEmptyCollection(wireMock, collection);
+            VectorStore store = storeAt(wireMock.baseUrl(), collection, new FakeRetryTiming().timing());
+            store.prepare(3);
+            String text = "x".repeat(60 * 1024);
+            int count = (int) (2 * maxUpsertBytes() / text.length()) + 1;
+            List<ChunkPoint> points = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                ChunkPoint base = VectorStoreContract.chunk(STREAM, "r" + i, 0, 1, SYNC, 1, i, 0);
+                points.add(new ChunkPoint(base.id(), base.vector(), text, base.metadata()));
+            }
+
+            store.upsert(points);
+
+            List<LoggedRequest> upserts = wireMock.findAll(upsertRequests(collection));
+            assertThat(upserts).hasSizeGreaterThanOrEqualTo(3);
+            assertThat(upserts)
+                    .allSatisfy(r -> assertThat((long) r.getBody().length).isLessThanOrEqualTo(maxUpsertBytes()));
+            assertThat(upserts.stream().mapToInt(this::pointsIn).sum()).isEqualTo(count);
+        });
+    }
+
+    // ---- Milvus's own request shapes and answers ----------------------------------------------------
+
+    @Test
+    void should_create_a_collection_with_a_varchar_key_a_float_vector_and_dynamic_fields() {
+        String collection = newCollection();
+        VectorStore store = newStore(collection, "ip");
+
+        store.check(3);
+        assertThat(collectionExists(collection)).isFalse();
+        store.prepare(3);
+
+        server.verify(
+                postRequestedFor(urlEqualTo("/v2/vectordb/collections/create"))
+                        .withHeader("Authorization", equalTo("Bearer " + TOKEN))
+                        .withRequestBody(
+                                equalToJson(
+                                        "{\"dbName\":\"default\",\"collectionName\":\"" + collection + "\","
+                                                + "\"schema\":{\"autoId\":false,\"enableDynamicField\":true,\"fields\":["
+                                                + "{\"fieldName\":\"id\",\"dataType\":\"VarChar\",\"isPrimary\":true,"
+                                                + "\"elementTypeParams\":{\"max_length\":64}},"
+                                                + "{\"fieldName\":\"vector\",\"dataType\":\"FloatVector\",\"elementTypeParams\":{\"dim\":3}}]},"
+                                                + "\"indexParams\":[{\"fieldName\":\"vector\",\"indexName\":\"vector\",\"metricType\":\"IP\","
+                                                + "\"params\":{\"index_type\":\"AUTOINDEX\"}}],\"params\":{\"consistencyLevel\":\"Strong\"}}")));
+    }
+
+    @Test
+    void should_delete_by_filter_expressions_with_quoted_literals() {
+        withWireMock(wireMock -> {
+            String collection = newCollection();
+            stubHealthyEmptyCollection(wireMock, collection);
+            VectorStore store = storeAt(wireMock.baseUrl(), collection, new FakeRetryTiming().timing());
+            store.prepare(3);
+
+            store.deleteChunks(List.of(new VectorStore.RecordTrim("[\"a\\\"b\"]", 2)));
+
+            wireMock.verify(postRequestedFor(urlEqualTo("/v2/vectordb/entities/delete"))
+                    .withRequestBody(equalToJson("{\"dbName\":\"default\",\"collectionName\":\"" + collection + "\","
+                            + "\"filter\":\"_ab_record_id in [\\\"[\\\\\\\"a\\\\\\\\\\\\\\\"b\\\\\\\"]\\\"] and"
+                            + " _ab_chunk_index >= 2\"}")));
+        });
+    }
+
+    @Test
+    void should_fail_with_a_config_error_when_a_200_answer_carries_an_authentication_code() {
+        withWireMock(wireMock -> {
+            wireMock.stubFor(
+                    any(anyUrl()).willReturn(okJson("{\"code\":1800,\"message\":\"user hasn't authenticated\"}")));
+            FakeRetryTiming clock = new FakeRetryTiming();
+            VectorStore store = storeAt(wireMock.baseUrl(), newCollection(), clock.timing());
+
+            assertThatThrownBy(() -> store.check(3))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("credentials")
+                    .hasMessageNotContaining("Milvus-secret-9f");
+            assertThat(clock.sleeps()).isEmpty();
+        });
+    }
+
+    @Test
+    void should_retry_a_200_answer_with_a_rate_limit_code_then_acknowledge() {
+        withWireMock(wireMock -> {
+            String collection = newCollection();
+            stubHealthyEmptyCollection(wireMock, collection);
+            wireMock.stubFor(upsertStub(collection)
+                    .atPriority(1)
+                    .inScenario("limited")
+                    .whenScenarioStateIs(Scenario.STARTED)
+                    .willReturn(okJson("{\"code\":8,\"message\":\"rate limit exceeded[rate=0.1]\"}"))
+                    .willSetStateTo("ok"));
+            FakeRetryTiming clock = new FakeRetryTiming();
+            VectorStore store = storeAt(wireMock.baseUrl(), collection, clock.timing());
+            store.prepare(3);
+
+            store.upsert(VectorStoreContract.record("r1", 2, "v1"));
+
+            assertThat(wireMock.findAll(upsertRequests(collection))).hasSize(2);
+            assertThat(clock.sleeps()).hasSize(1);
+        });
+    }
+
+    @Test
+    void should_fail_transiently_when_milvus_stays_rate_limited() {
+        withWireMock(wireMock -> {
+            String collection = newCollection();
+            stubHealthyEmptyCollection(wireMock, collection);
+            wireMock.stubFor(upsertStub(collection)
+                    .atPriority(1)
+                    .willReturn(okJson("{\"code\":8,\"message\":\"rate limit exceeded[rate=0.1]\"}")));
+            VectorStore store = storeAt(wireMock.baseUrl(), collection, new FakeRetryTiming().timing());
+            store.prepare(3);
+
+            assertThatThrownBy(() -> store.upsert(VectorStoreContract.record("r1", 2, "v1")))
+                    .isInstanceOf(TransientException.class);
+        });
+    }
+
+    @Test
+    void should_refuse_a_collection_without_dynamic_fields() {
+        withWireMock(wireMock -> {
+            String collection = newCollection();
+            wireMock.stubFor(post("/v2/vectordb/collections/describe")
+                    .willReturn(okJson(description(collection, 3, "COSINE")
+                            .replace("\"enableDynamicField\":true", "\"enableDynamicField\":false"))));
+            VectorStore store = storeAt(wireMock.baseUrl(), collection, new FakeRetryTiming().timing());
+
+            assertThatThrownBy(() -> store.check(3))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("dynamic fields");
+        });
+    }
+}

@@ -1,0 +1,425 @@
+package io.vectorsink.store.pinecone;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.MappingBuilder;
+import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.vectorsink.config.AdvancedConfig;
+import io.vectorsink.config.IndexingConfig;
+import io.vectorsink.error.ConfigException;
+import io.vectorsink.http.HttpClients;
+import io.vectorsink.http.RetrySettings;
+import io.vectorsink.http.RetryTiming;
+import io.vectorsink.protocol.Json;
+import io.vectorsink.protocol.StreamId;
+import io.vectorsink.store.ChunkPoint;
+import io.vectorsink.store.PointIds;
+import io.vectorsink.store.StaleFilter;
+import io.vectorsink.store.StoredChunk;
+import io.vectorsink.store.VectorStore;
+import io.vectorsink.store.VectorStore.RecordTrim;
+import io.vectorsink.store.VectorStoreContract;
+import io.vectorsink.testing.FakeRetryTiming;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The store contract for Pinecone, which cannot run here: the live backend is {@link PineconeFake} (both
+ * planes of Pinecone's documented REST API behind WireMock) answering deletes by filter as serverless
+ * indexes did before 2025, so every semantic test runs the list-by-prefix fallback; a second fake that
+ * accepts filter deletes covers that path. Faults are WireMock stubs with Pinecone's documented answers.
+ * Pinecone never creates indexes, so the live backend's {@link #newStore} creates the index in the fake, as
+ * its owner would in Pinecone's console.
+ */
+class PineconeContractTest implements VectorStoreContract {
+    private static final String KEY = "pcsk_test_5f2a9c";
+
+    private static PineconeFake fake;
+    private static WireMockServer server;
+    private static PineconeFake filtering;
+    private static WireMockServer filteringServer;
+
+    @BeforeAll
+    static void startFakes() {
+        fake = new PineconeFake(KEY, true);
+        server = start(fake);
+        filtering = new PineconeFake(KEY, false);
+        filteringServer = start(filtering);
+    }
+
+    private static WireMockServer start(PineconeFake backend) {
+        WireMockServer started = new WireMockServer(
+                wireMockConfig().dynamicPort().bindAddress("127.0.0.1").extensions(backend));
+        started.start();
+        backend.setPort(started.port());
+        started.stubFor(any(anyUrl()).willReturn(aResponse()));
+        return started;
+    }
+
+    @AfterAll
+    static void stopFakes() {
+        server.stop();
+        filteringServer.stop();
+    }
+
+    static PineconeVectorStore store(
+            String controlPlane,
+            String index,
+            String namespace,
+            boolean streamNamespaces,
+            String metric,
+            RetryTiming t) {
+        return new PineconeVectorStore(
+                new IndexingConfig.Pinecone(KEY, index, namespace, streamNamespaces, metric),
+                AdvancedConfig.defaults(),
+                controlPlane,
+                HttpClients.shared(),
+                t,
+                RetrySettings.forService("Pinecone", AdvancedConfig.defaults()));
+    }
+
+    static String pineconeMetric(String metric) {
+        return switch (metric) {
+            case "l2" -> "euclidean";
+            case "ip" -> "dotproduct";
+            default -> "cosine";
+        };
+    }
+
+    @Override
+    public String newCollection() {
+        // Pinecone index names: at most 45 of a-z 0-9 -.
+        return "contract-" + UUID.randomUUID();
+    }
+
+    @Override
+    public VectorStore newStore(String collection, String metric) {
+        fake.createIndex(collection, 3, pineconeMetric(metric));
+        return store(server.baseUrl(), collection, "", false, metric, new FakeRetryTiming().timing());
+    }
+
+    @Override
+    public List<StoredChunk> readAll(String collection) {
+        return fake.points(collection);
+    }
+
+    @Override
+    public boolean collectionExists(String collection) {
+        return fake.exists(collection);
+    }
+
+    @Override
+    public VectorStore storeAt(String baseUrl, String collection, RetryTiming timing) {
+        return store(baseUrl, collection, "", false, "cosine", timing);
+    }
+
+    static String description(String index, int dimension, String metric, int port) {
+        return "{\"name\":\"" + index + "\",\"vector_type\":\"dense\",\"metric\":\"" + metric + "\",\"dimension\":"
+                + dimension + ",\"status\":{\"ready\":true,\"state\":\"Ready\"},\"host\":\"127.0.0.1:" + port
+                + "\",\"spec\":{\"serverless\":{\"region\":\"us-east-1\",\"cloud\":\"aws\"}},"
+                + "\"deletion_protection\":\"disabled\",\"tags\":null}";
+    }
+
+    @Override
+    public void stubHealthyEmptyCollection(WireMockServer wireMock, String collection) {
+        wireMock.stubFor(get("/indexes/" + collection)
+                .willReturn(okJson(description(collection, 3, "cosine", wireMock.port()))));
+        wireMock.stubFor(upsertStub(collection).willReturn(aResponse().withTransformers(UPSERT_ANSWERS)));
+        wireMock.stubFor(post(urlPathEqualTo("/vectors/delete")).willReturn(okJson("{}")));
+    }
+
+    @Override
+    public MappingBuilder upsertStub(String collection) {
+        return post(urlPathEqualTo("/vectors/upsert"));
+    }
+
+    @Override
+    public RequestPatternBuilder upsertRequests(String collection) {
+        return postRequestedFor(urlPathEqualTo("/vectors/upsert"));
+    }
+
+    @Override
+    public int pointsIn(LoggedRequest upsert) {
+        try {
+            return Json.MAPPER.readTree(upsert.getBody()).path("vectors").size();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public int maxPointsPerUpsert() {
+        return PineconeVectorStore.MAX_VECTORS_PER_UPSERT;
+    }
+
+    @Override
+    public long maxUpsertBytes() {
+        return PineconeVectorStore.MAX_UPSERT_BYTES;
+    }
+
+    @Override
+    public String successfulUpsertAnswer(String requestBody) {
+        return "{\"upsertedCount\":" + countIn(requestBody) + "}";
+    }
+
+    @Override
+    public Optional<String> unconfirmedUpsertAnswer(String requestBody) {
+        return Optional.of("{\"upsertedCount\":" + Math.max(0, countIn(requestBody) - 1) + "}");
+    }
+
+    private static int countIn(String requestBody) {
+        try {
+            return requestBody.isEmpty()
+                    ? 0
+                    : Json.MAPPER.readTree(requestBody).path("vectors").size();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    // ---- the contract where Pinecone differs, said out loud ---------------------------------------
+
+    /** Pinecone indexes are made by their owner: a missing one fails check (and prepare) in plain words. */
+    @Test
+    @Override
+    public void should_pass_check_and_create_nothing_when_the_collection_is_missing() {
+        String collection = newCollection();
+        VectorStore store = store(server.baseUrl(), collection, "", false, "cosine", new FakeRetryTiming().timing());
+
+        assertThatThrownBy(() -> store.check(3))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("'" + collection + "' does not exist")
+                .hasMessageContaining("indexing.index");
+        assertThatThrownBy(() -> store.prepare(3)).isInstanceOf(ConfigException.class);
+        assertThat(collectionExists(collection)).isFalse();
+    }
+
+    /** Pinecone keeps numbers as 64-bit floats: integers beyond 2^53 are stored as their exact text. */
+    @Test
+    @Override
+    public void should_round_trip_unicode_text_and_typed_metadata() {
+        String collection = newCollection();
+        VectorStore store = newStore(collection, "cosine");
+        store.prepare(3);
+        String tricky = "nul\u0000 line\u2028sep para\u2029 emoji 😀 \"quoted\" back\\slash é 中文 <b>&amp;</b>";
+        Map<String, Object> metadata = new LinkedHashMap<>(
+                VectorStoreContract.chunk(STREAM, "r1", 0, 1, SYNC, 1, 0, 0).metadata());
+        metadata.put("title", tricky);
+        metadata.put("big", Long.MAX_VALUE);
+        metadata.put("small", Long.MIN_VALUE);
+        metadata.put("exact", 1L << 53);
+        metadata.put("ratio", 0.1);
+        metadata.put("flag", false);
+        ChunkPoint point = new ChunkPoint(PointIds.forChunk("r1", 0), new float[] {1, 2, 3}, tricky, metadata);
+
+        store.upsert(List.of(point));
+
+        Map<String, Object> expected = new LinkedHashMap<>(metadata);
+        expected.put("big", Long.toString(Long.MAX_VALUE));
+        expected.put("small", Long.toString(Long.MIN_VALUE));
+        assertThat(readAll(collection)).singleElement().satisfies(stored -> {
+            assertThat(stored.id()).isEqualTo(point.id());
+            assertThat(stored.document()).isEqualTo(tricky);
+            assertThat(stored.metadata()).isEqualTo(expected);
+        });
+    }
+
+    /** Chunk text counts against Pinecone's 40 KB of metadata, so the byte test uses chunks that fit it. */
+    @Test
+    @Override
+    public void should_split_upserts_at_the_byte_limit() {
+        withWireMock(wireMock -> {
+            String collection = newCollection();
+            stubHealthyEmptyCollection(wireMock, collection);
+            VectorStore store = storeAt(wireMock.baseUrl(), collection, new FakeRetryTiming().timing());
+            store.prepare(3);
+            String text = "x".repeat(36 * 1024);
+            int count = (int) (2 * maxUpsertBytes() / text.length()) + 1;
+            List<ChunkPoint> points = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                ChunkPoint base = VectorStoreContract.chunk(STREAM, "r" + i, 0, 1, SYNC, 1, i, 0);
+                points.add(new ChunkPoint(base.id(), base.vector(), text, base.metadata()));
+            }
+
+            store.upsert(points);
+
+            List<LoggedRequest> upserts = wireMock.findAll(upsertRequests(collection));
+            assertThat(upserts).hasSizeGreaterThanOrEqualTo(3);
+            assertThat(upserts)
+                    .allSatisfy(r -> assertThat((long) r.getBody().length).isLessThanOrEqualTo(maxUpsertBytes()));
+            assertThat(upserts.stream().mapToInt(this::pointsIn).sum()).isEqualTo(count);
+        });
+    }
+
+    // ---- Pinecone's own request shapes ------------------------------------------------------------
+
+    @Test
+    void should_describe_the_index_with_the_key_and_api_version_and_upsert_prefixed_ids_to_its_host() {
+        withWireMock(wireMock -> {
+            String collection = newCollection();
+            stubHealthyEmptyCollection(wireMock, collection);
+            VectorStore store = storeAt(wireMock.baseUrl(), collection, new FakeRetryTiming().timing());
+            ChunkPoint base = VectorStoreContract.chunk(STREAM, "r1", 0, 1, SYNC, 1, 0, 0);
+            Map<String, Object> metadata = new LinkedHashMap<>(base.metadata());
+            metadata.put("missing", null);
+
+            store.check(3);
+            assertThat(wireMock.findAll(anyRequestedFor(anyUrl())))
+                    .extracting(r -> r.getMethod().getName())
+                    .containsOnly("GET");
+            store.prepare(3);
+            store.upsert(List.of(new ChunkPoint(base.id(), base.vector(), "r1 chunk 0", metadata)));
+
+            String id = PineconeIds.recordPrefix("r1") + "0#" + base.id();
+            wireMock.verify(postRequestedFor(urlEqualTo("/vectors/upsert"))
+                    .withHeader("Api-Key", equalTo(KEY))
+                    .withHeader("X-Pinecone-API-Version", equalTo(PineconeVectorStore.API_VERSION))
+                    .withRequestBody(equalToJson("{\"vectors\":[{\"id\":\"" + id + "\",\"values\":[1.0,0.0,0.0],"
+                            + "\"metadata\":{\"_ab_stream\":\"docs\",\"_ab_namespace\":\"\",\"_ab_record_id\":\"r1\","
+                            + "\"_ab_chunk_index\":0,\"_ab_generation_id\":1,\"_ab_sync_id\":\"sync-1\","
+                            + "\"text\":\"r1 chunk 0\"}}],\"namespace\":\"\"}")));
+            assertThat(wireMock.findAll(anyRequestedFor(anyUrl())))
+                    .allSatisfy(r -> assertThat(r.getHeader("Api-Key")).isEqualTo(KEY));
+        });
+    }
+
+    @Test
+    void should_delete_by_metadata_filter_where_the_index_accepts_it() {
+        withWireMock(wireMock -> {
+            String collection = newCollection();
+            stubHealthyEmptyCollection(wireMock, collection);
+            VectorStore store = storeAt(wireMock.baseUrl(), collection, new FakeRetryTiming().timing());
+            store.prepare(3);
+
+            store.deleteChunks(List.of(new RecordTrim("r1", 2)));
+            store.deleteStale(StreamId.of("docs"), new StaleFilter.OlderGeneration(5));
+
+            wireMock.verify(postRequestedFor(urlEqualTo("/vectors/delete"))
+                    .withRequestBody(equalToJson("{\"filter\":{\"$and\":[{\"_ab_record_id\":{\"$in\":[\"r1\"]}},"
+                            + "{\"_ab_chunk_index\":{\"$gte\":2}}]},\"namespace\":\"\"}")));
+            wireMock.verify(postRequestedFor(urlEqualTo("/vectors/delete"))
+                    .withRequestBody(equalToJson("{\"filter\":{\"$and\":[{\"_ab_stream\":{\"$eq\":\"docs\"}},"
+                            + "{\"_ab_namespace\":{\"$eq\":\"\"}},{\"_ab_generation_id\":{\"$lt\":5}}]},"
+                            + "\"namespace\":\"\"}")));
+        });
+    }
+
+    @Test
+    void should_trim_and_delete_stale_chunks_by_filter_on_an_index_that_accepts_filters() {
+        String collection = newCollection();
+        filtering.createIndex(collection, 3, "cosine");
+        VectorStore store =
+                store(filteringServer.baseUrl(), collection, "", false, "cosine", new FakeRetryTiming().timing());
+        store.prepare(3);
+        store.upsert(VectorStoreContract.record("r1", 4, "v1"));
+        store.upsert(List.of(VectorStoreContract.chunk(STREAM, "old", 0, 0, "sync-0", 0, 1, 0)));
+
+        store.deleteChunks(List.of(new RecordTrim("r1", 2)));
+        store.deleteStale(STREAM, new StaleFilter.OtherSync(SYNC));
+
+        assertThat(filtering.points(collection))
+                .extracting(c -> c.recordId() + ":" + c.chunkIndex())
+                .containsExactlyInAnyOrder("r1:0", "r1:1");
+        assertThat(filteringServer.findAll(postRequestedFor(urlPathEqualTo("/data/" + collection + "/vectors/delete"))))
+                .allSatisfy(r -> assertThat(r.getBodyAsString()).contains("\"filter\""));
+    }
+
+    @Test
+    void should_write_each_airbyte_namespace_to_its_pinecone_namespace_when_so_configured() {
+        String collection = newCollection();
+        fake.createIndex(collection, 3, "cosine");
+        VectorStore store = store(server.baseUrl(), collection, "main", true, "cosine", new FakeRetryTiming().timing());
+        store.prepare(3);
+        StreamId sales = new StreamId("sales", "docs");
+        store.upsert(List.of(
+                VectorStoreContract.chunk(sales, "s1", 0, 1, SYNC, 1, 0, 0),
+                VectorStoreContract.chunk(sales, "s1", 1, 1, SYNC, 1, 0, 0),
+                VectorStoreContract.chunk(sales, "s-old", 0, 0, SYNC, 1, 0, 0),
+                VectorStoreContract.chunk(STREAM, "m1", 0, 1, SYNC, 0, 1, 0)));
+
+        store.deleteChunks(List.of(new RecordTrim("s1", 1)));
+        store.deleteStale(sales, new StaleFilter.OlderGeneration(1));
+
+        assertThat(fake.ids(collection, "sales"))
+                .containsExactly(PineconeIds.recordPrefix("s1") + "0#" + PointIds.forChunk("s1", 0));
+        assertThat(fake.ids(collection, "main")).hasSize(1);
+        assertThat(store.query(new float[] {1, 0, 0}, 5, sales))
+                .extracting(h -> h.id())
+                .containsExactly(PointIds.forChunk("s1", 0));
+    }
+
+    @Test
+    void should_refuse_a_chunk_whose_text_and_metadata_pass_pinecones_40_kb() {
+        String collection = newCollection();
+        VectorStore store = newStore(collection, "cosine");
+        store.prepare(3);
+        ChunkPoint base = VectorStoreContract.chunk(STREAM, "r1", 0, 1, SYNC, 1, 0, 0);
+
+        assertThatThrownBy(() -> store.upsert(
+                        List.of(new ChunkPoint(base.id(), base.vector(), "y".repeat(41 * 1024), base.metadata()))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("chunk_size")
+                .hasMessageNotContaining("yyyy");
+        assertThat(readAll(collection)).isEmpty();
+        assertThat(store.metadataRules().maxMetadataBytes()).isLessThanOrEqualTo(40 * 1024);
+    }
+
+    @Test
+    void should_page_through_list_results_when_a_record_has_many_chunks() {
+        String collection = newCollection();
+        VectorStore store = newStore(collection, "cosine");
+        store.prepare(3);
+        store.upsert(VectorStoreContract.record("big", 250, "v1"));
+
+        store.deleteChunks(List.of(new RecordTrim("big", 3)));
+
+        assertThat(readAll(collection)).extracting(StoredChunk::chunkIndex).containsExactlyInAnyOrder(0L, 1L, 2L);
+        assertThat(server.findAll(getRequestedFor(urlPathEqualTo("/data/" + collection + "/vectors/list"))
+                        .withQueryParam("prefix", equalTo(PineconeIds.recordPrefix("big")))))
+                .as("the live backend refuses filter deletes, so ids are listed page by page")
+                .hasSizeGreaterThanOrEqualTo(3);
+    }
+
+    @Test
+    void should_name_the_control_plane_when_the_key_is_refused() {
+        withWireMock(wireMock -> {
+            wireMock.stubFor(any(anyUrl())
+                    .willReturn(aResponse()
+                            .withStatus(401)
+                            .withBody("{\"error\":{\"code\":\"UNAUTHENTICATED\",\"message\":\"Invalid API Key\"},"
+                                    + "\"status\":401}")));
+            VectorStore store = storeAt(wireMock.baseUrl(), newCollection(), new FakeRetryTiming().timing());
+
+            assertThatThrownBy(() -> store.check(3))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("Pinecone")
+                    .hasMessageNotContaining(KEY);
+        });
+    }
+}
