@@ -19,6 +19,7 @@ import io.vectorsink.protocol.StreamId;
 import io.vectorsink.store.ChunkPoint;
 import io.vectorsink.store.MetadataRules;
 import io.vectorsink.store.QueryHit;
+import io.vectorsink.store.RecordTrims;
 import io.vectorsink.store.StaleFilter;
 import io.vectorsink.store.VectorStore;
 import io.vectorsink.store.opensearch.OpenSearchHttp.Answer;
@@ -210,23 +211,11 @@ public final class OpenSearchVectorStore implements VectorStore {
             return;
         }
         requirePrepared();
-        Map<String, Integer> fromByRecord = new LinkedHashMap<>();
-        for (RecordTrim trim : trims) {
-            if (trim.fromChunkIndex() < 0) {
-                throw new SystemException("a trim's fromChunkIndex must be >= 0, got " + trim.fromChunkIndex());
-            }
-            fromByRecord.merge(trim.recordId(), trim.fromChunkIndex(), Math::min);
-        }
-        TreeMap<Integer, List<String>> recordsByFrom = new TreeMap<>();
-        fromByRecord.forEach((record, from) ->
-                recordsByFrom.computeIfAbsent(from, k -> new ArrayList<>()).add(record));
+        List<RecordTrims.Group> groups = RecordTrims.groups(trims, MAX_IDS_PER_DELETE);
         refreshBeforeDelete();
-        for (Map.Entry<Integer, List<String>> group : recordsByFrom.entrySet()) {
-            List<String> records = group.getValue();
-            for (int start = 0; start < records.size(); start += MAX_IDS_PER_DELETE) {
-                List<String> slice = records.subList(start, Math.min(records.size(), start + MAX_IDS_PER_DELETE));
-                deleteByQuery(OpenSearchJson.trimQuery(slice, group.getKey()), "delete replaced chunks");
-            }
+        for (RecordTrims.Group group : groups) {
+            deleteByQuery(
+                    OpenSearchJson.trimQuery(group.recordIds(), group.fromChunkIndex()), "delete replaced chunks");
         }
     }
 

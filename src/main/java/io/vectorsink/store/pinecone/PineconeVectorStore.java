@@ -23,6 +23,7 @@ import io.vectorsink.protocol.StreamId;
 import io.vectorsink.store.ChunkPoint;
 import io.vectorsink.store.MetadataRules;
 import io.vectorsink.store.QueryHit;
+import io.vectorsink.store.RecordTrims;
 import io.vectorsink.store.StaleFilter;
 import io.vectorsink.store.VectorStore;
 import java.io.IOException;
@@ -35,7 +36,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import okhttp3.Headers;
 import okhttp3.HttpUrl;
@@ -230,21 +230,11 @@ public final class PineconeVectorStore implements VectorStore {
             return;
         }
         requirePrepared();
-        Map<String, Integer> fromByRecord = new LinkedHashMap<>();
-        for (RecordTrim trim : trims) {
-            if (trim.fromChunkIndex() < 0) {
-                throw new SystemException("a trim's fromChunkIndex must be >= 0, got " + trim.fromChunkIndex());
-            }
-            fromByRecord.merge(trim.recordId(), trim.fromChunkIndex(), Math::min);
-        }
+        Map<String, Integer> fromByRecord = RecordTrims.fromByRecord(trims);
         // A trim does not name its stream, so with stream namespaces it runs in every namespace in use.
         for (String ns : List.copyOf(namespacesSeen)) {
             if (!filterDeletesRefused) {
-                TreeMap<Integer, List<String>> recordsByFrom = new TreeMap<>();
-                fromByRecord.forEach((record, from) -> recordsByFrom
-                        .computeIfAbsent(from, k -> new ArrayList<>())
-                        .add(record));
-                if (deleteTrimsByFilter(recordsByFrom, ns)) {
+                if (deleteTrimsByFilter(RecordTrims.groups(fromByRecord, MAX_RECORDS_PER_FILTER), ns)) {
                     continue;
                 }
             }
@@ -261,14 +251,11 @@ public final class PineconeVectorStore implements VectorStore {
     }
 
     /** Deletes by filter; false when the index refuses filter deletes (then the caller lists ids). */
-    private boolean deleteTrimsByFilter(TreeMap<Integer, List<String>> recordsByFrom, String ns) {
-        for (Map.Entry<Integer, List<String>> group : recordsByFrom.entrySet()) {
-            List<String> records = group.getValue();
-            for (int start = 0; start < records.size(); start += MAX_RECORDS_PER_FILTER) {
-                List<String> slice = records.subList(start, Math.min(records.size(), start + MAX_RECORDS_PER_FILTER));
-                if (!deleteByFilter(PineconeJson.trimFilter(slice, group.getKey()), ns, "delete replaced chunks")) {
-                    return false;
-                }
+    private boolean deleteTrimsByFilter(List<RecordTrims.Group> groups, String ns) {
+        for (RecordTrims.Group group : groups) {
+            ObjectNode filter = PineconeJson.trimFilter(group.recordIds(), group.fromChunkIndex());
+            if (!deleteByFilter(filter, ns, "delete replaced chunks")) {
+                return false;
             }
         }
         return true;
