@@ -19,6 +19,7 @@ import io.vectorsink.protocol.Json;
 import io.vectorsink.protocol.StreamId;
 import io.vectorsink.store.ChunkPoint;
 import io.vectorsink.store.MetadataRules;
+import io.vectorsink.store.PointBatches;
 import io.vectorsink.store.QueryHit;
 import io.vectorsink.store.StaleFilter;
 import io.vectorsink.store.VectorStore;
@@ -185,19 +186,12 @@ public final class ChromaVectorStore implements VectorStore {
             unique.remove(point.id());
             unique.put(point.id(), point);
         }
-        List<ChunkPoint> batch = new ArrayList<>();
-        long bytes = 0;
-        for (ChunkPoint point : unique.values()) {
-            long size = ChromaJson.estimateBytes(point);
-            if (!batch.isEmpty() && (batch.size() >= maxBatchSize || bytes + size > MAX_REQUEST_BYTES)) {
-                upsertRequest(id, batch);
-                batch = new ArrayList<>();
-                bytes = 0;
-            }
-            batch.add(point);
-            bytes += size;
-        }
-        upsertRequest(id, batch);
+        PointBatches.forEach(
+                unique.values(),
+                maxBatchSize,
+                MAX_REQUEST_BYTES,
+                ChromaJson::estimateBytes,
+                batch -> upsertRequest(id, batch));
     }
 
     @Override

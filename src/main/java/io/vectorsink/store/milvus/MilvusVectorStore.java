@@ -22,6 +22,7 @@ import io.vectorsink.protocol.Json;
 import io.vectorsink.protocol.StreamId;
 import io.vectorsink.store.ChunkPoint;
 import io.vectorsink.store.MetadataRules;
+import io.vectorsink.store.PointBatches;
 import io.vectorsink.store.QueryHit;
 import io.vectorsink.store.RecordTrims;
 import io.vectorsink.store.StaleFilter;
@@ -200,19 +201,12 @@ public final class MilvusVectorStore implements VectorStore {
             unique.remove(point.id());
             unique.put(point.id(), row);
         }
-        List<ObjectNode> batch = new ArrayList<>();
-        long bytes = 0;
-        for (ObjectNode row : unique.values()) {
-            long size = write(row).length + 1L;
-            if (!batch.isEmpty() && (batch.size() >= MAX_ROWS_PER_UPSERT || bytes + size > MAX_UPSERT_BYTES - 512)) {
-                upsertRequest(batch);
-                batch = new ArrayList<>();
-                bytes = 0;
-            }
-            batch.add(row);
-            bytes += size;
-        }
-        upsertRequest(batch);
+        PointBatches.forEach(
+                unique.values(),
+                MAX_ROWS_PER_UPSERT,
+                MAX_UPSERT_BYTES - 512,
+                row -> write(row).length + 1L,
+                this::upsertRequest);
     }
 
     @Override

@@ -18,6 +18,7 @@ import io.vectorsink.http.RetryTiming;
 import io.vectorsink.protocol.StreamId;
 import io.vectorsink.store.ChunkPoint;
 import io.vectorsink.store.MetadataRules;
+import io.vectorsink.store.PointBatches;
 import io.vectorsink.store.QueryHit;
 import io.vectorsink.store.RecordTrims;
 import io.vectorsink.store.StaleFilter;
@@ -187,23 +188,24 @@ public final class OpenSearchVectorStore implements VectorStore {
             unique.remove(point.id());
             unique.put(point.id(), point);
         }
-        List<byte[]> batch = new ArrayList<>();
-        List<String> ids = new ArrayList<>();
-        long bytes = 0;
-        for (ChunkPoint point : unique.values()) {
-            byte[] entry = OpenSearchJson.bulkEntry(point);
-            if (!batch.isEmpty() && (batch.size() >= MAX_DOCUMENTS_PER_BULK || bytes + entry.length > MAX_BULK_BYTES)) {
-                bulk(ids, batch);
-                batch = new ArrayList<>();
-                ids = new ArrayList<>();
-                bytes = 0;
+        // Entries are written lazily, one point at a time, so a point that cannot be written stops the
+        // upsert after the batches before it were sent, not before any.
+        Iterable<BulkEntry> entries = () -> unique.values().stream()
+                .map(point -> new BulkEntry(point.id(), OpenSearchJson.bulkEntry(point)))
+                .iterator();
+        PointBatches.forEach(entries, MAX_DOCUMENTS_PER_BULK, MAX_BULK_BYTES, entry -> entry.body().length, batch -> {
+            List<String> ids = new ArrayList<>(batch.size());
+            List<byte[]> bodies = new ArrayList<>(batch.size());
+            for (BulkEntry entry : batch) {
+                ids.add(entry.id());
+                bodies.add(entry.body());
             }
-            batch.add(entry);
-            ids.add(point.id());
-            bytes += entry.length;
-        }
-        bulk(ids, batch);
+            bulk(ids, bodies);
+        });
     }
+
+    /** One document's action and source lines of a bulk body, with the id its result is matched by. */
+    private record BulkEntry(String id, byte[] body) {}
 
     @Override
     public void deleteChunks(List<RecordTrim> trims) {

@@ -22,6 +22,7 @@ import io.vectorsink.protocol.Json;
 import io.vectorsink.protocol.StreamId;
 import io.vectorsink.store.ChunkPoint;
 import io.vectorsink.store.MetadataRules;
+import io.vectorsink.store.PointBatches;
 import io.vectorsink.store.QueryHit;
 import io.vectorsink.store.RecordTrims;
 import io.vectorsink.store.StaleFilter;
@@ -206,21 +207,13 @@ public final class PineconeVectorStore implements VectorStore {
         }
         for (Map.Entry<String, Map<String, ObjectNode>> entry : byNamespace.entrySet()) {
             namespacesSeen.add(entry.getKey());
-            List<ObjectNode> batch = new ArrayList<>();
-            long bytes = 0;
-            for (ObjectNode vector : entry.getValue().values()) {
-                // The vector's own size plus a comma; the envelope is well under 200 bytes.
-                long size = PineconeJson.write(vector).length + 1L;
-                if (!batch.isEmpty()
-                        && (batch.size() >= MAX_VECTORS_PER_UPSERT || bytes + size > MAX_UPSERT_BYTES - 256)) {
-                    upsertRequest(batch, entry.getKey());
-                    batch = new ArrayList<>();
-                    bytes = 0;
-                }
-                batch.add(vector);
-                bytes += size;
-            }
-            upsertRequest(batch, entry.getKey());
+            // A vector's size is its own plus a comma; the envelope is well under 200 bytes.
+            PointBatches.forEach(
+                    entry.getValue().values(),
+                    MAX_VECTORS_PER_UPSERT,
+                    MAX_UPSERT_BYTES - 256,
+                    vector -> PineconeJson.write(vector).length + 1L,
+                    batch -> upsertRequest(batch, entry.getKey()));
         }
     }
 

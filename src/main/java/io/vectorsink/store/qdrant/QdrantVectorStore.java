@@ -21,6 +21,7 @@ import io.vectorsink.protocol.Json;
 import io.vectorsink.protocol.StreamId;
 import io.vectorsink.store.ChunkPoint;
 import io.vectorsink.store.MetadataRules;
+import io.vectorsink.store.PointBatches;
 import io.vectorsink.store.QueryHit;
 import io.vectorsink.store.RecordTrims;
 import io.vectorsink.store.StaleFilter;
@@ -196,19 +197,12 @@ public final class QdrantVectorStore implements VectorStore {
             unique.remove(point.id());
             unique.put(point.id(), point);
         }
-        List<ChunkPoint> batch = new ArrayList<>();
-        long bytes = 0;
-        for (ChunkPoint point : unique.values()) {
-            long size = QdrantJson.upsert(List.of(point)).length;
-            if (!batch.isEmpty() && (batch.size() >= MAX_POINTS_PER_UPSERT || bytes + size > MAX_UPSERT_BYTES)) {
-                upsertRequest(batch);
-                batch = new ArrayList<>();
-                bytes = 0;
-            }
-            batch.add(point);
-            bytes += size;
-        }
-        upsertRequest(batch);
+        PointBatches.forEach(
+                unique.values(),
+                MAX_POINTS_PER_UPSERT,
+                MAX_UPSERT_BYTES,
+                point -> QdrantJson.upsert(List.of(point)).length,
+                this::upsertRequest);
     }
 
     @Override
