@@ -1,5 +1,7 @@
 package io.vectorsink.store.milvus;
 
+import static io.vectorsink.store.StoreHttp.requirePositive;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -26,6 +28,7 @@ import io.vectorsink.store.PointBatches;
 import io.vectorsink.store.QueryHit;
 import io.vectorsink.store.RecordTrims;
 import io.vectorsink.store.StaleFilter;
+import io.vectorsink.store.StoreHttp;
 import io.vectorsink.store.VectorStore;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -135,8 +138,7 @@ public final class MilvusVectorStore implements VectorStore {
         this.timing = timing;
         this.retry = retry;
         this.http = new HttpService(client, retry, timing);
-        this.checkHttp = http.withSettings(retry.withMaxAttempts(Math.min(3, retry.maxAttempts()))
-                .withMaxDuration(min(retry.maxDuration(), Duration.ofSeconds(20))));
+        this.checkHttp = StoreHttp.forCheck(http, retry);
     }
 
     // ---- VectorStore ----------------------------------------------------------------------------
@@ -517,11 +519,5 @@ public final class MilvusVectorStore implements VectorStore {
 
     private static Duration min(Duration a, Duration b) {
         return a.compareTo(b) <= 0 ? a : b;
-    }
-
-    private static void requirePositive(int dimension) {
-        if (dimension < 1) {
-            throw new SystemException("the embedding dimension must be >= 1, got " + dimension);
-        }
     }
 }

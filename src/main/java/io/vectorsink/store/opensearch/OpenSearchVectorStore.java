@@ -1,5 +1,8 @@
 package io.vectorsink.store.opensearch;
 
+import static io.vectorsink.store.StoreHttp.requirePositive;
+import static io.vectorsink.store.StoreHttp.stripSlash;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vectorsink.config.AdvancedConfig;
 import io.vectorsink.config.IndexingConfig;
@@ -22,8 +25,9 @@ import io.vectorsink.store.PointBatches;
 import io.vectorsink.store.QueryHit;
 import io.vectorsink.store.RecordTrims;
 import io.vectorsink.store.StaleFilter;
+import io.vectorsink.store.StoreHttp;
+import io.vectorsink.store.StoreHttp.Answer;
 import io.vectorsink.store.VectorStore;
-import io.vectorsink.store.opensearch.OpenSearchHttp.Answer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Duration;
@@ -132,8 +136,7 @@ public final class OpenSearchVectorStore implements VectorStore {
         this.timing = timing;
         this.http = new HttpService(client, retry, timing);
         // check answers a person who waits for it: seconds, not the sync's minutes of retries.
-        this.checkHttp = http.withSettings(retry.withMaxAttempts(Math.min(3, retry.maxAttempts()))
-                .withMaxDuration(min(retry.maxDuration(), Duration.ofSeconds(20))));
+        this.checkHttp = StoreHttp.forCheck(http, retry);
     }
 
     // ---- VectorStore ----------------------------------------------------------------------------
@@ -584,20 +587,6 @@ public final class OpenSearchVectorStore implements VectorStore {
     private void requirePrepared() {
         if (!prepared) {
             throw new SystemException("the OpenSearch store must be prepared before it is written to");
-        }
-    }
-
-    private static String stripSlash(String url) {
-        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
-    }
-
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
-    }
-
-    private static void requirePositive(int dimension) {
-        if (dimension < 1) {
-            throw new SystemException("the embedding dimension must be >= 1, got " + dimension);
         }
     }
 }

@@ -1,8 +1,9 @@
 package io.vectorsink.store.qdrant;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import static io.vectorsink.store.StoreHttp.requirePositive;
+import static io.vectorsink.store.StoreHttp.stripSlash;
+
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.MissingNode;
 import io.vectorsink.config.AdvancedConfig;
 import io.vectorsink.config.IndexingConfig;
 import io.vectorsink.error.ConfigException;
@@ -17,7 +18,6 @@ import io.vectorsink.http.HttpStatus;
 import io.vectorsink.http.HttpsPolicy;
 import io.vectorsink.http.RetrySettings;
 import io.vectorsink.http.RetryTiming;
-import io.vectorsink.protocol.Json;
 import io.vectorsink.protocol.StreamId;
 import io.vectorsink.store.ChunkPoint;
 import io.vectorsink.store.MetadataRules;
@@ -25,9 +25,10 @@ import io.vectorsink.store.PointBatches;
 import io.vectorsink.store.QueryHit;
 import io.vectorsink.store.RecordTrims;
 import io.vectorsink.store.StaleFilter;
+import io.vectorsink.store.StoreHttp;
+import io.vectorsink.store.StoreHttp.Answer;
 import io.vectorsink.store.VectorStore;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,8 +42,6 @@ import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
-import okhttp3.Response;
-import okhttp3.ResponseBody;
 
 /**
  * Qdrant over its REST API. One collection holds every stream's chunks as points with UUID ids (Qdrant
@@ -127,8 +126,7 @@ public final class QdrantVectorStore implements VectorStore {
         }
         this.http = new HttpService(client, retry, timing);
         // check answers a person who waits for it: seconds, not the sync's minutes of retries.
-        this.checkHttp = http.withSettings(retry.withMaxAttempts(Math.min(3, retry.maxAttempts()))
-                .withMaxDuration(min(retry.maxDuration(), Duration.ofSeconds(20))));
+        this.checkHttp = StoreHttp.forCheck(http, retry);
     }
 
     // ---- VectorStore ----------------------------------------------------------------------------
@@ -377,29 +375,9 @@ public final class QdrantVectorStore implements VectorStore {
 
     // ---- requests and answers -------------------------------------------------------------------
 
-    /** A closed answer: the parsed body of a success, or the status of a failure. */
-    private record Answer(int code, JsonNode json, HttpStatus status) {
-        boolean ok() {
-            return status == null;
-        }
-    }
-
+    /** {@link StoreHttp#send} with Qdrant named in its messages. */
     private static Answer send(HttpService service, Request request) {
-        try (Response response = service.execute(request)) {
-            if (!response.isSuccessful()) {
-                return new Answer(response.code(), null, HttpStatus.of(response));
-            }
-            ResponseBody body = response.body();
-            byte[] bytes = body == null ? new byte[0] : body.bytes();
-            JsonNode json = bytes.length == 0 ? MissingNode.getInstance() : Json.MAPPER.readTree(bytes);
-            return new Answer(response.code(), json, null);
-        } catch (JsonProcessingException e) {
-            throw new SystemException("Qdrant sent a malformed JSON answer to " + describe(request), e);
-        } catch (IOException e) {
-            // The status line arrived but the body broke off: the outcome of the call is unknown.
-            throw new TransientException(
-                    "Qdrant's answer to " + describe(request) + " broke off: " + HttpErrors.describe(e), e);
-        }
+        return StoreHttp.send(service, request, "Qdrant");
     }
 
     private JsonNode require(Answer answer, String action) {
@@ -459,24 +437,6 @@ public final class QdrantVectorStore implements VectorStore {
             UUID.fromString(id);
         } catch (IllegalArgumentException e) {
             throw new SystemException("Qdrant point ids must be UUIDs, got a chunk id that is not one");
-        }
-    }
-
-    private static String describe(Request request) {
-        return request.method() + " " + request.url().encodedPath();
-    }
-
-    private static String stripSlash(String url) {
-        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
-    }
-
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
-    }
-
-    private static void requirePositive(int dimension) {
-        if (dimension < 1) {
-            throw new SystemException("the embedding dimension must be >= 1, got " + dimension);
         }
     }
 }
