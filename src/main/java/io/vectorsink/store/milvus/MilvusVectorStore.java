@@ -29,6 +29,7 @@ import io.vectorsink.store.QueryHit;
 import io.vectorsink.store.RecordTrims;
 import io.vectorsink.store.StaleFilter;
 import io.vectorsink.store.StoreHttp;
+import io.vectorsink.store.StoreJson;
 import io.vectorsink.store.VectorStore;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -504,11 +505,7 @@ public final class MilvusVectorStore implements VectorStore {
     }
 
     private static byte[] write(JsonNode node) {
-        try {
-            return Json.MAPPER.writeValueAsBytes(node);
-        } catch (IOException e) {
-            throw new SystemException("could not write a Milvus request body", e);
-        }
+        return StoreJson.write(node, "a Milvus request body");
     }
 
     private void requirePrepared() {
