@@ -5,10 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.vectorsink.error.SystemException;
 import io.vectorsink.protocol.Json;
 import io.vectorsink.store.ChunkPoint;
+import io.vectorsink.store.StoreJson;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -109,29 +108,7 @@ final class ChromaJson {
 
     /** A metadata value: Chroma holds strings, integers, floats and booleans (and null means "absent"). */
     static void writeScalar(JsonGenerator gen, String key, Object value) throws IOException {
-        if (value == null) {
-            gen.writeNull();
-        } else if (value instanceof String s) {
-            gen.writeString(s);
-        } else if (value instanceof Boolean b) {
-            gen.writeBoolean(b);
-        } else if (value instanceof Long
-                || value instanceof Integer
-                || value instanceof Short
-                || value instanceof Byte) {
-            gen.writeNumber(((Number) value).longValue());
-        } else if (value instanceof Double || value instanceof Float || value instanceof BigDecimal) {
-            double d = ((Number) value).doubleValue();
-            if (!Double.isFinite(d)) {
-                throw new SystemException("metadata '" + key + "' is not a finite number");
-            }
-            gen.writeNumber(d);
-        } else if (value instanceof BigInteger big && big.bitLength() < 64) {
-            gen.writeNumber(big.longValue());
-        } else {
-            throw new SystemException("metadata '" + key + "' has type "
-                    + value.getClass().getSimpleName() + "; Chroma holds only strings, integers, floats and booleans");
-        }
+        StoreJson.writeScalar(gen, key, value, "Chroma holds only strings, integers, floats and booleans");
     }
 
     /** Metadata as Chroma returns it: integers as Long, floats as Double; nulls are absent. */

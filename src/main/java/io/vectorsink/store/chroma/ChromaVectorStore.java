@@ -1,5 +1,8 @@
 package io.vectorsink.store.chroma;
 
+import static io.vectorsink.store.StoreHttp.requirePositive;
+import static io.vectorsink.store.StoreHttp.stripSlash;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vectorsink.config.AdvancedConfig;
@@ -19,13 +22,14 @@ import io.vectorsink.protocol.Json;
 import io.vectorsink.protocol.StreamId;
 import io.vectorsink.store.ChunkPoint;
 import io.vectorsink.store.MetadataRules;
+import io.vectorsink.store.PointBatches;
 import io.vectorsink.store.QueryHit;
 import io.vectorsink.store.StaleFilter;
+import io.vectorsink.store.StoreHttp;
+import io.vectorsink.store.StoreHttp.Answer;
 import io.vectorsink.store.VectorStore;
-import io.vectorsink.store.chroma.ChromaHttp.Answer;
 import io.vectorsink.store.chroma.ChromaJson.Existing;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -137,8 +141,7 @@ public final class ChromaVectorStore implements VectorStore {
         this.shownUrl = stripSlash(HttpsPolicy.withoutCredentials(host));
         this.http = new HttpService(client, retry, timing);
         // check answers a person who waits for it: seconds, not the sync's minutes of retries.
-        this.checkHttp = http.withSettings(retry.withMaxAttempts(Math.min(3, retry.maxAttempts()))
-                .withMaxDuration(min(retry.maxDuration(), Duration.ofSeconds(20))));
+        this.checkHttp = StoreHttp.forCheck(http, retry);
     }
 
     // ---- VectorStore ----------------------------------------------------------------------------
@@ -185,19 +188,12 @@ public final class ChromaVectorStore implements VectorStore {
             unique.remove(point.id());
             unique.put(point.id(), point);
         }
-        List<ChunkPoint> batch = new ArrayList<>();
-        long bytes = 0;
-        for (ChunkPoint point : unique.values()) {
-            long size = ChromaJson.estimateBytes(point);
-            if (!batch.isEmpty() && (batch.size() >= maxBatchSize || bytes + size > MAX_REQUEST_BYTES)) {
-                upsertRequest(id, batch);
-                batch = new ArrayList<>();
-                bytes = 0;
-            }
-            batch.add(point);
-            bytes += size;
-        }
-        upsertRequest(id, batch);
+        PointBatches.forEach(
+                unique.values(),
+                maxBatchSize,
+                MAX_REQUEST_BYTES,
+                ChromaJson::estimateBytes,
+                batch -> upsertRequest(id, batch));
     }
 
     @Override
@@ -497,21 +493,7 @@ public final class ChromaVectorStore implements VectorStore {
 
     // ---- small helpers --------------------------------------------------------------------------
 
-    private static String stripSlash(String url) {
-        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
-    }
-
     private static String orDefault(String value, String fallback) {
         return value == null || value.isBlank() ? fallback : value.strip();
-    }
-
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
-    }
-
-    private static void requirePositive(int dimension) {
-        if (dimension < 1) {
-            throw new SystemException("the embedding dimension must be >= 1, got " + dimension);
-        }
     }
 }

@@ -5,13 +5,13 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vectorsink.error.SystemException;
 import io.vectorsink.protocol.StreamId;
+import io.vectorsink.store.RecordTrims;
 import io.vectorsink.store.StaleFilter;
 import io.vectorsink.store.VectorStore.RecordTrim;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.SortedMap;
 
 /**
  * Chroma {@code where} filters. Chroma accepts one key per filter object (two keys are rejected as an
@@ -64,16 +64,7 @@ final class ChromaWhere {
      * trimmed from the lower index.
      */
     static List<ObjectNode> trims(List<RecordTrim> trims) {
-        Map<String, Integer> fromByRecord = new LinkedHashMap<>();
-        for (RecordTrim trim : trims) {
-            if (trim.fromChunkIndex() < 0) {
-                throw new SystemException("a trim's fromChunkIndex must be >= 0, got " + trim.fromChunkIndex());
-            }
-            fromByRecord.merge(trim.recordId(), trim.fromChunkIndex(), Math::min);
-        }
-        TreeMap<Integer, List<String>> recordsByFrom = new TreeMap<>();
-        fromByRecord.forEach((record, from) ->
-                recordsByFrom.computeIfAbsent(from, k -> new ArrayList<>()).add(record));
+        SortedMap<Integer, List<String>> recordsByFrom = RecordTrims.recordsByFrom(RecordTrims.fromByRecord(trims));
 
         List<ObjectNode> requests = new ArrayList<>();
         List<ObjectNode> clauses = new ArrayList<>();

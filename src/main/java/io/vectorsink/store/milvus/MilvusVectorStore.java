@@ -1,5 +1,7 @@
 package io.vectorsink.store.milvus;
 
+import static io.vectorsink.store.StoreHttp.requirePositive;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -22,8 +24,12 @@ import io.vectorsink.protocol.Json;
 import io.vectorsink.protocol.StreamId;
 import io.vectorsink.store.ChunkPoint;
 import io.vectorsink.store.MetadataRules;
+import io.vectorsink.store.PointBatches;
 import io.vectorsink.store.QueryHit;
+import io.vectorsink.store.RecordTrims;
 import io.vectorsink.store.StaleFilter;
+import io.vectorsink.store.StoreHttp;
+import io.vectorsink.store.StoreJson;
 import io.vectorsink.store.VectorStore;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -36,7 +42,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeMap;
 import okhttp3.Headers;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
@@ -134,8 +139,7 @@ public final class MilvusVectorStore implements VectorStore {
         this.timing = timing;
         this.retry = retry;
         this.http = new HttpService(client, retry, timing);
-        this.checkHttp = http.withSettings(retry.withMaxAttempts(Math.min(3, retry.maxAttempts()))
-                .withMaxDuration(min(retry.maxDuration(), Duration.ofSeconds(20))));
+        this.checkHttp = StoreHttp.forCheck(http, retry);
     }
 
     // ---- VectorStore ----------------------------------------------------------------------------
@@ -200,19 +204,12 @@ public final class MilvusVectorStore implements VectorStore {
             unique.remove(point.id());
             unique.put(point.id(), row);
         }
-        List<ObjectNode> batch = new ArrayList<>();
-        long bytes = 0;
-        for (ObjectNode row : unique.values()) {
-            long size = write(row).length + 1L;
-            if (!batch.isEmpty() && (batch.size() >= MAX_ROWS_PER_UPSERT || bytes + size > MAX_UPSERT_BYTES - 512)) {
-                upsertRequest(batch);
-                batch = new ArrayList<>();
-                bytes = 0;
-            }
-            batch.add(row);
-            bytes += size;
-        }
-        upsertRequest(batch);
+        PointBatches.forEach(
+                unique.values(),
+                MAX_ROWS_PER_UPSERT,
+                MAX_UPSERT_BYTES - 512,
+                row -> write(row).length + 1L,
+                this::upsertRequest);
     }
 
     @Override
@@ -221,22 +218,9 @@ public final class MilvusVectorStore implements VectorStore {
             return;
         }
         requirePrepared();
-        Map<String, Integer> fromByRecord = new LinkedHashMap<>();
-        for (RecordTrim trim : trims) {
-            if (trim.fromChunkIndex() < 0) {
-                throw new SystemException("a trim's fromChunkIndex must be >= 0, got " + trim.fromChunkIndex());
-            }
-            fromByRecord.merge(trim.recordId(), trim.fromChunkIndex(), Math::min);
-        }
-        TreeMap<Integer, List<String>> recordsByFrom = new TreeMap<>();
-        fromByRecord.forEach((record, from) ->
-                recordsByFrom.computeIfAbsent(from, k -> new ArrayList<>()).add(record));
-        for (Map.Entry<Integer, List<String>> group : recordsByFrom.entrySet()) {
-            List<String> records = group.getValue();
-            for (int start = 0; start < records.size(); start += MAX_IDS_PER_DELETE) {
-                List<String> slice = records.subList(start, Math.min(records.size(), start + MAX_IDS_PER_DELETE));
-                delete(MilvusFilters.trim(slice, group.getKey()), "delete replaced chunks");
-            }
+        List<RecordTrims.Group> groups = RecordTrims.groups(trims, MAX_IDS_PER_DELETE);
+        for (RecordTrims.Group group : groups) {
+            delete(MilvusFilters.trim(group.recordIds(), group.fromChunkIndex()), "delete replaced chunks");
         }
     }
 
@@ -521,11 +505,7 @@ public final class MilvusVectorStore implements VectorStore {
     }
 
     private static byte[] write(JsonNode node) {
-        try {
-            return Json.MAPPER.writeValueAsBytes(node);
-        } catch (IOException e) {
-            throw new SystemException("could not write a Milvus request body", e);
-        }
+        return StoreJson.write(node, "a Milvus request body");
     }
 
     private void requirePrepared() {
@@ -536,11 +516,5 @@ public final class MilvusVectorStore implements VectorStore {
 
     private static Duration min(Duration a, Duration b) {
         return a.compareTo(b) <= 0 ? a : b;
-    }
-
-    private static void requirePositive(int dimension) {
-        if (dimension < 1) {
-            throw new SystemException("the embedding dimension must be >= 1, got " + dimension);
-        }
     }
 }

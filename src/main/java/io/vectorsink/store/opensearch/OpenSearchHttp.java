@@ -1,26 +1,18 @@
 package io.vectorsink.store.opensearch;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.MissingNode;
 import io.vectorsink.config.IndexingConfig.OpenSearchAuth;
 import io.vectorsink.error.ConfigException;
 import io.vectorsink.error.Secrets;
 import io.vectorsink.error.SystemException;
-import io.vectorsink.error.TransientException;
-import io.vectorsink.http.HttpErrors;
 import io.vectorsink.http.HttpService;
-import io.vectorsink.http.HttpStatus;
-import io.vectorsink.protocol.Json;
-import java.io.IOException;
+import io.vectorsink.store.StoreHttp;
+import io.vectorsink.store.StoreHttp.Answer;
 import java.nio.charset.StandardCharsets;
 import okhttp3.Credentials;
 import okhttp3.Headers;
 import okhttp3.MediaType;
 import okhttp3.Request;
 import okhttp3.RequestBody;
-import okhttp3.Response;
-import okhttp3.ResponseBody;
 
 /** OpenSearch calls that always close their response, and the authentication headers. */
 final class OpenSearchHttp {
@@ -31,30 +23,9 @@ final class OpenSearchHttp {
 
     private OpenSearchHttp() {}
 
-    /** A closed answer: the parsed body of a success, or the status of a failure. */
-    record Answer(int code, JsonNode json, HttpStatus status) {
-        boolean ok() {
-            return status == null;
-        }
-    }
-
     /** Executes {@code request} through {@code service} (with its retries) and closes the response. */
     static Answer send(HttpService service, Request request) {
-        try (Response response = service.execute(request)) {
-            if (!response.isSuccessful()) {
-                return new Answer(response.code(), null, HttpStatus.of(response));
-            }
-            ResponseBody body = response.body();
-            byte[] bytes = body == null ? new byte[0] : body.bytes();
-            JsonNode json = bytes.length == 0 ? MissingNode.getInstance() : Json.MAPPER.readTree(bytes);
-            return new Answer(response.code(), json, null);
-        } catch (JsonProcessingException e) {
-            throw new SystemException("OpenSearch sent a malformed JSON answer to " + describe(request), e);
-        } catch (IOException e) {
-            // The status line arrived but the body broke off: the outcome of the call is unknown.
-            throw new TransientException(
-                    "OpenSearch's answer to " + describe(request) + " broke off: " + HttpErrors.describe(e), e);
-        }
+        return StoreHttp.send(service, request, "OpenSearch");
     }
 
     static RequestBody json(byte[] body) {
@@ -87,9 +58,5 @@ final class OpenSearchHttp {
             return Headers.of("Authorization", "ApiKey " + key.apiKey());
         }
         throw new SystemException("unknown OpenSearch auth " + auth.getClass().getName());
-    }
-
-    static String describe(Request request) {
-        return request.method() + " " + request.url().encodedPath();
     }
 }

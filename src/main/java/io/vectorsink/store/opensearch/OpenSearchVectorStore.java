@@ -1,5 +1,8 @@
 package io.vectorsink.store.opensearch;
 
+import static io.vectorsink.store.StoreHttp.requirePositive;
+import static io.vectorsink.store.StoreHttp.stripSlash;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vectorsink.config.AdvancedConfig;
 import io.vectorsink.config.IndexingConfig;
@@ -18,10 +21,13 @@ import io.vectorsink.http.RetryTiming;
 import io.vectorsink.protocol.StreamId;
 import io.vectorsink.store.ChunkPoint;
 import io.vectorsink.store.MetadataRules;
+import io.vectorsink.store.PointBatches;
 import io.vectorsink.store.QueryHit;
+import io.vectorsink.store.RecordTrims;
 import io.vectorsink.store.StaleFilter;
+import io.vectorsink.store.StoreHttp;
+import io.vectorsink.store.StoreHttp.Answer;
 import io.vectorsink.store.VectorStore;
-import io.vectorsink.store.opensearch.OpenSearchHttp.Answer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Duration;
@@ -130,8 +136,7 @@ public final class OpenSearchVectorStore implements VectorStore {
         this.timing = timing;
         this.http = new HttpService(client, retry, timing);
         // check answers a person who waits for it: seconds, not the sync's minutes of retries.
-        this.checkHttp = http.withSettings(retry.withMaxAttempts(Math.min(3, retry.maxAttempts()))
-                .withMaxDuration(min(retry.maxDuration(), Duration.ofSeconds(20))));
+        this.checkHttp = StoreHttp.forCheck(http, retry);
     }
 
     // ---- VectorStore ----------------------------------------------------------------------------
@@ -186,23 +191,24 @@ public final class OpenSearchVectorStore implements VectorStore {
             unique.remove(point.id());
             unique.put(point.id(), point);
         }
-        List<byte[]> batch = new ArrayList<>();
-        List<String> ids = new ArrayList<>();
-        long bytes = 0;
-        for (ChunkPoint point : unique.values()) {
-            byte[] entry = OpenSearchJson.bulkEntry(point);
-            if (!batch.isEmpty() && (batch.size() >= MAX_DOCUMENTS_PER_BULK || bytes + entry.length > MAX_BULK_BYTES)) {
-                bulk(ids, batch);
-                batch = new ArrayList<>();
-                ids = new ArrayList<>();
-                bytes = 0;
+        // Entries are written lazily, one point at a time, so a point that cannot be written stops the
+        // upsert after the batches before it were sent, not before any.
+        Iterable<BulkEntry> entries = () -> unique.values().stream()
+                .map(point -> new BulkEntry(point.id(), OpenSearchJson.bulkEntry(point)))
+                .iterator();
+        PointBatches.forEach(entries, MAX_DOCUMENTS_PER_BULK, MAX_BULK_BYTES, entry -> entry.body().length, batch -> {
+            List<String> ids = new ArrayList<>(batch.size());
+            List<byte[]> bodies = new ArrayList<>(batch.size());
+            for (BulkEntry entry : batch) {
+                ids.add(entry.id());
+                bodies.add(entry.body());
             }
-            batch.add(entry);
-            ids.add(point.id());
-            bytes += entry.length;
-        }
-        bulk(ids, batch);
+            bulk(ids, bodies);
+        });
     }
+
+    /** One document's action and source lines of a bulk body, with the id its result is matched by. */
+    private record BulkEntry(String id, byte[] body) {}
 
     @Override
     public void deleteChunks(List<RecordTrim> trims) {
@@ -210,23 +216,11 @@ public final class OpenSearchVectorStore implements VectorStore {
             return;
         }
         requirePrepared();
-        Map<String, Integer> fromByRecord = new LinkedHashMap<>();
-        for (RecordTrim trim : trims) {
-            if (trim.fromChunkIndex() < 0) {
-                throw new SystemException("a trim's fromChunkIndex must be >= 0, got " + trim.fromChunkIndex());
-            }
-            fromByRecord.merge(trim.recordId(), trim.fromChunkIndex(), Math::min);
-        }
-        TreeMap<Integer, List<String>> recordsByFrom = new TreeMap<>();
-        fromByRecord.forEach((record, from) ->
-                recordsByFrom.computeIfAbsent(from, k -> new ArrayList<>()).add(record));
+        List<RecordTrims.Group> groups = RecordTrims.groups(trims, MAX_IDS_PER_DELETE);
         refreshBeforeDelete();
-        for (Map.Entry<Integer, List<String>> group : recordsByFrom.entrySet()) {
-            List<String> records = group.getValue();
-            for (int start = 0; start < records.size(); start += MAX_IDS_PER_DELETE) {
-                List<String> slice = records.subList(start, Math.min(records.size(), start + MAX_IDS_PER_DELETE));
-                deleteByQuery(OpenSearchJson.trimQuery(slice, group.getKey()), "delete replaced chunks");
-            }
+        for (RecordTrims.Group group : groups) {
+            deleteByQuery(
+                    OpenSearchJson.trimQuery(group.recordIds(), group.fromChunkIndex()), "delete replaced chunks");
         }
     }
 
@@ -593,20 +587,6 @@ public final class OpenSearchVectorStore implements VectorStore {
     private void requirePrepared() {
         if (!prepared) {
             throw new SystemException("the OpenSearch store must be prepared before it is written to");
-        }
-    }
-
-    private static String stripSlash(String url) {
-        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
-    }
-
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
-    }
-
-    private static void requirePositive(int dimension) {
-        if (dimension < 1) {
-            throw new SystemException("the embedding dimension must be >= 1, got " + dimension);
         }
     }
 }

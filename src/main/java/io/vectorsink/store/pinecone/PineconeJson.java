@@ -5,11 +5,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vectorsink.error.SystemException;
-import io.vectorsink.protocol.Json;
 import io.vectorsink.protocol.StreamId;
 import io.vectorsink.store.ChunkPoint;
 import io.vectorsink.store.StaleFilter;
-import java.io.IOException;
+import io.vectorsink.store.StoreJson;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.LinkedHashMap;
@@ -234,10 +233,6 @@ final class PineconeJson {
     }
 
     static byte[] write(ObjectNode node) {
-        try {
-            return Json.MAPPER.writeValueAsBytes(node);
-        } catch (IOException e) {
-            throw new SystemException("could not write a Pinecone request body", e);
-        }
+        return StoreJson.write(node, "a Pinecone request body");
     }
 }

@@ -1,8 +1,9 @@
 package io.vectorsink.store.pinecone;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import static io.vectorsink.store.StoreHttp.describe;
+import static io.vectorsink.store.StoreHttp.requirePositive;
+
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vectorsink.config.AdvancedConfig;
 import io.vectorsink.config.IndexingConfig;
@@ -18,15 +19,17 @@ import io.vectorsink.http.HttpStatus;
 import io.vectorsink.http.HttpsPolicy;
 import io.vectorsink.http.RetrySettings;
 import io.vectorsink.http.RetryTiming;
-import io.vectorsink.protocol.Json;
 import io.vectorsink.protocol.StreamId;
 import io.vectorsink.store.ChunkPoint;
 import io.vectorsink.store.MetadataRules;
+import io.vectorsink.store.PointBatches;
 import io.vectorsink.store.QueryHit;
+import io.vectorsink.store.RecordTrims;
 import io.vectorsink.store.StaleFilter;
+import io.vectorsink.store.StoreHttp;
+import io.vectorsink.store.StoreHttp.Answer;
 import io.vectorsink.store.VectorStore;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -35,7 +38,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import okhttp3.Headers;
 import okhttp3.HttpUrl;
@@ -43,8 +45,6 @@ import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
-import okhttp3.Response;
-import okhttp3.ResponseBody;
 
 /**
  * Pinecone over its REST API (control plane {@code api.pinecone.io}, data plane on the index's own host).
@@ -146,8 +146,7 @@ public final class PineconeVectorStore implements VectorStore {
         this.headers = Headers.of("Api-Key", config.apiKey(), "X-Pinecone-API-Version", API_VERSION);
         this.http = new HttpService(client, retry, timing);
         // check answers a person who waits for it: seconds, not the sync's minutes of retries.
-        this.checkHttp = http.withSettings(retry.withMaxAttempts(Math.min(3, retry.maxAttempts()))
-                .withMaxDuration(min(retry.maxDuration(), Duration.ofSeconds(20))));
+        this.checkHttp = StoreHttp.forCheck(http, retry);
         namespacesSeen.add(namespace);
     }
 
@@ -206,21 +205,13 @@ public final class PineconeVectorStore implements VectorStore {
         }
         for (Map.Entry<String, Map<String, ObjectNode>> entry : byNamespace.entrySet()) {
             namespacesSeen.add(entry.getKey());
-            List<ObjectNode> batch = new ArrayList<>();
-            long bytes = 0;
-            for (ObjectNode vector : entry.getValue().values()) {
-                // The vector's own size plus a comma; the envelope is well under 200 bytes.
-                long size = PineconeJson.write(vector).length + 1L;
-                if (!batch.isEmpty()
-                        && (batch.size() >= MAX_VECTORS_PER_UPSERT || bytes + size > MAX_UPSERT_BYTES - 256)) {
-                    upsertRequest(batch, entry.getKey());
-                    batch = new ArrayList<>();
-                    bytes = 0;
-                }
-                batch.add(vector);
-                bytes += size;
-            }
-            upsertRequest(batch, entry.getKey());
+            // A vector's size is its own plus a comma; the envelope is well under 200 bytes.
+            PointBatches.forEach(
+                    entry.getValue().values(),
+                    MAX_VECTORS_PER_UPSERT,
+                    MAX_UPSERT_BYTES - 256,
+                    vector -> PineconeJson.write(vector).length + 1L,
+                    batch -> upsertRequest(batch, entry.getKey()));
         }
     }
 
@@ -230,21 +221,11 @@ public final class PineconeVectorStore implements VectorStore {
             return;
         }
         requirePrepared();
-        Map<String, Integer> fromByRecord = new LinkedHashMap<>();
-        for (RecordTrim trim : trims) {
-            if (trim.fromChunkIndex() < 0) {
-                throw new SystemException("a trim's fromChunkIndex must be >= 0, got " + trim.fromChunkIndex());
-            }
-            fromByRecord.merge(trim.recordId(), trim.fromChunkIndex(), Math::min);
-        }
+        Map<String, Integer> fromByRecord = RecordTrims.fromByRecord(trims);
         // A trim does not name its stream, so with stream namespaces it runs in every namespace in use.
         for (String ns : List.copyOf(namespacesSeen)) {
             if (!filterDeletesRefused) {
-                TreeMap<Integer, List<String>> recordsByFrom = new TreeMap<>();
-                fromByRecord.forEach((record, from) -> recordsByFrom
-                        .computeIfAbsent(from, k -> new ArrayList<>())
-                        .add(record));
-                if (deleteTrimsByFilter(recordsByFrom, ns)) {
+                if (deleteTrimsByFilter(RecordTrims.groups(fromByRecord, MAX_RECORDS_PER_FILTER), ns)) {
                     continue;
                 }
             }
@@ -261,14 +242,11 @@ public final class PineconeVectorStore implements VectorStore {
     }
 
     /** Deletes by filter; false when the index refuses filter deletes (then the caller lists ids). */
-    private boolean deleteTrimsByFilter(TreeMap<Integer, List<String>> recordsByFrom, String ns) {
-        for (Map.Entry<Integer, List<String>> group : recordsByFrom.entrySet()) {
-            List<String> records = group.getValue();
-            for (int start = 0; start < records.size(); start += MAX_RECORDS_PER_FILTER) {
-                List<String> slice = records.subList(start, Math.min(records.size(), start + MAX_RECORDS_PER_FILTER));
-                if (!deleteByFilter(PineconeJson.trimFilter(slice, group.getKey()), ns, "delete replaced chunks")) {
-                    return false;
-                }
+    private boolean deleteTrimsByFilter(List<RecordTrims.Group> groups, String ns) {
+        for (RecordTrims.Group group : groups) {
+            ObjectNode filter = PineconeJson.trimFilter(group.recordIds(), group.fromChunkIndex());
+            if (!deleteByFilter(filter, ns, "delete replaced chunks")) {
+                return false;
             }
         }
         return true;
@@ -479,28 +457,9 @@ public final class PineconeVectorStore implements VectorStore {
 
     // ---- requests and answers -------------------------------------------------------------------
 
-    /** A closed answer: the parsed body of a success, or the status of a failure. */
-    private record Answer(int code, JsonNode json, HttpStatus status) {
-        boolean ok() {
-            return status == null;
-        }
-    }
-
+    /** {@link StoreHttp#send} with Pinecone named in its messages. */
     private static Answer send(HttpService service, Request request) {
-        try (Response response = service.execute(request)) {
-            if (!response.isSuccessful()) {
-                return new Answer(response.code(), null, HttpStatus.of(response));
-            }
-            ResponseBody body = response.body();
-            byte[] bytes = body == null ? new byte[0] : body.bytes();
-            JsonNode json = bytes.length == 0 ? MissingNode.getInstance() : Json.MAPPER.readTree(bytes);
-            return new Answer(response.code(), json, null);
-        } catch (JsonProcessingException e) {
-            throw new SystemException("Pinecone sent a malformed JSON answer to " + describe(request), e);
-        } catch (IOException e) {
-            throw new TransientException(
-                    "Pinecone's answer to " + describe(request) + " broke off: " + HttpErrors.describe(e), e);
-        }
+        return StoreHttp.send(service, request, "Pinecone");
     }
 
     private JsonNode require(Answer answer, String action) {
@@ -553,20 +512,6 @@ public final class PineconeVectorStore implements VectorStore {
     private void requirePrepared() {
         if (dataPlane == null) {
             throw new SystemException("the Pinecone store must be prepared before it is used");
-        }
-    }
-
-    private static String describe(Request request) {
-        return request.method() + " " + request.url().encodedPath();
-    }
-
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
-    }
-
-    private static void requirePositive(int dimension) {
-        if (dimension < 1) {
-            throw new SystemException("the embedding dimension must be >= 1, got " + dimension);
         }
     }
 }

@@ -10,10 +10,9 @@ import io.vectorsink.protocol.Json;
 import io.vectorsink.protocol.StreamId;
 import io.vectorsink.store.ChunkPoint;
 import io.vectorsink.store.StaleFilter;
+import io.vectorsink.store.StoreJson;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -110,29 +109,7 @@ final class QdrantJson {
     }
 
     private static void writeScalar(JsonGenerator gen, String key, Object value) throws IOException {
-        if (value == null) {
-            gen.writeNull();
-        } else if (value instanceof String s) {
-            gen.writeString(s);
-        } else if (value instanceof Boolean b) {
-            gen.writeBoolean(b);
-        } else if (value instanceof Long
-                || value instanceof Integer
-                || value instanceof Short
-                || value instanceof Byte) {
-            gen.writeNumber(((Number) value).longValue());
-        } else if (value instanceof Double || value instanceof Float || value instanceof BigDecimal) {
-            double d = ((Number) value).doubleValue();
-            if (!Double.isFinite(d)) {
-                throw new SystemException("metadata '" + key + "' is not a finite number");
-            }
-            gen.writeNumber(d);
-        } else if (value instanceof BigInteger big && big.bitLength() < 64) {
-            gen.writeNumber(big.longValue());
-        } else {
-            throw new SystemException("metadata '" + key + "' has type "
-                    + value.getClass().getSimpleName() + "; only strings, integers, floats and booleans are stored");
-        }
+        StoreJson.writeScalar(gen, key, value, "only strings, integers, floats and booleans are stored");
     }
 
     static ObjectNode match(String key, String value) {
@@ -225,10 +202,6 @@ final class QdrantJson {
     }
 
     static byte[] write(ObjectNode node) {
-        try {
-            return Json.MAPPER.writeValueAsBytes(node);
-        } catch (IOException e) {
-            throw new SystemException("could not write a Qdrant request body", e);
-        }
+        return StoreJson.write(node, "a Qdrant request body");
     }
 }

@@ -1,8 +1,9 @@
 package io.vectorsink.store.qdrant;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import static io.vectorsink.store.StoreHttp.requirePositive;
+import static io.vectorsink.store.StoreHttp.stripSlash;
+
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.MissingNode;
 import io.vectorsink.config.AdvancedConfig;
 import io.vectorsink.config.IndexingConfig;
 import io.vectorsink.error.ConfigException;
@@ -17,22 +18,23 @@ import io.vectorsink.http.HttpStatus;
 import io.vectorsink.http.HttpsPolicy;
 import io.vectorsink.http.RetrySettings;
 import io.vectorsink.http.RetryTiming;
-import io.vectorsink.protocol.Json;
 import io.vectorsink.protocol.StreamId;
 import io.vectorsink.store.ChunkPoint;
 import io.vectorsink.store.MetadataRules;
+import io.vectorsink.store.PointBatches;
 import io.vectorsink.store.QueryHit;
+import io.vectorsink.store.RecordTrims;
 import io.vectorsink.store.StaleFilter;
+import io.vectorsink.store.StoreHttp;
+import io.vectorsink.store.StoreHttp.Answer;
 import io.vectorsink.store.VectorStore;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
 import java.util.UUID;
 import okhttp3.Headers;
 import okhttp3.HttpUrl;
@@ -40,8 +42,6 @@ import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
-import okhttp3.Response;
-import okhttp3.ResponseBody;
 
 /**
  * Qdrant over its REST API. One collection holds every stream's chunks as points with UUID ids (Qdrant
@@ -126,8 +126,7 @@ public final class QdrantVectorStore implements VectorStore {
         }
         this.http = new HttpService(client, retry, timing);
         // check answers a person who waits for it: seconds, not the sync's minutes of retries.
-        this.checkHttp = http.withSettings(retry.withMaxAttempts(Math.min(3, retry.maxAttempts()))
-                .withMaxDuration(min(retry.maxDuration(), Duration.ofSeconds(20))));
+        this.checkHttp = StoreHttp.forCheck(http, retry);
     }
 
     // ---- VectorStore ----------------------------------------------------------------------------
@@ -196,19 +195,12 @@ public final class QdrantVectorStore implements VectorStore {
             unique.remove(point.id());
             unique.put(point.id(), point);
         }
-        List<ChunkPoint> batch = new ArrayList<>();
-        long bytes = 0;
-        for (ChunkPoint point : unique.values()) {
-            long size = QdrantJson.upsert(List.of(point)).length;
-            if (!batch.isEmpty() && (batch.size() >= MAX_POINTS_PER_UPSERT || bytes + size > MAX_UPSERT_BYTES)) {
-                upsertRequest(batch);
-                batch = new ArrayList<>();
-                bytes = 0;
-            }
-            batch.add(point);
-            bytes += size;
-        }
-        upsertRequest(batch);
+        PointBatches.forEach(
+                unique.values(),
+                MAX_POINTS_PER_UPSERT,
+                MAX_UPSERT_BYTES,
+                point -> QdrantJson.upsert(List.of(point)).length,
+                this::upsertRequest);
     }
 
     @Override
@@ -217,22 +209,9 @@ public final class QdrantVectorStore implements VectorStore {
             return;
         }
         requirePrepared();
-        Map<String, Integer> fromByRecord = new LinkedHashMap<>();
-        for (RecordTrim trim : trims) {
-            if (trim.fromChunkIndex() < 0) {
-                throw new SystemException("a trim's fromChunkIndex must be >= 0, got " + trim.fromChunkIndex());
-            }
-            fromByRecord.merge(trim.recordId(), trim.fromChunkIndex(), Math::min);
-        }
-        TreeMap<Integer, List<String>> recordsByFrom = new TreeMap<>();
-        fromByRecord.forEach((record, from) ->
-                recordsByFrom.computeIfAbsent(from, k -> new ArrayList<>()).add(record));
-        for (Map.Entry<Integer, List<String>> group : recordsByFrom.entrySet()) {
-            List<String> records = group.getValue();
-            for (int start = 0; start < records.size(); start += MAX_IDS_PER_DELETE) {
-                List<String> slice = records.subList(start, Math.min(records.size(), start + MAX_IDS_PER_DELETE));
-                delete(QdrantJson.trimDelete(slice, group.getKey()), "delete replaced chunks");
-            }
+        List<RecordTrims.Group> groups = RecordTrims.groups(trims, MAX_IDS_PER_DELETE);
+        for (RecordTrims.Group group : groups) {
+            delete(QdrantJson.trimDelete(group.recordIds(), group.fromChunkIndex()), "delete replaced chunks");
         }
     }
 
@@ -396,29 +375,9 @@ public final class QdrantVectorStore implements VectorStore {
 
     // ---- requests and answers -------------------------------------------------------------------
 
-    /** A closed answer: the parsed body of a success, or the status of a failure. */
-    private record Answer(int code, JsonNode json, HttpStatus status) {
-        boolean ok() {
-            return status == null;
-        }
-    }
-
+    /** {@link StoreHttp#send} with Qdrant named in its messages. */
     private static Answer send(HttpService service, Request request) {
-        try (Response response = service.execute(request)) {
-            if (!response.isSuccessful()) {
-                return new Answer(response.code(), null, HttpStatus.of(response));
-            }
-            ResponseBody body = response.body();
-            byte[] bytes = body == null ? new byte[0] : body.bytes();
-            JsonNode json = bytes.length == 0 ? MissingNode.getInstance() : Json.MAPPER.readTree(bytes);
-            return new Answer(response.code(), json, null);
-        } catch (JsonProcessingException e) {
-            throw new SystemException("Qdrant sent a malformed JSON answer to " + describe(request), e);
-        } catch (IOException e) {
-            // The status line arrived but the body broke off: the outcome of the call is unknown.
-            throw new TransientException(
-                    "Qdrant's answer to " + describe(request) + " broke off: " + HttpErrors.describe(e), e);
-        }
+        return StoreHttp.send(service, request, "Qdrant");
     }
 
     private JsonNode require(Answer answer, String action) {
@@ -478,24 +437,6 @@ public final class QdrantVectorStore implements VectorStore {
             UUID.fromString(id);
         } catch (IllegalArgumentException e) {
             throw new SystemException("Qdrant point ids must be UUIDs, got a chunk id that is not one");
-        }
-    }
-
-    private static String describe(Request request) {
-        return request.method() + " " + request.url().encodedPath();
-    }
-
-    private static String stripSlash(String url) {
-        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
-    }
-
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
-    }
-
-    private static void requirePositive(int dimension) {
-        if (dimension < 1) {
-            throw new SystemException("the embedding dimension must be >= 1, got " + dimension);
         }
     }
 }
