@@ -26,6 +26,7 @@ final class ChromaSink implements AutoCloseable {
     private final ExecutorService pool = Executors.newFixedThreadPool(4);
     private final AtomicLong upsertBytes = new AtomicLong();
     private final AtomicLong requests = new AtomicLong();
+    private final AtomicLong upsertedIds = new AtomicLong();
 
     ChromaSink() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
@@ -42,6 +43,11 @@ final class ChromaSink implements AutoCloseable {
         return requests.get();
     }
 
+    /** Ids received in upserts (counted by their "-" separators: chunk ids are UUIDs, 4 dashes each). */
+    long upsertedIds() {
+        return upsertedIds.get();
+    }
+
     long upsertBytes() {
         return upsertBytes.get();
     }
@@ -51,7 +57,14 @@ final class ChromaSink implements AutoCloseable {
         String path = exchange.getRequestURI().getPath();
         long read;
         try (InputStream in = exchange.getRequestBody()) {
-            read = in.transferTo(OutputStream.nullOutputStream());
+            if (path.endsWith("/upsert")) {
+                // The ids come first in the connector's body: count them in the "ids" array only.
+                byte[] body = in.readAllBytes();
+                read = body.length;
+                upsertedIds.addAndGet(countIds(body));
+            } else {
+                read = in.transferTo(OutputStream.nullOutputStream());
+            }
         }
         String answer;
         if (path.endsWith("/upsert")) {
@@ -76,6 +89,21 @@ final class ChromaSink implements AutoCloseable {
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(bytes);
         }
+    }
+
+    /** The number of strings in the body's first array, which is "ids" in the connector's upsert. */
+    private static long countIds(byte[] body) {
+        long quotes = 0;
+        int i = 0;
+        while (i < body.length && body[i] != '[') {
+            i++;
+        }
+        for (; i < body.length && body[i] != ']'; i++) {
+            if (body[i] == '"') {
+                quotes++;
+            }
+        }
+        return quotes / 2;
     }
 
     @Override

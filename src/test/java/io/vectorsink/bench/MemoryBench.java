@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  *
  * <pre>
  * mvn -q -o exec:java -Dexec.classpathScope=test -Dexec.mainClass=io.vectorsink.bench.MemoryBench \
- *     -Dexec.args="10000,100000,1000000 REPS [JVM-OPTIONS]"
+ *     -Dexec.args="10000,100000,1000000 REPS [JVM-OPTIONS|-] [local]"
  * </pre>
  */
 public final class MemoryBench {
@@ -29,7 +29,8 @@ public final class MemoryBench {
         String[] sizes = (args.length > 0 ? args[0] : "10000,100000").split(",");
         int reps = args.length > 1 ? Integer.parseInt(args[1]) : 1;
         // Extra JVM options for the jar, space-separated (e.g. "-Xmx256m"); none means default settings.
-        List<String> jvm = args.length > 2 ? List.of(args[2].trim().split("\\s+")) : List.of();
+        List<String> jvm =
+                args.length > 2 && !args[2].equals("-") ? List.of(args[2].trim().split("\\s+")) : List.of();
         System.out.println("JVM options: " + (jvm.isEmpty() ? "(defaults)" : String.join(" ", jvm)));
         Path dir = Files.createTempDirectory("vectorsink-bench-memory-");
         Path catalog = BenchSupport.catalog(dir, BenchSupport.STREAM, "append_dedup");
@@ -39,12 +40,18 @@ public final class MemoryBench {
                 "| records | chunks | wall s | records/s | peak RSS MB | peak heap used MB | heap committed MB |");
         System.out.println("|---:|---:|---:|---:|---:|---:|---:|");
         try (ChromaSink sink = new ChromaSink()) {
-            Path config = BenchSupport.config(
-                    dir, "config", sink.url(), "sink", "{\"mode\":\"fake\",\"dimensions\":384}", 64);
+            // "local" as the 4th argument embeds with all-MiniLM-L6-v2 (ONNX, native memory) instead.
+            boolean local = args.length > 3 && args[3].equals("local");
+            String embedding = local
+                    ? "{\"mode\":\"local\",\"model\":\"all-minilm-l6-v2-q\"}"
+                    : "{\"mode\":\"fake\",\"dimensions\":384}";
+            System.out.println("embedding: " + embedding);
+            Path config = BenchSupport.config(dir, "config", sink.url(), "sink", embedding, 64);
             for (String size : sizes) {
                 int records = Integer.parseInt(size.trim());
                 Path corpus = BenchSupport.writeCorpus(dir.resolve("corpus.jsonl"), records, 120);
                 for (int rep = 1; rep <= reps; rep++) {
+                    long idsBefore = sink.upsertedIds();
                     Path gcLog = dir.resolve("gc-" + records + "-" + rep + ".log");
                     Run run = BenchSupport.runJar(
                             dir,
@@ -62,7 +69,7 @@ public final class MemoryBench {
                             Locale.ROOT,
                             "| %d | %d | %.1f | %.0f | %d | %d | %d |%n",
                             records,
-                            records * 2L,
+                            sink.upsertedIds() - idsBefore,
                             run.seconds(),
                             records / run.seconds(),
                             run.peakRssKib() / 1024,
