@@ -1,0 +1,174 @@
+package io.vectorsink.bench;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vectorsink.bench.BenchSupport.Chroma;
+import io.vectorsink.bench.BenchSupport.Run;
+import io.vectorsink.embedding.local.LocalModel;
+import io.vectorsink.embedding.local.LocalOnnxEmbedder;
+import io.vectorsink.testing.ChromaServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Local embeddings, not a test: the built jar's {@code write} (all-MiniLM-L6-v2 quantized, real Chroma,
+ * chunk_size 256, overlap 32, default batch size 128 and embedding concurrency 2) against the raw throughput
+ * of the same model on the same chunk texts (read back from the collection the connector wrote), embedded
+ * in-process by {@link LocalOnnxEmbedder} in batches of 128 from 2 threads, as the pipeline calls it.
+ * Runs alternate; medians of REPS.
+ *
+ * <pre>
+ * mvn -q -o exec:java -Dexec.classpathScope=test -Dexec.mainClass=io.vectorsink.bench.LocalEmbeddingBench \
+ *     -Dexec.args="MESSAGES.jsonl STREAM REPS"
+ * </pre>
+ */
+public final class LocalEmbeddingBench {
+    private static final int BATCH = 128;
+    private static final int THREADS = 2;
+
+    private LocalEmbeddingBench() {}
+
+    public static void main(String[] args) throws Exception {
+        Path messages = Path.of(args[0]).toAbsolutePath();
+        String stream = args.length > 1 ? args[1] : "sotu_addresses";
+        int reps = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        Path dir = Files.createTempDirectory("vectorsink-bench-local-");
+        Path catalog = BenchSupport.catalog(dir, stream, "append_dedup");
+        long records =
+                Files.lines(messages).filter(l -> l.contains("\"RECORD\"")).count();
+        Path one = dir.resolve("one.jsonl");
+        Files.write(
+                one,
+                Files.lines(messages)
+                        .filter(l -> l.contains("\"RECORD\""))
+                        .limit(1)
+                        .toList());
+        System.out.println("machine: " + BenchSupport.machine());
+        String embedding = "{\"mode\":\"local\",\"model\":\"all-minilm-l6-v2-q\"}";
+        Map<String, List<Double>> seconds = new LinkedHashMap<>();
+        Map<String, List<Double>> cpu = new LinkedHashMap<>();
+        List<Long> rss = new ArrayList<>();
+        try (ChromaServer server = ChromaServer.start();
+                LocalOnnxEmbedder embedder = LocalOnnxEmbedder.load(LocalModel.ALL_MINILM_L6_V2_Q)) {
+            Chroma chroma = new Chroma(server.url());
+            List<String> texts = null;
+            for (int rep = 1; rep <= reps; rep++) {
+                Run fixed = connector(dir, server, catalog, embedding, one, "one-" + rep);
+                add(seconds, "connector, 1 record (fixed cost: JVM, model load)", fixed.seconds());
+                Run run = connector(dir, server, catalog, embedding, messages, "conn-" + rep);
+                add(seconds, "connector write", run.seconds());
+                add(cpu, "connector write", run.cpuSeconds());
+                rss.add(run.peakRssKib() / 1024);
+                if (texts == null) {
+                    texts = texts(chroma.readAll(chroma.create("conn-" + rep)));
+                    embed(embedder, texts.subList(0, Math.min(texts.size(), 256))); // warm-up
+                }
+                double before = BenchSupport.processCpuSeconds();
+                add(seconds, "raw embedding, same chunks", embed(embedder, texts));
+                add(cpu, "raw embedding, same chunks", BenchSupport.processCpuSeconds() - before);
+            }
+            int chunks = texts.size();
+            double fixed = BenchSupport.median(seconds.get("connector, 1 record (fixed cost: JVM, model load)"));
+            double connector = BenchSupport.median(seconds.get("connector write"));
+            double raw = BenchSupport.median(seconds.get("raw embedding, same chunks"));
+            System.out.printf(Locale.ROOT, "%d records -> %d chunks (max 256 tokens, overlap 32)%n", records, chunks);
+            System.out.println("| run | median s | records/s | chunks/s | CPU s |");
+            System.out.println("|---|---:|---:|---:|---:|");
+            for (Map.Entry<String, List<Double>> entry : seconds.entrySet()) {
+                double s = BenchSupport.median(entry.getValue());
+                boolean single = entry.getKey().contains("1 record");
+                System.out.printf(
+                        Locale.ROOT,
+                        "| %s | %.2f | %s | %s | %s |%n",
+                        entry.getKey(),
+                        s,
+                        single ? "" : String.format(Locale.ROOT, "%.1f", records / s),
+                        single ? "" : String.format(Locale.ROOT, "%.1f", chunks / s),
+                        cpu.containsKey(entry.getKey())
+                                ? String.format(Locale.ROOT, "%.1f", BenchSupport.median(cpu.get(entry.getKey())))
+                                : "");
+            }
+            System.out.printf(
+                    Locale.ROOT,
+                    "pipeline / raw: %.0f%% end to end (with the fixed %.2f s), %.0f%% without it%n",
+                    100 * raw / connector,
+                    fixed,
+                    100 * raw / (connector - fixed));
+            System.out.println("connector peak RSS (MB) per run: " + rss);
+            System.out.println("all runs (s): " + seconds);
+            System.out.println("load average at the end: " + BenchSupport.loadAverage());
+        }
+        System.exit(0);
+    }
+
+    private static void add(Map<String, List<Double>> values, String key, double value) {
+        values.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
+    }
+
+    private static Run connector(
+            Path dir, ChromaServer server, Path catalog, String embedding, Path input, String name) {
+        Path config = BenchSupport.config(dir, name, server.url(), name, embedding, 256);
+        // the demo's chunking: 256 tokens, 32 overlap
+        String json;
+        try {
+            json = Files.readString(config).replace("\"chunk_overlap\":0", "\"chunk_overlap\":32");
+            Files.writeString(config, json);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        Run run = BenchSupport.runJar(
+                dir, name, input, List.of(), "write", "--config", config.toString(), "--catalog", catalog.toString());
+        BenchSupport.requireOk(run, "write " + name);
+        return run;
+    }
+
+    /** The stored chunk texts in the connector's order: by record, then chunk index. */
+    private static List<String> texts(List<ObjectNode> points) {
+        points.sort(Comparator.comparing((ObjectNode p) ->
+                        p.path("metadata").path("_ab_record_id").asText())
+                .thenComparingLong(
+                        p -> p.path("metadata").path("_ab_chunk_index").asLong()));
+        return points.stream().map(p -> p.path("document").asText()).toList();
+    }
+
+    /** Embeds {@code texts} as the pipeline does: batches of 128 split to the model's batch size, 2 threads. */
+    private static double embed(LocalOnnxEmbedder embedder, List<String> texts) throws Exception {
+        List<List<String>> batches = new ArrayList<>();
+        for (int from = 0; from < texts.size(); from += BATCH) {
+            batches.add(texts.subList(from, Math.min(texts.size(), from + BATCH)));
+        }
+        int step = Math.max(1, embedder.maxBatchSize());
+        AtomicInteger next = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(THREADS);
+        try {
+            long start = System.nanoTime();
+            List<Future<?>> running = new ArrayList<>();
+            for (int t = 0; t < THREADS; t++) {
+                running.add(pool.submit(() -> {
+                    for (int b = next.getAndIncrement(); b < batches.size(); b = next.getAndIncrement()) {
+                        List<String> batch = batches.get(b);
+                        for (int from = 0; from < batch.size(); from += step) {
+                            embedder.embed(batch.subList(from, Math.min(batch.size(), from + step)));
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> future : running) {
+                future.get();
+            }
+            return (System.nanoTime() - start) / 1e9;
+        } finally {
+            pool.shutdown();
+        }
+    }
+}
