@@ -5,7 +5,8 @@
 #   3. turns the U.S. State of the Union addresses (public domain) into Airbyte messages;
 #   4. runs `write` exactly as Airbyte would (config, catalog, messages on stdin);
 #   5. asks the index a question with the `query` command.
-# Environment: SOTU_FROM_YEAR (default 1933), CHROMA_PORT (default 8765), QUESTION.
+# Environment: SOTU_FROM_YEAR (default 1933), CHROMA_PORT (default 8765), QUESTION, JAVA_OPTS (default
+# -Xmx256m, the heap bound the Docker image sets).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -13,6 +14,7 @@ work="$root/demo/work"
 from_year="${SOTU_FROM_YEAR:-1933}"
 port="${CHROMA_PORT:-8765}"
 question="${QUESTION:-What did presidents promise about exploring space and landing on the moon?}"
+java_opts="${JAVA_OPTS:--Xmx256m}"
 mkdir -p "$work"
 
 echo "== building the connector"
@@ -52,10 +54,10 @@ node demo/sotu-to-airbyte.mjs "$from_year" >"$work/messages.jsonl"
 
 echo "== write (records -> chunks -> local embeddings -> Chroma)"
 /usr/bin/time -f "write: %e s wall, peak RSS %M KB" \
-  java -jar target/destination-vectorsink.jar write --config "$work/config.json" --catalog "$work/catalog.json" \
+  java $java_opts -jar target/destination-vectorsink.jar write --config "$work/config.json" --catalog "$work/catalog.json" \
   <"$work/messages.jsonl" >"$work/output.jsonl"
 grep -c '"type":"STATE"' "$work/output.jsonl" | sed 's/^/states released: /'
 grep '"type":"LOG"' "$work/output.jsonl" | tail -n 1 | sed 's/.*"message":"\([^"]*\)".*/\1/'
 
 echo "== query: $question"
-java -jar target/destination-vectorsink.jar query --config "$work/config.json" --text "$question" --limit 5
+java $java_opts -jar target/destination-vectorsink.jar query --config "$work/config.json" --text "$question" --limit 5
