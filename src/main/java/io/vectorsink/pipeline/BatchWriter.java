@@ -214,10 +214,10 @@ final class BatchWriter implements AutoCloseable {
         List<VectorStore.RecordTrim> trims = new ArrayList<>();
         for (RecordWork work : works) {
             if (work.delete()) {
-                trims.add(new VectorStore.RecordTrim(work.recordId(), 0));
+                trims.add(new VectorStore.RecordTrim(work.stream(), work.recordId(), 0));
             } else if (work.trim()) {
                 trims.add(new VectorStore.RecordTrim(
-                        work.recordId(), work.chunks().size()));
+                        work.stream(), work.recordId(), work.chunks().size()));
             }
         }
         if (!trims.isEmpty()) {

@@ -2,6 +2,7 @@ package io.vectorsink.store;
 
 import io.vectorsink.protocol.StreamId;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * A vector database as the pipeline sees it. Every write method returns only once the store has
@@ -50,6 +51,16 @@ public interface VectorStore extends AutoCloseable {
     @Override
     default void close() {}
 
-    /** Chunks of {@code recordId} at index {@code fromChunkIndex} and above. */
-    record RecordTrim(String recordId, int fromChunkIndex) {}
+    /**
+     * Chunks of {@code recordId} at index {@code fromChunkIndex} and above.
+     *
+     * @param stream the record's stream: the record id already names it, but a store that places streams
+     *     apart (Pinecone's namespaces per stream, Weaviate's collections per stream) must know where to look
+     */
+    record RecordTrim(StreamId stream, String recordId, int fromChunkIndex) {
+        public RecordTrim {
+            Objects.requireNonNull(stream, "stream");
+            Objects.requireNonNull(recordId, "recordId");
+        }
+    }
 }

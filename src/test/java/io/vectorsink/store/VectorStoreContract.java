@@ -192,7 +192,7 @@ public interface VectorStoreContract {
         store.upsert(record("r2", 4, "v1"));
 
         store.upsert(record("r1", 2, "v2"));
-        store.deleteChunks(List.of(new RecordTrim("r1", 2)));
+        store.deleteChunks(List.of(new RecordTrim(STREAM, "r1", 2)));
 
         assertThat(chunkIndexesByRecord(collection))
                 .containsExactlyEntriesOf(new TreeMap<>(Map.of("r1", List.of(0L, 1L), "r2", List.of(0L, 1L, 2L, 3L))));
@@ -210,7 +210,7 @@ public interface VectorStoreContract {
         store.upsert(record("r1", 3, "v1"));
         store.upsert(record("r2", 2, "v1"));
 
-        store.deleteChunks(List.of(new RecordTrim("r1", 0)));
+        store.deleteChunks(List.of(new RecordTrim(STREAM, "r1", 0)));
 
         assertThat(chunkIndexesByRecord(collection)).containsOnlyKeys("r2");
     }
@@ -224,7 +224,7 @@ public interface VectorStoreContract {
         List<RecordTrim> trims = new ArrayList<>();
         for (int r = 0; r < 300; r++) {
             points.addAll(record("r" + r, 4, "v1"));
-            trims.add(new RecordTrim("r" + r, r % 5)); // 0 deletes all, 4 deletes nothing
+            trims.add(new RecordTrim(STREAM, "r" + r, r % 5)); // 0 deletes all, 4 deletes nothing
         }
         store.upsert(points);
 

@@ -38,7 +38,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import okhttp3.Headers;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
@@ -106,9 +105,6 @@ public final class PineconeVectorStore implements VectorStore {
     private final HttpService http;
     private final HttpService checkHttp;
 
-    /** The Pinecone namespaces written or cleaned in this process, where trims must look. */
-    private final Set<String> namespacesSeen = ConcurrentHashMap.newKeySet();
-
     private volatile HttpUrl dataPlane;
     private volatile boolean filterDeletesRefused;
 
@@ -147,7 +143,6 @@ public final class PineconeVectorStore implements VectorStore {
         this.http = new HttpService(client, retry, timing);
         // check answers a person who waits for it: seconds, not the sync's minutes of retries.
         this.checkHttp = StoreHttp.forCheck(http, retry);
-        namespacesSeen.add(namespace);
     }
 
     // ---- VectorStore ----------------------------------------------------------------------------
@@ -204,7 +199,6 @@ public final class PineconeVectorStore implements VectorStore {
             vectors.put(id, vector);
         }
         for (Map.Entry<String, Map<String, ObjectNode>> entry : byNamespace.entrySet()) {
-            namespacesSeen.add(entry.getKey());
             // A vector's size is its own plus a comma; the envelope is well under 200 bytes.
             PointBatches.forEach(
                     entry.getValue().values(),
@@ -221,23 +215,33 @@ public final class PineconeVectorStore implements VectorStore {
             return;
         }
         requirePrepared();
+        // Each trim runs in its own stream's Pinecone namespace, which may be one this process never wrote to
+        // (a CDC delete of a record written by an earlier sync).
+        Map<String, List<RecordTrim>> trimsByNamespace = new LinkedHashMap<>();
+        for (RecordTrim trim : trims) {
+            trimsByNamespace
+                    .computeIfAbsent(namespaceOf(trim.stream()), k -> new ArrayList<>())
+                    .add(trim);
+        }
+        for (Map.Entry<String, List<RecordTrim>> entry : trimsByNamespace.entrySet()) {
+            deleteChunks(entry.getValue(), entry.getKey());
+        }
+    }
+
+    private void deleteChunks(List<RecordTrim> trims, String ns) {
         Map<String, Integer> fromByRecord = RecordTrims.fromByRecord(trims);
-        // A trim does not name its stream, so with stream namespaces it runs in every namespace in use.
-        for (String ns : List.copyOf(namespacesSeen)) {
-            if (!filterDeletesRefused) {
-                if (deleteTrimsByFilter(RecordTrims.groups(fromByRecord, MAX_RECORDS_PER_FILTER), ns)) {
-                    continue;
+        if (!filterDeletesRefused
+                && deleteTrimsByFilter(RecordTrims.groups(fromByRecord, MAX_RECORDS_PER_FILTER), ns)) {
+            return;
+        }
+        for (Map.Entry<String, Integer> trim : fromByRecord.entrySet()) {
+            List<String> doomed = new ArrayList<>();
+            for (String id : listIds(PineconeIds.recordPrefix(trim.getKey()), ns)) {
+                if (PineconeIds.chunkIndex(id) >= trim.getValue()) {
+                    doomed.add(id);
                 }
             }
-            for (Map.Entry<String, Integer> trim : fromByRecord.entrySet()) {
-                List<String> doomed = new ArrayList<>();
-                for (String id : listIds(PineconeIds.recordPrefix(trim.getKey()), ns)) {
-                    if (PineconeIds.chunkIndex(id) >= trim.getValue()) {
-                        doomed.add(id);
-                    }
-                }
-                deleteIds(doomed, ns);
-            }
+            deleteIds(doomed, ns);
         }
     }
 
@@ -258,7 +262,6 @@ public final class PineconeVectorStore implements VectorStore {
         Objects.requireNonNull(filter, "filter");
         requirePrepared();
         String ns = namespaceOf(stream);
-        namespacesSeen.add(ns);
         String action = "delete stale chunks of stream " + stream;
         if (!filterDeletesRefused && deleteByFilter(PineconeJson.staleFilter(stream, filter), ns, action)) {
             return;

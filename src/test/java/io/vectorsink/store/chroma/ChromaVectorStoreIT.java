@@ -140,7 +140,7 @@ class ChromaVectorStoreIT {
         List<RecordTrim> trims = new ArrayList<>();
         for (int r = 0; r < 600; r++) {
             points.addAll(record("r" + r, 4));
-            trims.add(new RecordTrim("r" + r, r % 5)); // 0 deletes all, 4 deletes nothing
+            trims.add(new RecordTrim(STREAM, "r" + r, r % 5)); // 0 deletes all, 4 deletes nothing
         }
         store.upsert(points);
 

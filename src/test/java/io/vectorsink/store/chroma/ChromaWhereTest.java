@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class ChromaWhereTest {
     @Test
     void should_use_a_plain_equality_when_one_record_is_deleted_whole() {
-        List<ObjectNode> filters = ChromaWhere.trims(List.of(new RecordTrim("r1", 0)));
+        List<ObjectNode> filters = ChromaWhere.trims(List.of(new RecordTrim(StreamId.of("docs"), "r1", 0)));
 
         assertThat(filters).hasSize(1);
         assertThat(filters.get(0).toString()).isEqualTo("{\"_ab_record_id\":\"r1\"}");
@@ -24,7 +24,7 @@ class ChromaWhereTest {
 
     @Test
     void should_and_the_chunk_index_when_one_record_is_trimmed() {
-        List<ObjectNode> filters = ChromaWhere.trims(List.of(new RecordTrim("r1", 3)));
+        List<ObjectNode> filters = ChromaWhere.trims(List.of(new RecordTrim(StreamId.of("docs"), "r1", 3)));
 
         assertThat(filters.get(0).toString())
                 .isEqualTo("{\"$and\":[{\"_ab_record_id\":\"r1\"},{\"_ab_chunk_index\":{\"$gte\":3}}]}");
@@ -33,7 +33,10 @@ class ChromaWhereTest {
     @Test
     void should_group_records_by_start_index_and_or_the_groups() {
         List<ObjectNode> filters = ChromaWhere.trims(List.of(
-                new RecordTrim("a", 2), new RecordTrim("b", 0), new RecordTrim("c", 2), new RecordTrim("d", 0)));
+                new RecordTrim(StreamId.of("docs"), "a", 2),
+                new RecordTrim(StreamId.of("docs"), "b", 0),
+                new RecordTrim(StreamId.of("docs"), "c", 2),
+                new RecordTrim(StreamId.of("docs"), "d", 0)));
 
         assertThat(filters).hasSize(1);
         assertThat(filters.get(0).toString())
@@ -44,7 +47,8 @@ class ChromaWhereTest {
 
     @Test
     void should_trim_from_the_lower_index_when_a_record_is_listed_twice() {
-        List<ObjectNode> filters = ChromaWhere.trims(List.of(new RecordTrim("a", 4), new RecordTrim("a", 1)));
+        List<ObjectNode> filters = ChromaWhere.trims(
+                List.of(new RecordTrim(StreamId.of("docs"), "a", 4), new RecordTrim(StreamId.of("docs"), "a", 1)));
 
         assertThat(filters.get(0).toString()).contains("{\"$gte\":1}").doesNotContain("$or");
     }
@@ -53,7 +57,7 @@ class ChromaWhereTest {
     void should_split_requests_within_the_predicate_and_id_bounds_without_losing_a_record() {
         List<RecordTrim> trims = new ArrayList<>();
         for (int i = 0; i < 1000; i++) {
-            trims.add(new RecordTrim("r" + i, i % 7));
+            trims.add(new RecordTrim(StreamId.of("docs"), "r" + i, i % 7));
         }
 
         List<ObjectNode> filters = ChromaWhere.trims(trims);

@@ -231,7 +231,7 @@ class MilvusContractTest implements VectorStoreContract {
             VectorStore store = storeAt(wireMock.baseUrl(), collection, new FakeRetryTiming().timing());
             store.prepare(3);
 
-            store.deleteChunks(List.of(new VectorStore.RecordTrim("[\"a\\\"b\"]", 2)));
+            store.deleteChunks(List.of(new VectorStore.RecordTrim(STREAM, "[\"a\\\"b\"]", 2)));
 
             wireMock.verify(postRequestedFor(urlEqualTo("/v2/vectordb/entities/delete"))
                     .withRequestBody(equalToJson("{\"dbName\":\"default\",\"collectionName\":\"" + collection + "\","

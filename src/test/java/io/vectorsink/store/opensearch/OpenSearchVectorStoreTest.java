@@ -42,6 +42,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** OpenSearch request shapes, credentials and item-level acknowledgement, against WireMock. */
 class OpenSearchVectorStoreTest {
+    private static final StreamId STREAM = StreamId.of("docs");
+
     private static final String INDEX = "docs";
 
     @RegisterExtension
@@ -159,7 +161,7 @@ class OpenSearchVectorStoreTest {
             store.prepare(3);
 
             store.upsert(points(1));
-            store.deleteChunks(List.of(new RecordTrim("r1", 1)));
+            store.deleteChunks(List.of(new RecordTrim(STREAM, "r1", 1)));
             store.deleteStale(StreamId.of("docs"), new StaleFilter.OlderGeneration(2));
 
             server.verify(postRequestedFor(urlEqualTo("/" + INDEX + "/_bulk?refresh=" + refresh))

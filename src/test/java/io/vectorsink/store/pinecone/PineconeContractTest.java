@@ -317,7 +317,7 @@ class PineconeContractTest implements VectorStoreContract {
             VectorStore store = storeAt(wireMock.baseUrl(), collection, new FakeRetryTiming().timing());
             store.prepare(3);
 
-            store.deleteChunks(List.of(new RecordTrim("r1", 2)));
+            store.deleteChunks(List.of(new RecordTrim(STREAM, "r1", 2)));
             store.deleteStale(StreamId.of("docs"), new StaleFilter.OlderGeneration(5));
 
             wireMock.verify(postRequestedFor(urlEqualTo("/vectors/delete"))
@@ -340,7 +340,7 @@ class PineconeContractTest implements VectorStoreContract {
         store.upsert(VectorStoreContract.record("r1", 4, "v1"));
         store.upsert(List.of(VectorStoreContract.chunk(STREAM, "old", 0, 0, "sync-0", 0, 1, 0)));
 
-        store.deleteChunks(List.of(new RecordTrim("r1", 2)));
+        store.deleteChunks(List.of(new RecordTrim(STREAM, "r1", 2)));
         store.deleteStale(STREAM, new StaleFilter.OtherSync(SYNC));
 
         assertThat(filtering.points(collection))
@@ -363,7 +363,7 @@ class PineconeContractTest implements VectorStoreContract {
                 VectorStoreContract.chunk(sales, "s-old", 0, 0, SYNC, 1, 0, 0),
                 VectorStoreContract.chunk(STREAM, "m1", 0, 1, SYNC, 0, 1, 0)));
 
-        store.deleteChunks(List.of(new RecordTrim("s1", 1)));
+        store.deleteChunks(List.of(new RecordTrim(sales, "s1", 1)));
         store.deleteStale(sales, new StaleFilter.OlderGeneration(1));
 
         assertThat(fake.ids(collection, "sales"))
@@ -372,6 +372,27 @@ class PineconeContractTest implements VectorStoreContract {
         assertThat(store.query(new float[] {1, 0, 0}, 5, sales))
                 .extracting(h -> h.id())
                 .containsExactly(PointIds.forChunk("s1", 0));
+    }
+
+    @Test
+    void should_delete_a_record_in_its_streams_namespace_when_this_process_never_wrote_there() {
+        String collection = newCollection();
+        fake.createIndex(collection, 3, "cosine");
+        StreamId sales = new StreamId("sales", "docs");
+        VectorStore earlier =
+                store(server.baseUrl(), collection, "main", true, "cosine", new FakeRetryTiming().timing());
+        earlier.prepare(3);
+        earlier.upsert(List.of(
+                VectorStoreContract.chunk(sales, "s1", 0, 1, SYNC, 1, 0, 0),
+                VectorStoreContract.chunk(sales, "s2", 0, 1, SYNC, 0, 1, 0)));
+
+        // A later sync whose only message for the stream is a CDC delete: nothing is upserted first.
+        VectorStore later = store(server.baseUrl(), collection, "main", true, "cosine", new FakeRetryTiming().timing());
+        later.prepare(3);
+        later.deleteChunks(List.of(new RecordTrim(sales, "s1", 0)));
+
+        assertThat(fake.ids(collection, "sales"))
+                .containsExactly(PineconeIds.recordPrefix("s2") + "0#" + PointIds.forChunk("s2", 0));
     }
 
     @Test
@@ -397,7 +418,7 @@ class PineconeContractTest implements VectorStoreContract {
         store.prepare(3);
         store.upsert(VectorStoreContract.record("big", 250, "v1"));
 
-        store.deleteChunks(List.of(new RecordTrim("big", 3)));
+        store.deleteChunks(List.of(new RecordTrim(STREAM, "big", 3)));
 
         assertThat(readAll(collection)).extracting(StoredChunk::chunkIndex).containsExactlyInAnyOrder(0L, 1L, 2L);
         assertThat(server.findAll(getRequestedFor(urlPathEqualTo("/data/" + collection + "/vectors/list"))
