@@ -62,14 +62,13 @@ final class OpenSearchJson {
     private OpenSearchJson() {}
 
     /**
-     * The create-index body: a {@code knn_vector} with an explicit HNSW method on the lucene engine (the
-     * default engine, faiss, needs native libraries that not every node has), the connector's fields
-     * with their types, and user metadata strings as keywords. Date detection is off, so a string that
-     * looks like a date in one record and not in the next never fails a write.
+     * The create-index body: the engine's vector field, the connector's fields with their types, and user
+     * metadata strings as keywords. Date detection is off, so a string that looks like a date in one record
+     * and not in the next never fails a write.
      */
-    static byte[] createIndex(int dimension, String spaceType) {
+    static byte[] createIndex(SearchEngine engine, int dimension, String metric) {
         ObjectNode body = NODES.objectNode();
-        body.putObject("settings").putObject("index").put("knn", true);
+        engine.addIndexSettings(body.putObject("settings").putObject("index"));
         ObjectNode mappings = body.putObject("mappings");
         mappings.put("date_detection", false);
         ObjectNode template = mappings.putArray("dynamic_templates").addObject().putObject("metadata_strings");
@@ -77,13 +76,7 @@ final class OpenSearchJson {
         template.put("match_mapping_type", "string");
         template.putObject("mapping").put("type", "keyword").put("ignore_above", IGNORE_ABOVE);
         ObjectNode properties = mappings.putObject("properties");
-        ObjectNode vector = properties.putObject(VECTOR_FIELD);
-        vector.put("type", "knn_vector");
-        vector.put("dimension", dimension);
-        ObjectNode method = vector.putObject("method");
-        method.put("name", "hnsw");
-        method.put("engine", "lucene");
-        method.put("space_type", spaceType);
+        properties.set(VECTOR_FIELD, engine.vectorField(dimension, metric));
         properties.putObject(TEXT_FIELD).put("type", "text");
         properties.set(METADATA, metadataMapping());
         return write(body);
@@ -203,21 +196,8 @@ final class OpenSearchJson {
     }
 
     /** A k-NN search, filtered to {@code stream} when it is not null, without the vectors in the answer. */
-    static byte[] knnQuery(float[] vector, int limit, StreamId stream) {
-        ObjectNode body = NODES.objectNode();
-        body.put("size", limit);
-        body.putObject("_source").putArray("excludes").add(VECTOR_FIELD);
-        ObjectNode knn = body.putObject("query").putObject("knn").putObject(VECTOR_FIELD);
-        ArrayNode values = knn.putArray("vector");
-        for (float value : vector) {
-            values.add(value);
-        }
-        knn.put("k", limit);
-        if (stream != null) {
-            // The lucene engine filters during the graph search, so k results come back when k exist.
-            knn.putObject("filter").putObject("bool").set("filter", streamFilter(stream));
-        }
-        return write(body);
+    static byte[] knnQuery(SearchEngine engine, float[] vector, int limit, StreamId stream) {
+        return write(engine.knnSearch(vector, limit, stream == null ? null : streamFilter(stream)));
     }
 
     static byte[] write(ObjectNode node) {

@@ -47,8 +47,9 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 
 /**
- * OpenSearch 2.x with the k-NN plugin over its REST API; the document, bulk and delete-by-query APIs it
- * uses are also Elasticsearch's. One index holds every stream's chunks as documents
+ * OpenSearch 2.x with the k-NN plugin, or Elasticsearch 8.4+, over the REST API both share for documents,
+ * bulk writes and delete-by-query; the vector field and the k-NN search, where they differ, are the
+ * {@link SearchEngine} read from the root answer. One index holds every stream's chunks as documents
  * {@code {vector_field, text, metadata}} (see {@link OpenSearchJson}).
  *
  * <p>Acknowledgement: {@code _bulk} answers HTTP 200 even when documents failed, so a write counts only
@@ -83,17 +84,12 @@ public final class OpenSearchVectorStore implements VectorStore {
      */
     private static final MetadataRules RULES = new MetadataRules(32_766, 1024 * 1024);
 
-    /** The k-NN space types for the config's metrics. */
-    private static final Map<String, String> SPACE_TYPES =
-            Map.of("cosine", "cosinesimil", "l2", "l2", "ip", "innerproduct");
-
     private static final Pattern FIELD_IN_REASON = Pattern.compile("field \\[([^\\]]{1,200})]");
 
     private final HttpUrl base;
     private final String shownUrl;
     private final String index;
     private final String metric;
-    private final String spaceType;
     private final String refresh;
     private final Headers auth;
     private final HttpService http;
@@ -102,6 +98,9 @@ public final class OpenSearchVectorStore implements VectorStore {
     private final RetryTiming timing;
 
     private volatile boolean prepared;
+
+    /** OpenSearch or Elasticsearch, read from the root answer by {@link #engine}. */
+    private volatile SearchEngine engine;
 
     /** A store on the shared HTTP client. Does no I/O; {@link #check} and {@link #prepare} do. */
     public OpenSearchVectorStore(IndexingConfig.OpenSearch config, AdvancedConfig advanced) {
@@ -126,8 +125,7 @@ public final class OpenSearchVectorStore implements VectorStore {
         this.shownUrl = stripSlash(HttpsPolicy.withoutCredentials(url));
         this.index = config.index();
         this.metric = config.distanceMetric().toLowerCase(Locale.ROOT);
-        this.spaceType = SPACE_TYPES.get(metric);
-        if (spaceType == null) {
+        if (!SearchEngine.OpenSearchKnn.SPACE_TYPES.containsKey(metric)) {
             throw new ConfigException("indexing.distance_metric must be one of cosine, l2, ip, got '" + metric + "'");
         }
         this.refresh = config.refresh();
@@ -144,20 +142,21 @@ public final class OpenSearchVectorStore implements VectorStore {
     @Override
     public void check(int dimension) {
         requirePositive(dimension);
-        ping();
+        engine = ping();
         Answer answer = send(checkHttp, get(indexUrl()));
         if (answer.code() == 404) {
             return; // prepare creates it
         }
-        verify(require(answer, "read index '" + index + "'"), dimension);
+        verify(require(answer, "read index '" + index + "'"), engine, dimension);
     }
 
     @Override
     public void prepare(int dimension) {
         requirePositive(dimension);
+        SearchEngine engine = engine();
         Answer existing = send(http, get(indexUrl()));
         if (existing.code() == 404) {
-            Answer created = send(http, put(indexUrl(), OpenSearchJson.createIndex(dimension, spaceType)));
+            Answer created = send(http, put(indexUrl(), OpenSearchJson.createIndex(engine, dimension, metric)));
             boolean raced = !created.ok()
                     && created.code() == 400
                     && created.status().bodySnippet().contains("resource_already_exists_exception");
@@ -166,7 +165,7 @@ public final class OpenSearchVectorStore implements VectorStore {
             }
             existing = send(http, get(indexUrl()));
         }
-        verify(require(existing, "read index '" + index + "'"), dimension);
+        verify(require(existing, "read index '" + index + "'"), engine, dimension);
         // An index made by someone else may lack the connector's fields; adding fields is always allowed,
         // and a field mapped with another type is refused (400) instead of silently breaking the filters.
         Answer mapping = send(http, put(url("_mapping"), OpenSearchJson.putMetadataMapping()));
@@ -238,7 +237,7 @@ public final class OpenSearchVectorStore implements VectorStore {
         if (limit < 1) {
             throw new SystemException("query limit must be >= 1, got " + limit);
         }
-        Answer answer = send(http, post(url("_search"), OpenSearchJson.knnQuery(vector, limit, stream)));
+        Answer answer = send(http, post(url("_search"), OpenSearchJson.knnQuery(engine(), vector, limit, stream)));
         if (answer.code() == 404) {
             return List.of();
         }
@@ -292,7 +291,18 @@ public final class OpenSearchVectorStore implements VectorStore {
 
     // ---- check steps ----------------------------------------------------------------------------
 
-    private void ping() {
+    /** The engine behind the URL, asked once per store (a URL does not change product during a sync). */
+    private SearchEngine engine() {
+        SearchEngine known = engine;
+        if (known == null) {
+            known = ping();
+            engine = known;
+        }
+        return known;
+    }
+
+    /** Reads the root answer: is the URL reachable, and is it OpenSearch or Elasticsearch. */
+    private SearchEngine ping() {
         Answer answer;
         try {
             answer = send(checkHttp, get(base));
@@ -303,45 +313,17 @@ public final class OpenSearchVectorStore implements VectorStore {
             }
             throw e;
         }
-        JsonNode json = require(answer, "answer at its root URL");
-        if (!json.path("version").path("number").isTextual()) {
-            throw new ConfigException(shownUrl + " does not answer like OpenSearch (no version at its root URL);"
-                    + " check indexing.url");
-        }
+        return SearchEngine.detect(require(answer, "answer at its root URL"), shownUrl, metric);
     }
 
-    /** Checks the index's k-NN field against the embedding model and the metric, in plain words. */
-    private void verify(JsonNode description, int dimension) {
+    /** Checks the index's vector field against the embedding model and the metric, in plain words. */
+    private void verify(JsonNode description, SearchEngine engine, int dimension) {
         // GET /{index} answers {"<concrete index name>": {...}}, also when index is an alias.
         JsonNode concrete =
                 description.elements().hasNext() ? description.elements().next() : description;
         JsonNode properties = concrete.path("mappings").path("properties");
-        JsonNode vector = properties.path(OpenSearchJson.VECTOR_FIELD);
-        List<String> problems = new ArrayList<>();
-        if (!"knn_vector".equals(vector.path("type").asText())) {
-            throw new ConfigException("OpenSearch index '" + index + "' exists but has no knn_vector field '"
-                    + OpenSearchJson.VECTOR_FIELD + "'; use another index name (vectorsink creates it)");
-        }
-        int existing = vector.path("dimension").asInt(-1);
-        if (existing != dimension) {
-            problems.add("OpenSearch index '" + index + "' holds vectors of " + existing
-                    + " dimensions, but the embedding model makes " + dimension
-                    + "; use another index name or an embedding model with " + existing + " dimensions");
-        }
-        String space = vector.path("method")
-                .path("space_type")
-                .asText(vector.path("space_type").asText("l2"));
-        if (!space.equals(spaceType)) {
-            String wanted = SPACE_TYPES.entrySet().stream()
-                    .filter(e -> e.getValue().equals(space))
-                    .map(Map.Entry::getKey)
-                    .findFirst()
-                    .orElse(null);
-            problems.add("OpenSearch index '" + index + "' uses space_type " + space + ", but distance_metric is "
-                    + metric + " (space_type " + spaceType + "); "
-                    + (wanted == null ? "" : "set distance_metric to " + wanted + " or ")
-                    + "use another index name");
-        }
+        List<String> problems = new ArrayList<>(
+                engine.problems(properties.path(OpenSearchJson.VECTOR_FIELD), index, dimension, metric));
         JsonNode metadata = properties.path(OpenSearchJson.METADATA).path("properties");
         TreeSet<String> mistyped = new TreeSet<>();
         OpenSearchJson.FIELD_TYPES.forEach((name, type) -> {
@@ -351,7 +333,7 @@ public final class OpenSearchVectorStore implements VectorStore {
             }
         });
         if (!mistyped.isEmpty()) {
-            problems.add("OpenSearch index '" + index + "' maps the connector's fields with other types ("
+            problems.add(engine.product() + " index '" + index + "' maps the connector's fields with other types ("
                     + String.join("; ", mistyped) + "), so its filters would miss chunks; use another index name");
         }
         if (!problems.isEmpty()) {

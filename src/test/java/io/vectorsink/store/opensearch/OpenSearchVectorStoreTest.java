@@ -97,21 +97,9 @@ class OpenSearchVectorStoreTest {
         String[][] metrics = {{"cosine", "cosinesimil"}, {"l2", "l2"}, {"ip", "innerproduct"}};
         for (String[] metric : metrics) {
             server.resetAll();
-            server.stubFor(get("/" + INDEX)
-                    .inScenario("create")
-                    .whenScenarioStateIs(Scenario.STARTED)
-                    .willReturn(aResponse()
-                            .withStatus(404)
-                            .withBody("{\"error\":{\"type\":\"index_not_found_exception\"},\"status\":404}")));
-            server.stubFor(put("/" + INDEX)
-                    .inScenario("create")
-                    .willReturn(okJson("{\"acknowledged\":true,\"index\":\"docs\"}"))
-                    .willSetStateTo("created"));
-            server.stubFor(get("/" + INDEX)
-                    .inScenario("create")
-                    .whenScenarioStateIs("created")
-                    .willReturn(okJson(OpenSearchContractIT.indexDescription(INDEX, 3, metric[1]))));
-            server.stubFor(put("/" + INDEX + "/_mapping").willReturn(okJson("{\"acknowledged\":true}")));
+            server.stubFor(get("/").willReturn(okJson(OpenSearchContractIT.ROOT)));
+            ElasticsearchCompatibilityTest.missingIndexThenCreated(
+                    server, INDEX, OpenSearchContractIT.indexDescription(INDEX, 3, metric[1]));
 
             store(metric[0], "wait_for", null).prepare(3);
 
