@@ -80,11 +80,24 @@ public final class MilvusVectorStore implements VectorStore {
     /** User metadata get 32 KiB, leaving 32 KiB for the chunk text; see {@link #MAX_ROW_DYNAMIC_BYTES}. */
     private static final MetadataRules RULES = new MetadataRules(30 * 1024, 32 * 1024);
 
-    /** Authentication refused: ErrNeedAuthenticate and the privilege codes. */
-    static final Set<Integer> AUTH_CODES = Set.of(1800, 1801, 1802, 2200, 2201);
+    /*
+     * The codes are Milvus's own (pkg/util/merr/errors.go in milvus-io/milvus), which the REST API v2 puts in
+     * the body's "code".
+     */
 
-    /** Busy, not ready or rate-limited: worth another attempt (merr ServiceNotReady..RateLimit). */
-    static final Set<Integer> RETRY_CODES = Set.of(1, 2, 4, 8);
+    /**
+     * What the user must fix: not authenticated (1400), privilege not permitted (1401), and the REST layer's
+     * "user hasn't authenticated" (1800).
+     */
+    static final Set<Integer> AUTH_CODES = Set.of(1400, 1401, 1800);
+
+    /**
+     * The codes Milvus itself marks retriable that a write or delete can meet: service not ready (1), service
+     * unavailable (2), request limit exceeded (4), rate limit exceeded (8), resource insufficient (12),
+     * collection on recovering (106) and the REST layer's limiter (1807). Quota exceeded (9), memory and
+     * disk limits (3, 7) are not: Milvus keeps refusing until an operator acts.
+     */
+    static final Set<Integer> RETRY_CODES = Set.of(1, 2, 4, 8, 12, 106, 1807);
 
     /** Collection not found (merr ErrCollectionNotFound). */
     static final int COLLECTION_NOT_FOUND = 100;
@@ -467,7 +480,9 @@ public final class MilvusVectorStore implements VectorStore {
             }
             String lower = message.toLowerCase(Locale.ROOT);
             if (AUTH_CODES.contains(code) || lower.contains("authenticat") || lower.contains("permission denied")) {
-                throw new ConfigException("Milvus rejected the credentials (code " + code + ": " + message + ")");
+                throw new ConfigException("Milvus rejected the credentials or their privileges (code " + code + ": "
+                        + message + "); check the token or user and password, and the user's privileges on the"
+                        + " collection");
             }
             boolean busy = RETRY_CODES.contains(code) || lower.contains("rate limit");
             if (!busy) {

@@ -22,6 +22,7 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.vectorsink.config.AdvancedConfig;
 import io.vectorsink.config.IndexingConfig;
 import io.vectorsink.error.ConfigException;
+import io.vectorsink.error.SystemException;
 import io.vectorsink.error.TransientException;
 import io.vectorsink.http.HttpClients;
 import io.vectorsink.http.RetrySettings;
@@ -41,6 +42,8 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The store contract for Milvus, which cannot run here: the live backend is {@link MilvusFake} (Milvus's
@@ -240,24 +243,52 @@ class MilvusContractTest implements VectorStoreContract {
         });
     }
 
-    @Test
-    void should_fail_with_a_config_error_when_a_200_answer_carries_an_authentication_code() {
+    @ParameterizedTest
+    @CsvSource({"1400,not authenticated", "1401,privilege not permitted", "1800,user hasn't authenticated"})
+    void should_fail_with_a_config_error_when_a_200_answer_carries_an_authentication_code(int code, String message) {
         withWireMock(wireMock -> {
             wireMock.stubFor(
-                    any(anyUrl()).willReturn(okJson("{\"code\":1800,\"message\":\"user hasn't authenticated\"}")));
+                    any(anyUrl()).willReturn(okJson("{\"code\":" + code + ",\"message\":\"" + message + "\"}")));
             FakeRetryTiming clock = new FakeRetryTiming();
             VectorStore store = storeAt(wireMock.baseUrl(), newCollection(), clock.timing());
 
             assertThatThrownBy(() -> store.check(3))
                     .isInstanceOf(ConfigException.class)
                     .hasMessageContaining("credentials")
+                    .hasMessageContaining("code " + code)
                     .hasMessageNotContaining("Milvus-secret-9f");
             assertThat(clock.sleeps()).isEmpty();
         });
     }
 
     @Test
-    void should_retry_a_200_answer_with_a_rate_limit_code_then_acknowledge() {
+    void should_fail_at_once_as_a_system_error_when_milvus_refuses_the_request_format() {
+        withWireMock(wireMock -> {
+            String collection = newCollection();
+            stubHealthyEmptyCollection(wireMock, collection);
+            wireMock.stubFor(upsertStub(collection)
+                    .atPriority(1)
+                    .willReturn(okJson("{\"code\":1801,\"message\":\"can only accept json format request\"}")));
+            FakeRetryTiming clock = new FakeRetryTiming();
+            VectorStore store = storeAt(wireMock.baseUrl(), collection, clock.timing());
+            store.prepare(3);
+
+            assertThatThrownBy(() -> store.upsert(VectorStoreContract.record("r1", 2, "v1")))
+                    .isInstanceOf(SystemException.class)
+                    .hasMessageContaining("code 1801")
+                    .hasMessageNotContaining("credentials");
+            assertThat(clock.sleeps()).isEmpty();
+        });
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "1,service not ready",
+        "8,rate limit exceeded[rate=0.1]",
+        "12,service resource insufficient",
+        "1807,request is rejected by limiter"
+    })
+    void should_retry_a_200_answer_with_a_retriable_code_then_acknowledge(int code, String message) {
         withWireMock(wireMock -> {
             String collection = newCollection();
             stubHealthyEmptyCollection(wireMock, collection);
@@ -265,7 +296,7 @@ class MilvusContractTest implements VectorStoreContract {
                     .atPriority(1)
                     .inScenario("limited")
                     .whenScenarioStateIs(Scenario.STARTED)
-                    .willReturn(okJson("{\"code\":8,\"message\":\"rate limit exceeded[rate=0.1]\"}"))
+                    .willReturn(okJson("{\"code\":" + code + ",\"message\":\"" + message + "\"}"))
                     .willSetStateTo("ok"));
             FakeRetryTiming clock = new FakeRetryTiming();
             VectorStore store = storeAt(wireMock.baseUrl(), collection, clock.timing());
