@@ -20,6 +20,9 @@ import java.util.function.Predicate;
 /**
  * Runs the built jar exactly as Airbyte does: {@code java -jar destination-vectorsink.jar <command>},
  * messages on stdin, protocol messages read from stdout line by line, stderr kept for inspection.
+ *
+ * <p>Everything the process printed is scanned for the secrets of its {@code --config} ({@link SecretScan})
+ * when it is awaited or closed: a leak fails whichever test made it.
  */
 public final class ConnectorProcess implements AutoCloseable {
     private final Process process;
@@ -28,9 +31,12 @@ public final class ConnectorProcess implements AutoCloseable {
     private final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
     private final Thread stdoutPump;
     private final Thread stderrPump;
+    private final SecretScan secrets;
+    private boolean scanned;
 
-    private ConnectorProcess(Process process) {
+    private ConnectorProcess(Process process, SecretScan secrets) {
         this.process = process;
+        this.secrets = secrets;
         this.stdoutPump = pumpLines(process.getInputStream());
         this.stderrPump = pump(process.getErrorStream(), stderr);
     }
@@ -48,7 +54,7 @@ public final class ConnectorProcess implements AutoCloseable {
         command.add(jar().toAbsolutePath().toString());
         command.addAll(List.of(args));
         try {
-            return new ConnectorProcess(new ProcessBuilder(command).start());
+            return new ConnectorProcess(new ProcessBuilder(command).start(), SecretScan.ofArgs(List.of(args)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -132,7 +138,9 @@ public final class ConnectorProcess implements AutoCloseable {
         synchronized (allStdout) {
             lines = List.copyOf(allStdout);
         }
-        return new Result(process.exitValue(), lines, stderr.toString(StandardCharsets.UTF_8));
+        Result result = new Result(process.exitValue(), lines, stderrText());
+        scanForSecrets();
+        return result;
     }
 
     @Override
@@ -140,6 +148,32 @@ public final class ConnectorProcess implements AutoCloseable {
         if (process.isAlive()) {
             process.destroyForcibly();
         }
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+            stdoutPump.join(10_000);
+            stderrPump.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        scanForSecrets();
+    }
+
+    /** Once per process, after its output is complete (or as complete as a kill left it). */
+    private void scanForSecrets() {
+        if (scanned) {
+            return;
+        }
+        scanned = true;
+        String stdout;
+        synchronized (allStdout) {
+            stdout = String.join("\n", allStdout);
+        }
+        secrets.assertAbsentFrom(stdout, "stdout");
+        secrets.assertAbsentFrom(stderrText(), "stderr");
+    }
+
+    private String stderrText() {
+        return stderr.toString(StandardCharsets.UTF_8); // synchronized against the pump's writes
     }
 
     private Thread pumpLines(InputStream in) {
