@@ -428,7 +428,7 @@ public final class ConfigParser {
                 };
         Map<String, String> headers = new LinkedHashMap<>();
         for (JsonNode header : node.get("additional_headers")) {
-            String name = header.get("header_key").textValue();
+            String name = header.get("name").textValue();
             if (headers.put(name, header.get("value").textValue()) != null) {
                 throw new ConfigException("indexing.additional_headers names '" + name + "' twice");
             }
