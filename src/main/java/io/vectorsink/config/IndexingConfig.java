@@ -318,6 +318,8 @@ public sealed interface IndexingConfig {
         /** An HTTP header name (RFC 9110 token). */
         private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
 
+        private static final Pattern HEADER_VALUE = Pattern.compile("[\\t\\x20-\\x7E]*");
+
         public Weaviate {
             Objects.requireNonNull(host, "host");
             Objects.requireNonNull(layout, "layout");
@@ -345,6 +347,17 @@ public sealed interface IndexingConfig {
                 if (!seen.add(lower)) {
                     throw new ConfigException("additional_headers names '" + name + "' twice");
                 }
+                // HTTP carries header values as visible ASCII; the value is a secret, so it is not quoted.
+                if (!HEADER_VALUE.matcher(extraHeaders.get(name)).matches()) {
+                    throw new ConfigException("additional_headers: the value of '" + name
+                            + "' may only hold visible ASCII characters, spaces and tabs");
+                }
+            }
+            String credential = auth instanceof WeaviateAuth.ApiKey key
+                    ? key.apiKey()
+                    : auth instanceof WeaviateAuth.BearerToken token ? token.token() : "";
+            if (!HEADER_VALUE.matcher(credential).matches()) {
+                throw new ConfigException("indexing.auth: the credential may only hold visible ASCII characters");
             }
         }
 

@@ -716,6 +716,14 @@ class ConfigParserTest {
                         SELF_MANAGED))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("Authorization");
+        assertThatThrownBy(() -> ConfigParser.parse(
+                        withIndexing(
+                                "{\"mode\": \"weaviate\", \"host\": \"https://w.example.com\","
+                                        + " \"additional_headers\": [{\"name\": \"X-Key\", \"value\": \"na\u00efve-secret\"}]}"),
+                        SELF_MANAGED))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("X-Key")
+                .hasMessageNotContaining("secret");
     }
 
     @Test
