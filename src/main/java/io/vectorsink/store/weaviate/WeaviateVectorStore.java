@@ -35,6 +35,7 @@ import io.vectorsink.store.StoreHttp;
 import io.vectorsink.store.StoreHttp.Answer;
 import io.vectorsink.store.VectorStore;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -54,6 +55,7 @@ import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
+import org.slf4j.LoggerFactory;
 
 /**
  * Weaviate (1.21 or later) over its REST API v1. Chunks are objects with UUID ids, the chunk text in the
@@ -69,7 +71,8 @@ import okhttp3.RequestBody;
  * as a NULLED change ({@code DESTINATION_SERIALIZATION_ERROR}) in {@code _airbyte_meta}.
  *
  * <p>Acknowledgement: {@code POST /v1/batch/objects} answers 200 even when objects fail; a write counts
- * only when the answer holds one result per object and none of them has {@code result.errors}. Deletes go
+ * only when the answer holds one result per object and none of them has {@code result.errors}; objects
+ * with a transient error are sent again, alone, within the retry bound. Deletes go
  * through {@code DELETE /v1/batch/objects}, which removes at most {@code QUERY_MAXIMUM_RESULTS} objects per
  * call (10,000 by default, reported as {@code results.limit}): the store repeats a delete until fewer than
  * that limit match, and fails on any {@code results.failed}. Writes and deletes carry the configured
@@ -117,6 +120,8 @@ public final class WeaviateVectorStore implements VectorStore {
     private final Headers headers;
     private final HttpService http;
     private final HttpService checkHttp;
+    private final RetryTiming timing;
+    private final RetrySettings retry;
 
     /** The classes this store has verified (and, for writes, completed), by name. */
     private final Map<String, ClassState> classes = new ConcurrentHashMap<>();
@@ -174,6 +179,8 @@ public final class WeaviateVectorStore implements VectorStore {
             builder.add("Authorization", "Bearer " + token.token());
         }
         this.headers = builder.build();
+        this.timing = timing;
+        this.retry = retry;
         this.http = new HttpService(client, retry, timing);
         // check answers a person who waits for it: seconds, not the sync's minutes of retries.
         this.checkHttp = StoreHttp.forCheck(http, retry);
@@ -603,42 +610,68 @@ public final class WeaviateVectorStore implements VectorStore {
 
     // ---- writes ---------------------------------------------------------------------------------
 
+    /**
+     * Sends {@code objects} until each is stored: objects that fail with a transient error are sent again
+     * (alone, with backoff) within the retry bound; any other object error fails at once.
+     */
     private void sendBatch(String className, List<byte[]> objects) {
         HttpUrl url = url("batch", "objects")
                 .newBuilder()
                 .addQueryParameter("consistency_level", consistencyLevel)
                 .build();
-        Answer answer = send(http, post(url, WeaviateJson.batch(objects)));
-        if (answer.code() == 413 && objects.size() > 1) {
-            // Too large for a proxy in front of Weaviate: halve until it fits.
-            int half = objects.size() / 2;
-            sendBatch(className, objects.subList(0, half));
-            sendBatch(className, objects.subList(half, objects.size()));
-            return;
-        }
-        if (answer.code() == 413) {
-            throw new ConfigException("Weaviate (or a proxy in front of it) refused one chunk as too large (HTTP 413);"
-                    + " lower chunk_size or raise the proxy's body limit");
-        }
-        String action = "write " + objects.size() + " objects to class '" + className + "'";
-        JsonNode results = require(answer, action);
-        if (!results.isArray() || results.size() != objects.size()) {
-            throw new TransientException("Weaviate answered " + (results.isArray() ? results.size() : 0)
-                    + " results to a batch of " + objects.size() + " objects for class '" + className
-                    + "'; the write is not acknowledged");
-        }
-        List<String> messages = new ArrayList<>();
-        for (JsonNode result : results) {
-            for (JsonNode error : result.path("result").path("errors").path("error")) {
-                messages.add(error.path("message").asText(""));
+        List<byte[]> pending = objects;
+        for (int attempt = 1; ; attempt++) {
+            Answer answer = send(http, post(url, WeaviateJson.batch(pending)));
+            if (answer.code() == 413 && pending.size() > 1) {
+                // Too large for a proxy in front of Weaviate: halve until it fits.
+                int half = pending.size() / 2;
+                sendBatch(className, pending.subList(0, half));
+                sendBatch(className, pending.subList(half, pending.size()));
+                return;
             }
-            if (result.path("result").path("status").asText("SUCCESS").equals("FAILED")
-                    && result.path("result").path("errors").path("error").isEmpty()) {
-                messages.add("");
+            if (answer.code() == 413) {
+                throw new ConfigException("Weaviate (or a proxy in front of it) refused one chunk as too large (HTTP"
+                        + " 413); lower chunk_size or raise the proxy's body limit");
             }
+            JsonNode results = require(answer, "write " + pending.size() + " objects to class '" + className + "'");
+            if (!results.isArray() || results.size() != pending.size()) {
+                throw new TransientException("Weaviate answered " + (results.isArray() ? results.size() : 0)
+                        + " results to a batch of " + pending.size() + " objects for class '" + className
+                        + "'; the write is not acknowledged");
+            }
+            List<String> messages = new ArrayList<>();
+            List<byte[]> failed = new ArrayList<>();
+            for (int i = 0; i < results.size(); i++) {
+                JsonNode result = results.get(i).path("result");
+                JsonNode errors = result.path("errors").path("error");
+                if (errors.size() > 0 || result.path("status").asText("SUCCESS").equals("FAILED")) {
+                    messages.add(errors.path(0).path("message").asText(""));
+                    failed.add(pending.get(i));
+                }
+            }
+            if (failed.isEmpty()) {
+                return;
+            }
+            ConnectorException error = objectErrors(className, pending.size(), messages, attempt);
+            if (!(error instanceof TransientException) || attempt >= retry.maxAttempts()) {
+                throw error;
+            }
+            pending = failed;
+            sleep(attempt, failed.size());
         }
-        if (!messages.isEmpty()) {
-            throw objectErrors(className, objects.size(), messages);
+    }
+
+    private void sleep(int attempt, int objects) {
+        long initial = retry.initialDelay().toMillis();
+        long delay = Math.min(retry.maxDelay().toMillis(), initial << Math.min(attempt - 1, 20));
+        Duration wait = Duration.ofMillis(delay / 2 + (long) (timing.random().getAsDouble() * (delay - delay / 2)));
+        LoggerFactory.getLogger(WeaviateVectorStore.class)
+                .warn("Weaviate failed to store {} objects; sending them again in {} ms", objects, wait.toMillis());
+        try {
+            timing.sleeper().sleep(wait);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SystemException("Interrupted while waiting to retry Weaviate", e);
         }
     }
 
@@ -646,7 +679,7 @@ public final class WeaviateVectorStore implements VectorStore {
      * The exception for objects Weaviate refused. Weaviate's messages may quote property values, so only
      * what they are about (a kind, and property names) goes into the exception.
      */
-    private static ConnectorException objectErrors(String className, int sent, List<String> messages) {
+    private static ConnectorException objectErrors(String className, int sent, List<String> messages, int attempts) {
         String first = messages.get(0).toLowerCase(Locale.ROOT);
         TreeSet<String> properties = new TreeSet<>();
         for (String message : messages) {
@@ -674,8 +707,8 @@ public final class WeaviateVectorStore implements VectorStore {
             return new ConfigException("Weaviate refused " + where + " as not matching the class's schema" + about
                     + "; the class was changed outside vectorsink, so use another class name or fix the class");
         }
-        return new TransientException("Weaviate failed to store " + where + about + "; the write is not"
-                + " acknowledged and is retried with the batch");
+        return new TransientException("Weaviate failed to store " + where + about + " (attempt " + attempts
+                + "); the write is not acknowledged");
     }
 
     /**

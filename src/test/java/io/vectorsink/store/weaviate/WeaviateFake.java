@@ -49,6 +49,7 @@ final class WeaviateFake implements ResponseDefinitionTransformerV2 {
     private final int queryMaximumResults;
     private final Map<String, Cls> classes = new LinkedHashMap<>();
     private final Map<String, String> objectErrors = new HashMap<>();
+    private final Map<String, Integer> objectErrorsLeft = new HashMap<>();
     private String version = "1.25.4";
     private boolean failDeletes;
 
@@ -100,7 +101,13 @@ final class WeaviateFake implements ResponseDefinitionTransformerV2 {
 
     /** Every later write of object {@code id} fails with {@code message} in its {@code result.errors}. */
     synchronized void failObject(String id, String message) {
+        failObject(id, message, Integer.MAX_VALUE);
+    }
+
+    /** The next {@code times} writes of object {@code id} fail with {@code message}. */
+    synchronized void failObject(String id, String message, int times) {
         objectErrors.put(id, message);
+        objectErrorsLeft.put(id, times);
     }
 
     /** Batch deletes report every matching object as failed (and delete nothing). */
@@ -289,7 +296,8 @@ final class WeaviateFake implements ResponseDefinitionTransformerV2 {
     /** Stores {@code object}, or says why not (the message of its {@code result.errors}). */
     private String store(JsonNode object) {
         String id = object.path("id").asText();
-        if (objectErrors.containsKey(id)) {
+        if (objectErrorsLeft.getOrDefault(id, 0) > 0) {
+            objectErrorsLeft.merge(id, -1, Integer::sum);
             return objectErrors.get(id);
         }
         Cls cls = classes.get(capitalized(object.path("class").asText()));

@@ -295,8 +295,31 @@ class WeaviateVectorStoreTest {
 
             assertThatThrownBy(() -> store.upsert(List.of(chunk(DOCS, "r1", 0, "s", 1, 0, 0), failing)))
                     .isInstanceOf(TransientException.class)
-                    .hasMessageContaining("1 of 2 objects")
                     .hasMessageContaining("not acknowledged");
+        });
+    }
+
+    @Test
+    void should_send_again_only_the_objects_that_failed_transiently() {
+        withFake(null, 10_000, (fake, server) -> {
+            FakeRetryTiming clock = new FakeRetryTiming();
+            VectorStore store = WeaviateContractTest.store(
+                    new IndexingConfig.Weaviate(
+                            server.baseUrl(), new WeaviateLayout.SingleClass("Docs"), null, null, null, null),
+                    clock.timing());
+            store.prepare(3);
+            ChunkPoint flaky = chunk(DOCS, "r2", 0, "s", 0, 1, 0);
+            fake.failObject(flaky.id(), "store is read-only", 1);
+
+            store.upsert(List.of(chunk(DOCS, "r1", 0, "s", 1, 0, 0), flaky));
+
+            assertThat(fake.objects("Docs")).hasSize(2);
+            List<LoggedRequest> batches = server.findAll(postRequestedFor(urlPathEqualTo("/v1/batch/objects")));
+            assertThat(batches).hasSize(2);
+            assertThat(batches.get(1).getBodyAsString())
+                    .contains(flaky.id())
+                    .doesNotContain(PointIds.forChunk("r1", 0));
+            assertThat(clock.sleeps()).hasSize(1);
         });
     }
 
