@@ -441,6 +441,10 @@ public final class WeaviateVectorStore implements VectorStore {
                     + " class name");
             return problems;
         }
+        if (cls.path("multiTenancyConfig").path("enabled").asBoolean(false)) {
+            problems.add(label + " has multi-tenancy enabled; vectorsink writes without a tenant, so use another"
+                    + " class name");
+        }
         String existing = vectorIndex.path("distance").asText("cosine");
         if (!existing.equals(distance)) {
             String wanted = DISTANCES.entrySet().stream()

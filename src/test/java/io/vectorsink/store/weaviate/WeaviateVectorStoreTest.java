@@ -457,6 +457,28 @@ class WeaviateVectorStoreTest {
     }
 
     @Test
+    void should_fail_check_on_a_class_with_multi_tenancy_or_without_property_lengths() {
+        WireMockServer server =
+                new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"));
+        server.start();
+        try {
+            String definition = WeaviateContractTest.classDefinition("Docs", "cosine")
+                    .replace("\"indexPropertyLength\":true", "\"indexPropertyLength\":false")
+                    .replaceFirst("\\{", "{\"multiTenancyConfig\":{\"enabled\":true},");
+            server.stubFor(get("/v1/meta").willReturn(okJson(WeaviateContractTest.META)));
+            server.stubFor(get("/v1/schema/Docs").willReturn(okJson(definition)));
+            server.stubFor(get(urlPathEqualTo("/v1/objects")).willReturn(okJson("{\"objects\":[]}")));
+
+            assertThatThrownBy(() -> single(server.baseUrl(), "Docs").check(3))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("multi-tenancy")
+                    .hasMessageContaining("indexPropertyLength");
+        } finally {
+            server.stop();
+        }
+    }
+
+    @Test
     void should_check_the_existing_classes_of_a_per_stream_layout() {
         withFake(null, 10_000, (fake, server) -> {
             VectorStore l2 = WeaviateContractTest.store(
