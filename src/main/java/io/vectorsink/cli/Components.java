@@ -15,6 +15,7 @@ import io.vectorsink.store.milvus.MilvusVectorStore;
 import io.vectorsink.store.opensearch.OpenSearchVectorStore;
 import io.vectorsink.store.pinecone.PineconeVectorStore;
 import io.vectorsink.store.qdrant.QdrantVectorStore;
+import io.vectorsink.store.weaviate.WeaviateVectorStore;
 
 /** The one place that knows every embedder and store implementation and wires them from the config. */
 final class Components {
@@ -48,6 +49,9 @@ final class Components {
         }
         if (config.indexing() instanceof IndexingConfig.Milvus milvus) {
             return new MilvusVectorStore(milvus, config.advanced());
+        }
+        if (config.indexing() instanceof IndexingConfig.Weaviate weaviate) {
+            return new WeaviateVectorStore(weaviate, config.advanced());
         }
         throw new IllegalStateException(
                 "no store for " + config.indexing().getClass().getSimpleName());

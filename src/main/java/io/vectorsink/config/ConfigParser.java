@@ -12,6 +12,7 @@ import io.vectorsink.protocol.Json;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -133,7 +134,8 @@ public final class ConfigParser {
         checkInFlightBudget(advanced, problems);
         JsonNode indexing = config.path("indexing");
         switch (indexing.path("mode").asText()) {
-            case "chroma", "milvus" -> checkEndpoint("indexing.host", indexing.path("host"), advanced, cloud, problems);
+            case "chroma", "milvus", "weaviate" -> checkEndpoint(
+                    "indexing.host", indexing.path("host"), advanced, cloud, problems);
             case "opensearch", "qdrant" -> checkEndpoint(
                     "indexing.url", indexing.path("url"), advanced, cloud, problems);
             case "pinecone" -> {
@@ -385,6 +387,7 @@ public final class ConfigParser {
                     node.get("collection").textValue(),
                     node.get("distance_metric").textValue(),
                     milvusAuth(node.get("auth")));
+            case "weaviate" -> weaviate(node);
             default -> throw unknownMode("indexing", mode);
         };
     }
@@ -399,6 +402,44 @@ public final class ConfigParser {
                     node.get("username").textValue(), node.get("password").textValue());
             default -> throw unknownMode("indexing.auth", mode);
         };
+    }
+
+    private static IndexingConfig weaviate(JsonNode node) {
+        JsonNode layout = node.get("layout");
+        IndexingConfig.WeaviateLayout boundLayout =
+                switch (layout.get("mode").textValue()) {
+                    case "single_class" -> new IndexingConfig.WeaviateLayout.SingleClass(
+                            layout.get("class_name").textValue());
+                    case "class_per_stream" -> new IndexingConfig.WeaviateLayout.ClassPerStream(
+                            layout.get("class_prefix").textValue());
+                    default -> throw unknownMode(
+                            "indexing.layout", layout.get("mode").textValue());
+                };
+        JsonNode auth = node.get("auth");
+        IndexingConfig.WeaviateAuth boundAuth =
+                switch (auth.get("mode").textValue()) {
+                    case "none" -> new IndexingConfig.WeaviateAuth.None();
+                    case "api_key" -> new IndexingConfig.WeaviateAuth.ApiKey(
+                            auth.get("api_key").textValue());
+                    case "bearer_token" -> new IndexingConfig.WeaviateAuth.BearerToken(
+                            auth.get("token").textValue());
+                    default -> throw unknownMode(
+                            "indexing.auth", auth.get("mode").textValue());
+                };
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (JsonNode header : node.get("additional_headers")) {
+            String name = header.get("name").textValue();
+            if (headers.put(name, header.get("value").textValue()) != null) {
+                throw new ConfigException("indexing.additional_headers names '" + name + "' twice");
+            }
+        }
+        return new IndexingConfig.Weaviate(
+                withoutSlash(node.get("host").textValue()),
+                boundLayout,
+                node.get("distance_metric").textValue(),
+                node.get("consistency_level").textValue(),
+                boundAuth,
+                headers);
     }
 
     /** Airbyte's Qdrant destination names the metrics cos, euc and dot; they mean cosine, l2 and ip. */

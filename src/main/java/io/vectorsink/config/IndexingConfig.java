@@ -1,8 +1,15 @@
 package io.vectorsink.config;
 
 import io.vectorsink.error.ConfigException;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
 
 /** Which vector store receives the chunks. */
 public sealed interface IndexingConfig {
@@ -273,6 +280,152 @@ public sealed interface IndexingConfig {
             @Override
             public String toString() {
                 return "UserPassword[username=" + username + ", password=****]";
+            }
+        }
+    }
+
+    /**
+     * Weaviate (1.21 or later) over its REST API v1.
+     *
+     * @param host the endpoint, e.g. {@code https://my-cluster.weaviate.cloud} or {@code http://127.0.0.1:8080};
+     *     https unless loopback or insecure http is allowed
+     * @param layout one class for every stream, or one class per stream
+     * @param distanceMetric {@code cosine} (default), {@code l2} or {@code ip}: Weaviate's cosine, l2-squared,
+     *     dot
+     * @param consistencyLevel {@code ONE}, {@code QUORUM} (default, Weaviate's own) or {@code ALL}: how many
+     *     replicas must acknowledge each write and delete
+     * @param auth how requests authenticate
+     * @param extraHeaders headers sent with every request, such as {@code X-OpenAI-Api-Key} for a class whose
+     *     modules call a model provider; the values are secrets
+     */
+    record Weaviate(
+            String host,
+            WeaviateLayout layout,
+            String distanceMetric,
+            String consistencyLevel,
+            WeaviateAuth auth,
+            Map<String, String> extraHeaders)
+            implements IndexingConfig {
+        /** The accepted metrics, the default first. */
+        public static final List<String> DISTANCE_METRICS = List.of("cosine", "l2", "ip");
+
+        /** Weaviate's consistency levels, its default first. */
+        public static final List<String> CONSISTENCY_LEVELS = List.of("QUORUM", "ONE", "ALL");
+
+        /** Weaviate's rule for class names. */
+        public static final Pattern CLASS_NAME = Pattern.compile("[A-Z][_0-9A-Za-z]*");
+
+        /** An HTTP header name (RFC 9110 token). */
+        private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+
+        private static final Pattern HEADER_VALUE = Pattern.compile("[\\t\\x20-\\x7E]*");
+
+        public Weaviate {
+            Objects.requireNonNull(host, "host");
+            Objects.requireNonNull(layout, "layout");
+            distanceMetric = distanceMetric == null ? DISTANCE_METRICS.get(0) : distanceMetric;
+            consistencyLevel = consistencyLevel == null ? CONSISTENCY_LEVELS.get(0) : consistencyLevel;
+            auth = auth == null ? new WeaviateAuth.None() : auth;
+            extraHeaders =
+                    extraHeaders == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(extraHeaders));
+            if (!DISTANCE_METRICS.contains(distanceMetric)) {
+                throw new ConfigException("distance_metric must be one of " + String.join(", ", DISTANCE_METRICS));
+            }
+            if (!CONSISTENCY_LEVELS.contains(consistencyLevel)) {
+                throw new ConfigException("consistency_level must be one of " + String.join(", ", CONSISTENCY_LEVELS));
+            }
+            Set<String> seen = new HashSet<>();
+            for (String name : extraHeaders.keySet()) {
+                if (!HEADER_NAME.matcher(name).matches()) {
+                    throw new ConfigException("additional_headers: '" + name + "' is not a valid header name");
+                }
+                String lower = name.toLowerCase(Locale.ROOT);
+                if (lower.equals("authorization")) {
+                    throw new ConfigException(
+                            "additional_headers must not set Authorization; choose the auth mode instead");
+                }
+                if (!seen.add(lower)) {
+                    throw new ConfigException("additional_headers names '" + name + "' twice");
+                }
+                // HTTP carries header values as visible ASCII; the value is a secret, so it is not quoted.
+                if (!HEADER_VALUE.matcher(extraHeaders.get(name)).matches()) {
+                    throw new ConfigException("additional_headers: the value of '" + name
+                            + "' may only hold visible ASCII characters, spaces and tabs");
+                }
+            }
+            String credential = auth instanceof WeaviateAuth.ApiKey key
+                    ? key.apiKey()
+                    : auth instanceof WeaviateAuth.BearerToken token ? token.token() : "";
+            if (!HEADER_VALUE.matcher(credential).matches()) {
+                throw new ConfigException("indexing.auth: the credential may only hold visible ASCII characters");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "Weaviate[host=" + host + ", layout=" + layout + ", distanceMetric=" + distanceMetric
+                    + ", consistencyLevel=" + consistencyLevel + ", auth=" + auth + ", extraHeaders="
+                    + extraHeaders.keySet() + " (values hidden)]";
+        }
+    }
+
+    /** Where the chunks of each stream go in Weaviate. */
+    sealed interface WeaviateLayout {
+        /** Every stream in one class. */
+        record SingleClass(String className) implements WeaviateLayout {
+            public SingleClass {
+                Objects.requireNonNull(className, "className");
+                if (!Weaviate.CLASS_NAME.matcher(className).matches()) {
+                    throw new ConfigException("class_name must match ^[A-Z][_0-9A-Za-z]*$ (Weaviate's rule for class"
+                            + " names), got '" + className + "'");
+                }
+            }
+        }
+
+        /**
+         * One class per stream, named {@code prefix} + the stream's name (see the Weaviate store for the exact
+         * mapping).
+         *
+         * @param classPrefix empty, or a valid class name
+         */
+        record ClassPerStream(String classPrefix) implements WeaviateLayout {
+            public ClassPerStream {
+                classPrefix = classPrefix == null ? "" : classPrefix;
+                if (!classPrefix.isEmpty()
+                        && !Weaviate.CLASS_NAME.matcher(classPrefix).matches()) {
+                    throw new ConfigException(
+                            "class_prefix must be empty or match ^[A-Z][_0-9A-Za-z]*$, got '" + classPrefix + "'");
+                }
+            }
+        }
+    }
+
+    /** Weaviate authentication; both credentials go as {@code Authorization: Bearer ...}. */
+    sealed interface WeaviateAuth {
+        /** No credentials (anonymous access). */
+        record None() implements WeaviateAuth {}
+
+        /** A Weaviate API key (Weaviate Cloud or {@code AUTHENTICATION_APIKEY_ALLOWED_KEYS}). */
+        record ApiKey(String apiKey) implements WeaviateAuth {
+            public ApiKey {
+                Objects.requireNonNull(apiKey, "apiKey");
+            }
+
+            @Override
+            public String toString() {
+                return "ApiKey[apiKey=****]";
+            }
+        }
+
+        /** An OIDC access token obtained elsewhere. */
+        record BearerToken(String token) implements WeaviateAuth {
+            public BearerToken {
+                Objects.requireNonNull(token, "token");
+            }
+
+            @Override
+            public String toString() {
+                return "BearerToken[token=****]";
             }
         }
     }

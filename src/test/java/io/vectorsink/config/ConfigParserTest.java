@@ -665,4 +665,71 @@ class ConfigParserTest {
                         CLOUD))
                 .containsExactly("indexing.host: must use https: Airbyte Cloud never sends data over plain http");
     }
+
+    // ---- Weaviate ----
+
+    @Test
+    void should_bind_weaviate_with_its_layouts_auth_and_secret_headers() {
+        ObjectNode config = withIndexing("{\"mode\": \"weaviate\", \"host\": \"https://c1.weaviate.cloud/\","
+                + " \"auth\": {\"mode\": \"api_key\", \"api_key\": \"wv-key-123\"},"
+                + " \"additional_headers\": [{\"name\": \"X-OpenAI-Api-Key\", \"value\": \"sk-hdr-456\"}]}");
+        ObjectNode perStream = withIndexing("{\"mode\": \"weaviate\", \"host\": \"http://127.0.0.1:8080\","
+                + " \"layout\": {\"mode\": \"class_per_stream\", \"class_prefix\": \"Airbyte_\"},"
+                + " \"distance_metric\": \"ip\", \"consistency_level\": \"ALL\","
+                + " \"auth\": {\"mode\": \"bearer_token\", \"token\": \"oidc-789\"}}");
+
+        IndexingConfig weaviate = ConfigParser.parse(config, SELF_MANAGED).indexing();
+
+        assertThat(weaviate)
+                .isEqualTo(new IndexingConfig.Weaviate(
+                        "https://c1.weaviate.cloud",
+                        new IndexingConfig.WeaviateLayout.SingleClass("Airbyte"),
+                        "cosine",
+                        "QUORUM",
+                        new IndexingConfig.WeaviateAuth.ApiKey("wv-key-123"),
+                        Map.of("X-OpenAI-Api-Key", "sk-hdr-456")));
+        assertThat(ConfigParser.parse(perStream, SELF_MANAGED).indexing())
+                .isEqualTo(new IndexingConfig.Weaviate(
+                        "http://127.0.0.1:8080",
+                        new IndexingConfig.WeaviateLayout.ClassPerStream("Airbyte_"),
+                        "ip",
+                        "ALL",
+                        new IndexingConfig.WeaviateAuth.BearerToken("oidc-789"),
+                        Map.of()));
+        assertThat(weaviate.toString()).doesNotContain("wv-key-123").doesNotContain("sk-hdr-456");
+        assertThat(ConfigParser.secretValues(config)).containsExactlyInAnyOrder("wv-key-123", "sk-hdr-456");
+        assertThat(ConfigParser.secretValues(perStream)).containsExactly("oidc-789");
+    }
+
+    @Test
+    void should_reject_weaviate_class_names_levels_and_headers_that_break_the_rules() {
+        assertThat(problems(withIndexing("{\"mode\": \"weaviate\", \"host\": \"https://w.example.com\","
+                        + " \"layout\": {\"mode\": \"single_class\", \"class_name\": \"docs\"},"
+                        + " \"consistency_level\": \"TWO\","
+                        + " \"additional_headers\": [{\"name\": \"Bad Header\", \"value\": \"v\"}]}")))
+                .anySatisfy(p -> assertThat(p).startsWith("indexing.layout.class_name:"))
+                .anySatisfy(p -> assertThat(p).startsWith("indexing.consistency_level:"))
+                .anySatisfy(p -> assertThat(p).startsWith("indexing.additional_headers[0].name:"));
+        assertThatThrownBy(() -> ConfigParser.parse(
+                        withIndexing("{\"mode\": \"weaviate\", \"host\": \"https://w.example.com\","
+                                + " \"additional_headers\": [{\"name\": \"authorization\", \"value\": \"v\"}]}"),
+                        SELF_MANAGED))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("Authorization");
+        assertThatThrownBy(() -> ConfigParser.parse(
+                        withIndexing(
+                                "{\"mode\": \"weaviate\", \"host\": \"https://w.example.com\","
+                                        + " \"additional_headers\": [{\"name\": \"X-Key\", \"value\": \"na\u00efve-secret\"}]}"),
+                        SELF_MANAGED))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("X-Key")
+                .hasMessageNotContaining("secret");
+    }
+
+    @Test
+    void should_require_https_for_a_weaviate_host_in_cloud() {
+        assertThat(problems(
+                        withIndexing("{\"mode\": \"weaviate\", \"host\": \"http://weaviate.internal:8080\"}"), CLOUD))
+                .containsExactly("indexing.host: must use https: Airbyte Cloud never sends data over plain http");
+    }
 }

@@ -138,8 +138,9 @@ class SpecTest {
             }
         });
 
-        // embedding, indexing, text_splitter, and the auth of Chroma, of OpenSearch and of Milvus
-        assertThat(oneOfs).hasSize(6);
+        // embedding, indexing, text_splitter, the auth of Chroma, of OpenSearch and of Milvus, and Weaviate's
+        // layout and auth
+        assertThat(oneOfs).hasSize(8);
         for (JsonNode oneOf : oneOfs) {
             for (JsonNode branch : oneOf) {
                 assertThat(branch.path("properties").path("mode").has("const")).isTrue();
@@ -186,6 +187,17 @@ class SpecTest {
         JsonNode milvus = connection.at("/properties/indexing/oneOf/4/properties");
         assertThat(texts(milvus.at("/distance_metric/enum")))
                 .containsExactlyElementsOf(IndexingConfig.Milvus.DISTANCE_METRICS);
+        JsonNode weaviate = connection.at("/properties/indexing/oneOf/5/properties");
+        assertThat(weaviate.at("/mode/const").asText()).isEqualTo("weaviate");
+        assertThat(texts(weaviate.at("/distance_metric/enum")))
+                .containsExactlyElementsOf(IndexingConfig.Weaviate.DISTANCE_METRICS);
+        assertThat(texts(weaviate.at("/consistency_level/enum")))
+                .containsExactlyElementsOf(IndexingConfig.Weaviate.CONSISTENCY_LEVELS);
+        assertThat(weaviate.at("/consistency_level/default").asText())
+                .isEqualTo(IndexingConfig.Weaviate.CONSISTENCY_LEVELS.get(0));
+        assertThat(weaviate.at("/additional_headers/items/properties/value/airbyte_secret")
+                        .asBoolean())
+                .isTrue();
     }
 
     @Test

@@ -1,0 +1,197 @@
+package io.vectorsink.store.weaviate;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.delete;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.MappingBuilder;
+import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.vectorsink.config.AdvancedConfig;
+import io.vectorsink.config.IndexingConfig;
+import io.vectorsink.http.HttpClients;
+import io.vectorsink.http.RetrySettings;
+import io.vectorsink.http.RetryTiming;
+import io.vectorsink.protocol.Json;
+import io.vectorsink.store.StoredChunk;
+import io.vectorsink.store.VectorStore;
+import io.vectorsink.store.VectorStoreContract;
+import io.vectorsink.testing.FakeRetryTiming;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/**
+ * The store contract for Weaviate, which cannot run on this machine: the live backend is
+ * {@link WeaviateFake} (Weaviate's documented REST API and filter semantics behind WireMock), the faults are
+ * plain WireMock stubs with Weaviate's documented answers. Weaviate's own behaviour is in
+ * {@link WeaviateVectorStoreTest}.
+ */
+class WeaviateContractTest implements VectorStoreContract {
+    static final String KEY = "weaviate-key-5c1e07";
+
+    private static WeaviateFake fake;
+    private static WireMockServer server;
+
+    @BeforeAll
+    static void startFake() {
+        fake = new WeaviateFake(null, 10_000);
+        server = new WireMockServer(
+                wireMockConfig().dynamicPort().bindAddress("127.0.0.1").extensions(fake));
+        server.start();
+        server.stubFor(any(anyUrl()).willReturn(aResponse()));
+    }
+
+    @AfterAll
+    static void stopFake() {
+        server.stop();
+    }
+
+    static WeaviateVectorStore store(IndexingConfig.Weaviate config, RetryTiming timing) {
+        return new WeaviateVectorStore(
+                config,
+                AdvancedConfig.defaults(),
+                HttpClients.shared(),
+                timing,
+                RetrySettings.forService("Weaviate", AdvancedConfig.defaults()));
+    }
+
+    static IndexingConfig.Weaviate config(String url, String className, String metric, String key) {
+        return new IndexingConfig.Weaviate(
+                url,
+                new IndexingConfig.WeaviateLayout.SingleClass(className),
+                metric,
+                null,
+                key == null ? null : new IndexingConfig.WeaviateAuth.ApiKey(key),
+                null);
+    }
+
+    @Override
+    public String newCollection() {
+        return "Contract_" + UUID.randomUUID().toString().replace("-", "");
+    }
+
+    @Override
+    public VectorStore newStore(String collection, String metric) {
+        return store(config(server.baseUrl(), collection, metric, null), new FakeRetryTiming().timing());
+    }
+
+    @Override
+    public List<StoredChunk> readAll(String collection) {
+        return fake.objects(collection);
+    }
+
+    @Override
+    public boolean collectionExists(String collection) {
+        return fake.exists(collection);
+    }
+
+    @Override
+    public VectorStore storeAt(String baseUrl, String collection, RetryTiming timing) {
+        return store(config(baseUrl, collection, "cosine", KEY), timing);
+    }
+
+    static final String META = "{\"hostname\":\"http://[::]:8080\",\"version\":\"1.25.4\",\"modules\":{}}";
+
+    /** {@code GET /v1/schema/{class}} of a class vectorsink created, as Weaviate returns it. */
+    static String classDefinition(String className, String distance) {
+        try {
+            ObjectNode cls = (ObjectNode) Json.MAPPER.readTree(WeaviateJson.createClass(className, distance));
+            cls.putObject("replicationConfig").put("factor", 1);
+            cls.put("vectorIndexType", "hnsw");
+            return cls.toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static final String NOTHING_DELETED = "{\"match\":{},\"output\":\"minimal\",\"dryRun\":false,"
+            + "\"results\":{\"matches\":0,\"limit\":10000,\"successful\":0,\"failed\":0,\"objects\":null}}";
+
+    @Override
+    public void stubHealthyEmptyCollection(WireMockServer wireMock, String collection) {
+        wireMock.stubFor(get("/v1/meta").willReturn(okJson(META)));
+        wireMock.stubFor(get("/v1/schema/" + collection).willReturn(okJson(classDefinition(collection, "cosine"))));
+        wireMock.stubFor(get(urlPathEqualTo("/v1/objects")).willReturn(okJson("{\"objects\":[],\"totalResults\":0}")));
+        wireMock.stubFor(upsertStub(collection).willReturn(aResponse().withTransformers(UPSERT_ANSWERS)));
+        wireMock.stubFor(delete(urlPathEqualTo("/v1/batch/objects")).willReturn(okJson(NOTHING_DELETED)));
+    }
+
+    @Override
+    public MappingBuilder upsertStub(String collection) {
+        return post(urlPathEqualTo("/v1/batch/objects"));
+    }
+
+    @Override
+    public RequestPatternBuilder upsertRequests(String collection) {
+        return postRequestedFor(urlPathEqualTo("/v1/batch/objects"));
+    }
+
+    @Override
+    public int pointsIn(LoggedRequest upsert) {
+        try {
+            return Json.MAPPER.readTree(upsert.getBody()).path("objects").size();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public int maxPointsPerUpsert() {
+        return WeaviateVectorStore.MAX_OBJECTS_PER_BATCH;
+    }
+
+    @Override
+    public long maxUpsertBytes() {
+        return WeaviateVectorStore.MAX_BATCH_BYTES;
+    }
+
+    @Override
+    public String successfulUpsertAnswer(String requestBody) {
+        return answer(requestBody, null);
+    }
+
+    @Override
+    public Optional<String> unconfirmedUpsertAnswer(String requestBody) {
+        // Weaviate answers 200 to a batch whose objects failed, with the reason in each result.errors.
+        return Optional.of(answer(requestBody, "store is read-only"));
+    }
+
+    /** The batch answer: each object echoed with its {@code result}, the first with {@code error} if given. */
+    static String answer(String requestBody, String error) {
+        ArrayNode results = Json.MAPPER.createArrayNode();
+        if (requestBody.isBlank()) {
+            return results.toString();
+        }
+        try {
+            for (JsonNode object : Json.MAPPER.readTree(requestBody).path("objects")) {
+                ObjectNode result = results.addObject();
+                result.put("class", object.path("class").asText());
+                result.put("id", object.path("id").asText());
+                result.set("properties", object.path("properties"));
+                ObjectNode outcome = result.putObject("result");
+                if (error != null && results.size() == 1) {
+                    outcome.putObject("errors").putArray("error").addObject().put("message", error);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return results.toString();
+    }
+}
