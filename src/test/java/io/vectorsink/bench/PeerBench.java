@@ -30,6 +30,7 @@ import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -89,6 +90,7 @@ public final class PeerBench {
     private static final String STOCK = "LangChain4j ingestor, stock AllMiniLmL6V2QuantizedEmbeddingModel";
     private static final String SAME = "LangChain4j ingestor, vectorsink's LocalOnnxEmbedder";
     private static final String PREFIX = "peer.";
+    private static final ThreadMXBean THREAD_CPU = ManagementFactory.getThreadMXBean();
 
     private PeerBench() {}
 
@@ -312,20 +314,24 @@ public final class PeerBench {
                     chunks.get(CONNECTOR).get(0) / (connector - fixed));
             System.out.println(
                     "LangChain4j phases inside its JVM (medians, s; read + load = messages read, model loaded,"
-                            + " splitter and store built (collection created); split = total - embed - store):");
-            System.out.println("| run | read + load | split | embed | store | ingest total |");
-            System.out.println("|---|---:|---:|---:|---:|---:|");
+                            + " splitter and store built (collection created); split CPU = the splitting thread's):");
+            System.out.println("| run | read + load | split | split CPU | embed | embed CPU | store | ingest total |"
+                    + " ingest CPU |");
+            System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
             for (Map.Entry<String, List<Map<String, String>>> entry : phases.entrySet()) {
                 List<Map<String, String>> runs = entry.getValue();
                 System.out.printf(
                         Locale.ROOT,
-                        "| %s | %.2f | %.2f | %.2f | %.2f | %.2f |%n",
+                        "| %s | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f |%n",
                         entry.getKey(),
                         medianOf(runs, "load_s"),
-                        medianOf(runs, "ingest_s") - medianOf(runs, "embed_s") - medianOf(runs, "store_s"),
+                        medianOf(runs, "split_s"),
+                        medianOf(runs, "split_cpu_s"),
                         medianOf(runs, "embed_s"),
+                        medianOf(runs, "embed_cpu_s"),
                         medianOf(runs, "store_s"),
-                        medianOf(runs, "ingest_s"));
+                        medianOf(runs, "ingest_s"),
+                        medianOf(runs, "ingest_cpu_s"));
             }
             System.out.println("Chunks and tokens (from the warm-up runs; tokens by the connector's counter unless"
                     + " noted, without [CLS]/[SEP]):");
@@ -341,11 +347,29 @@ public final class PeerBench {
             for (Map.Entry<String, Map<String, String>> entry : analysis.entrySet()) {
                 System.out.println("- " + entry.getKey() + ": " + entry.getValue());
             }
+            for (String peer : List.of(STOCK, SAME)) {
+                System.out.println("same-rep ratios, " + peer + " / vectorsink write: wall "
+                        + ratios(seconds.get(peer), seconds.get(CONNECTOR)) + ", CPU "
+                        + ratios(cpu.get(peer), cpu.get(CONNECTOR)));
+            }
             System.out.println("all runs (s): " + seconds);
+            System.out.println("all runs (CPU s): " + cpu);
             System.out.println("vectorsink chunks per run: " + chunks.get(CONNECTOR) + "; LangChain4j: "
                     + chunks.get(STOCK) + " / " + chunks.get(SAME));
             System.out.println(
                     "load average at the start: " + loadAtStart + "; at the end: " + BenchSupport.loadAverage());
+        }
+
+        /** Per-rep ratios a[i] / b[i], then their median. */
+        private static String ratios(List<Double> a, List<Double> b) {
+            List<Double> values = new ArrayList<>();
+            for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
+                values.add(a.get(i) / b.get(i));
+            }
+            return values.stream()
+                            .map(v -> String.format(Locale.ROOT, "%.2f", v))
+                            .toList()
+                    + String.format(Locale.ROOT, " (median %.2f)", BenchSupport.median(values));
         }
 
         private static double medianOf(List<Map<String, String>> runs, String name) {
@@ -469,15 +493,26 @@ public final class PeerBench {
                     .embeddingStore(timedStore)
                     .build();
             double load = (System.nanoTime() - start) / 1e9;
+            // The ingestor splits every document on this thread before its one embedAll call, so the split
+            // phase is from here to that call, and its CPU is this thread's.
             long ingestStart = System.nanoTime();
+            long threadCpuStart = THREAD_CPU.getCurrentThreadCpuTime();
+            double processCpuStart = BenchSupport.processCpuSeconds();
             IngestionResult result = ingestor.ingest(documents);
             double ingest = (System.nanoTime() - ingestStart) / 1e9;
+            double ingestCpu = BenchSupport.processCpuSeconds() - processCpuStart;
 
             TokenUsage usage = result.tokenUsage();
             System.out.println(PREFIX + "jvm_start_s=" + String.format(Locale.ROOT, "%.3f", jvmStart));
             System.out.println(PREFIX + "load_s=" + String.format(Locale.ROOT, "%.3f", load));
             System.out.println(PREFIX + "ingest_s=" + String.format(Locale.ROOT, "%.3f", ingest));
+            System.out.println(PREFIX + "split_s="
+                    + String.format(Locale.ROOT, "%.3f", (timedModel.enteredNanos - ingestStart) / 1e9));
+            System.out.println(PREFIX + "split_cpu_s="
+                    + String.format(Locale.ROOT, "%.3f", (timedModel.enteredThreadCpu - threadCpuStart) / 1e9));
             System.out.println(PREFIX + "embed_s=" + String.format(Locale.ROOT, "%.3f", timedModel.seconds));
+            System.out.println(PREFIX + "embed_cpu_s=" + String.format(Locale.ROOT, "%.3f", timedModel.cpuSeconds));
+            System.out.println(PREFIX + "ingest_cpu_s=" + String.format(Locale.ROOT, "%.3f", ingestCpu));
             System.out.println(PREFIX + "store_s=" + String.format(Locale.ROOT, "%.3f", timedStore.seconds));
             System.out.println(PREFIX + "segments=" + timedStore.added);
             System.out.println(PREFIX + "store_calls=" + timedStore.calls);
@@ -604,6 +639,9 @@ public final class PeerBench {
     private static final class TimedModel implements EmbeddingModel {
         private final EmbeddingModel model;
         private double seconds;
+        private double cpuSeconds;
+        private long enteredNanos;
+        private long enteredThreadCpu;
 
         TimedModel(EmbeddingModel model) {
             this.model = model;
@@ -611,11 +649,15 @@ public final class PeerBench {
 
         @Override
         public Response<List<Embedding>> embedAll(List<TextSegment> segments) {
+            enteredThreadCpu = THREAD_CPU.getCurrentThreadCpuTime();
             long start = System.nanoTime();
+            enteredNanos = start;
+            double cpuStart = BenchSupport.processCpuSeconds();
             try {
                 return model.embedAll(segments);
             } finally {
                 seconds += (System.nanoTime() - start) / 1e9;
+                cpuSeconds += BenchSupport.processCpuSeconds() - cpuStart;
             }
         }
 
