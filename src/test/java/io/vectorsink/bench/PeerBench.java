@@ -57,7 +57,8 @@ import java.util.concurrent.Future;
  * <ul>
  *   <li><b>vectorsink</b>: the jar's {@code write} with the {@link LocalEmbeddingBench} settings (local
  *       {@code all-minilm-l6-v2-q}, chunk_size 256 tokens, overlap 32, {@code append_dedup}, default batch
- *       size 128, embedding and upsert concurrency 2), plus a 1-record run for its fixed cost.
+ *       size 128, embedding and upsert concurrency 2) and the demo's metadata fields (id, year, president,
+ *       party; the documents on the LangChain4j side carry the same), plus a 1-record run for its fixed cost.
  *   <li><b>LangChain4j, stock</b>: {@code EmbeddingStoreIngestor} with {@link AllMiniLmL6V2QuantizedEmbeddingModel}
  *       on an executor of 2 threads, {@code DocumentSplitters.recursive(256, 32, HuggingFaceTokenCountEstimator)}
  *       and {@link ChromaEmbeddingStore} (API v2).
@@ -90,6 +91,12 @@ public final class PeerBench {
     private static final String STOCK = "LangChain4j ingestor, stock AllMiniLmL6V2QuantizedEmbeddingModel";
     private static final String SAME = "LangChain4j ingestor, vectorsink's LocalOnnxEmbedder";
     private static final String PREFIX = "peer.";
+    /**
+     * The demo's metadata fields, given to both sides. (An empty list, as in LocalEmbeddingBench, makes the
+     * connector store every field on every chunk, the text too, truncated to Chroma's metadata limit.)
+     */
+    private static final String METADATA_FIELDS = "[\"id\",\"year\",\"president\",\"party\"]";
+
     private static final ThreadMXBean THREAD_CPU = ManagementFactory.getThreadMXBean();
 
     private PeerBench() {}
@@ -181,7 +188,9 @@ public final class PeerBench {
             try {
                 Files.writeString(
                         config,
-                        Files.readString(config).replace("\"chunk_overlap\":0", "\"chunk_overlap\":" + CHUNK_OVERLAP));
+                        Files.readString(config)
+                                .replace("\"chunk_overlap\":0", "\"chunk_overlap\":" + CHUNK_OVERLAP)
+                                .replace("\"metadata_fields\":[]", "\"metadata_fields\":" + METADATA_FIELDS));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -565,11 +574,11 @@ public final class PeerBench {
                     + overlap(
                             segments.stream().map(TextSegment::text).toList(),
                             segments.stream()
-                                    .map(t -> t.metadata().getString("record_id"))
+                                    .map(t -> t.metadata().getString("id"))
                                     .toList()));
         }
 
-        /** The records' text as the connector renders it ({@code text: VALUE}), with comparable metadata. */
+        /** The records' text as the connector renders it ({@code text: VALUE}), with the connector's metadata fields. */
         private static List<Document> documents(Path messages, String stream) throws IOException {
             List<Document> documents = new ArrayList<>();
             for (String line : Files.readAllLines(messages)) {
@@ -580,10 +589,12 @@ public final class PeerBench {
                     continue;
                 }
                 JsonNode data = record.path("data");
+                // the connector's metadata_fields (METADATA_FIELDS)
                 Metadata metadata = new Metadata()
-                        .put("stream", stream)
-                        .put("record_id", data.path("id").asText())
-                        .put("emitted_at", record.path("emitted_at").asLong());
+                        .put("id", data.path("id").asText())
+                        .put("year", data.path("year").asInt())
+                        .put("president", data.path("president").asText())
+                        .put("party", data.path("party").asText());
                 documents.add(Document.from("text: " + data.path("text").asText(), metadata));
             }
             return documents;
