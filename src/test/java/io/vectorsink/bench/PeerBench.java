@@ -128,14 +128,14 @@ public final class PeerBench {
         private final Map<String, List<Double>> rss = new LinkedHashMap<>();
         private final Map<String, List<Long>> chunks = new LinkedHashMap<>();
         private final Map<String, List<Map<String, String>>> phases = new LinkedHashMap<>();
-        private ChromaServer server;
-        private Chroma chroma;
-        private int rep;
         /** From the warm-up runs: the LangChain4j segments' token statistics, the connector's chunk tokens. */
         private final Map<String, Map<String, String>> analysis = new LinkedHashMap<>();
 
         private int[] connectorTokens;
         private String connectorOverlap;
+        private ChromaServer server;
+        private Chroma chroma;
+        private int rep;
 
         Bench(Path messages, String stream, int reps) throws IOException {
             this.messages = messages;
@@ -469,9 +469,6 @@ public final class PeerBench {
 
         static void run(String url, String collection, Path messages, String stream, String variant, boolean analyze)
                 throws Exception {
-            double jvmStart = (System.currentTimeMillis()
-                            - ManagementFactory.getRuntimeMXBean().getStartTime())
-                    / 1000.0;
             long start = System.nanoTime();
             List<Document> documents = documents(messages, stream);
             ExecutorService pool = Executors.newFixedThreadPool(THREADS);
@@ -512,7 +509,6 @@ public final class PeerBench {
             double ingestCpu = BenchSupport.processCpuSeconds() - processCpuStart;
 
             TokenUsage usage = result.tokenUsage();
-            System.out.println(PREFIX + "jvm_start_s=" + String.format(Locale.ROOT, "%.3f", jvmStart));
             System.out.println(PREFIX + "load_s=" + String.format(Locale.ROOT, "%.3f", load));
             System.out.println(PREFIX + "ingest_s=" + String.format(Locale.ROOT, "%.3f", ingest));
             System.out.println(PREFIX + "split_s="
