@@ -94,14 +94,23 @@ final class BenchSupport {
     /** A finished run of the jar: wall seconds, exit code, and the peak RSS in KiB (VmHWM). */
     record Run(double seconds, int exitCode, long peakRssKib, double cpuSeconds, Path stdout, Path stderr) {}
 
-    /** Runs the built jar at default JVM settings (no -Xmx), stdin from a file, polling its peak RSS. */
+    /** Runs the built jar, at default JVM settings unless {@code jvmOptions} say otherwise (see runJava). */
     static Run runJar(Path workDir, String label, Path stdin, List<String> jvmOptions, String... args) {
+        List<String> arguments = new ArrayList<>(jvmOptions);
+        arguments.add("-jar");
+        arguments.add(jar().toString());
+        arguments.addAll(Arrays.asList(args));
+        return runJava(workDir, label, stdin, arguments);
+    }
+
+    /**
+     * Runs {@code java ARGUMENTS} (this JVM's java) with stdin from a file, polling its peak RSS and CPU
+     * time; stdout and stderr go to {@code LABEL.out} and {@code LABEL.err} in {@code workDir}.
+     */
+    static Run runJava(Path workDir, String label, Path stdin, List<String> arguments) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(jvmOptions);
-        command.add("-jar");
-        command.add(jar().toString());
-        command.addAll(Arrays.asList(args));
+        command.addAll(arguments);
         Path out = workDir.resolve(label + ".out");
         Path err = workDir.resolve(label + ".err");
         ProcessBuilder builder =
