@@ -161,18 +161,18 @@ final class WeaviateHttp {
     }
 
     Request post(HttpUrl url, byte[] body) {
-        return new Request.Builder()
-                .url(url)
-                .headers(headers)
-                .post(RequestBody.create(body, JSON))
-                .build();
+        return withBody("POST", url, body);
     }
 
     Request delete(HttpUrl url, byte[] body) {
+        return withBody("DELETE", url, body);
+    }
+
+    private Request withBody(String method, HttpUrl url, byte[] body) {
         return new Request.Builder()
                 .url(url)
                 .headers(headers)
-                .delete(RequestBody.create(body, JSON))
+                .method(method, RequestBody.create(body, JSON))
                 .build();
     }
 }

@@ -313,11 +313,7 @@ final class WeaviateSchema {
         }
         String existing = vectorIndex.path("distance").asText("cosine");
         if (!existing.equals(distance)) {
-            String wanted = DISTANCES.entrySet().stream()
-                    .filter(e -> e.getValue().equals(existing))
-                    .map(Map.Entry::getKey)
-                    .findFirst()
-                    .orElse(null);
+            String wanted = metricOf(existing);
             problems.add(label + " uses the " + existing + " distance, but distance_metric is " + metric + " ("
                     + distance + "); " + (wanted == null ? "" : "set distance_metric to " + wanted + " or ")
                     + "use another class name");
@@ -374,6 +370,16 @@ final class WeaviateSchema {
             }
         }
         return problems;
+    }
+
+    /** The distance_metric whose Weaviate distance is {@code weaviateDistance}, or null when none is. */
+    private static String metricOf(String weaviateDistance) {
+        for (Map.Entry<String, String> known : DISTANCES.entrySet()) {
+            if (known.getValue().equals(weaviateDistance)) {
+                return known.getKey();
+            }
+        }
+        return null;
     }
 
     private static Map<String, JsonNode> properties(JsonNode cls) {
