@@ -99,6 +99,20 @@ final class WeaviateFake implements ResponseDefinitionTransformerV2 {
 
     // ---- test controls and read-outs ------------------------------------------------------------
 
+    /** Creates class {@code name} as someone other than vectorsink would: text {@code properties}, cosine. */
+    synchronized void userClass(String name, String... properties) {
+        ObjectNode body = NODES.objectNode();
+        body.put("class", name);
+        body.putObject("vectorIndexConfig").put("distance", "cosine");
+        ArrayNode declared = body.putArray("properties");
+        for (String property : properties) {
+            ObjectNode declaration = declared.addObject();
+            declaration.put("name", property);
+            declaration.putArray("dataType").add("text");
+        }
+        createClass(body);
+    }
+
     /** Every later write of object {@code id} fails with {@code message} in its {@code result.errors}. */
     synchronized void failObject(String id, String message) {
         failObject(id, message, Integer.MAX_VALUE);

@@ -6,6 +6,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.deleteRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
@@ -137,6 +138,32 @@ class WeaviateVectorStoreTest {
             assertThat(store.query(new float[] {0, 0.1f, 1}, 5, null))
                     .extracting(QueryHit::id)
                     .containsExactly(PointIds.forChunk("u1", 0), PointIds.forChunk("d2", 0));
+        });
+    }
+
+    @Test
+    void should_query_every_vectorsink_class_of_the_layout_when_no_stream_is_given() {
+        withFake(null, 10_000, (fake, server) -> {
+            VectorStore writer = store(server.baseUrl(), new WeaviateLayout.ClassPerStream("Vs_"), null, null, null);
+            writer.prepare(3);
+            writer.upsert(List.of(chunk(DOCS, "d1", 0, "s", 1, 0, 0), chunk(USERS, "u1", 0, "s", 0, 1, 0)));
+            VectorStore elsewhere = single(server.baseUrl(), "Other");
+            elsewhere.prepare(3);
+            elsewhere.upsert(List.of(chunk(DOCS, "o1", 0, "s", 1, 0, 0)));
+            fake.userClass("Vs_notes", "title"); // has the prefix, but is not vectorsink's
+
+            // A store of another process: it has written nothing, so it knows the classes only from Weaviate.
+            VectorStore reader = store(server.baseUrl(), new WeaviateLayout.ClassPerStream("Vs_"), null, null, null);
+            reader.prepare(3);
+
+            assertThat(reader.query(new float[] {0.9f, 0.1f, 0}, 5, null))
+                    .extracting(QueryHit::id)
+                    .containsExactly(PointIds.forChunk("d1", 0), PointIds.forChunk("u1", 0));
+            assertThat(server.findAll(postRequestedFor(urlPathEqualTo("/v1/graphql"))))
+                    .extracting(LoggedRequest::getBodyAsString)
+                    .noneMatch(body -> body.contains("Vs_notes") || body.contains("Other"));
+            assertThat(server.findAll(getRequestedFor(urlPathEqualTo("/v1/schema"))))
+                    .isNotEmpty();
         });
     }
 

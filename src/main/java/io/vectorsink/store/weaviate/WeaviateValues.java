@@ -1,0 +1,107 @@
+package io.vectorsink.store.weaviate;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vectorsink.error.SystemException;
+import io.vectorsink.protocol.Json;
+import io.vectorsink.store.ChunkPoint;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A chunk's metadata as Weaviate properties, and back. Weaviate types a property once, so a value of
+ * another type must be fitted to it ({@link WeaviateJson#fit}) or, when that would lose something, left out
+ * and recorded on the object as a NULLED change in {@code _airbyte_meta}, as Airbyte destinations report
+ * values they could not store. Pure: no I/O, no state.
+ */
+final class WeaviateValues {
+    private WeaviateValues() {}
+
+    /**
+     * The properties of {@code point} in the class's {@code types} (property name to Weaviate type); a value
+     * that does not fit its property is left out and recorded as a NULLED change in {@code _airbyte_meta}.
+     */
+    static Map<String, Object> fitted(Map<String, String> types, ChunkPoint point) {
+        Map<String, Object> properties = new LinkedHashMap<>();
+        List<ObjectNode> changes = new ArrayList<>();
+        for (Map.Entry<String, Object> entry : point.metadata().entrySet()) {
+            if (entry.getValue() == null || entry.getKey().equals(WeaviateJson.AIRBYTE_META)) {
+                continue;
+            }
+            String name = WeaviateNames.property(entry.getKey());
+            Optional<Object> value = WeaviateJson.fit(types.getOrDefault(name, ""), entry.getValue());
+            if (value.isPresent()) {
+                properties.put(name, value.get());
+            } else {
+                ObjectNode change = JsonNodeFactory.instance.objectNode();
+                change.put("field", entry.getKey());
+                change.put("change", "NULLED");
+                change.put("reason", "DESTINATION_SERIALIZATION_ERROR");
+                changes.add(change);
+            }
+        }
+        if (point.document() != null) {
+            properties.put(WeaviateJson.TEXT, point.document());
+        }
+        Object meta = point.metadata().get(WeaviateJson.AIRBYTE_META);
+        if (!changes.isEmpty()) {
+            meta = withChanges(meta, changes);
+        }
+        if (meta != null) {
+            properties.put(WeaviateJson.AIRBYTE_META, meta.toString());
+        }
+        return properties;
+    }
+
+    /** {@code meta} (the JSON text {@code {"changes": [...]}}, or null) with {@code changes} appended. */
+    private static String withChanges(Object meta, List<ObjectNode> changes) {
+        ObjectNode node = JsonNodeFactory.instance.objectNode();
+        if (meta instanceof String text) {
+            try {
+                JsonNode parsed = Json.MAPPER.readTree(text);
+                if (parsed != null && parsed.isObject()) {
+                    node = (ObjectNode) parsed;
+                }
+            } catch (JsonProcessingException e) {
+                throw new SystemException("the chunk's _airbyte_meta is not JSON", e);
+            }
+        }
+        JsonNode existing = node.path("changes");
+        ArrayNode all = existing.isArray() ? (ArrayNode) existing : node.putArray("changes");
+        changes.forEach(all::add);
+        return node.toString();
+    }
+
+    /**
+     * The metadata of an object a GraphQL {@code Get} returned: its properties as Java values, without the
+     * chunk text, {@code _additional} and nulls (Weaviate answers null for a property the object lacks).
+     */
+    static Map<String, Object> metadata(JsonNode object) {
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        object.properties().forEach(field -> {
+            String key = field.getKey();
+            JsonNode value = field.getValue();
+            if (key.equals("_additional") || key.equals(WeaviateJson.TEXT) || value.isNull()) {
+                return;
+            }
+            if (value.isTextual()) {
+                metadata.put(key, value.textValue());
+            } else if (value.isBoolean()) {
+                metadata.put(key, value.booleanValue());
+            } else if (value.isIntegralNumber() && value.canConvertToLong()) {
+                metadata.put(key, value.longValue());
+            } else if (value.isNumber()) {
+                metadata.put(key, value.doubleValue());
+            } else {
+                metadata.put(key, value.toString());
+            }
+        });
+        return metadata;
+    }
+}
