@@ -60,10 +60,21 @@ public final class SecretScan {
      */
     public void assertAbsentFrom(String output, String what) {
         for (String secret : secrets) {
-            if (output.contains(secret)) {
+            // Stdout is JSON: a secret with a quote, a backslash or a control character leaks there escaped.
+            if (output.contains(secret) || output.contains(jsonEscaped(secret))) {
                 throw new AssertionError("a configured secret (" + secret.length() + " characters) appears in the "
                         + what + " of the connector");
             }
+        }
+    }
+
+    /** {@code secret} as it appears inside a JSON string literal. */
+    private static String jsonEscaped(String secret) {
+        try {
+            String literal = Json.MAPPER.writeValueAsString(secret);
+            return literal.substring(1, literal.length() - 1);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

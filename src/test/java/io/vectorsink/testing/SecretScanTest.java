@@ -55,4 +55,14 @@ class SecretScanTest {
                         .secrets())
                 .isEmpty();
     }
+
+    @Test
+    void should_find_a_secret_that_stdout_holds_json_escaped() throws Exception {
+        SecretScan scan = SecretScan.of(Json.MAPPER.readTree(
+                "{\"indexing\": {\"auth\": {\"mode\": \"basic\", \"password\": \"pa\\\"ss\\\\word-1\"}}}"));
+        assertThat(scan.secrets()).containsExactly("pa\"ss\\word-1");
+
+        String trace = "{\"type\":\"TRACE\",\"trace\":{\"error\":{\"message\":\"bad pa\\\"ss\\\\word-1\"}}}";
+        assertThatThrownBy(() -> scan.assertAbsentFrom(trace, "stdout")).isInstanceOf(AssertionError.class);
+    }
 }

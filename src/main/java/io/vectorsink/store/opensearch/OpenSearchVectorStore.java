@@ -142,7 +142,7 @@ public final class OpenSearchVectorStore implements VectorStore {
     @Override
     public void check(int dimension) {
         requirePositive(dimension);
-        engine = ping();
+        engine = ping(checkHttp, true);
         Answer answer = send(checkHttp, get(indexUrl()));
         if (answer.code() == 404) {
             return; // prepare creates it
@@ -291,23 +291,30 @@ public final class OpenSearchVectorStore implements VectorStore {
 
     // ---- check steps ----------------------------------------------------------------------------
 
-    /** The engine behind the URL, asked once per store (a URL does not change product during a sync). */
+    /**
+     * The engine behind the URL, asked once per store (a URL does not change product during a sync). Asked
+     * during a sync, the root gets the sync's retries, and a node that does not answer is a transient
+     * failure: only check, which a person waits for, turns it into advice about the URL.
+     */
     private SearchEngine engine() {
         SearchEngine known = engine;
         if (known == null) {
-            known = ping();
+            known = ping(http, false);
             engine = known;
         }
         return known;
     }
 
-    /** Reads the root answer: is the URL reachable, and is it OpenSearch or Elasticsearch. */
-    private SearchEngine ping() {
+    /**
+     * Reads the root answer: is the URL reachable, and is it OpenSearch or Elasticsearch. With
+     * {@code forCheck}, an unreachable URL is a config error.
+     */
+    private SearchEngine ping(HttpService service, boolean forCheck) {
         Answer answer;
         try {
-            answer = send(checkHttp, get(base));
+            answer = send(service, get(base));
         } catch (TransientException e) {
-            if (e.getCause() instanceof IOException io) {
+            if (forCheck && e.getCause() instanceof IOException io) {
                 throw new ConfigException(
                         "OpenSearch at " + shownUrl + " is not reachable: " + HttpErrors.describe(io), e);
             }

@@ -4,6 +4,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.absent;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -16,11 +17,13 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMoc
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.vectorsink.config.AdvancedConfig;
 import io.vectorsink.config.IndexingConfig;
 import io.vectorsink.error.ConfigException;
+import io.vectorsink.error.TransientException;
 import io.vectorsink.http.HttpClients;
 import io.vectorsink.http.RetrySettings;
 import io.vectorsink.protocol.StreamId;
@@ -195,5 +198,31 @@ class ElasticsearchCompatibilityTest {
                 .withRequestBody(
                         matchingJsonPath("$.knn.filter.bool.filter[1].term['metadata._ab_namespace']", equalTo("")))
                 .withRequestBody(matchingJsonPath("$._source.excludes[0]", equalTo("vector_field"))));
+    }
+
+    @Test
+    void should_give_the_root_the_syncs_retries_when_prepare_asks_which_engine_answers() {
+        // Four 503s: more than check's three attempts, within the sync's ten.
+        String state = Scenario.STARTED;
+        for (int i = 1; i <= 4; i++) {
+            server.stubFor(get("/").inScenario("root")
+                    .whenScenarioStateIs(state)
+                    .willReturn(aResponse().withStatus(503))
+                    .willSetStateTo("busy-" + i));
+            state = "busy-" + i;
+        }
+        server.stubFor(get("/").inScenario("root").whenScenarioStateIs(state).willReturn(okJson(root("8.15.0"))));
+        missingIndexThenCreated(server, INDEX, indexDescription(3, "cosine"));
+
+        store("cosine").prepare(3);
+
+        server.verify(5, getRequestedFor(urlEqualTo("/")));
+    }
+
+    @Test
+    void should_fail_prepare_as_transient_not_as_config_when_the_root_does_not_answer() {
+        server.stubFor(get("/").willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+
+        assertThatThrownBy(() -> store("cosine").prepare(3)).isInstanceOf(TransientException.class);
     }
 }
