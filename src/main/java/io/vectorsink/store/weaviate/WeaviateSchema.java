@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import okhttp3.HttpUrl;
 
@@ -46,9 +47,19 @@ final class WeaviateSchema {
     private volatile int dimension;
 
     /** What the store knows of one class: each property's Weaviate type (the first of its dataType). */
+    /** Weaviate's scalar data types, which GraphQL returns without a sub-selection. */
+    private static final Set<String> SELECTABLE_TYPES =
+            Set.of("text", "string", "int", "number", "boolean", "date", "uuid");
+
     static final class ClassState {
         private final String name;
         private final Map<String, String> types = new ConcurrentHashMap<>();
+
+        /**
+         * Whether the connector's own properties have been declared: a class first met by a delete or a
+         * query is only read, and is completed when the first write comes.
+         */
+        private volatile boolean complete;
 
         private ClassState(String name) {
             this.name = name;
@@ -63,12 +74,15 @@ final class WeaviateSchema {
             return types;
         }
 
-        /** The properties a query can select, sorted: primitive types only (not cross-references). */
+        /**
+         * The properties a query can select, sorted: scalar types and their arrays only. Cross-references
+         * (a class name as dataType), {@code object}, {@code geoCoordinates} and {@code phoneNumber} need a
+         * sub-selection in GraphQL, and vectorsink never writes them.
+         */
         List<String> selectable() {
             List<String> selected = new ArrayList<>();
             types.forEach((property, type) -> {
-                // A cross-reference's dataType is a class name (capitalized), which needs a sub-selection.
-                if (!type.isEmpty() && Character.isLowerCase(type.charAt(0))) {
+                if (SELECTABLE_TYPES.contains(type.endsWith("[]") ? type.substring(0, type.length() - 2) : type)) {
                     selected.add(property);
                 }
             });
@@ -177,12 +191,15 @@ final class WeaviateSchema {
      */
     ClassState state(String className, boolean create) {
         ClassState known = classes.get(className);
-        if (known != null) {
+        if (known != null && (known.complete || !create)) {
             return known;
         }
         synchronized (schemaLock) {
             known = classes.get(className);
             if (known != null) {
+                if (create) {
+                    complete(known);
+                }
                 return known;
             }
             Optional<JsonNode> existing = readClass(http.sync(), className);
@@ -218,17 +235,23 @@ final class WeaviateSchema {
             ClassState state = new ClassState(cls.path("class").asText());
             properties(cls).forEach((name, property) -> state.types.put(name, type(property)));
             if (create) {
-                for (Map.Entry<String, ObjectNode> property :
-                        WeaviateJson.connectorProperties().entrySet()) {
-                    if (!state.types.containsKey(property.getKey())) {
-                        addProperty(state, property.getValue());
-                    }
-                }
+                complete(state);
             }
             ClassState raced = classes.putIfAbsent(state.name, state);
             http.classKnown();
             return raced != null ? raced : state;
         }
+    }
+
+    /** Adds the connector's properties {@code state} lacks; under {@link #schemaLock}. */
+    private void complete(ClassState state) {
+        for (Map.Entry<String, ObjectNode> property :
+                WeaviateJson.connectorProperties().entrySet()) {
+            if (!state.types.containsKey(property.getKey())) {
+                addProperty(state, property.getValue());
+            }
+        }
+        state.complete = true;
     }
 
     /** Declares, before the batch is sent, each property the points use that the class does not have yet. */

@@ -113,6 +113,26 @@ final class WeaviateFake implements ResponseDefinitionTransformerV2 {
         createClass(body);
     }
 
+    /**
+     * Creates class {@code name} as an earlier vectorsink version might have left it: cosine, property lengths
+     * indexed, and only the given text {@code properties} (field tokenization).
+     */
+    synchronized void partialVectorsinkClass(String name, String... properties) {
+        ObjectNode body = NODES.objectNode();
+        body.put("class", name);
+        body.putObject("vectorIndexConfig").put("distance", "cosine");
+        body.putObject("invertedIndexConfig").put("indexPropertyLength", true);
+        ArrayNode declared = body.putArray("properties");
+        for (String property : properties) {
+            ObjectNode declaration = declared.addObject();
+            declaration.put("name", property);
+            declaration.putArray("dataType").add("text");
+            declaration.put("tokenization", "field");
+            declaration.put("indexFilterable", true);
+        }
+        createClass(body);
+    }
+
     /** Every later write of object {@code id} fails with {@code message} in its {@code result.errors}. */
     synchronized void failObject(String id, String message) {
         failObject(id, message, Integer.MAX_VALUE);

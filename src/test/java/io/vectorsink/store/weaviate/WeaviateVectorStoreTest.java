@@ -112,6 +112,30 @@ class WeaviateVectorStoreTest {
     }
 
     @Test
+    void should_declare_the_connectors_properties_on_the_first_write_when_a_delete_met_the_class_first() {
+        withFake(null, 10_000, (fake, server) -> {
+            fake.partialVectorsinkClass("Vs_docs", "_ab_stream", "_ab_namespace");
+            VectorStore store = store(server.baseUrl(), new WeaviateLayout.ClassPerStream("Vs_"), null, null, null);
+            store.prepare(3);
+            store.deleteChunks(List.of(new RecordTrim(DOCS, "d1", 0))); // reads the class, declares nothing
+
+            store.upsert(List.of(chunk(DOCS, "d1", 0, "s", 0, 1, 0)));
+
+            assertThat(fake.property("Vs_docs", "_ab_record_id").toString())
+                    .contains("\"tokenization\":\"field\"", "\"indexFilterable\":true");
+            assertThat(fake.property("Vs_docs", "text")).isNotNull();
+            assertThat(fake.property("Vs_docs", "_ab_chunk_index")
+                            .path("dataType")
+                            .path(0)
+                            .asText())
+                    .isEqualTo("int");
+            assertThat(fake.objects("Vs_docs"))
+                    .extracting(StoredChunk::recordId)
+                    .containsExactly("d1");
+        });
+    }
+
+    @Test
     void should_put_each_stream_in_its_own_class_and_delete_and_query_there() {
         withFake(null, 10_000, (fake, server) -> {
             VectorStore store = store(server.baseUrl(), new WeaviateLayout.ClassPerStream("Vs_"), null, null, null);
