@@ -323,8 +323,19 @@ public final class WeaviateVectorStore implements VectorStore {
      * The exception for objects Weaviate refused. Weaviate's messages may quote property values, so only
      * what they are about (a kind, and property names) goes into the exception.
      */
+    /**
+     * A refusal of the object's shape: an undeclared property or a value of another type. Only these
+     * phrases count, not any mention of a class or property: a shard or replication failure names its
+     * class too, and is worth another attempt.
+     */
+    static boolean isSchemaMismatch(String lowerCaseMessage) {
+        return lowerCaseMessage.contains("no such prop")
+                || lowerCaseMessage.contains("data type")
+                || lowerCaseMessage.contains("wrong type")
+                || (lowerCaseMessage.contains("invalid") && lowerCaseMessage.contains("property"));
+    }
+
     private static ConnectorException objectErrors(String className, int sent, List<String> messages, int attempts) {
-        String first = messages.get(0).toLowerCase(Locale.ROOT);
         TreeSet<String> properties = new TreeSet<>();
         for (String message : messages) {
             Matcher property = PROPERTY_IN_MESSAGE.matcher(message);
@@ -334,22 +345,23 @@ public final class WeaviateVectorStore implements VectorStore {
         }
         String where = messages.size() + " of " + sent + " objects of class '" + className + "'";
         String about = properties.isEmpty() ? "" : " (properties " + String.join(", ", properties) + ")";
-        if (first.contains("vector length") || first.contains("has a vector with length")) {
-            return new ConfigException("Weaviate refused " + where + ": their vectors do not have the dimension of"
-                    + " the vectors already in the class; use another class name or the embedding model the class"
-                    + " was made with");
-        }
-        if (first.contains("unauthorized") || first.contains("forbidden") || first.contains("permission")) {
-            return new ConfigException("Weaviate refused " + where + " for lack of permission; give the"
-                    + " credentials write access to the class");
-        }
-        if (first.contains("no such prop")
-                || first.contains("property")
-                || first.contains("data type")
-                || first.contains("schema")
-                || first.contains("class")) {
-            return new ConfigException("Weaviate refused " + where + " as not matching the class's schema" + about
-                    + "; the class was changed outside vectorsink, so use another class name or fix the class");
+        // Every object is looked at: one that no retry can fix makes the whole write a config error.
+        for (String message : messages) {
+            String lower = message.toLowerCase(Locale.ROOT);
+            if (lower.contains("vector length") || lower.contains("has a vector with length")) {
+                return new ConfigException("Weaviate refused " + where + ": their vectors do not have the dimension"
+                        + " of the vectors already in the class; use another class name or the embedding model the"
+                        + " class was made with");
+            }
+            if (lower.contains("unauthorized") || lower.contains("forbidden") || lower.contains("permission")) {
+                return new ConfigException("Weaviate refused " + where + " for lack of permission; give the"
+                        + " credentials write access to the class");
+            }
+            if (isSchemaMismatch(lower)) {
+                return new ConfigException("Weaviate refused " + where + " as not matching the class's schema"
+                        + about + "; the class was changed outside vectorsink, so use another class name or fix"
+                        + " the class");
+            }
         }
         return new TransientException("Weaviate failed to store " + where + about + " (attempt " + attempts
                 + "); the write is not acknowledged");

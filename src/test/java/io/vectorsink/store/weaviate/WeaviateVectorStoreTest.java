@@ -392,6 +392,33 @@ class WeaviateVectorStoreTest {
     }
 
     @Test
+    void should_retry_a_shard_failure_that_names_its_class_and_fail_on_a_schema_error_of_a_later_object() {
+        withFake(null, 10_000, (fake, server) -> {
+            FakeRetryTiming clock = new FakeRetryTiming();
+            VectorStore store = WeaviateContractTest.store(
+                    new IndexingConfig.Weaviate(
+                            server.baseUrl(), new WeaviateLayout.SingleClass("Docs"), null, null, null, null),
+                    clock.timing());
+            store.prepare(3);
+            ChunkPoint busy = chunk(DOCS, "r1", 0, "s", 1, 0, 0);
+            fake.failObject(
+                    busy.id(), "put object: shard Docs_x1 of class Docs is not ready: replication timed out", 1);
+
+            store.upsert(List.of(busy));
+            assertThat(fake.objects("Docs")).hasSize(1);
+            assertThat(clock.sleeps()).hasSize(1);
+
+            ChunkPoint fine = chunk(DOCS, "r2", 0, "s", 1, 0, 0);
+            ChunkPoint mistyped = chunk(DOCS, "r3", 0, "s", 1, 0, 0);
+            fake.failObject(fine.id(), "put object: shard Docs_x1 of class Docs is not ready", 1);
+            fake.failObject(mistyped.id(), "no such prop with name 'colour' found in class 'Docs'");
+            assertThatThrownBy(() -> store.upsert(List.of(fine, mistyped)))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("colour");
+        });
+    }
+
+    @Test
     void should_fail_with_a_config_error_when_objects_have_another_dimension() {
         withFake(null, 10_000, (fake, server) -> {
             VectorStore writer = single(server.baseUrl(), "Docs");
