@@ -115,7 +115,7 @@ final class WeaviateHttp {
         int code = status.code();
         if (code == 404 && classesKnown) {
             return new TransientException("Weaviate answered HTTP 404 to " + action + "; a class may have been"
-                    + " deleted during the sync, and the next attempt creates it again");
+                    + " deleted during the sync; the sync's next attempt (a new process) creates it again");
         }
         if (code == 404) {
             return new ConfigException(shownUrl + " does not answer like Weaviate's REST API (" + action + ": "
