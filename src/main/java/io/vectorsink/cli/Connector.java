@@ -33,6 +33,9 @@ import java.util.Map;
  * CONNECTION_STATUS and exit 0; {@code write} ends with exit 0, or with one TRACE error and exit 1.
  */
 final class Connector {
+    /** The most chunks the query command returns. */
+    static final int MAX_QUERY_LIMIT = 1000;
+
     private final OutputWriter out;
     private final InputStream stdin;
     private final PrintStream plainOut;
@@ -157,13 +160,15 @@ final class Connector {
     private static int positive(String value) {
         try {
             int number = Integer.parseInt(value);
-            if (number > 0) {
+            // Every store answers a thousand nearest chunks; some refuse more (Elasticsearch's candidates are
+            // capped at 10,000, Pinecone's top_k too), and no person reads more.
+            if (number > 0 && number <= MAX_QUERY_LIMIT) {
                 return number;
             }
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new ConfigException("--limit must be a positive whole number");
+        throw new ConfigException("--limit must be a whole number from 1 to " + MAX_QUERY_LIMIT);
     }
 
     private static JsonNode readConfig(CommandLine commandLine) {

@@ -63,6 +63,22 @@ class SpecAndCheckIT extends ProcessTestSupport {
     }
 
     @Test
+    void should_refuse_a_query_limit_beyond_a_thousand_as_a_config_error() {
+        var result = ConnectorProcess.run(
+                "",
+                "query",
+                "--config",
+                file("config.json", fakeConfig(freshCollection("limit"), "")).toString(),
+                "--text",
+                "anything",
+                "--limit",
+                "5000");
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.traceError().get("failure_type").asText()).isEqualTo("config_error");
+        assertThat(result.traceError().get("message").asText()).contains("--limit", "1 to 1000");
+    }
+
+    @Test
     void should_explain_an_unreachable_chroma() throws IOException {
         int closedPort;
         try (ServerSocket socket = new ServerSocket(0)) {
