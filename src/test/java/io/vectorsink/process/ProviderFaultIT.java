@@ -70,15 +70,15 @@ class ProviderFaultIT extends ProcessTestSupport {
                 FaultProxy providerProxy = new FaultProxy(provider.baseUrl().replace("/v1", ""), SEED);
                 FaultProxy chromaProxy = new FaultProxy(chromaUrl(), SEED + 1)) {
             for (FaultProxy proxy : List.of(providerProxy, chromaProxy)) {
-                // One stall on each side: each costs the client's whole read timeout.
+                // One stall on each side, past the 10 s request timeout: each costs the whole timeout.
                 proxy.plan(Plan.mix(0.10, EnumSet.allOf(Fault.class)))
-                        .stall(Duration.ofSeconds(65), 1)
+                        .stall(Duration.ofSeconds(15), 1)
                         .slowBody(8, Duration.ofMillis(50))
                         .retryAfter(Duration.ofSeconds(1));
             }
             long started = System.nanoTime();
             var result = write(
-                    config(providerProxy.url(), chromaProxy.url(), collection, ""),
+                    config(providerProxy.url(), chromaProxy.url(), collection, ", \"request_timeout_seconds\": 10"),
                     catalog(stream("docs", "append_dedup", List.of("id"), 1, 0)),
                     workload.text(0, workload.size()));
             double seconds = (System.nanoTime() - started) / 1e9;

@@ -103,9 +103,12 @@ public final class OpenSearchVectorStore implements VectorStore {
 
     private volatile boolean prepared;
 
-    /** A store on the shared HTTP client. Does no I/O; {@link #check} and {@link #prepare} do. */
+    /**
+     * A store on the shared connection pool, with {@code advanced}'s request timeout. Does no I/O;
+     * {@link #check} and {@link #prepare} do.
+     */
     public OpenSearchVectorStore(IndexingConfig.OpenSearch config, AdvancedConfig advanced) {
-        this(config, advanced, HttpClients.shared());
+        this(config, advanced, HttpClients.forConfig(advanced));
     }
 
     public OpenSearchVectorStore(IndexingConfig.OpenSearch config, AdvancedConfig advanced, OkHttpClient client) {
