@@ -18,12 +18,15 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The store side under faults (DESIGN §2, invariant 6): a {@link FaultProxy} between the connector and
- * the real Chroma. With a tenth of the requests failing in every way the proxy knows, a dedup sync ends
- * with exactly the right chunks; under a persistent outage it fails within {@code retry_max_seconds}
+ * a real store (Chroma, and OpenSearch for the mixed faults). With a tenth of the requests failing in
+ * every way the proxy knows, a dedup sync ends with exactly the right chunks; under a persistent outage it fails within {@code retry_max_seconds}
  * with a transient_error, and no state leaves for records the store did not acknowledge.
  */
 class FaultInjectionIT extends ProcessTestSupport {
@@ -39,21 +42,32 @@ class FaultInjectionIT extends ProcessTestSupport {
     private static final Pattern RETRY_TIME = Pattern.compile("after \\d+ attempts? in ([0-9.]+) s");
 
     private static String config(String host, String collection, String advancedExtra) {
+        return config(StoreUnderTest.chroma(), host, collection, advancedExtra);
+    }
+
+    private static String config(StoreUnderTest store, String url, String target, String advancedExtra) {
         return """
                 {"processing": {"chunk_size": 10, "chunk_overlap": 0, "text_fields": ["text"],
                                 "metadata_fields": ["id", "seq"]},
                  "embedding": {"mode": "fake", "dimensions": 8},
-                 "indexing": {"mode": "chroma", "host": "%s", "collection": "%s"},
+                 "indexing": %s,
                  "advanced": {"batch_size": 8%s}}
                 """
-                .formatted(host, collection, advancedExtra);
+                .formatted(store.indexing(url, target), advancedExtra);
     }
 
-    @Test
-    void should_write_exactly_the_expected_chunks_when_a_tenth_of_chromas_answers_are_faults() throws Exception {
-        String collection = freshCollection("faults");
+    /** Every store with a real server here. */
+    static Stream<StoreUnderTest> stores() {
+        return Stream.of(StoreUnderTest.chroma(), StoreUnderTest.openSearch());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("stores")
+    void should_write_exactly_the_expected_chunks_when_a_tenth_of_the_stores_answers_are_faults(StoreUnderTest store)
+            throws Exception {
+        String collection = store.freshTarget("faults");
         Workload workload = Workload.keyed(SEED, "docs", 1, 300, 0, 50, 0.06);
-        try (FaultProxy proxy = new FaultProxy(chromaUrl(), SEED)) {
+        try (FaultProxy proxy = new FaultProxy(store.url(), SEED)) {
             // One stall, past the 10 s request timeout: it costs the whole timeout.
             proxy.plan(Plan.mix(0.10, EnumSet.allOf(Fault.class)))
                     .stall(Duration.ofSeconds(15), 1)
@@ -61,7 +75,7 @@ class FaultInjectionIT extends ProcessTestSupport {
                     .retryAfter(Duration.ofSeconds(1));
             long started = System.nanoTime();
             var result = write(
-                    config(proxy.url(), collection, ", \"request_timeout_seconds\": 10"),
+                    config(store, proxy.url(), collection, ", \"request_timeout_seconds\": 10"),
                     catalog(stream("docs", "append_dedup", List.of("id"), 1, 0)),
                     workload.text(0, workload.size()));
             double seconds = (System.nanoTime() - started) / 1e9;
@@ -75,15 +89,14 @@ class FaultInjectionIT extends ProcessTestSupport {
                     .containsExactlyElementsOf(IntStream.rangeClosed(1, workload.lastCursor())
                             .boxed()
                             .toList());
-            List<Chunk> stored =
-                    chroma().all(collection).stream().map(Chunk::of).toList();
+            List<Chunk> stored = store.chunks(collection);
             CrashResumeIT.assertExactly(workload.expectedAt(workload.size()), stored, "after a sync under faults");
             assertThat(proxy.injected())
                     .as("every kind of fault was injected")
                     .containsOnlyKeys(EnumSet.allOf(Fault.class));
             System.out.printf(
-                    "[faults] %d requests, %d faults injected %s, sync took %.1f s, %d chunks exact%n",
-                    proxy.requests(), proxy.injectedTotal(), proxy.injected(), seconds, stored.size());
+                    "[faults %s] %d requests, %d faults injected %s, sync took %.1f s, %d chunks exact%n",
+                    store.name(), proxy.requests(), proxy.injectedTotal(), proxy.injected(), seconds, stored.size());
         }
     }
 

@@ -5,6 +5,7 @@ import static io.vectorsink.testing.Messages.streamState;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vectorsink.store.StoredChunk;
 import io.vectorsink.testing.ChromaInspector.Point;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -66,6 +67,25 @@ final class Workload {
                     point.number("_ab_chunk_count"),
                     point.number("_ab_generation_id"),
                     point.number("_ab_extracted_at"));
+        }
+
+        static Chunk of(StoredChunk stored) {
+            return new Chunk(
+                    stored.id(),
+                    (String) stored.metadata().get("_ab_record_id"),
+                    stored.document(),
+                    number(stored, "_ab_chunk_index"),
+                    number(stored, "_ab_chunk_count"),
+                    number(stored, "_ab_generation_id"),
+                    number(stored, "_ab_extracted_at"));
+        }
+
+        private static long number(StoredChunk stored, String key) {
+            Object value = stored.metadata().get(key);
+            if (!(value instanceof Number number)) {
+                throw new AssertionError("chunk " + stored.id() + " has no number " + key + ": " + stored.metadata());
+            }
+            return number.longValue();
         }
     }
 
