@@ -16,6 +16,9 @@ import java.util.Objects;
  * @param retryMaxDuration total time spent retrying one request before the sync fails (default 5 min)
  * @param allowInsecureHttp allow plain http to hosts that are not loopback (never in Airbyte Cloud; the parser
  *     forces it off when {@code DEPLOYMENT_MODE=cloud})
+ * @param requestTimeout the longest one HTTP request to the embedding provider or the store may take,
+ *     connect to last byte (default 60 s, 1 s to 10 min); a stalled peer costs one attempt at most this,
+ *     so an outage fails within {@code retryMaxDuration} plus one request timeout
  */
 public record AdvancedConfig(
         int batchSize,
@@ -24,13 +27,21 @@ public record AdvancedConfig(
         Duration flushInterval,
         int maxInFlightChunks,
         Duration retryMaxDuration,
-        boolean allowInsecureHttp) {
+        boolean allowInsecureHttp,
+        Duration requestTimeout) {
     /** The longest flush interval: Airbyte expects checkpoints well within 10 minutes. */
     public static final Duration MAX_FLUSH_INTERVAL = Duration.ofMinutes(5);
+
+    /** The request timeout when none is configured: OkHttp's read timeout, which a stall used to cost. */
+    public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(60);
+
+    /** The longest request timeout: a longer silence is an outage, not a slow answer. */
+    public static final Duration MAX_REQUEST_TIMEOUT = Duration.ofMinutes(10);
 
     public AdvancedConfig {
         Objects.requireNonNull(flushInterval, "flushInterval");
         Objects.requireNonNull(retryMaxDuration, "retryMaxDuration");
+        Objects.requireNonNull(requestTimeout, "requestTimeout");
         if (batchSize < 1 || embeddingConcurrency < 1 || upsertConcurrency < 1) {
             throw new ConfigException("batch_size, embedding_concurrency and upsert_concurrency must be at least 1");
         }
@@ -43,6 +54,29 @@ public record AdvancedConfig(
         if (retryMaxDuration.isNegative()) {
             throw new ConfigException("retry_max_seconds must not be negative");
         }
+        if (requestTimeout.compareTo(Duration.ofSeconds(1)) < 0 || requestTimeout.compareTo(MAX_REQUEST_TIMEOUT) > 0) {
+            throw new ConfigException("request_timeout_seconds must be between 1 and 600");
+        }
+    }
+
+    /** The settings with the {@link #DEFAULT_REQUEST_TIMEOUT default request timeout}. */
+    public AdvancedConfig(
+            int batchSize,
+            int embeddingConcurrency,
+            int upsertConcurrency,
+            Duration flushInterval,
+            int maxInFlightChunks,
+            Duration retryMaxDuration,
+            boolean allowInsecureHttp) {
+        this(
+                batchSize,
+                embeddingConcurrency,
+                upsertConcurrency,
+                flushInterval,
+                maxInFlightChunks,
+                retryMaxDuration,
+                allowInsecureHttp,
+                DEFAULT_REQUEST_TIMEOUT);
     }
 
     public static AdvancedConfig defaults() {

@@ -502,7 +502,8 @@ public final class ConfigParser {
                 Duration.ofSeconds(node.get("flush_interval_seconds").intValue()),
                 node.get("max_in_flight_chunks").intValue(),
                 Duration.ofSeconds(node.get("retry_max_seconds").intValue()),
-                node.get("allow_insecure_http").booleanValue() && !cloud);
+                node.get("allow_insecure_http").booleanValue() && !cloud,
+                Duration.ofSeconds(node.get("request_timeout_seconds").intValue()));
     }
 
     private static OptionalInt optionalInt(JsonNode node, String field) {

@@ -46,7 +46,7 @@ public final class EmbedderFactory {
         }
         EmbeddingApi api = remoteApi(config, advanced);
         if (api != null) {
-            return RemoteEmbedder.create(api, advanced, HttpClients.shared(), RetryTiming.system());
+            return RemoteEmbedder.create(api, advanced, HttpClients.forConfig(advanced), RetryTiming.system());
         }
         throw new SystemException("no embedder is implemented for embedding config "
                 + config.getClass().getSimpleName());

@@ -83,7 +83,8 @@ public final class AdaptiveHttpService {
 
     /**
      * Sends {@code request}, retrying per the settings, and returns the first answer not worth a retry:
-     * a success or a final error such as 400 or 401. The caller must close it.
+     * a success or a final error such as 400 or 401, its body already read whole (an answer that breaks
+     * off is retried). The caller must close it.
      *
      * @throws TransientException when every attempt failed with a retryable status or an I/O error, or
      *     the next wait would end past {@link RetrySettings#maxDuration()}
@@ -97,7 +98,10 @@ public final class AdaptiveHttpService {
             Response response = null;
             IOException failure = null;
             try {
-                response = client.newCall(request).execute();
+                // The body is read here, inside the attempt: an answer that breaks off (a reset or a
+                // truncation after the status line) is an I/O failure like a refused connection and is
+                // retried, instead of surfacing in the caller as a failed sync.
+                response = HttpService.readWhole(client.newCall(request).execute());
             } catch (IOException e) {
                 failure = e;
             } catch (RuntimeException | Error e) {

@@ -1,5 +1,6 @@
 package io.vectorsink.http;
 
+import io.vectorsink.config.AdvancedConfig;
 import java.time.Duration;
 import java.util.Objects;
 import okhttp3.OkHttpClient;
@@ -22,6 +23,15 @@ public final class HttpClients {
     /** The shared client with {@link Timeouts#defaults()}. */
     public static OkHttpClient shared() {
         return SHARED;
+    }
+
+    /**
+     * The client for the embedding provider and the store of a sync: every request, connect to last
+     * byte, ends within {@code advanced.requestTimeout()} ({@link Timeouts#bounded}), so a peer that goes
+     * silent costs one attempt that long and no more. Shares the pool and dispatcher of {@link #shared()}.
+     */
+    public static OkHttpClient forConfig(AdvancedConfig advanced) {
+        return withTimeouts(Timeouts.bounded(advanced.requestTimeout()));
     }
 
     /** A client with other timeouts that shares the pool and dispatcher of {@link #shared()}. */
@@ -54,6 +64,16 @@ public final class HttpClients {
             requirePositive(read, "read");
             requirePositive(write, "write");
             requirePositive(call, "call");
+        }
+
+        /**
+         * Every limit within {@code request}: the read, write and whole-call timeouts are {@code request}
+         * (a stall and a trickle are both cut off there), the connect timeout the default 10 s or
+         * {@code request} when that is shorter.
+         */
+        public static Timeouts bounded(Duration request) {
+            Duration connect = Duration.ofSeconds(10);
+            return new Timeouts(connect.compareTo(request) < 0 ? connect : request, request, request, request);
         }
 
         public static Timeouts defaults() {

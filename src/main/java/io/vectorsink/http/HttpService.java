@@ -121,7 +121,7 @@ public final class HttpService {
      * (Chroma's upsert by id, delete by filter, get, get-or-create; embedding requests), so a retry after
      * a lost answer changes nothing.
      */
-    private static Response readWhole(Response response) throws IOException {
+    static Response readWhole(Response response) throws IOException {
         ResponseBody body = response.body();
         if (body == null) {
             return response;

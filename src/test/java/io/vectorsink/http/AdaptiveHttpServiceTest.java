@@ -150,6 +150,21 @@ class AdaptiveHttpServiceTest {
     }
 
     @Test
+    void should_retry_when_the_answer_breaks_off_after_its_status_line() throws Exception {
+        // 200 and headers, then garbage and a closed connection: the caller must never see half an answer.
+        sequence(
+                aResponse().withFault(Fault.MALFORMED_RESPONSE_CHUNK),
+                aResponse().withStatus(200).withBody("whole"));
+
+        try (Response response = service(5, Duration.ofMinutes(5)).execute(request())) {
+            assertThat(response.body().string()).isEqualTo("whole");
+        }
+
+        assertThat(clock.sleeps()).hasSize(1);
+        assertThat(limiter.inFlight()).isZero();
+    }
+
+    @Test
     void should_not_count_rate_limited_answers_as_failed_attempts() {
         server.stubFor(
                 get("/v1/embeddings").willReturn(aResponse().withStatus(429).withHeader("Retry-After", "1")));

@@ -4,25 +4,28 @@ import static io.vectorsink.testing.Messages.catalog;
 import static io.vectorsink.testing.Messages.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.vectorsink.process.ResumingSync.Attempt;
 import io.vectorsink.process.Workload.Chunk;
 import io.vectorsink.process.Workload.Line;
-import io.vectorsink.testing.ChromaInspector.Point;
+import io.vectorsink.store.StoredChunk;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Crash and resume (DESIGN §2, invariants 1 and 4; behaviour.md "What at-least-once delivery means
- * here"): a sync into the real Chroma is SIGKILLed again and again at seeded random points and resumed
- * as Airbyte resumes it, from the last state the connector emitted. Dedup and keyed overwrite must end
- * with exactly the expected chunks; append may hold extra copies, but only of what came after an
- * attempt's last emitted state.
+ * here"): a sync into a real store ({@link StoreUnderTest}: Chroma, and OpenSearch for the keyed runs) is
+ * SIGKILLed again and again at seeded random points and resumed as Airbyte resumes it, from the last
+ * state the connector emitted. Dedup and keyed overwrite must end with exactly the expected chunks;
+ * append may hold extra copies, but only of what came after an attempt's last emitted state.
  *
  * <p>Between kills, every key that no attempt touched after the last emitted state must already be
  * exactly as the input up to that state says: what a state covers is durable, whatever came after.
@@ -31,19 +34,29 @@ class CrashResumeIT extends ProcessTestSupport {
     /** Fixed, so a failure replays; {@code -Dvectorsink.crash.seed=N} explores other kill points. */
     private static final long SEED = Long.getLong("vectorsink.crash.seed", 20_251_122L);
 
-    private static String config(String collection) {
+    private static final StoreUnderTest CHROMA = StoreUnderTest.chroma();
+
+    private static String config(StoreUnderTest store, String target) {
         return """
                 {"processing": {"chunk_size": 10, "chunk_overlap": 0, "text_fields": ["text"],
                                 "metadata_fields": ["id", "seq"]},
                  "embedding": {"mode": "fake", "dimensions": 8},
-                 "indexing": {"mode": "chroma", "host": "%s", "collection": "%s"},
+                 "indexing": %s,
                  "advanced": {"batch_size": 16}}
                 """
-                .formatted(chromaUrl(), collection);
+                .formatted(store.indexing(store.url(), target));
     }
 
-    private static List<Chunk> stored(String collection) {
-        return chroma().all(collection).stream().map(Chunk::of).toList();
+    /**
+     * The keyed runs, on every store with a real server here. OpenSearch gets fewer kills (its attempts
+     * start slower and it shares the machine), 22 in all across the two runs.
+     */
+    static Stream<Arguments> dedupRuns() {
+        return Stream.of(Arguments.of(CHROMA, 24), Arguments.of(StoreUnderTest.openSearch(), 12));
+    }
+
+    static Stream<Arguments> overwriteRuns() {
+        return Stream.of(Arguments.of(CHROMA, 20), Arguments.of(StoreUnderTest.openSearch(), 10));
     }
 
     static void assertExactly(Set<Chunk> expected, List<Chunk> stored, String when) {
@@ -51,45 +64,48 @@ class CrashResumeIT extends ProcessTestSupport {
         assertThat(stored).as(when).hasSize(expected.size());
     }
 
-    @Test
-    void should_end_with_exactly_the_last_version_of_every_key_when_a_dedup_sync_is_killed_24_times() throws Exception {
-        String collection = freshCollection("crash-dedup");
+    @ParameterizedTest(name = "{0}, {1} kills")
+    @MethodSource("dedupRuns")
+    void should_end_with_exactly_the_last_version_of_every_key_when_a_dedup_sync_is_killed_again_and_again(
+            StoreUnderTest store, int kills) throws Exception {
+        String collection = store.freshTarget("crash-dedup");
         Workload workload = Workload.keyed(SEED, "docs", 1, 400, 0, 60, 0.06);
-        String config = config(collection);
+        String config = config(store, collection);
         String catalog = catalog(stream("docs", "append_dedup", List.of("id"), 1, 0));
         ResumingSync sync = new ResumingSync(workload, () -> startWrite(config, catalog), SEED);
         long started = System.nanoTime();
-        for (int kill = 1; kill <= 24; kill++) {
+        for (int kill = 1; kill <= kills; kill++) {
             sync.killedAttempt();
-            assertDurableBeforeResumePoint(workload, sync, collection, "after kill " + kill);
+            assertDurableBeforeResumePoint(workload, sync, store, collection, "after kill " + kill);
         }
         sync.finalAttempt();
-        assertExactly(workload.expectedAt(workload.size()), stored(collection), "after the final attempt");
-        report("dedup", sync, started);
+        assertExactly(workload.expectedAt(workload.size()), store.chunks(collection), "after the final attempt");
+        report(store.name() + " dedup", sync, started);
     }
 
-    @Test
-    void should_keep_the_old_generation_until_a_killed_overwrite_completes_then_hold_only_the_new_one()
-            throws Exception {
-        String collection = freshCollection("crash-overwrite");
-        String config = config(collection);
+    @ParameterizedTest(name = "{0}, {1} kills")
+    @MethodSource("overwriteRuns")
+    void should_keep_the_old_generation_until_a_killed_overwrite_completes_then_hold_only_the_new_one(
+            StoreUnderTest store, int kills) throws Exception {
+        String collection = store.freshTarget("crash-overwrite");
+        String config = config(store, collection);
         Workload first = Workload.keyed(SEED + 1, "docs", 1, 200, 0, 60, 0.0);
         var clean =
                 write(config, catalog(stream("docs", "overwrite", List.of("id"), 1, 1)), first.text(0, first.size()));
         assertThat(clean.exitCode()).as(clean.stderr()).isZero();
         Set<Chunk> firstGeneration = first.expectedAt(first.size());
-        assertExactly(firstGeneration, stored(collection), "after generation 1");
+        assertExactly(firstGeneration, store.chunks(collection), "after generation 1");
 
         // Generation 2 shares keys 30-59 with generation 1; keys 0-29 exist only in generation 1.
         Workload second = Workload.keyed(SEED + 2, "docs", 2, 300, 30, 60, 0.05);
         String catalog = catalog(stream("docs", "overwrite", List.of("id"), 2, 2));
         ResumingSync sync = new ResumingSync(second, () -> startWrite(config, catalog), SEED + 2);
         long started = System.nanoTime();
-        for (int kill = 1; kill <= 20; kill++) {
+        for (int kill = 1; kill <= kills; kill++) {
             sync.killedAttempt();
             Set<Integer> touched = second.keysIn(0, sync.maxSent());
             Set<String> touchedIds = touched.stream().map(second::recordId).collect(Collectors.toSet());
-            List<Chunk> now = stored(collection);
+            List<Chunk> now = store.chunks(collection);
             Set<Chunk> oldUntouched = firstGeneration.stream()
                     .filter(c -> !touchedIds.contains(c.recordId()))
                     .collect(Collectors.toSet());
@@ -100,15 +116,15 @@ class CrashResumeIT extends ProcessTestSupport {
             assertNeverMissing(first.lastVersions(first.size()), second, 0, sync.maxSent(), now, "after kill " + kill);
         }
         sync.finalAttempt();
-        assertExactly(second.expectedAt(second.size()), stored(collection), "after generation 2 completed");
-        report("overwrite", sync, started);
+        assertExactly(second.expectedAt(second.size()), store.chunks(collection), "after generation 2 completed");
+        report(store.name() + " overwrite", sync, started);
     }
 
     @Test
     void should_duplicate_append_records_only_after_the_last_emitted_state_of_a_killed_attempt() throws Exception {
         String collection = freshCollection("crash-append");
         Workload workload = Workload.unkeyed(SEED + 3, "logs", 1, 200);
-        String config = config(collection);
+        String config = config(CHROMA, collection);
         String catalog = catalog(stream("logs", "append", List.of(), 1, 0));
         ResumingSync sync = new ResumingSync(workload, () -> startWrite(config, catalog), SEED + 3);
         long started = System.nanoTime();
@@ -116,7 +132,7 @@ class CrashResumeIT extends ProcessTestSupport {
             sync.killedAttempt();
         }
         sync.finalAttempt();
-        assertDuplicatesBounded(workload, sync, collection, "append");
+        assertDuplicatesBounded(workload, sync, CHROMA, collection, "append");
         report("append", sync, started);
     }
 
@@ -124,7 +140,7 @@ class CrashResumeIT extends ProcessTestSupport {
     void should_keep_copies_of_unconfirmed_records_of_a_killed_overwrite_without_key_and_drop_the_old_generation()
             throws Exception {
         String collection = freshCollection("crash-overwrite-unkeyed");
-        String config = config(collection);
+        String config = config(CHROMA, collection);
         Workload first = Workload.unkeyed(SEED + 4, "logs", 1, 60);
         var clean = write(config, catalog(stream("logs", "overwrite", List.of(), 1, 1)), first.text(0, first.size()));
         assertThat(clean.exitCode()).as(clean.stderr()).isZero();
@@ -137,7 +153,7 @@ class CrashResumeIT extends ProcessTestSupport {
                 first.expectedAt(first.size()).stream().map(Chunk::document).collect(Collectors.toSet());
         for (int kill = 1; kill <= 6; kill++) {
             sync.killedAttempt();
-            assertThat(stored(collection).stream()
+            assertThat(CHROMA.chunks(collection).stream()
                             .filter(c -> c.generation() == 1)
                             .map(Chunk::document))
                     .as("generation 1 after kill %d", kill)
@@ -145,7 +161,7 @@ class CrashResumeIT extends ProcessTestSupport {
         }
         sync.finalAttempt();
         // Only generation 2 is left (the documents of both generations differ), with bounded copies.
-        assertDuplicatesBounded(second, sync, collection, "overwrite without key");
+        assertDuplicatesBounded(second, sync, CHROMA, collection, "overwrite without key");
         report("overwrite without key", sync, started);
     }
 
@@ -154,13 +170,14 @@ class CrashResumeIT extends ProcessTestSupport {
      * and at most once more for each failed attempt that was sent its record but ended before echoing a
      * state after it; nothing else is stored.
      */
-    private static void assertDuplicatesBounded(Workload workload, ResumingSync sync, String collection, String name) {
-        List<Point> points = chroma().all(collection);
+    private static void assertDuplicatesBounded(
+            Workload workload, ResumingSync sync, StoreUnderTest store, String collection, String name) {
+        List<StoredChunk> points = store.all(collection);
         Map<String, Long> copies =
-                points.stream().collect(Collectors.groupingBy(Point::document, Collectors.counting()));
-        Map<String, Set<Map<String, JsonNode>>> metadata = points.stream()
+                points.stream().collect(Collectors.groupingBy(StoredChunk::document, Collectors.counting()));
+        Map<String, Set<Map<String, Object>>> metadata = points.stream()
                 .collect(Collectors.groupingBy(
-                        Point::document, Collectors.mapping(Point::metadata, Collectors.toSet())));
+                        StoredChunk::document, Collectors.mapping(StoredChunk::metadata, Collectors.toSet())));
         assertThat(metadata.values())
                 .as("the copies of a chunk are identical in metadata")
                 .allSatisfy(variants -> assertThat(variants).hasSize(1));
@@ -203,12 +220,12 @@ class CrashResumeIT extends ProcessTestSupport {
      * that state; every other key still live at the state, and not deleted later, still has chunk 0.
      */
     private static void assertDurableBeforeResumePoint(
-            Workload workload, ResumingSync sync, String collection, String when) {
+            Workload workload, ResumingSync sync, StoreUnderTest store, String collection, String when) {
         int resume = sync.resumePosition();
         Set<Integer> touched = workload.keysIn(resume, sync.maxSent());
         Set<String> touchedIds = touched.stream().map(workload::recordId).collect(Collectors.toSet());
         Map<Integer, Line> atResume = workload.lastVersions(resume);
-        List<Chunk> now = stored(collection);
+        List<Chunk> now = store.chunks(collection);
         Set<Chunk> expected = workload.expectedFor(atResume.entrySet().stream()
                 .filter(e -> !touched.contains(e.getKey()))
                 .map(Map.Entry::getValue)

@@ -18,12 +18,15 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The store side under faults (DESIGN §2, invariant 6): a {@link FaultProxy} between the connector and
- * the real Chroma. With a tenth of the requests failing in every way the proxy knows, a dedup sync ends
- * with exactly the right chunks; under a persistent outage it fails within {@code retry_max_seconds}
+ * a real store (Chroma, and OpenSearch for the mixed faults). With a tenth of the requests failing in
+ * every way the proxy knows, a dedup sync ends with exactly the right chunks; under a persistent outage it fails within {@code retry_max_seconds}
  * with a transient_error, and no state leaves for records the store did not acknowledge.
  */
 class FaultInjectionIT extends ProcessTestSupport {
@@ -33,32 +36,46 @@ class FaultInjectionIT extends ProcessTestSupport {
     /** The retry bound of the outage tests, in seconds. */
     private static final int RETRY_MAX_SECONDS = 5;
 
+    /** The request timeout of the stall outage, in seconds. */
+    private static final int REQUEST_TIMEOUT_SECONDS = 2;
+
     private static final Pattern RETRY_TIME = Pattern.compile("after \\d+ attempts? in ([0-9.]+) s");
 
     private static String config(String host, String collection, String advancedExtra) {
+        return config(StoreUnderTest.chroma(), host, collection, advancedExtra);
+    }
+
+    private static String config(StoreUnderTest store, String url, String target, String advancedExtra) {
         return """
                 {"processing": {"chunk_size": 10, "chunk_overlap": 0, "text_fields": ["text"],
                                 "metadata_fields": ["id", "seq"]},
                  "embedding": {"mode": "fake", "dimensions": 8},
-                 "indexing": {"mode": "chroma", "host": "%s", "collection": "%s"},
+                 "indexing": %s,
                  "advanced": {"batch_size": 8%s}}
                 """
-                .formatted(host, collection, advancedExtra);
+                .formatted(store.indexing(url, target), advancedExtra);
     }
 
-    @Test
-    void should_write_exactly_the_expected_chunks_when_a_tenth_of_chromas_answers_are_faults() throws Exception {
-        String collection = freshCollection("faults");
+    /** Every store with a real server here. */
+    static Stream<StoreUnderTest> stores() {
+        return Stream.of(StoreUnderTest.chroma(), StoreUnderTest.openSearch());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("stores")
+    void should_write_exactly_the_expected_chunks_when_a_tenth_of_the_stores_answers_are_faults(StoreUnderTest store)
+            throws Exception {
+        String collection = store.freshTarget("faults");
         Workload workload = Workload.keyed(SEED, "docs", 1, 300, 0, 50, 0.06);
-        try (FaultProxy proxy = new FaultProxy(chromaUrl(), SEED)) {
-            // One stall: it costs the client's whole 60 s read timeout.
+        try (FaultProxy proxy = new FaultProxy(store.url(), SEED)) {
+            // One stall, past the 10 s request timeout: it costs the whole timeout.
             proxy.plan(Plan.mix(0.10, EnumSet.allOf(Fault.class)))
-                    .stall(Duration.ofSeconds(65), 1)
+                    .stall(Duration.ofSeconds(15), 1)
                     .slowBody(8, Duration.ofMillis(50))
                     .retryAfter(Duration.ofSeconds(1));
             long started = System.nanoTime();
             var result = write(
-                    config(proxy.url(), collection, ""),
+                    config(store, proxy.url(), collection, ", \"request_timeout_seconds\": 10"),
                     catalog(stream("docs", "append_dedup", List.of("id"), 1, 0)),
                     workload.text(0, workload.size()));
             double seconds = (System.nanoTime() - started) / 1e9;
@@ -72,28 +89,27 @@ class FaultInjectionIT extends ProcessTestSupport {
                     .containsExactlyElementsOf(IntStream.rangeClosed(1, workload.lastCursor())
                             .boxed()
                             .toList());
-            List<Chunk> stored =
-                    chroma().all(collection).stream().map(Chunk::of).toList();
+            List<Chunk> stored = store.chunks(collection);
             CrashResumeIT.assertExactly(workload.expectedAt(workload.size()), stored, "after a sync under faults");
             assertThat(proxy.injected())
                     .as("every kind of fault was injected")
                     .containsOnlyKeys(EnumSet.allOf(Fault.class));
             System.out.printf(
-                    "[faults] %d requests, %d faults injected %s, sync took %.1f s, %d chunks exact%n",
-                    proxy.requests(), proxy.injectedTotal(), proxy.injected(), seconds, stored.size());
+                    "[faults %s] %d requests, %d faults injected %s, sync took %.1f s, %d chunks exact%n",
+                    store.name(), proxy.requests(), proxy.injectedTotal(), proxy.injected(), seconds, stored.size());
         }
     }
 
     @Test
     void should_fail_within_the_retry_bound_and_emit_no_further_state_when_chroma_answers_503_from_now_on()
             throws Exception {
-        outage("outage-503", proxy -> proxy.plan(Plan.always(Fault.UNAVAILABLE)), false);
+        outage("outage-503", proxy -> proxy.plan(Plan.always(Fault.UNAVAILABLE)), false, "", RETRY_MAX_SECONDS);
     }
 
     @Test
     void should_fail_within_the_retry_bound_and_emit_no_further_state_when_chroma_refuses_connections()
             throws Exception {
-        outage("outage-refused", FaultProxy::refuseConnections, false);
+        outage("outage-refused", FaultProxy::refuseConnections, false, "", RETRY_MAX_SECONDS);
     }
 
     @Test
@@ -101,7 +117,25 @@ class FaultInjectionIT extends ProcessTestSupport {
         outage(
                 "outage-trim",
                 proxy -> proxy.plan(Plan.always(Fault.UNAVAILABLE).only(request -> request.endsWith("/delete"))),
-                true);
+                true,
+                "",
+                RETRY_MAX_SECONDS);
+    }
+
+    /**
+     * A store that takes every request and never answers: each attempt ends at the request timeout, not
+     * at OkHttp's 60 s default, so the sync fails within {@code retry_max_seconds} plus one request
+     * timeout. The stalled requests reach Chroma, but an upsert starts by reading the chunks already
+     * there, and that read is never answered: no record of the outage is written.
+     */
+    @Test
+    void should_fail_within_the_retry_bound_plus_one_request_timeout_when_chroma_stalls_from_now_on() throws Exception {
+        outage(
+                "outage-stall",
+                proxy -> proxy.plan(Plan.always(Fault.STALL)).stall(Duration.ofSeconds(30), Integer.MAX_VALUE),
+                false,
+                ", \"request_timeout_seconds\": " + REQUEST_TIMEOUT_SECONDS,
+                RETRY_MAX_SECONDS + REQUEST_TIMEOUT_SECONDS);
     }
 
     /**
@@ -109,12 +143,20 @@ class FaultInjectionIT extends ProcessTestSupport {
      * with stdin left open (the source is still reading). The sync must fail by itself with a
      * transient_error within the retry bound, after the first state and no other.
      */
-    private void outage(String name, java.util.function.Consumer<FaultProxy> begin, boolean upsertsLand)
+    private void outage(
+            String name,
+            java.util.function.Consumer<FaultProxy> begin,
+            boolean upsertsLand,
+            String advancedExtra,
+            int boundSeconds)
             throws Exception {
         String collection = freshCollection(name);
         try (FaultProxy proxy = new FaultProxy(chromaUrl(), SEED);
                 ConnectorProcess sync = startWrite(
-                        config(proxy.url(), collection, ", \"retry_max_seconds\": " + RETRY_MAX_SECONDS),
+                        config(
+                                proxy.url(),
+                                collection,
+                                ", \"retry_max_seconds\": " + RETRY_MAX_SECONDS + advancedExtra),
                         catalog(stream("docs", "append_dedup", List.of("id"), 1, 0)))) {
             sync.write(record("docs", "{\"id\":1,\"text\":\"before the outage\"}")
                     + record("docs", "{\"id\":2,\"text\":\"also before\"}")
@@ -140,7 +182,7 @@ class FaultInjectionIT extends ProcessTestSupport {
                     .extracting(s -> s.at("/stream/stream_state/cursor").asInt())
                     .containsExactly(1);
             double retried = retrySeconds(error);
-            assertThat(retried).as("the connector's own measure of its retries").isLessThanOrEqualTo(RETRY_MAX_SECONDS);
+            assertThat(retried).as("the connector's own measure of its retries").isLessThanOrEqualTo(boundSeconds);
             List<String> documents =
                     chroma().all(collection).stream().map(p -> p.document()).toList();
             assertThat(documents).contains("text: also before");
@@ -151,11 +193,7 @@ class FaultInjectionIT extends ProcessTestSupport {
             }
             System.out.printf(
                     "[%s] failed %.1f s after the outage began (retries %.1f s of %d s allowed); %s%n",
-                    name,
-                    seconds,
-                    retried,
-                    RETRY_MAX_SECONDS,
-                    error.get("message").asText());
+                    name, seconds, retried, boundSeconds, error.get("message").asText());
         }
     }
 

@@ -5,6 +5,7 @@ import static io.vectorsink.testing.Messages.streamState;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vectorsink.store.StoredChunk;
 import io.vectorsink.testing.ChromaInspector.Point;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -67,19 +68,40 @@ final class Workload {
                     point.number("_ab_generation_id"),
                     point.number("_ab_extracted_at"));
         }
+
+        static Chunk of(StoredChunk stored) {
+            return new Chunk(
+                    stored.id(),
+                    (String) stored.metadata().get("_ab_record_id"),
+                    stored.document(),
+                    number(stored, "_ab_chunk_index"),
+                    number(stored, "_ab_chunk_count"),
+                    number(stored, "_ab_generation_id"),
+                    number(stored, "_ab_extracted_at"));
+        }
+
+        private static long number(StoredChunk stored, String key) {
+            Object value = stored.metadata().get(key);
+            if (!(value instanceof Number number)) {
+                throw new AssertionError("chunk " + stored.id() + " has no number " + key + ": " + stored.metadata());
+            }
+            return number.longValue();
+        }
     }
 
     private final String stream;
     private final boolean keyed;
     private final long generation;
     private final List<Line> lines;
+    private final int chunkWords;
     private final Map<Integer, Integer> statePositions = new HashMap<>();
 
-    private Workload(String stream, boolean keyed, long generation, List<Line> lines) {
+    private Workload(String stream, boolean keyed, long generation, List<Line> lines, int chunkWords) {
         this.stream = stream;
         this.keyed = keyed;
         this.generation = generation;
         this.lines = List.copyOf(lines);
+        this.chunkWords = chunkWords;
         for (int i = 0; i < lines.size(); i++) {
             if (lines.get(i).kind() == Kind.STATE) {
                 statePositions.put(lines.get(i).cursor(), i);
@@ -120,7 +142,7 @@ final class Workload {
             }
         }
         lines.add(new Line(Kind.STATUS, status(stream, "COMPLETE"), -1, -1, 0, 0));
-        return new Workload(stream, true, generation, lines);
+        return new Workload(stream, true, generation, lines, CHUNK_WORDS);
     }
 
     /**
@@ -144,7 +166,17 @@ final class Workload {
             }
         }
         lines.add(new Line(Kind.STATUS, status(stream, "COMPLETE"), -1, -1, 0, 0));
-        return new Workload(stream, false, generation, lines);
+        return new Workload(stream, false, generation, lines, CHUNK_WORDS);
+    }
+
+    /**
+     * The same input, expected as one chunk per record: the whole {@code "text: w0 w1 ..."} document.
+     * This is what any token counter produces when {@code chunk_size} exceeds the longest record's
+     * tokens, so it holds for a provider that counts tokens differently from the fake embedder (cl100k
+     * for {@code openai_compatible}); a test using it must still check {@code _ab_chunk_count} is 1.
+     */
+    Workload wholeRecords() {
+        return new Workload(stream, keyed, generation, lines, Integer.MAX_VALUE);
     }
 
     List<Line> lines() {
@@ -264,15 +296,18 @@ final class Workload {
         return chunks;
     }
 
-    /** The documents of a record's chunks: runs of {@value #CHUNK_WORDS} tokens of {@code "text: w0 w1 ..."}. */
+    /**
+     * The documents of a record's chunks: runs of {@value #CHUNK_WORDS} tokens of {@code "text: w0 w1
+     * ..."} (the whole text for {@link #wholeRecords()}).
+     */
     List<String> documents(Line record) {
         String prefix = keyed ? "k" + record.key() : "g" + generation;
         List<String> tokens = new ArrayList<>();
         tokens.add("text:");
         tokens.addAll(List.of(words(prefix, record.seq(), record.words()).split(" ")));
         List<String> documents = new ArrayList<>();
-        for (int from = 0; from < tokens.size(); from += CHUNK_WORDS) {
-            documents.add(String.join(" ", tokens.subList(from, Math.min(tokens.size(), from + CHUNK_WORDS))));
+        for (int from = 0; from < tokens.size(); from += Math.min(chunkWords, tokens.size())) {
+            documents.add(String.join(" ", tokens.subList(from, Math.min(tokens.size(), from + chunkWords))));
         }
         return documents;
     }

@@ -26,8 +26,12 @@ import java.util.Objects;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
@@ -178,6 +182,7 @@ public final class FaultProxy implements AutoCloseable {
     private volatile int slowPieces = 8;
     private volatile Duration slowPause = Duration.ofMillis(50);
     private volatile boolean closed;
+    private final Future<?> accepting;
 
     /** A proxy to {@code target} (e.g. {@code http://127.0.0.1:8000}) on a free loopback port, with no faults yet. */
     public FaultProxy(String target, long seed) {
@@ -189,7 +194,7 @@ public final class FaultProxy implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("could not open the fault proxy's port", e);
         }
-        threads.execute(this::acceptLoop);
+        accepting = threads.submit(this::acceptLoop);
     }
 
     /** The proxy's base URL, to configure in place of the target's. */
@@ -263,6 +268,16 @@ public final class FaultProxy implements AutoCloseable {
             listener.close();
         } catch (IOException ignored) {
             // already closed
+        }
+        // A thread blocked in accept() keeps the kernel's listening socket alive, still taking connections
+        // into its backlog, until it wakes up; only then is the port really closed. Return after that, so a
+        // connect made afterwards is refused rather than accepted and dropped.
+        try {
+            accepting.get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // the accept loop ended badly or late: the port is closed as far as this proxy can tell
         }
         for (Socket socket : connections) {
             reset(socket);

@@ -98,9 +98,12 @@ public final class ChromaVectorStore implements VectorStore {
     private volatile String collectionId;
     private volatile int maxBatchSize = DEFAULT_MAX_BATCH_SIZE;
 
-    /** A store on the shared HTTP client. Does no I/O; {@link #check} and {@link #prepare} do. */
+    /**
+     * A store on the shared connection pool, with {@code advanced}'s request timeout. Does no I/O;
+     * {@link #check} and {@link #prepare} do.
+     */
     public ChromaVectorStore(IndexingConfig.Chroma config, AdvancedConfig advanced) {
-        this(config, advanced, HttpClients.shared());
+        this(config, advanced, HttpClients.forConfig(advanced));
     }
 
     public ChromaVectorStore(IndexingConfig.Chroma config, AdvancedConfig advanced, OkHttpClient client) {

@@ -119,9 +119,17 @@ public final class MilvusVectorStore implements VectorStore {
 
     private volatile boolean prepared;
 
-    /** A store on the shared HTTP client. Does no I/O; {@link #check} and {@link #prepare} do. */
+    /**
+     * A store on the shared connection pool, with {@code advanced}'s request timeout. Does no I/O;
+     * {@link #check} and {@link #prepare} do.
+     */
     public MilvusVectorStore(IndexingConfig.Milvus config, AdvancedConfig advanced) {
-        this(config, advanced, HttpClients.shared(), RetryTiming.system(), RetrySettings.forService(SERVICE, advanced));
+        this(
+                config,
+                advanced,
+                HttpClients.forConfig(advanced),
+                RetryTiming.system(),
+                RetrySettings.forService(SERVICE, advanced));
     }
 
     /** For tests: injected retry timing and bounds, so retries are observed instead of slept. */

@@ -102,9 +102,12 @@ public final class OpenSearchVectorStore implements VectorStore {
     /** OpenSearch or Elasticsearch, read from the root answer by {@link #engine}. */
     private volatile SearchEngine engine;
 
-    /** A store on the shared HTTP client. Does no I/O; {@link #check} and {@link #prepare} do. */
+    /**
+     * A store on the shared connection pool, with {@code advanced}'s request timeout. Does no I/O;
+     * {@link #check} and {@link #prepare} do.
+     */
     public OpenSearchVectorStore(IndexingConfig.OpenSearch config, AdvancedConfig advanced) {
-        this(config, advanced, HttpClients.shared());
+        this(config, advanced, HttpClients.forConfig(advanced));
     }
 
     public OpenSearchVectorStore(IndexingConfig.OpenSearch config, AdvancedConfig advanced, OkHttpClient client) {

@@ -108,13 +108,16 @@ public final class PineconeVectorStore implements VectorStore {
     private volatile HttpUrl dataPlane;
     private volatile boolean filterDeletesRefused;
 
-    /** A store on the shared HTTP client. Does no I/O; {@link #check} and {@link #prepare} do. */
+    /**
+     * A store on the shared connection pool, with {@code advanced}'s request timeout. Does no I/O;
+     * {@link #check} and {@link #prepare} do.
+     */
     public PineconeVectorStore(IndexingConfig.Pinecone config, AdvancedConfig advanced) {
         this(
                 config,
                 advanced,
                 CONTROL_PLANE,
-                HttpClients.shared(),
+                HttpClients.forConfig(advanced),
                 RetryTiming.system(),
                 RetrySettings.forService(SERVICE, advanced));
     }

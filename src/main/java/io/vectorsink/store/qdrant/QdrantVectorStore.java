@@ -91,9 +91,12 @@ public final class QdrantVectorStore implements VectorStore {
 
     private volatile boolean prepared;
 
-    /** A store on the shared HTTP client. Does no I/O; {@link #check} and {@link #prepare} do. */
+    /**
+     * A store on the shared connection pool, with {@code advanced}'s request timeout. Does no I/O;
+     * {@link #check} and {@link #prepare} do.
+     */
     public QdrantVectorStore(IndexingConfig.Qdrant config, AdvancedConfig advanced) {
-        this(config, advanced, HttpClients.shared());
+        this(config, advanced, HttpClients.forConfig(advanced));
     }
 
     public QdrantVectorStore(IndexingConfig.Qdrant config, AdvancedConfig advanced, OkHttpClient client) {

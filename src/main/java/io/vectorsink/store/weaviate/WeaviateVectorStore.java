@@ -98,12 +98,15 @@ public final class WeaviateVectorStore implements VectorStore {
     private final RetryTiming timing;
     private final RetrySettings retry;
 
-    /** A store on the shared HTTP client. Does no I/O; {@link #check} and {@link #prepare} do. */
+    /**
+     * A store on the shared connection pool, with {@code advanced}'s request timeout. Does no I/O;
+     * {@link #check} and {@link #prepare} do.
+     */
     public WeaviateVectorStore(IndexingConfig.Weaviate config, AdvancedConfig advanced) {
         this(
                 config,
                 advanced,
-                HttpClients.shared(),
+                HttpClients.forConfig(advanced),
                 RetryTiming.system(),
                 RetrySettings.forService(WeaviateHttp.SERVICE, advanced));
     }
