@@ -1,9 +1,7 @@
 package io.vectorsink.process;
 
 import static io.vectorsink.testing.Messages.catalog;
-import static io.vectorsink.testing.Messages.record;
 import static io.vectorsink.testing.Messages.stream;
-import static io.vectorsink.testing.Messages.streamState;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,8 +13,6 @@ import io.vectorsink.testing.FaultProxy.Plan;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -38,8 +34,6 @@ class FaultInjectionIT extends ProcessTestSupport {
 
     /** The request timeout of the stall outage, in seconds. */
     private static final int REQUEST_TIMEOUT_SECONDS = 2;
-
-    private static final Pattern RETRY_TIME = Pattern.compile("after \\d+ attempts? in ([0-9.]+) s");
 
     private static String config(String host, String collection, String advancedExtra) {
         return config(StoreUnderTest.chroma(), host, collection, advancedExtra);
@@ -158,31 +152,16 @@ class FaultInjectionIT extends ProcessTestSupport {
                                 collection,
                                 ", \"retry_max_seconds\": " + RETRY_MAX_SECONDS + advancedExtra),
                         catalog(stream("docs", "append_dedup", List.of("id"), 1, 0)))) {
-            sync.write(record("docs", "{\"id\":1,\"text\":\"before the outage\"}")
-                    + record("docs", "{\"id\":2,\"text\":\"also before\"}")
-                    + streamState("docs", "{\"cursor\":1}"));
-            assertThat(sync.awaitMessage(m -> m.path("type").asText().equals("STATE"), 60))
-                    .isNotNull();
+            OutageScript.writeBeforeAndAwaitState(sync);
 
             begin.accept(proxy);
             long started = System.nanoTime();
-            sync.write(record("docs", "{\"id\":3,\"text\":\"during the outage\"}")
-                    + record("docs", "{\"id\":1,\"text\":\"a newer version\"}")
-                    + streamState("docs", "{\"cursor\":2}")
-                    + record("docs", "{\"id\":4,\"text\":\"later still\"}")
-                    + streamState("docs", "{\"cursor\":3}"));
+            OutageScript.writeDuring(sync);
             var result = sync.await(120);
             double seconds = (System.nanoTime() - started) / 1e9;
 
-            assertThat(result.exitCode()).as(result.stderr()).isEqualTo(1);
+            double retried = OutageScript.assertFailedAfterFirstState(result, "Chroma", boundSeconds);
             JsonNode error = result.traceError();
-            assertThat(error.get("failure_type").asText()).isEqualTo("transient_error");
-            assertThat(error.get("message").asText()).contains("Chroma");
-            assertThat(result.states())
-                    .extracting(s -> s.at("/stream/stream_state/cursor").asInt())
-                    .containsExactly(1);
-            double retried = retrySeconds(error);
-            assertThat(retried).as("the connector's own measure of its retries").isLessThanOrEqualTo(boundSeconds);
             List<String> documents =
                     chroma().all(collection).stream().map(p -> p.document()).toList();
             assertThat(documents).contains("text: also before");
@@ -195,14 +174,5 @@ class FaultInjectionIT extends ProcessTestSupport {
                     "[%s] failed %.1f s after the outage began (retries %.1f s of %d s allowed); %s%n",
                     name, seconds, retried, boundSeconds, error.get("message").asText());
         }
-    }
-
-    /** The retry time the connector reports in its error ("... after 5 attempts in 3.9 s ..."). */
-    private static double retrySeconds(JsonNode error) {
-        String text = error.get("message").asText() + " "
-                + error.path("internal_message").asText();
-        Matcher matcher = RETRY_TIME.matcher(text);
-        assertThat(matcher.find()).as("the error names its retry time: " + text).isTrue();
-        return Double.parseDouble(matcher.group(1));
     }
 }

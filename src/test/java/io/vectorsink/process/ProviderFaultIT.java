@@ -1,9 +1,7 @@
 package io.vectorsink.process;
 
 import static io.vectorsink.testing.Messages.catalog;
-import static io.vectorsink.testing.Messages.record;
 import static io.vectorsink.testing.Messages.stream;
-import static io.vectorsink.testing.Messages.streamState;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -21,8 +19,6 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -47,7 +43,6 @@ class ProviderFaultIT extends ProcessTestSupport {
     private static final int DIMENSIONS = 8;
     private static final int RETRY_MAX_SECONDS = 5;
     private static final String PROVIDER = "OpenAI-compatible server";
-    private static final Pattern RETRY_TIME = Pattern.compile("after \\d+ attempts? in ([0-9.]+) s");
 
     private static String config(String providerUrl, String chromaHost, String collection, String advancedExtra) {
         return """
@@ -166,31 +161,16 @@ class ProviderFaultIT extends ProcessTestSupport {
                 ConnectorProcess sync = startWrite(
                         config(proxy.url(), chromaUrl(), collection, ", \"retry_max_seconds\": " + RETRY_MAX_SECONDS),
                         catalog(stream("docs", "append_dedup", List.of("id"), 1, 0)))) {
-            sync.write(record("docs", "{\"id\":1,\"text\":\"before the outage\"}")
-                    + record("docs", "{\"id\":2,\"text\":\"also before\"}")
-                    + streamState("docs", "{\"cursor\":1}"));
-            assertThat(sync.awaitMessage(m -> m.path("type").asText().equals("STATE"), 60))
-                    .isNotNull();
+            OutageScript.writeBeforeAndAwaitState(sync);
 
             begin.accept(proxy);
             long started = System.nanoTime();
-            sync.write(record("docs", "{\"id\":3,\"text\":\"during the outage\"}")
-                    + record("docs", "{\"id\":1,\"text\":\"a newer version\"}")
-                    + streamState("docs", "{\"cursor\":2}")
-                    + record("docs", "{\"id\":4,\"text\":\"later still\"}")
-                    + streamState("docs", "{\"cursor\":3}"));
+            OutageScript.writeDuring(sync);
             var result = sync.await(120);
             double seconds = (System.nanoTime() - started) / 1e9;
 
-            assertThat(result.exitCode()).as(result.stderr()).isEqualTo(1);
+            double retried = OutageScript.assertFailedAfterFirstState(result, PROVIDER, RETRY_MAX_SECONDS);
             JsonNode error = result.traceError();
-            assertThat(error.get("failure_type").asText()).isEqualTo("transient_error");
-            assertThat(error.get("message").asText()).contains(PROVIDER);
-            assertThat(result.states())
-                    .extracting(s -> s.at("/stream/stream_state/cursor").asInt())
-                    .containsExactly(1);
-            double retried = retrySeconds(error);
-            assertThat(retried).as("the connector's own measure of its retries").isLessThanOrEqualTo(RETRY_MAX_SECONDS);
             assertThat(chroma().all(collection).stream().map(Point::document))
                     .as("nothing of the records that were never embedded reached the store")
                     .containsExactlyInAnyOrder("text: before the outage", "text: also before");
@@ -203,14 +183,5 @@ class ProviderFaultIT extends ProcessTestSupport {
                     RETRY_MAX_SECONDS,
                     error.get("message").asText());
         }
-    }
-
-    /** The retry time the connector reports in its error ("... after 5 attempts in 3.9 s ..."). */
-    static double retrySeconds(JsonNode error) {
-        String text = error.get("message").asText() + " "
-                + error.path("internal_message").asText();
-        Matcher matcher = RETRY_TIME.matcher(text);
-        assertThat(matcher.find()).as("the error names its retry time: " + text).isTrue();
-        return Double.parseDouble(matcher.group(1));
     }
 }
