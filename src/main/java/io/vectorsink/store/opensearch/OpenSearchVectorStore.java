@@ -15,6 +15,7 @@ import io.vectorsink.http.HttpErrors;
 import io.vectorsink.http.HttpService;
 import io.vectorsink.http.HttpStatus;
 import io.vectorsink.http.HttpsPolicy;
+import io.vectorsink.http.ItemResends;
 import io.vectorsink.http.RetryPolicies;
 import io.vectorsink.http.RetrySettings;
 import io.vectorsink.http.RetryTiming;
@@ -37,6 +38,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -94,7 +96,6 @@ public final class OpenSearchVectorStore implements VectorStore {
     private final Headers auth;
     private final HttpService http;
     private final HttpService checkHttp;
-    private final RetrySettings retry;
     private final RetryTiming timing;
 
     private volatile boolean prepared;
@@ -133,7 +134,6 @@ public final class OpenSearchVectorStore implements VectorStore {
         }
         this.refresh = config.refresh();
         this.auth = OpenSearchHttp.authHeaders(config.auth());
-        this.retry = retry;
         this.timing = timing;
         this.http = new HttpService(client, retry, timing);
         // check answers a person who waits for it: seconds, not the sync's minutes of retries.
@@ -357,8 +357,9 @@ public final class OpenSearchVectorStore implements VectorStore {
     private void bulk(List<String> ids, List<byte[]> entries) {
         List<String> pendingIds = ids;
         List<byte[]> pending = entries;
-        for (int attempt = 1; ; attempt++) {
-            Answer answer = send(http, bulkRequest(pending));
+        ItemResends resends = ItemResends.start(http, timing);
+        while (true) {
+            Answer answer = send(resends.http(), bulkRequest(pending));
             if (answer.code() == 413 && pending.size() > 1) {
                 // Too large for the cluster or a proxy in front of it: halve until it fits.
                 int half = pending.size() / 2;
@@ -375,8 +376,9 @@ public final class OpenSearchVectorStore implements VectorStore {
             if (failures.isEmpty()) {
                 return;
             }
-            if (!failures.retryable() || attempt >= retry.maxAttempts()) {
-                throw failures.exception(pending.size(), attempt);
+            Optional<Duration> wait = failures.retryable() ? resends.nextWait() : Optional.empty();
+            if (wait.isEmpty()) {
+                throw failures.exception(pending.size(), resends.summary());
             }
             pendingIds = failures.ids();
             List<byte[]> again = new ArrayList<>();
@@ -384,7 +386,7 @@ public final class OpenSearchVectorStore implements VectorStore {
                 again.add(pending.get(i));
             }
             pending = again;
-            sleep(attempt, failures.describe());
+            resends.await(wait.get(), failures.describe());
         }
     }
 
@@ -467,11 +469,11 @@ public final class OpenSearchVectorStore implements VectorStore {
             return String.join(", ", parts) + " (first: document " + ids.get(0) + ")";
         }
 
-        ConnectorException exception(int sent, int attempts) {
+        ConnectorException exception(int sent, String tries) {
             String message = "OpenSearch refused " + ids.size() + " of " + sent
                     + " documents in a bulk write to index '" + index + "': " + describe();
             if (retryable) {
-                return new TransientException(message + "; still refused after " + attempts + " attempts");
+                return new TransientException(message + "; still refused " + tries);
             }
             if (worstStatus == 401 || worstStatus == 403) {
                 return new ConfigException(message + "; check the credentials' permissions and that the index is"
@@ -479,20 +481,6 @@ public final class OpenSearchVectorStore implements VectorStore {
             }
             return new ConfigException(message + "; the index's mapping does not accept these documents: check"
                     + " the metadata fields or use another index name");
-        }
-    }
-
-    private void sleep(int attempt, String outcome) {
-        long initial = retry.initialDelay().toMillis();
-        long delay = Math.min(retry.maxDelay().toMillis(), initial << Math.min(attempt - 1, 20));
-        Duration wait = Duration.ofMillis(delay / 2 + (long) (timing.random().getAsDouble() * (delay - delay / 2)));
-        org.slf4j.LoggerFactory.getLogger(OpenSearchVectorStore.class)
-                .warn("OpenSearch refused documents ({}); sending them again in {} ms", outcome, wait.toMillis());
-        try {
-            timing.sleeper().sleep(wait);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SystemException("Interrupted while waiting to retry OpenSearch", e);
         }
     }
 

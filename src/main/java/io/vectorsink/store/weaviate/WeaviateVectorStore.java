@@ -12,6 +12,7 @@ import io.vectorsink.error.SystemException;
 import io.vectorsink.error.TransientException;
 import io.vectorsink.http.HttpClients;
 import io.vectorsink.http.HttpErrors;
+import io.vectorsink.http.ItemResends;
 import io.vectorsink.http.RetrySettings;
 import io.vectorsink.http.RetryTiming;
 import io.vectorsink.protocol.StreamId;
@@ -33,13 +34,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
-import org.slf4j.LoggerFactory;
 
 /**
  * Weaviate (1.21 or later) over its REST API v1. Chunks are objects with UUID ids, the chunk text in the
@@ -96,7 +97,6 @@ public final class WeaviateVectorStore implements VectorStore {
     private final String metric;
     private final String consistencyLevel;
     private final RetryTiming timing;
-    private final RetrySettings retry;
 
     /**
      * A store on the shared connection pool, with {@code advanced}'s request timeout. Does no I/O;
@@ -125,7 +125,6 @@ public final class WeaviateVectorStore implements VectorStore {
         this.schema = new WeaviateSchema(http, config.layout(), metric);
         this.consistencyLevel = config.consistencyLevel();
         this.timing = timing;
-        this.retry = retry;
     }
 
     // ---- VectorStore ----------------------------------------------------------------------------
@@ -266,8 +265,9 @@ public final class WeaviateVectorStore implements VectorStore {
                 .addQueryParameter("consistency_level", consistencyLevel)
                 .build();
         List<byte[]> pending = objects;
-        for (int attempt = 1; ; attempt++) {
-            Answer answer = WeaviateHttp.send(http.sync(), http.post(url, WeaviateJson.batch(pending)));
+        ItemResends resends = ItemResends.start(http.sync(), timing);
+        while (true) {
+            Answer answer = WeaviateHttp.send(resends.http(), http.post(url, WeaviateJson.batch(pending)));
             if (answer.code() == 413 && pending.size() > 1) {
                 // Too large for a proxy in front of Weaviate: halve until it fits.
                 int half = pending.size() / 2;
@@ -299,33 +299,16 @@ public final class WeaviateVectorStore implements VectorStore {
             if (failed.isEmpty()) {
                 return;
             }
-            ConnectorException error = objectErrors(className, pending.size(), messages, attempt);
-            if (!(error instanceof TransientException) || attempt >= retry.maxAttempts()) {
+            ConnectorException error = objectErrors(className, pending.size(), messages, resends);
+            Optional<Duration> wait = error instanceof TransientException ? resends.nextWait() : Optional.empty();
+            if (wait.isEmpty()) {
                 throw error;
             }
             pending = failed;
-            sleep(attempt, failed.size());
+            resends.await(wait.get(), failed.size() + " objects");
         }
     }
 
-    private void sleep(int attempt, int objects) {
-        long initial = retry.initialDelay().toMillis();
-        long delay = Math.min(retry.maxDelay().toMillis(), initial << Math.min(attempt - 1, 20));
-        Duration wait = Duration.ofMillis(delay / 2 + (long) (timing.random().getAsDouble() * (delay - delay / 2)));
-        LoggerFactory.getLogger(WeaviateVectorStore.class)
-                .warn("Weaviate failed to store {} objects; sending them again in {} ms", objects, wait.toMillis());
-        try {
-            timing.sleeper().sleep(wait);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SystemException("Interrupted while waiting to retry Weaviate", e);
-        }
-    }
-
-    /**
-     * The exception for objects Weaviate refused. Weaviate's messages may quote property values, so only
-     * what they are about (a kind, and property names) goes into the exception.
-     */
     /**
      * A refusal of the object's shape: an undeclared property or a value of another type. Only these
      * phrases count, not any mention of a class or property: a shard or replication failure names its
@@ -338,7 +321,12 @@ public final class WeaviateVectorStore implements VectorStore {
                 || (lowerCaseMessage.contains("invalid") && lowerCaseMessage.contains("property"));
     }
 
-    private static ConnectorException objectErrors(String className, int sent, List<String> messages, int attempts) {
+    /**
+     * The exception for objects Weaviate refused. Weaviate's messages may quote property values, so only
+     * what they are about (a kind, and property names) goes into the exception.
+     */
+    private static ConnectorException objectErrors(
+            String className, int sent, List<String> messages, ItemResends resends) {
         TreeSet<String> properties = new TreeSet<>();
         for (String message : messages) {
             Matcher property = PROPERTY_IN_MESSAGE.matcher(message);
@@ -366,7 +354,7 @@ public final class WeaviateVectorStore implements VectorStore {
                         + " the class");
             }
         }
-        return new TransientException("Weaviate failed to store " + where + about + " (attempt " + attempts
+        return new TransientException("Weaviate failed to store " + where + about + " (" + resends.summary()
                 + "); the write is not acknowledged");
     }
 

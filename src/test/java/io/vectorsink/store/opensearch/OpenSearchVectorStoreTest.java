@@ -34,6 +34,7 @@ import io.vectorsink.store.StaleFilter;
 import io.vectorsink.store.VectorStore.RecordTrim;
 import io.vectorsink.store.VectorStoreContract;
 import io.vectorsink.testing.FakeRetryTiming;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -206,6 +207,59 @@ class OpenSearchVectorStoreTest {
                 .isInstanceOf(TransientException.class)
                 .hasMessageContaining("es_rejected_execution_exception");
         assertThat(clock.sleeps()).hasSize(9);
+    }
+
+    @Test
+    void should_keep_resends_and_their_http_retries_within_one_time_bound() {
+        // A document refused with 429 three times, then a cluster that answers 503 to everything: without a
+        // shared deadline the last resend would start a whole retry budget of its own (1.75 s + 3.75 s).
+        List<ChunkPoint> points = points(1);
+        String refused = "{\"errors\":true,\"items\":[{\"index\":{\"_id\":\""
+                + points.get(0).id() + "\",\"status\":429,\"error\":{\"type\":\"es_rejected_execution_exception\"}}}]}";
+        List<String> states = List.of(Scenario.STARTED, "refused twice", "refused thrice", "down");
+        for (int i = 0; i < 3; i++) {
+            server.stubFor(post(urlPathEqualTo("/" + INDEX + "/_bulk"))
+                    .inScenario("failing")
+                    .whenScenarioStateIs(states.get(i))
+                    .willReturn(okJson(refused))
+                    .willSetStateTo(states.get(i + 1)));
+        }
+        server.stubFor(post(urlPathEqualTo("/" + INDEX + "/_bulk"))
+                .inScenario("failing")
+                .whenScenarioStateIs("down")
+                .willReturn(aResponse().withStatus(503)));
+        RetrySettings fiveSeconds = RetrySettings.forService("OpenSearch", AdvancedConfig.defaults())
+                .withMaxDuration(Duration.ofSeconds(5));
+        OpenSearchVectorStore store = new OpenSearchVectorStore(
+                new IndexingConfig.OpenSearch(server.baseUrl(), INDEX, "cosine", "wait_for", null),
+                AdvancedConfig.defaults(),
+                HttpClients.shared(),
+                clock.timing(),
+                fiveSeconds);
+        store.prepare(3);
+
+        assertThatThrownBy(() -> store.upsert(points))
+                .isInstanceOf(TransientException.class)
+                .hasMessageContaining("503");
+        assertThat(clock.slept()).isLessThanOrEqualTo(Duration.ofSeconds(5));
+        assertThat(server.findAll(postRequestedFor(urlPathEqualTo("/" + INDEX + "/_bulk"))))
+                .hasSizeGreaterThan(4);
+    }
+
+    @Test
+    void should_say_how_often_and_how_long_refused_documents_were_sent() {
+        List<ChunkPoint> points = points(1);
+        server.stubFor(post(urlPathEqualTo("/" + INDEX + "/_bulk"))
+                .willReturn(okJson("{\"errors\":true,\"items\":[{\"index\":{\"_id\":\""
+                        + points.get(0).id()
+                        + "\",\"status\":429,\"error\":{\"type\":\"es_rejected_execution_exception\"}}}]}")));
+        OpenSearchVectorStore store = prepared();
+
+        assertThatThrownBy(() -> store.upsert(points))
+                .isInstanceOf(TransientException.class)
+                .hasMessageContaining("still refused after 10 sends in "
+                        + String.format(
+                                java.util.Locale.ROOT, "%.1f s", clock.slept().toMillis() / 1000.0));
     }
 
     @Test
