@@ -1,6 +1,7 @@
 package io.vectorsink.mapping;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -79,6 +80,75 @@ public final class FieldPath {
             if (position < node.size()) {
                 walk(node.get(position), index + 1, join(prefix, segment), out);
             }
+        }
+    }
+
+    /**
+     * Removes the value this path names, following objects only (as a rename does), and returns it; null
+     * when the path is missing or passes through something other than an object. Keys with dots in their
+     * own name are found as {@link #select} finds them.
+     */
+    public JsonNode remove(ObjectNode root) {
+        ObjectNode node = root;
+        int index = 0;
+        while (true) {
+            boolean descended = false;
+            for (int end = segments.size(); end > index; end--) {
+                String key = String.join(".", segments.subList(index, end));
+                JsonNode child = node.get(key);
+                if (child == null) {
+                    continue;
+                }
+                if (end == segments.size()) {
+                    return node.remove(key);
+                }
+                if (!child.isObject()) {
+                    return null;
+                }
+                node = (ObjectNode) child;
+                index = end;
+                descended = true;
+                break;
+            }
+            if (!descended) {
+                return null;
+            }
+        }
+    }
+
+    /**
+     * Sets {@code value} at this path, replacing what is there and creating the objects on the way that
+     * are missing. An existing key with dots in its own name is reused as {@link #select} would find it.
+     *
+     * @return false, changing nothing, when a step on the way exists and is not an object
+     */
+    public boolean put(ObjectNode root, JsonNode value) {
+        ObjectNode node = root;
+        int index = 0;
+        while (true) {
+            String rest = String.join(".", segments.subList(index, segments.size()));
+            if (node.has(rest) || index == segments.size() - 1) {
+                node.set(rest, value);
+                return true;
+            }
+            ObjectNode next = null;
+            for (int end = segments.size() - 1; end > index; end--) {
+                String key = String.join(".", segments.subList(index, end));
+                JsonNode child = node.get(key);
+                if (child != null) {
+                    if (!child.isObject()) {
+                        return false;
+                    }
+                    next = (ObjectNode) child;
+                    index = end;
+                    break;
+                }
+            }
+            if (next == null) {
+                next = node.putObject(segments.get(index));
+                index++;
+            }
+            node = next;
         }
     }
 

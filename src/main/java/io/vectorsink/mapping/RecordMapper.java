@@ -48,6 +48,7 @@ public final class RecordMapper {
     private final MetadataRules rules;
     private final List<FieldPath> textPaths;
     private final List<FieldPath> metadataPaths;
+    private final List<FieldPath[]> renames;
 
     public RecordMapper(ProcessingConfig processing, MetadataRules rules) {
         this.processing = processing;
@@ -55,26 +56,32 @@ public final class RecordMapper {
         this.textPaths = processing.textFields().stream().map(FieldPath::of).toList();
         this.metadataPaths =
                 processing.metadataFields().stream().map(FieldPath::of).toList();
+        this.renames = processing.fieldNameMappings().stream()
+                .map(m -> new FieldPath[] {FieldPath.of(m.fromField()), FieldPath.of(m.toField())})
+                .toList();
     }
 
     public MappedRecord map(InputMessage.Record record, ConfiguredStream stream) {
-        JsonNode data = renamed(record.data());
+        String where = "on input line " + record.lineNumber() + " of stream " + stream.id();
+        JsonNode data = renamed(record.data(), where);
         List<ObjectNode> changes = new ArrayList<>(upstreamChanges(record.meta()));
         String text = text(data, record, stream);
-        String where = "on input line " + record.lineNumber() + " of stream " + stream.id();
         Map<String, Object> metadata = metadata(data, stream, changes, where);
         return new MappedRecord(text, metadata, changes);
     }
 
-    private JsonNode renamed(ObjectNode data) {
-        if (processing.fieldNameMappings().isEmpty()) {
+    /** The record with {@code field_name_mappings} applied in order; a path may reach into nested objects. */
+    private JsonNode renamed(ObjectNode data, String where) {
+        if (renames.isEmpty()) {
             return data;
         }
         ObjectNode copy = data.deepCopy();
-        for (ProcessingConfig.FieldMapping mapping : processing.fieldNameMappings()) {
-            JsonNode value = copy.remove(mapping.fromField());
-            if (value != null) {
-                copy.set(mapping.toField(), value);
+        for (FieldPath[] rename : renames) {
+            JsonNode value = rename[0].remove(copy);
+            if (value != null && !rename[1].put(copy, value)) {
+                throw new ConfigException("processing.field_name_mappings cannot rename '" + rename[0] + "' to '"
+                        + rename[1] + "' in the record " + where + ": a field on the way to '" + rename[1]
+                        + "' holds a value that is not an object; choose another to_field");
             }
         }
         return copy;
@@ -116,6 +123,12 @@ public final class RecordMapper {
             JsonNode data, ConfiguredStream stream, List<ObjectNode> changes, String where) {
         Set<String> keyFields = new HashSet<>();
         stream.primaryKey().forEach(path -> keyFields.add(String.join(".", path)));
+        // A renamed key field is still the key: never truncated under its new name either.
+        for (FieldPath[] rename : renames) {
+            if (keyFields.contains(rename[0].toString())) {
+                keyFields.add(rename[1].toString());
+            }
+        }
         Map<String, Object> metadata = new LinkedHashMap<>();
         if (metadataPaths.isEmpty()) {
             for (Map.Entry<String, JsonNode> field : data.properties()) {

@@ -86,6 +86,16 @@ class RecordMapperTest {
     }
 
     @Test
+    void should_never_truncate_a_primary_key_value_under_its_new_name_either() throws Exception {
+        var mapper = new RecordMapper(
+                processing(List.of("t"), List.of("key"), List.of(new ProcessingConfig.FieldMapping("id", "key"))),
+                new MetadataRules(3, 1 << 20));
+        assertThatThrownBy(() -> mapper.map(record("{\"id\":\"longer-key\",\"t\":\"x\"}"), STREAM))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("primary key");
+    }
+
+    @Test
     void should_never_truncate_a_primary_key_value() throws Exception {
         var mapper =
                 new RecordMapper(processing(List.of("t"), List.of("id"), List.of()), new MetadataRules(3, 1 << 20));
@@ -116,6 +126,34 @@ class RecordMapperTest {
                 MetadataRules.unlimited());
         assertThat(mapper.map(record("{\"id\":1,\"body\":\"text\"}"), STREAM).text())
                 .isEqualTo("content: text");
+    }
+
+    @Test
+    void should_rename_nested_fields_by_dot_path() throws Exception {
+        var mapper = new RecordMapper(
+                processing(
+                        List.of(),
+                        List.of(),
+                        List.of(
+                                new ProcessingConfig.FieldMapping("author.name", "author_name"),
+                                new ProcessingConfig.FieldMapping("body", "content.text"))),
+                MetadataRules.unlimited());
+        MappedRecord mapped =
+                mapper.map(record("{\"author\":{\"name\":\"Ada\",\"born\":1815},\"body\":\"hi\"}"), STREAM);
+        assertThat(mapped.text()).isEqualTo("author: {\"born\":1815}\nauthor_name: Ada\ncontent: {\"text\":\"hi\"}");
+        assertThat(mapped.metadata()).containsEntry("author_name", "Ada").doesNotContainKey("body");
+    }
+
+    @Test
+    void should_fail_naming_the_line_and_stream_when_a_rename_target_passes_through_a_value() throws Exception {
+        var mapper = new RecordMapper(
+                processing(List.of(), List.of(), List.of(new ProcessingConfig.FieldMapping("body", "title.text"))),
+                MetadataRules.unlimited());
+        assertThatThrownBy(() -> mapper.map(record("{\"title\":\"T\",\"body\":\"b\"}"), STREAM))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("line 4")
+                .hasMessageContaining("docs")
+                .hasMessageContaining("title.text");
     }
 
     @Test
