@@ -14,7 +14,8 @@ import java.util.Set;
  */
 record CommandLine(String command, Map<String, String> options) {
     static final Set<String> COMMANDS = Set.of("spec", "check", "write", "query");
-    private static final Set<String> VALUED = Set.of("config", "catalog", "text", "limit", "stream", "state");
+    private static final Set<String> VALUED =
+            Set.of("config", "catalog", "text", "limit", "stream", "namespace", "state");
 
     static CommandLine parse(List<String> args) {
         String command = null;
@@ -32,7 +33,7 @@ record CommandLine(String command, Map<String, String> options) {
             } else {
                 throw new ConfigException("Unknown argument '" + arg + "'. Usage: spec | check --config FILE"
                         + " | write --config FILE --catalog FILE | query --config FILE --text TEXT"
-                        + " [--limit K] [--stream NAME]");
+                        + " [--limit K] [--stream NAME [--namespace NS]]");
             }
         }
         if (command == null) {

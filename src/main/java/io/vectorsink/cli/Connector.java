@@ -27,6 +27,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Runs one command and turns every failure into Airbyte's contract: {@code check} always answers with a
@@ -115,7 +116,14 @@ final class Connector {
         ConnectorConfig config = ConfigParser.parse(readConfig(commandLine));
         String text = commandLine.option("text").orElseThrow(() -> new ConfigException("query needs --text TEXT"));
         int limit = commandLine.option("limit").map(Connector::positive).orElse(5);
-        StreamId stream = commandLine.option("stream").map(StreamId::of).orElse(null);
+        Optional<String> namespace = commandLine.option("namespace");
+        if (namespace.isPresent() && commandLine.option("stream").isEmpty()) {
+            throw new ConfigException("query --namespace NS names the namespace of a stream; give --stream NAME too");
+        }
+        StreamId stream = commandLine
+                .option("stream")
+                .map(name -> new StreamId(namespace.orElse(null), name))
+                .orElse(null);
         try (Embedder embedder = Components.embedder(config);
                 VectorStore store = Components.store(config)) {
             if (embedder instanceof FromFieldEmbedder) {
