@@ -1,20 +1,23 @@
 package io.vectorsink.http;
 
 import io.vectorsink.error.SystemException;
+import io.vectorsink.error.TransientException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The bounds on sending again the items that a store refused inside a successful answer (an OpenSearch
- * bulk item answered 429, a Weaviate object that failed on a busy shard). One write, with every resend
- * of its refused items and every HTTP retry of each send, stays within the same bounds as one request:
- * {@link RetrySettings#maxAttempts()} sends and {@link RetrySettings#maxDuration()} in all. Without the
- * shared deadline each resend would get a whole retry budget of its own, and a store that keeps refusing
- * items would hold the sync far past {@code retry_max_seconds}. Not thread-safe: one per write.
+ * bulk item answered 429, a Weaviate object that failed on a busy shard). The refused items of one write
+ * are sent at most {@link RetrySettings#maxAttempts()} times, each send with its own HTTP retries, and all
+ * of it within one {@link RetrySettings#maxDuration()}: every send may only use the time the write has
+ * left. Without the shared deadline each resend (and each half of a request split for size) would get a
+ * whole retry budget of its own, and a store that keeps refusing items would hold the sync far past
+ * {@code retry_max_seconds}. Not thread-safe: one per write, its sends made one after another.
  */
 public final class ItemResends {
     private static final Logger LOG = LoggerFactory.getLogger(ItemResends.class);
@@ -40,14 +43,8 @@ public final class ItemResends {
         return attempt;
     }
 
-    /**
-     * The service to send through now: the write's own for the first send, and for a resend the same
-     * service limited to the time the write has left.
-     */
+    /** The service to send through now: the write's own, limited to the time the write has left. */
     public HttpService http() {
-        if (attempt == 1) {
-            return http;
-        }
         Duration left = settings().maxDuration().minus(elapsed());
         return http.withSettings(
                 settings().withMaxDuration(left.compareTo(Duration.ofMillis(1)) < 0 ? Duration.ofMillis(1) : left));
@@ -64,6 +61,22 @@ public final class ItemResends {
         }
         Duration wait = RetryPolicies.backoff(attempt, settings, timing.random().getAsDouble());
         return elapsed().plus(wait).compareTo(settings.maxDuration()) > 0 ? Optional.empty() : Optional.of(wait);
+    }
+
+    /**
+     * Makes one send. When a resend fails because the HTTP retries ran out, its error says so with the
+     * whole write's count and time, not only that send's.
+     */
+    public <T> T send(Supplier<T> send) {
+        try {
+            return send.get();
+        } catch (TransientException e) {
+            if (attempt == 1) {
+                throw e;
+            }
+            throw new TransientException(
+                    e.getMessage() + " (the write's refused items were sent " + summary() + ")", e);
+        }
     }
 
     /** Waits {@code wait} (from {@link #nextWait()}) and counts the next send. */

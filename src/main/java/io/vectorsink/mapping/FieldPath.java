@@ -2,7 +2,9 @@ package io.vectorsink.mapping;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 
@@ -86,11 +88,15 @@ public final class FieldPath {
     /**
      * Removes the value this path names, following objects only (as a rename does), and returns it; null
      * when the path is missing or passes through something other than an object. Keys with dots in their
-     * own name are found as {@link #select} finds them.
+     * own name are found as {@link #select} finds them. Objects on the way that the removal leaves empty
+     * are removed too, so that moving {@code author.name} out of {@code {"author":{"name":..}}} leaves no
+     * {@code "author": {}} behind to be embedded or stored.
      */
     public JsonNode remove(ObjectNode root) {
         ObjectNode node = root;
         int index = 0;
+        Deque<ObjectNode> parents = new ArrayDeque<>();
+        Deque<String> keys = new ArrayDeque<>();
         while (true) {
             boolean descended = false;
             for (int end = segments.size(); end > index; end--) {
@@ -100,11 +106,18 @@ public final class FieldPath {
                     continue;
                 }
                 if (end == segments.size()) {
-                    return node.remove(key);
+                    JsonNode removed = node.remove(key);
+                    while (node.isEmpty() && !parents.isEmpty()) {
+                        node = parents.pop();
+                        node.remove(keys.pop());
+                    }
+                    return removed;
                 }
                 if (!child.isObject()) {
                     return null;
                 }
+                parents.push(node);
+                keys.push(key);
                 node = (ObjectNode) child;
                 index = end;
                 descended = true;
@@ -118,7 +131,8 @@ public final class FieldPath {
 
     /**
      * Sets {@code value} at this path, replacing what is there and creating the objects on the way that
-     * are missing. An existing key with dots in its own name is reused as {@link #select} would find it.
+     * are missing (or null: a nullable object of the source). An existing key with dots in its own name is
+     * reused as {@link #select} would find it.
      *
      * @return false, changing nothing, when a step on the way exists and is not an object
      */
@@ -136,10 +150,13 @@ public final class FieldPath {
                 String key = String.join(".", segments.subList(index, end));
                 JsonNode child = node.get(key);
                 if (child != null) {
-                    if (!child.isObject()) {
+                    if (child.isNull()) {
+                        next = node.putObject(key);
+                    } else if (!child.isObject()) {
                         return false;
+                    } else {
+                        next = (ObjectNode) child;
                     }
-                    next = (ObjectNode) child;
                     index = end;
                     break;
                 }

@@ -121,14 +121,7 @@ public final class RecordMapper {
 
     private Map<String, Object> metadata(
             JsonNode data, ConfiguredStream stream, List<ObjectNode> changes, String where) {
-        Set<String> keyFields = new HashSet<>();
-        stream.primaryKey().forEach(path -> keyFields.add(String.join(".", path)));
-        // A renamed key field is still the key: never truncated under its new name either.
-        for (FieldPath[] rename : renames) {
-            if (keyFields.contains(rename[0].toString())) {
-                keyFields.add(rename[1].toString());
-            }
-        }
+        Set<String> keyFields = keyFieldsAfterRenames(stream);
         Map<String, Object> metadata = new LinkedHashMap<>();
         if (metadataPaths.isEmpty()) {
             for (Map.Entry<String, JsonNode> field : data.properties()) {
@@ -143,6 +136,27 @@ public final class RecordMapper {
         }
         fitTotal(metadata, keyFields, changes, where);
         return metadata;
+    }
+
+    /**
+     * Where the primary-key fields are once the renames moved them, in the order they run: a renamed key
+     * field, or a key inside a renamed object, is still the key and never truncated under its new name.
+     */
+    private Set<String> keyFieldsAfterRenames(ConfiguredStream stream) {
+        Set<String> keyFields = new HashSet<>();
+        for (List<String> path : stream.primaryKey()) {
+            keyFields.add(String.join(".", path));
+        }
+        for (FieldPath[] rename : renames) {
+            String from = rename[0].toString();
+            Set<String> moved = new HashSet<>();
+            for (String key : keyFields) {
+                boolean inside = key.equals(from) || key.startsWith(from + ".");
+                moved.add(inside ? rename[1] + key.substring(from.length()) : key);
+            }
+            keyFields = moved;
+        }
+        return keyFields;
     }
 
     private void put(

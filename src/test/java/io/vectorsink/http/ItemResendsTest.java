@@ -1,7 +1,9 @@
 package io.vectorsink.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vectorsink.error.TransientException;
 import io.vectorsink.testing.FakeRetryTiming;
 import java.time.Duration;
 import java.util.Optional;
@@ -54,7 +56,7 @@ class ItemResendsTest {
     void should_give_each_resend_only_the_time_the_write_has_left() {
         HttpService http = http(10, Duration.ofSeconds(5));
         ItemResends resends = ItemResends.start(http, clock.timing());
-        assertThat(resends.http()).isSameAs(http);
+        assertThat(resends.http().settings().maxDuration()).isEqualTo(Duration.ofSeconds(5));
 
         resends.await(resends.nextWait().orElseThrow(), "1 item");
         resends.await(resends.nextWait().orElseThrow(), "1 item");
@@ -69,5 +71,24 @@ class ItemResendsTest {
 
         assertThat(resends.nextWait()).isEmpty();
         assertThat(resends.summary()).isEqualTo("after 1 send in 0.0 s");
+    }
+
+    @Test
+    void should_name_the_whole_write_when_a_resend_runs_out_of_retries() {
+        ItemResends resends = ItemResends.start(http(10, Duration.ofSeconds(5)), clock.timing());
+        TransientException first = new TransientException("Store did not answer successfully after 2 attempts");
+        assertThatThrownBy(() -> resends.send(() -> {
+                    throw first;
+                }))
+                .isSameAs(first);
+
+        resends.await(resends.nextWait().orElseThrow(), "1 item");
+
+        assertThatThrownBy(() -> resends.send(() -> {
+                    throw new TransientException("Store did not answer successfully after 3 attempts in 1.0 s");
+                }))
+                .isInstanceOf(TransientException.class)
+                .hasMessage("Store did not answer successfully after 3 attempts in 1.0 s"
+                        + " (the write's refused items were sent after 2 sends in 0.3 s)");
     }
 }

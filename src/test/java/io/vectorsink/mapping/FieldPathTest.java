@@ -60,6 +60,13 @@ class FieldPathTest {
     }
 
     @Test
+    void should_remove_the_objects_a_removal_leaves_empty() throws Exception {
+        ObjectNode root = (ObjectNode) json("{\"a\":{\"b\":{\"c\":1}},\"keep\":{}}");
+        assertThat(FieldPath.of("a.b.c").remove(root).asInt()).isEqualTo(1);
+        assertThat(root).hasToString("{\"keep\":{}}");
+    }
+
+    @Test
     void should_remove_nothing_through_a_missing_step_or_a_value_that_is_not_an_object() throws Exception {
         ObjectNode root = (ObjectNode) json("{\"author\":\"Ada\",\"tags\":[{\"n\":1}]}");
         assertThat(FieldPath.of("author.name").remove(root)).isNull();
@@ -75,6 +82,14 @@ class FieldPathTest {
         assertThat(FieldPath.of("x.y").put(root, TextNode.valueOf("replaced"))).isTrue();
         assertThat(FieldPath.of("top").put(root, TextNode.valueOf("t"))).isTrue();
         assertThat(root).hasToString("{\"a\":{\"keep\":1,\"b\":{\"c\":\"v\"}},\"x.y\":\"replaced\",\"top\":\"t\"}");
+    }
+
+    @Test
+    void should_put_through_a_null_as_through_a_missing_object() throws Exception {
+        ObjectNode root = (ObjectNode) json("{\"address\":null}");
+        assertThat(FieldPath.of("address.city").put(root, TextNode.valueOf("Oslo")))
+                .isTrue();
+        assertThat(root).hasToString("{\"address\":{\"city\":\"Oslo\"}}");
     }
 
     @Test

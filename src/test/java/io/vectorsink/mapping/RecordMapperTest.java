@@ -96,6 +96,27 @@ class RecordMapperTest {
     }
 
     @Test
+    void should_never_truncate_a_primary_key_inside_a_renamed_object() throws Exception {
+        ConfiguredStream nested = new ConfiguredStream(
+                STREAM.id(),
+                STREAM.syncMode(),
+                List.of(List.of("author", "id")),
+                STREAM.generationId(),
+                STREAM.minimumGenerationId(),
+                STREAM.generationIdsPresent(),
+                STREAM.syncId());
+        var mapper = new RecordMapper(
+                processing(
+                        List.of("t"),
+                        List.of("writer.id"),
+                        List.of(new ProcessingConfig.FieldMapping("author", "writer"))),
+                new MetadataRules(3, 1 << 20));
+        assertThatThrownBy(() -> mapper.map(record("{\"author\":{\"id\":\"longer-key\"},\"t\":\"x\"}"), nested))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("primary key");
+    }
+
+    @Test
     void should_never_truncate_a_primary_key_value() throws Exception {
         var mapper =
                 new RecordMapper(processing(List.of("t"), List.of("id"), List.of()), new MetadataRules(3, 1 << 20));
@@ -141,6 +162,9 @@ class RecordMapperTest {
         MappedRecord mapped =
                 mapper.map(record("{\"author\":{\"name\":\"Ada\",\"born\":1815},\"body\":\"hi\"}"), STREAM);
         assertThat(mapped.text()).isEqualTo("author: {\"born\":1815}\nauthor_name: Ada\ncontent: {\"text\":\"hi\"}");
+        assertThat(mapper.map(record("{\"author\":{\"name\":\"Ada\"},\"body\":\"hi\"}"), STREAM)
+                        .text())
+                .isEqualTo("author_name: Ada\ncontent: {\"text\":\"hi\"}");
         assertThat(mapped.metadata()).containsEntry("author_name", "Ada").doesNotContainKey("body");
     }
 

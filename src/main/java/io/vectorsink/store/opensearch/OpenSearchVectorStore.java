@@ -205,7 +205,7 @@ public final class OpenSearchVectorStore implements VectorStore {
                 ids.add(entry.id());
                 bodies.add(entry.body());
             }
-            bulk(ids, bodies);
+            bulk(ids, bodies, ItemResends.start(http, timing));
         });
     }
 
@@ -353,18 +353,21 @@ public final class OpenSearchVectorStore implements VectorStore {
 
     // ---- writes ---------------------------------------------------------------------------------
 
-    /** Sends one bulk request and returns once every document in it is confirmed. */
-    private void bulk(List<String> ids, List<byte[]> entries) {
+    /**
+     * Sends one bulk request and returns once every document in it is confirmed, within the bounds of
+     * {@code resends}, which the halves of a request too large for the cluster share.
+     */
+    private void bulk(List<String> ids, List<byte[]> entries, ItemResends resends) {
         List<String> pendingIds = ids;
         List<byte[]> pending = entries;
-        ItemResends resends = ItemResends.start(http, timing);
         while (true) {
-            Answer answer = send(resends.http(), bulkRequest(pending));
+            List<byte[]> sent = pending;
+            Answer answer = resends.send(() -> send(resends.http(), bulkRequest(sent)));
             if (answer.code() == 413 && pending.size() > 1) {
                 // Too large for the cluster or a proxy in front of it: halve until it fits.
                 int half = pending.size() / 2;
-                bulk(pendingIds.subList(0, half), pending.subList(0, half));
-                bulk(pendingIds.subList(half, pending.size()), pending.subList(half, pending.size()));
+                bulk(pendingIds.subList(0, half), pending.subList(0, half), resends);
+                bulk(pendingIds.subList(half, pending.size()), pending.subList(half, pending.size()), resends);
                 return;
             }
             if (answer.code() == 413) {

@@ -181,7 +181,7 @@ public final class WeaviateVectorStore implements VectorStore {
                     MAX_OBJECTS_PER_BATCH,
                     MAX_BATCH_BYTES - WeaviateJson.BATCH_OVERHEAD,
                     object -> object.length + 1L,
-                    batch -> sendBatch(className, batch));
+                    batch -> sendBatch(className, batch, ItemResends.start(http.sync(), timing)));
         });
     }
 
@@ -257,22 +257,24 @@ public final class WeaviateVectorStore implements VectorStore {
 
     /**
      * Sends {@code objects} until each is stored: objects that fail with a transient error are sent again
-     * (alone, with backoff) within the retry bound; any other object error fails at once.
+     * (alone, with backoff) within the bounds of {@code resends}, which the halves of a batch too large for
+     * a proxy share; any other object error fails at once.
      */
-    private void sendBatch(String className, List<byte[]> objects) {
+    private void sendBatch(String className, List<byte[]> objects, ItemResends resends) {
         HttpUrl url = http.url("batch", "objects")
                 .newBuilder()
                 .addQueryParameter("consistency_level", consistencyLevel)
                 .build();
         List<byte[]> pending = objects;
-        ItemResends resends = ItemResends.start(http.sync(), timing);
         while (true) {
-            Answer answer = WeaviateHttp.send(resends.http(), http.post(url, WeaviateJson.batch(pending)));
+            List<byte[]> sent = pending;
+            Answer answer =
+                    resends.send(() -> WeaviateHttp.send(resends.http(), http.post(url, WeaviateJson.batch(sent))));
             if (answer.code() == 413 && pending.size() > 1) {
                 // Too large for a proxy in front of Weaviate: halve until it fits.
                 int half = pending.size() / 2;
-                sendBatch(className, pending.subList(0, half));
-                sendBatch(className, pending.subList(half, pending.size()));
+                sendBatch(className, pending.subList(0, half), resends);
+                sendBatch(className, pending.subList(half, pending.size()), resends);
                 return;
             }
             if (answer.code() == 413) {

@@ -1,6 +1,7 @@
 package io.vectorsink.store.opensearch;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
@@ -36,6 +37,7 @@ import io.vectorsink.store.VectorStoreContract;
 import io.vectorsink.testing.FakeRetryTiming;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -194,19 +196,78 @@ class OpenSearchVectorStoreTest {
         assertThat(clock.sleeps()).hasSize(1);
     }
 
+    /** A bulk answer that refuses {@code point}'s document with 429, as a full write queue does. */
+    private static String refusedWith429(ChunkPoint point) {
+        return "{\"errors\":true,\"items\":[{\"index\":{\"_id\":\"" + point.id()
+                + "\",\"status\":429,\"error\":{\"type\":\"es_rejected_execution_exception\"}}}]}";
+    }
+
     @Test
-    void should_fail_transiently_when_documents_stay_refused_with_429() {
+    void should_fail_transiently_naming_sends_and_time_when_documents_stay_refused_with_429() {
         List<ChunkPoint> points = points(1);
-        server.stubFor(post(urlPathEqualTo("/" + INDEX + "/_bulk"))
-                .willReturn(okJson("{\"errors\":true,\"items\":[{\"index\":{\"_id\":\""
-                        + points.get(0).id()
-                        + "\",\"status\":429,\"error\":{\"type\":\"es_rejected_execution_exception\"}}}]}")));
+        server.stubFor(post(urlPathEqualTo("/" + INDEX + "/_bulk")).willReturn(okJson(refusedWith429(points.get(0)))));
         OpenSearchVectorStore store = prepared();
 
         assertThatThrownBy(() -> store.upsert(points))
                 .isInstanceOf(TransientException.class)
-                .hasMessageContaining("es_rejected_execution_exception");
+                .hasMessageContaining("es_rejected_execution_exception")
+                .hasMessageContaining("still refused after 10 sends in "
+                        + String.format(Locale.ROOT, "%.1f s", clock.slept().toMillis() / 1000.0));
         assertThat(clock.sleeps()).hasSize(9);
+    }
+
+    @Test
+    void should_keep_the_halves_of_a_request_too_large_within_the_bound_of_the_whole() {
+        List<ChunkPoint> points = points(2);
+        String first = points.get(0).id();
+        String second = points.get(1).id();
+        server.stubFor(post(urlPathEqualTo("/" + INDEX + "/_bulk"))
+                .atPriority(1)
+                .withRequestBody(containing(first))
+                .withRequestBody(containing(second))
+                .willReturn(aResponse().withStatus(413)));
+        // The first half is refused four times (0.25 + 0.5 + 1 + 2 s of waits), then stored; the second is
+        // always refused. Had the second half a budget of its own, it would wait 3.75 s more.
+        List<String> states = List.of(Scenario.STARTED, "1", "2", "3", "stored");
+        for (int i = 0; i < 4; i++) {
+            server.stubFor(post(urlPathEqualTo("/" + INDEX + "/_bulk"))
+                    .atPriority(2)
+                    .inScenario("first half")
+                    .whenScenarioStateIs(states.get(i))
+                    .withRequestBody(containing(first))
+                    .willReturn(okJson(refusedWith429(points.get(0))))
+                    .willSetStateTo(states.get(i + 1)));
+        }
+        server.stubFor(post(urlPathEqualTo("/" + INDEX + "/_bulk"))
+                .atPriority(2)
+                .inScenario("first half")
+                .whenScenarioStateIs("stored")
+                .withRequestBody(containing(first))
+                .willReturn(okJson(OpenSearchContractIT.bulkAnswer(List.of(first), -1))));
+        server.stubFor(post(urlPathEqualTo("/" + INDEX + "/_bulk"))
+                .atPriority(2)
+                .withRequestBody(containing(second))
+                .willReturn(okJson(refusedWith429(points.get(1)))));
+        OpenSearchVectorStore store = fiveSecondStore();
+
+        assertThatThrownBy(() -> store.upsert(points))
+                .isInstanceOf(TransientException.class)
+                .hasMessageContaining("es_rejected_execution_exception")
+                .hasMessageContaining(second);
+        assertThat(clock.slept()).isLessThanOrEqualTo(Duration.ofSeconds(5));
+    }
+
+    private OpenSearchVectorStore fiveSecondStore() {
+        RetrySettings fiveSeconds = RetrySettings.forService("OpenSearch", AdvancedConfig.defaults())
+                .withMaxDuration(Duration.ofSeconds(5));
+        OpenSearchVectorStore store = new OpenSearchVectorStore(
+                new IndexingConfig.OpenSearch(server.baseUrl(), INDEX, "cosine", "wait_for", null),
+                AdvancedConfig.defaults(),
+                HttpClients.shared(),
+                clock.timing(),
+                fiveSeconds);
+        store.prepare(3);
+        return store;
     }
 
     @Test
@@ -214,8 +275,7 @@ class OpenSearchVectorStoreTest {
         // A document refused with 429 three times, then a cluster that answers 503 to everything: without a
         // shared deadline the last resend would start a whole retry budget of its own (1.75 s + 3.75 s).
         List<ChunkPoint> points = points(1);
-        String refused = "{\"errors\":true,\"items\":[{\"index\":{\"_id\":\""
-                + points.get(0).id() + "\",\"status\":429,\"error\":{\"type\":\"es_rejected_execution_exception\"}}}]}";
+        String refused = refusedWith429(points.get(0));
         List<String> states = List.of(Scenario.STARTED, "refused twice", "refused thrice", "down");
         for (int i = 0; i < 3; i++) {
             server.stubFor(post(urlPathEqualTo("/" + INDEX + "/_bulk"))
@@ -228,38 +288,15 @@ class OpenSearchVectorStoreTest {
                 .inScenario("failing")
                 .whenScenarioStateIs("down")
                 .willReturn(aResponse().withStatus(503)));
-        RetrySettings fiveSeconds = RetrySettings.forService("OpenSearch", AdvancedConfig.defaults())
-                .withMaxDuration(Duration.ofSeconds(5));
-        OpenSearchVectorStore store = new OpenSearchVectorStore(
-                new IndexingConfig.OpenSearch(server.baseUrl(), INDEX, "cosine", "wait_for", null),
-                AdvancedConfig.defaults(),
-                HttpClients.shared(),
-                clock.timing(),
-                fiveSeconds);
-        store.prepare(3);
+        OpenSearchVectorStore store = fiveSecondStore();
 
         assertThatThrownBy(() -> store.upsert(points))
                 .isInstanceOf(TransientException.class)
-                .hasMessageContaining("503");
+                .hasMessageContaining("503")
+                .hasMessageContaining("the write's refused items were sent after 4 sends in");
         assertThat(clock.slept()).isLessThanOrEqualTo(Duration.ofSeconds(5));
         assertThat(server.findAll(postRequestedFor(urlPathEqualTo("/" + INDEX + "/_bulk"))))
                 .hasSizeGreaterThan(4);
-    }
-
-    @Test
-    void should_say_how_often_and_how_long_refused_documents_were_sent() {
-        List<ChunkPoint> points = points(1);
-        server.stubFor(post(urlPathEqualTo("/" + INDEX + "/_bulk"))
-                .willReturn(okJson("{\"errors\":true,\"items\":[{\"index\":{\"_id\":\""
-                        + points.get(0).id()
-                        + "\",\"status\":429,\"error\":{\"type\":\"es_rejected_execution_exception\"}}}]}")));
-        OpenSearchVectorStore store = prepared();
-
-        assertThatThrownBy(() -> store.upsert(points))
-                .isInstanceOf(TransientException.class)
-                .hasMessageContaining("still refused after 10 sends in "
-                        + String.format(
-                                java.util.Locale.ROOT, "%.1f s", clock.slept().toMillis() / 1000.0));
     }
 
     @Test
