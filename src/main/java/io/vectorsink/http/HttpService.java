@@ -169,7 +169,8 @@ public final class HttpService {
         return a.compareTo(b) >= 0 ? a : b;
     }
 
-    private static String seconds(Duration duration) {
+    /** A duration as users read it in messages: "4.2 s". */
+    static String seconds(Duration duration) {
         return String.format(java.util.Locale.ROOT, "%.1f s", duration.toMillis() / 1000.0);
     }
 }

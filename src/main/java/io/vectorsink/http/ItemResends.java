@@ -3,10 +3,9 @@ package io.vectorsink.http;
 import io.vectorsink.error.SystemException;
 import io.vectorsink.error.TransientException;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Supplier;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,8 +42,8 @@ public final class ItemResends {
         return attempt;
     }
 
-    /** The service to send through now: the write's own, limited to the time the write has left. */
-    public HttpService http() {
+    /** The write's service, limited to the time the write has left. */
+    private HttpService bounded() {
         Duration left = settings().maxDuration().minus(elapsed());
         return http.withSettings(
                 settings().withMaxDuration(left.compareTo(Duration.ofMillis(1)) < 0 ? Duration.ofMillis(1) : left));
@@ -64,12 +63,13 @@ public final class ItemResends {
     }
 
     /**
-     * Makes one send. When a resend fails because the HTTP retries ran out, its error says so with the
-     * whole write's count and time, not only that send's.
+     * Makes one send through the write's service, limited to the time the write has left. When a resend
+     * fails because the HTTP retries ran out, its error says so with the whole write's count and time,
+     * not only that send's.
      */
-    public <T> T send(Supplier<T> send) {
+    public <T> T send(Function<HttpService, T> send) {
         try {
-            return send.get();
+            return send.apply(bounded());
         } catch (TransientException e) {
             if (attempt == 1) {
                 throw e;
@@ -99,8 +99,7 @@ public final class ItemResends {
 
     /** How hard the write tried, for its error: "after 3 sends in 4.2 s". */
     public String summary() {
-        return "after " + (attempt == 1 ? "1 send" : attempt + " sends") + " in "
-                + String.format(Locale.ROOT, "%.1f s", elapsed().toMillis() / 1000.0);
+        return "after " + (attempt == 1 ? "1 send" : attempt + " sends") + " in " + HttpService.seconds(elapsed());
     }
 
     private RetrySettings settings() {

@@ -63,14 +63,10 @@ public final class FieldPath {
             return;
         }
         if (node.isObject()) {
-            // Longest literal key first, so that a field named "Foo.Bar" is found by the path "Foo.Bar".
-            for (int end = segments.size(); end > index; end--) {
-                String key = String.join(".", segments.subList(index, end));
-                JsonNode child = node.get(key);
-                if (child != null) {
-                    walk(child, end, join(prefix, key), out);
-                    return;
-                }
+            int end = keyEnd(node, index, segments.size());
+            if (end != -1) {
+                String key = key(index, end);
+                walk(node.get(key), end, join(prefix, key), out);
             }
         } else if (node.isArray() && segment.chars().allMatch(Character::isDigit) && !segment.isEmpty()) {
             int position;
@@ -98,34 +94,27 @@ public final class FieldPath {
         Deque<ObjectNode> parents = new ArrayDeque<>();
         Deque<String> keys = new ArrayDeque<>();
         while (true) {
-            boolean descended = false;
-            for (int end = segments.size(); end > index; end--) {
-                String key = String.join(".", segments.subList(index, end));
-                JsonNode child = node.get(key);
-                if (child == null) {
-                    continue;
-                }
-                if (end == segments.size()) {
-                    JsonNode removed = node.remove(key);
-                    while (node.isEmpty() && !parents.isEmpty()) {
-                        node = parents.pop();
-                        node.remove(keys.pop());
-                    }
-                    return removed;
-                }
-                if (!child.isObject()) {
-                    return null;
-                }
-                parents.push(node);
-                keys.push(key);
-                node = (ObjectNode) child;
-                index = end;
-                descended = true;
-                break;
-            }
-            if (!descended) {
+            int end = keyEnd(node, index, segments.size());
+            if (end == -1) {
                 return null;
             }
+            String key = key(index, end);
+            if (end == segments.size()) {
+                JsonNode removed = node.remove(key);
+                while (node.isEmpty() && !parents.isEmpty()) {
+                    node = parents.pop();
+                    node.remove(keys.pop());
+                }
+                return removed;
+            }
+            JsonNode child = node.get(key);
+            if (!child.isObject()) {
+                return null;
+            }
+            parents.push(node);
+            keys.push(key);
+            node = (ObjectNode) child;
+            index = end;
         }
     }
 
@@ -140,33 +129,47 @@ public final class FieldPath {
         ObjectNode node = root;
         int index = 0;
         while (true) {
-            String rest = String.join(".", segments.subList(index, segments.size()));
+            String rest = key(index, segments.size());
             if (node.has(rest) || index == segments.size() - 1) {
                 node.set(rest, value);
                 return true;
             }
-            ObjectNode next = null;
-            for (int end = segments.size() - 1; end > index; end--) {
-                String key = String.join(".", segments.subList(index, end));
-                JsonNode child = node.get(key);
-                if (child != null) {
-                    if (child.isNull()) {
-                        next = node.putObject(key);
-                    } else if (!child.isObject()) {
-                        return false;
-                    } else {
-                        next = (ObjectNode) child;
-                    }
-                    index = end;
-                    break;
-                }
-            }
-            if (next == null) {
-                next = node.putObject(segments.get(index));
+            int end = keyEnd(node, index, segments.size() - 1);
+            if (end == -1) {
+                node = node.putObject(segments.get(index));
                 index++;
+                continue;
             }
-            node = next;
+            String key = key(index, end);
+            JsonNode child = node.get(key);
+            if (child.isNull()) {
+                node = node.putObject(key);
+            } else if (child.isObject()) {
+                node = (ObjectNode) child;
+            } else {
+                return false;
+            }
+            index = end;
         }
+    }
+
+    /**
+     * The end of the longest run of segments from {@code index}, ending at most at {@code limit}, that
+     * names a key of {@code node}; -1 when none does. Longest first, so that a field named
+     * {@code Foo.Bar} is found by the path {@code Foo.Bar} before a nested {@code Foo} → {@code Bar}.
+     */
+    private int keyEnd(JsonNode node, int index, int limit) {
+        for (int end = limit; end > index; end--) {
+            if (node.has(key(index, end))) {
+                return end;
+            }
+        }
+        return -1;
+    }
+
+    /** Segments {@code index} to {@code end} (exclusive) joined into one key. */
+    private String key(int index, int end) {
+        return String.join(".", segments.subList(index, end));
     }
 
     private static String join(String prefix, String key) {

@@ -48,7 +48,10 @@ public final class RecordMapper {
     private final MetadataRules rules;
     private final List<FieldPath> textPaths;
     private final List<FieldPath> metadataPaths;
-    private final List<FieldPath[]> renames;
+    private final List<Rename> renames;
+
+    /** One of {@code field_name_mappings}, its paths parsed once. */
+    private record Rename(FieldPath from, FieldPath to) {}
 
     public RecordMapper(ProcessingConfig processing, MetadataRules rules) {
         this.processing = processing;
@@ -57,7 +60,7 @@ public final class RecordMapper {
         this.metadataPaths =
                 processing.metadataFields().stream().map(FieldPath::of).toList();
         this.renames = processing.fieldNameMappings().stream()
-                .map(m -> new FieldPath[] {FieldPath.of(m.fromField()), FieldPath.of(m.toField())})
+                .map(m -> new Rename(FieldPath.of(m.fromField()), FieldPath.of(m.toField())))
                 .toList();
     }
 
@@ -76,11 +79,11 @@ public final class RecordMapper {
             return data;
         }
         ObjectNode copy = data.deepCopy();
-        for (FieldPath[] rename : renames) {
-            JsonNode value = rename[0].remove(copy);
-            if (value != null && !rename[1].put(copy, value)) {
-                throw new ConfigException("processing.field_name_mappings cannot rename '" + rename[0] + "' to '"
-                        + rename[1] + "' in the record " + where + ": a field on the way to '" + rename[1]
+        for (Rename rename : renames) {
+            JsonNode value = rename.from().remove(copy);
+            if (value != null && !rename.to().put(copy, value)) {
+                throw new ConfigException("processing.field_name_mappings cannot rename '" + rename.from() + "' to '"
+                        + rename.to() + "' in the record " + where + ": a field on the way to '" + rename.to()
                         + "' holds a value that is not an object; choose another to_field");
             }
         }
@@ -147,12 +150,12 @@ public final class RecordMapper {
         for (List<String> path : stream.primaryKey()) {
             keyFields.add(String.join(".", path));
         }
-        for (FieldPath[] rename : renames) {
-            String from = rename[0].toString();
+        for (Rename rename : renames) {
+            String from = rename.from().toString();
             Set<String> moved = new HashSet<>();
             for (String key : keyFields) {
                 boolean inside = key.equals(from) || key.startsWith(from + ".");
-                moved.add(inside ? rename[1] + key.substring(from.length()) : key);
+                moved.add(inside ? rename.to() + key.substring(from.length()) : key);
             }
             keyFields = moved;
         }

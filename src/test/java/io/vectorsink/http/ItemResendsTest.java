@@ -56,13 +56,13 @@ class ItemResendsTest {
     void should_give_each_resend_only_the_time_the_write_has_left() {
         HttpService http = http(10, Duration.ofSeconds(5));
         ItemResends resends = ItemResends.start(http, clock.timing());
-        assertThat(resends.http().settings().maxDuration()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(resends.send(HttpService::settings).maxDuration()).isEqualTo(Duration.ofSeconds(5));
 
         resends.await(resends.nextWait().orElseThrow(), "1 item");
         resends.await(resends.nextWait().orElseThrow(), "1 item");
 
-        assertThat(resends.http().settings().maxDuration()).isEqualTo(Duration.ofMillis(4250));
-        assertThat(resends.http().settings().maxAttempts()).isEqualTo(10);
+        assertThat(resends.send(HttpService::settings).maxDuration()).isEqualTo(Duration.ofMillis(4250));
+        assertThat(resends.send(HttpService::settings).maxAttempts()).isEqualTo(10);
     }
 
     @Test
@@ -77,14 +77,14 @@ class ItemResendsTest {
     void should_name_the_whole_write_when_a_resend_runs_out_of_retries() {
         ItemResends resends = ItemResends.start(http(10, Duration.ofSeconds(5)), clock.timing());
         TransientException first = new TransientException("Store did not answer successfully after 2 attempts");
-        assertThatThrownBy(() -> resends.send(() -> {
+        assertThatThrownBy(() -> resends.send(service -> {
                     throw first;
                 }))
                 .isSameAs(first);
 
         resends.await(resends.nextWait().orElseThrow(), "1 item");
 
-        assertThatThrownBy(() -> resends.send(() -> {
+        assertThatThrownBy(() -> resends.send(service -> {
                     throw new TransientException("Store did not answer successfully after 3 attempts in 1.0 s");
                 }))
                 .isInstanceOf(TransientException.class)

@@ -362,7 +362,7 @@ public final class OpenSearchVectorStore implements VectorStore {
         List<byte[]> pending = entries;
         while (true) {
             List<byte[]> sent = pending;
-            Answer answer = resends.send(() -> send(resends.http(), bulkRequest(sent)));
+            Answer answer = resends.send(service -> send(service, bulkRequest(sent)));
             if (answer.code() == 413 && pending.size() > 1) {
                 // Too large for the cluster or a proxy in front of it: halve until it fits.
                 int half = pending.size() / 2;

@@ -269,7 +269,7 @@ public final class WeaviateVectorStore implements VectorStore {
         while (true) {
             List<byte[]> sent = pending;
             Answer answer =
-                    resends.send(() -> WeaviateHttp.send(resends.http(), http.post(url, WeaviateJson.batch(sent))));
+                    resends.send(service -> WeaviateHttp.send(service, http.post(url, WeaviateJson.batch(sent))));
             if (answer.code() == 413 && pending.size() > 1) {
                 // Too large for a proxy in front of Weaviate: halve until it fits.
                 int half = pending.size() / 2;
