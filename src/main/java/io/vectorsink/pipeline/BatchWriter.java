@@ -132,8 +132,10 @@ final class BatchWriter implements AutoCloseable {
     /** Waits until nothing is in flight; rethrows the first failure. */
     void awaitIdle() throws InterruptedException {
         while (true) {
-            throwIfFailed();
             List<CompletableFuture<Void>> now = List.copyOf(inFlight);
+            // Checked after the look at the in-flight set: a write leaves it only once its failure is recorded,
+            // so a write that failed and left is seen here. Checked before it, the failure could slip between.
+            throwIfFailed();
             if (now.isEmpty()) {
                 return;
             }

@@ -213,6 +213,7 @@ public final class WritePipeline {
             }
         }
         writer.awaitIdle();
+        writer.throwIfFailed(); // a waiting state is the symptom; the store's own error is the cause to report
         if (ledger.pendingStates() > 0 || ledger.openTickets() > 0) {
             throw new SystemException("The input ended with " + ledger.pendingStates()
                     + " states still waiting for the store; no further state was emitted");
