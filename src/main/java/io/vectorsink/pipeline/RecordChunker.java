@@ -65,6 +65,8 @@ final class RecordChunker {
         if (texts.isEmpty()) {
             texts = List.of(mapped.text().strip()); // a text of separators only still identifies the record
         }
+        // Once per record: with many changes (a record of 100,000 fields cut to fit) it is large.
+        String airbyteMeta = mapped.changes().isEmpty() ? null : RecordMapper.airbyteMeta(mapped.changes());
         List<PendingChunk> chunks = new ArrayList<>(texts.size());
         for (int index = 0; index < texts.size(); index++) {
             String id = keyed ? PointIds.forChunk(recordId, index) : PointIds.random();
@@ -80,8 +82,8 @@ final class RecordChunker {
             metadata.put("_ab_extracted_at", record.emittedAt());
             metadata.put("_ab_sync_id", stream.syncId());
             metadata.putAll(mapped.metadata());
-            if (!mapped.changes().isEmpty()) {
-                metadata.put(RecordMapper.AIRBYTE_META, RecordMapper.airbyteMeta(mapped.changes()));
+            if (airbyteMeta != null) {
+                metadata.put(RecordMapper.AIRBYTE_META, airbyteMeta);
             }
             String text = texts.get(index);
             chunks.add(new PendingChunk(id, text, omitRawText ? null : text, metadata, ownVector));
