@@ -182,6 +182,12 @@ public final class WritePipeline {
     /** Removes what an overwrite or truncate refresh replaced, once the new data is written. */
     private void finalizeStream(ConfiguredStream stream) {
         writer.throwIfFailed();
+        if (staleFilter(stream).isEmpty() && replacesOtherSyncs(stream)) {
+            out.warn("Stream " + stream.id() + " is overwritten, but neither the catalog (generation_id, sync_id)"
+                    + " nor the platform (" + ConfiguredCatalog.JOB_ID_VARIABLE + ") identifies this sync across"
+                    + " attempts, so the chunks of earlier syncs are kept: an earlier attempt's chunks, which its"
+                    + " emitted states cover, cannot be told from them");
+        }
         staleFilter(stream).ifPresent(filter -> {
             long ticket = ledger.openOperation(stream.id());
             out.info("Stream " + stream.id() + " is complete; removing its chunks that match " + filter);
@@ -189,14 +195,26 @@ public final class WritePipeline {
         });
     }
 
+    /**
+     * What a completed stream removes. The rule: only data that no attempt of this sync can have written,
+     * told apart by an id that every attempt of the sync shares, because an earlier attempt may have emitted
+     * states for what it wrote, and Airbyte never sends those records again. A generation id is such an id;
+     * so is the catalog's {@code sync_id} or the platform's job id. Without any of them, an earlier attempt's
+     * chunks look exactly like an earlier sync's, so nothing is removed.
+     */
     static Optional<StaleFilter> staleFilter(ConfiguredStream stream) {
         if (stream.minimumGenerationId() > 0) {
             return Optional.of(new StaleFilter.OlderGeneration(stream.minimumGenerationId()));
         }
-        if (stream.syncMode() == ConfiguredStream.DestinationSyncMode.OVERWRITE && !stream.generationIdsPresent()) {
+        if (replacesOtherSyncs(stream) && stream.syncIdSharedByAttempts()) {
             return Optional.of(new StaleFilter.OtherSync(stream.syncId()));
         }
         return Optional.empty();
+    }
+
+    /** An overwrite from a platform that sends no generation ids: what other syncs wrote is to be replaced. */
+    private static boolean replacesOtherSyncs(ConfiguredStream stream) {
+        return stream.syncMode() == ConfiguredStream.DestinationSyncMode.OVERWRITE && !stream.generationIdsPresent();
     }
 
     private void finish() throws InterruptedException {

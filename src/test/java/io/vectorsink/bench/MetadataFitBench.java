@@ -39,7 +39,7 @@ public final class MetadataFitBench {
         var processing = new ProcessingConfig(
                 256, 0, List.of("t"), List.of(), List.of(), TextSplitterConfig.Separator.defaults());
         var stream = new ConfiguredStream(
-                StreamId.of("wide"), ConfiguredStream.DestinationSyncMode.APPEND, List.of(), 0, 0, false, "s");
+                StreamId.of("wide"), ConfiguredStream.DestinationSyncMode.APPEND, List.of(), 0, 0, false, "s", true);
         // The limits of OpenSearch, Qdrant and Weaviate; of Chroma; and a 16 MiB limit, where wide records fit.
         List<MetadataRules> stores = List.of(
                 new MetadataRules(32_766, 1 << 20),

@@ -25,7 +25,8 @@ class RecordMapperTest {
             1,
             0,
             true,
-            "9");
+            "9",
+            true);
 
     private static ProcessingConfig processing(
             List<String> text, List<String> metadata, List<ProcessingConfig.FieldMapping> renames) {
@@ -106,7 +107,8 @@ class RecordMapperTest {
                 STREAM.generationId(),
                 STREAM.minimumGenerationId(),
                 STREAM.generationIdsPresent(),
-                STREAM.syncId());
+                STREAM.syncId(),
+                STREAM.syncIdSharedByAttempts());
         var mapper = new RecordMapper(
                 processing(
                         List.of("t"),

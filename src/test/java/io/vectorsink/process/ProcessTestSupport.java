@@ -4,6 +4,8 @@ import io.vectorsink.testing.ChromaInspector;
 import io.vectorsink.testing.ChromaServer;
 import io.vectorsink.testing.ConnectorProcess;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,7 +55,14 @@ abstract class ProcessTestSupport {
     }
 
     ConnectorProcess startWrite(String config, String catalog) {
+        return startWrite(config, catalog, Map.of(), List.of("-Xmx512m"));
+    }
+
+    /** {@code write} with these environment variables and JVM options. */
+    ConnectorProcess startWrite(String config, String catalog, Map<String, String> environment, List<String> jvm) {
         return ConnectorProcess.start(
+                environment,
+                jvm,
                 "write",
                 "--config",
                 file("config.json", config).toString(),
