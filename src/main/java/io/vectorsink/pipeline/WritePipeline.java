@@ -43,6 +43,7 @@ public final class WritePipeline {
     private final OutputWriter out;
     private final AdvancedConfig advanced;
     private final Clock clock;
+    private final WaitingStates waitingStates;
     private final Map<StreamId, StreamBatch> batches = new LinkedHashMap<>();
     private final Set<StreamId> completed = new HashSet<>();
     private boolean sawStreamStatus;
@@ -57,6 +58,17 @@ public final class WritePipeline {
             OutputWriter out,
             AdvancedConfig advanced,
             Clock clock) {
+        this(catalog, parts, store, out, advanced, clock, WaitingStates.forThisJvm());
+    }
+
+    WritePipeline(
+            ConfiguredCatalog catalog,
+            PipelineParts parts,
+            VectorStore store,
+            OutputWriter out,
+            AdvancedConfig advanced,
+            Clock clock,
+            WaitingStates waitingStates) {
         this.catalog = catalog;
         this.chunker = new RecordChunker(
                 parts.mapper(),
@@ -68,7 +80,11 @@ public final class WritePipeline {
         this.out = out;
         this.advanced = advanced;
         this.clock = clock;
-        this.ledger = new CheckpointLedger(out::state);
+        this.waitingStates = waitingStates;
+        this.ledger = new CheckpointLedger((state, recordCount) -> {
+            out.state(state, recordCount);
+            waitingStates.released();
+        });
         this.writer = new BatchWriter(parts.embedder(), store, ledger, advanced);
     }
 
@@ -158,6 +174,8 @@ public final class WritePipeline {
         } else {
             flushAll();
         }
+        // Backpressure: while the states that wait for the store fill their budget, no more input is read.
+        waitingStates.admit(WaitingStates.estimatedBytes(state.raw()), writer::throwIfFailed);
         ledger.addState(state);
     }
 
@@ -237,7 +255,13 @@ public final class WritePipeline {
                     + " states still waiting for the store; no further state was emitted");
         }
         out.info("Wrote " + records + " records as " + writer.chunksWritten() + " chunks; released "
-                + ledger.releasedStates() + " states");
+                + ledger.releasedStates() + " states; the states waiting for the store took at most "
+                + mebibytes(waitingStates.largestWaitingBytes()) + " of their " + mebibytes(waitingStates.budgetBytes())
+                + " budget");
+    }
+
+    private static String mebibytes(long bytes) {
+        return String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
     }
 
     private ConfiguredStream configured(StreamId id, long line) {
