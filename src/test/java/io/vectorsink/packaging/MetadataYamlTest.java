@@ -10,6 +10,7 @@ import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import io.vectorsink.config.ConfigParser;
 import io.vectorsink.protocol.Json;
+import io.vectorsink.testing.AirbyteFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,19 +38,9 @@ class MetadataYamlTest {
         dockerfile = Files.readAllLines(PROJECT.resolve("Dockerfile"));
     }
 
-    /** failsafe passes the shared folder; under surefire it sits next to the project, as in every worktree. */
-    private static Path sharedDir() {
-        String configured = System.getProperty("vectorsink.shared.dir");
-        return configured != null
-                ? Paths.get(configured)
-                : PROJECT.resolve("../shared").normalize();
-    }
-
     @Test
     void should_validate_against_airbytes_metadata_schema() throws IOException {
-        JsonNode schemaNode = Json.MAPPER.readTree(sharedDir()
-                .resolve("airbyte-metadata/ConnectorMetadataDefinitionV0.json")
-                .toFile());
+        JsonNode schemaNode = Json.MAPPER.readTree(AirbyteFiles.metadataSchema());
         JsonSchema schema =
                 JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V7).getSchema(schemaNode);
 
