@@ -37,8 +37,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.regex.Pattern;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 
@@ -56,11 +54,6 @@ import okhttp3.OkHttpClient;
  */
 public final class ChromaVectorStore implements VectorStore {
     static final String SERVICE = "Chroma";
-
-    /** Chroma's own rule for collection names (the server answers 400 otherwise). */
-    private static final Pattern COLLECTION_NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9._-]{1,510}[a-zA-Z0-9]");
-
-    private static final Set<String> METRICS = Set.of("cosine", "l2", "ip");
 
     /**
      * Points per upsert when the server does not publish {@code max_batch_size} (Chroma 1.0 does, in
@@ -119,27 +112,11 @@ public final class ChromaVectorStore implements VectorStore {
             RetrySettings retry) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(advanced, "advanced");
-        List<String> problems = new ArrayList<>();
-        HttpUrl host = null;
-        try {
-            host = HttpsPolicy.check("indexing.host", config.host(), advanced.allowInsecureHttp());
-        } catch (ConfigException e) {
-            problems.addAll(e.problems());
-        }
+        HttpUrl host = HttpsPolicy.check("indexing.host", config.host(), advanced.allowInsecureHttp());
         this.tenant = orDefault(config.tenant(), "default_tenant");
         this.database = orDefault(config.database(), "default_database");
         this.collection = config.collection() == null ? "" : config.collection();
         this.metric = orDefault(config.distanceMetric(), "cosine").toLowerCase(Locale.ROOT);
-        if (!COLLECTION_NAME.matcher(collection).matches()) {
-            problems.add("indexing.collection must be 3-512 characters of [a-zA-Z0-9._-], starting and ending"
-                    + " with a letter or digit, got '" + collection + "'");
-        }
-        if (!METRICS.contains(metric)) {
-            problems.add("indexing.distance_metric must be one of cosine, l2, ip, got '" + metric + "'");
-        }
-        if (!problems.isEmpty()) {
-            throw new ConfigException(problems, null);
-        }
         this.api = new ChromaHttp(host, tenant, database, ChromaHttp.authHeaders(config.auth()));
         this.shownUrl = stripSlash(HttpsPolicy.withoutCredentials(host));
         this.http = new HttpService(client, retry, timing);

@@ -118,9 +118,6 @@ public final class QdrantVectorStore implements VectorStore {
         this.collection = config.collection();
         this.metric = config.distanceMetric().toLowerCase(Locale.ROOT);
         this.distance = DISTANCES.get(metric);
-        if (distance == null) {
-            throw new ConfigException("indexing.distance_metric must be one of cosine, l2, ip, got '" + metric + "'");
-        }
         if (config.apiKey() == null || config.apiKey().isEmpty()) {
             this.auth = Headers.of();
         } else {
