@@ -19,6 +19,7 @@ import io.vectorsink.http.HttpsPolicy;
 import io.vectorsink.http.RetrySettings;
 import io.vectorsink.http.RetryTiming;
 import io.vectorsink.protocol.StreamId;
+import io.vectorsink.store.ChunkFields;
 import io.vectorsink.store.ChunkPoint;
 import io.vectorsink.store.MetadataRules;
 import io.vectorsink.store.PointBatches;
@@ -243,7 +244,7 @@ public final class QdrantVectorStore implements VectorStore {
         List<QueryHit> hits = new ArrayList<>();
         for (JsonNode hit : require(answer, "query").path("result")) {
             JsonNode payload = hit.path("payload");
-            JsonNode text = payload.path(QdrantJson.TEXT);
+            JsonNode text = payload.path(ChunkFields.TEXT);
             hits.add(new QueryHit(
                     hit.path("id").asText(),
                     distance(hit.path("score").asDouble()),
