@@ -1,6 +1,7 @@
 package io.vectorsink.config;
 
 import io.vectorsink.error.ConfigException;
+import io.vectorsink.store.DistanceMetric;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,8 +25,6 @@ public sealed interface IndexingConfig {
     record Chroma(
             String host, String tenant, String database, String collection, String distanceMetric, ChromaAuth auth)
             implements IndexingConfig {
-        /** Chroma's distance functions ({@code hnsw:space}), the default first. */
-        public static final List<String> DISTANCE_METRICS = List.of("cosine", "l2", "ip");
 
         public Chroma {
             Objects.requireNonNull(host, "host");
@@ -33,11 +32,10 @@ public sealed interface IndexingConfig {
             // Chroma's own defaults for what the user left out.
             tenant = tenant == null ? "default_tenant" : tenant;
             database = database == null ? "default_database" : database;
-            distanceMetric = distanceMetric == null ? DISTANCE_METRICS.get(0) : distanceMetric;
+            distanceMetric =
+                    distanceMetric == null ? DistanceMetric.defaultMetric().configName() : distanceMetric;
             auth = auth == null ? new ChromaAuth.None() : auth;
-            if (!DISTANCE_METRICS.contains(distanceMetric)) {
-                throw new ConfigException("distance_metric must be one of " + String.join(", ", DISTANCE_METRICS));
-            }
+            DistanceMetric.of(distanceMetric); // refuses any other name
         }
     }
 
@@ -99,8 +97,6 @@ public sealed interface IndexingConfig {
      */
     record OpenSearch(String url, String index, String distanceMetric, String refresh, OpenSearchAuth auth)
             implements IndexingConfig {
-        /** The accepted metrics, the default first. */
-        public static final List<String> DISTANCE_METRICS = List.of("cosine", "l2", "ip");
 
         /** The accepted refresh policies, the default first. */
         public static final List<String> REFRESH_POLICIES = List.of("wait_for", "true", "false");
@@ -108,12 +104,11 @@ public sealed interface IndexingConfig {
         public OpenSearch {
             Objects.requireNonNull(url, "url");
             Objects.requireNonNull(index, "index");
-            distanceMetric = distanceMetric == null ? DISTANCE_METRICS.get(0) : distanceMetric;
+            distanceMetric =
+                    distanceMetric == null ? DistanceMetric.defaultMetric().configName() : distanceMetric;
             refresh = refresh == null ? REFRESH_POLICIES.get(0) : refresh;
             auth = auth == null ? new OpenSearchAuth.None() : auth;
-            if (!DISTANCE_METRICS.contains(distanceMetric)) {
-                throw new ConfigException("distance_metric must be one of " + String.join(", ", DISTANCE_METRICS));
-            }
+            DistanceMetric.of(distanceMetric); // refuses any other name
             if (!REFRESH_POLICIES.contains(refresh)) {
                 throw new ConfigException("refresh must be one of " + String.join(", ", REFRESH_POLICIES));
             }
@@ -166,16 +161,13 @@ public sealed interface IndexingConfig {
      * @param distanceMetric {@code cosine} (default), {@code l2} or {@code ip}: Qdrant's Cosine, Euclid, Dot
      */
     record Qdrant(String url, String apiKey, String collection, String distanceMetric) implements IndexingConfig {
-        /** The accepted metrics, the default first. */
-        public static final List<String> DISTANCE_METRICS = List.of("cosine", "l2", "ip");
 
         public Qdrant {
             Objects.requireNonNull(url, "url");
             Objects.requireNonNull(collection, "collection");
-            distanceMetric = distanceMetric == null ? DISTANCE_METRICS.get(0) : distanceMetric;
-            if (!DISTANCE_METRICS.contains(distanceMetric)) {
-                throw new ConfigException("distance_metric must be one of " + String.join(", ", DISTANCE_METRICS));
-            }
+            distanceMetric =
+                    distanceMetric == null ? DistanceMetric.defaultMetric().configName() : distanceMetric;
+            DistanceMetric.of(distanceMetric); // refuses any other name
         }
 
         @Override
@@ -200,20 +192,17 @@ public sealed interface IndexingConfig {
      */
     record Pinecone(String apiKey, String index, String namespace, boolean streamNamespaces, String distanceMetric)
             implements IndexingConfig {
-        /** The accepted metrics, the default first. */
-        public static final List<String> DISTANCE_METRICS = List.of("cosine", "l2", "ip");
 
         public Pinecone {
             Objects.requireNonNull(apiKey, "apiKey");
             Objects.requireNonNull(index, "index");
             namespace = namespace == null ? "" : namespace;
-            distanceMetric = distanceMetric == null ? DISTANCE_METRICS.get(0) : distanceMetric;
+            distanceMetric =
+                    distanceMetric == null ? DistanceMetric.defaultMetric().configName() : distanceMetric;
             if (apiKey.isEmpty()) {
                 throw new ConfigException("pinecone_key must not be empty");
             }
-            if (!DISTANCE_METRICS.contains(distanceMetric)) {
-                throw new ConfigException("distance_metric must be one of " + String.join(", ", DISTANCE_METRICS));
-            }
+            DistanceMetric.of(distanceMetric); // refuses any other name
         }
 
         @Override
@@ -235,18 +224,15 @@ public sealed interface IndexingConfig {
      */
     record Milvus(String host, String db, String collection, String distanceMetric, MilvusAuth auth)
             implements IndexingConfig {
-        /** The accepted metrics, the default first. */
-        public static final List<String> DISTANCE_METRICS = List.of("cosine", "l2", "ip");
 
         public Milvus {
             Objects.requireNonNull(host, "host");
             Objects.requireNonNull(collection, "collection");
             db = db == null || db.isEmpty() ? "default" : db;
-            distanceMetric = distanceMetric == null ? DISTANCE_METRICS.get(0) : distanceMetric;
+            distanceMetric =
+                    distanceMetric == null ? DistanceMetric.defaultMetric().configName() : distanceMetric;
             auth = auth == null ? new MilvusAuth.None() : auth;
-            if (!DISTANCE_METRICS.contains(distanceMetric)) {
-                throw new ConfigException("distance_metric must be one of " + String.join(", ", DISTANCE_METRICS));
-            }
+            DistanceMetric.of(distanceMetric); // refuses any other name
         }
     }
 
@@ -303,8 +289,6 @@ public sealed interface IndexingConfig {
             WeaviateAuth auth,
             Map<String, String> extraHeaders)
             implements IndexingConfig {
-        /** The accepted metrics, the default first. */
-        public static final List<String> DISTANCE_METRICS = List.of("cosine", "l2", "ip");
 
         /** Weaviate's consistency levels, its default first. */
         public static final List<String> CONSISTENCY_LEVELS = List.of("QUORUM", "ONE", "ALL");
@@ -315,14 +299,13 @@ public sealed interface IndexingConfig {
         public Weaviate {
             Objects.requireNonNull(host, "host");
             Objects.requireNonNull(layout, "layout");
-            distanceMetric = distanceMetric == null ? DISTANCE_METRICS.get(0) : distanceMetric;
+            distanceMetric =
+                    distanceMetric == null ? DistanceMetric.defaultMetric().configName() : distanceMetric;
             consistencyLevel = consistencyLevel == null ? CONSISTENCY_LEVELS.get(0) : consistencyLevel;
             auth = auth == null ? new WeaviateAuth.None() : auth;
             extraHeaders =
                     extraHeaders == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(extraHeaders));
-            if (!DISTANCE_METRICS.contains(distanceMetric)) {
-                throw new ConfigException("distance_metric must be one of " + String.join(", ", DISTANCE_METRICS));
-            }
+            DistanceMetric.of(distanceMetric); // refuses any other name
             if (!CONSISTENCY_LEVELS.contains(consistencyLevel)) {
                 throw new ConfigException("consistency_level must be one of " + String.join(", ", CONSISTENCY_LEVELS));
             }

@@ -20,6 +20,7 @@ import io.vectorsink.http.RetryPolicies;
 import io.vectorsink.http.RetrySettings;
 import io.vectorsink.http.RetryTiming;
 import io.vectorsink.protocol.StreamId;
+import io.vectorsink.store.ChunkFields;
 import io.vectorsink.store.ChunkPoint;
 import io.vectorsink.store.MetadataRules;
 import io.vectorsink.store.PointBatches;
@@ -260,7 +261,7 @@ public final class OpenSearchVectorStore implements VectorStore {
                     metadata.put(field.getKey(), value.toString());
                 }
             });
-            JsonNode text = source.path(OpenSearchJson.TEXT_FIELD);
+            JsonNode text = source.path(ChunkFields.TEXT);
             result.add(new QueryHit(
                     hit.path("_id").asText(),
                     distance(hit.path("_score").asDouble()),
