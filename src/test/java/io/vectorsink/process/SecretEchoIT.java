@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,6 +44,7 @@ class SecretEchoIT {
     Path dir;
 
     private HttpServer server;
+    private final AtomicInteger requests = new AtomicInteger();
 
     @BeforeEach
     void startEchoingServer() throws IOException {
@@ -57,6 +59,7 @@ class SecretEchoIT {
     }
 
     private void echo(HttpExchange exchange) throws IOException {
+        requests.incrementAndGet();
         try (exchange) {
             exchange.getRequestBody().readAllBytes();
             String header = exchange.getRequestHeaders().getFirst("Authorization");
@@ -157,5 +160,40 @@ class SecretEchoIT {
         assertThat(error.get("failure_type").asText()).isEqualTo("transient_error");
         assertThat(error.get("message").asText()).contains("overloaded").contains("****");
         assertThat(result.stderr()).contains("\"error\":\"overloaded\"");
+    }
+
+    /**
+     * A key with a character HTTP headers cannot carry passed the spec's old pattern, then the HTTP client
+     * refused the header: {@code check} said "failed unexpectedly (IllegalArgumentException)" and {@code
+     * write} failed as a system_error. Now both name the field, and the server is never asked.
+     */
+    @Test
+    void should_refuse_a_key_that_is_not_visible_ascii_in_check_and_write_naming_the_field() {
+        String config = config(
+                """
+                {"mode": "openai_compatible", "base_url": "%s/v1", "api_key": "sk-na\u00efve-\u00e9t\u00e9",
+                 "model_name": "echo", "dimensions": 8, "context_length": 512}"""
+                        .formatted(url()));
+
+        ConnectorProcess.Result check = ConnectorProcess.run("", "check", "--config", path("config.json", config));
+        JsonNode status = check.messages("CONNECTION_STATUS").get(0).get("connectionStatus");
+        assertThat(check.exitCode()).isZero();
+        assertThat(status.get("status").asText()).isEqualTo("FAILED");
+        assertThat(status.get("message").asText())
+                .contains("embedding.api_key: must look like")
+                .contains("visible ASCII")
+                .doesNotContain("IllegalArgumentException");
+
+        ConnectorProcess.Result write = ConnectorProcess.run(
+                record("docs", "{\"text\": \"hello\"}"),
+                "write",
+                "--config",
+                path("config.json", config),
+                "--catalog",
+                path("catalog.json", catalog(stream("docs", "append", List.of(), -1, -1))));
+        assertThat(write.exitCode()).isEqualTo(1);
+        assertThat(write.traceError().get("failure_type").asText()).isEqualTo("config_error");
+        assertThat(write.traceError().get("message").asText()).contains("embedding.api_key");
+        assertThat(requests.get()).as("requests the server received").isZero();
     }
 }
