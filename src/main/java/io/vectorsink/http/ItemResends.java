@@ -16,7 +16,9 @@ import org.slf4j.LoggerFactory;
  * of it within one {@link RetrySettings#maxDuration()}: every send may only use the time the write has
  * left. Without the shared deadline each resend (and each half of a request split for size) would get a
  * whole retry budget of its own, and a store that keeps refusing items would hold the sync far past
- * {@code retry_max_seconds}. Not thread-safe: one per write, its sends made one after another.
+ * {@code retry_max_seconds}. The bounds are a {@link RetryBudget}, kept by the same rules as the budget
+ * of one call in {@link HttpService}; the loop over refused items stays in the store, which alone knows
+ * which items to send again. Not thread-safe: one per write, its sends made one after another.
  */
 public final class ItemResends {
     private static final Logger LOG = LoggerFactory.getLogger(ItemResends.class);
