@@ -9,7 +9,6 @@ import io.vectorsink.process.ResumingSync.Attempt;
 import io.vectorsink.process.Workload.Chunk;
 import io.vectorsink.process.Workload.Line;
 import io.vectorsink.store.StoredChunk;
-import io.vectorsink.testing.ConnectorProcess;
 import io.vectorsink.testing.Messages;
 import java.util.HashSet;
 import java.util.List;
@@ -213,17 +212,16 @@ class CrashResumeIT extends ProcessTestSupport {
             old.append(Messages.record("logs", "{\"text\":\"earlier sync " + i + "\"}"));
         }
         old.append(Messages.streamState("logs", "{\"cursor\":0}"));
-        var first = finish(startWrite(config, earlier, identity.environment(1), List.of("-Xmx512m")), old.toString());
+        var first = write(config, earlier, old.toString(), identity.environment(1));
         assertThat(first.exitCode()).as(first.stderr()).isZero();
 
-        var failed = finish(
-                startWrite(config, now, identity.environment(2), List.of("-Xmx512m")),
-                logs(0, 60, 25) + "{\"type\":\"RECORD\",\"record\":\n");
+        var failed =
+                write(config, now, logs(0, 60, 25) + "{\"type\":\"RECORD\",\"record\":\n", identity.environment(2));
         assertThat(failed.exitCode()).as(failed.stderr()).isEqualTo(1);
         assertThat(failed.states())
                 .extracting(state -> state.at("/stream/stream_state/cursor").asInt())
                 .containsExactly(25, 50);
-        var resumed = finish(startWrite(config, now, identity.environment(2), List.of("-Xmx512m")), logs(50, 100, 25));
+        var resumed = write(config, now, logs(50, 100, 25), identity.environment(2));
         assertThat(resumed.exitCode()).as(resumed.stderr()).isZero();
 
         Map<String, Long> copies = CHROMA.all(collection).stream()
@@ -252,14 +250,6 @@ class CrashResumeIT extends ProcessTestSupport {
         return text.toString();
     }
 
-    private static ConnectorProcess.Result finish(ConnectorProcess process, String stdin) {
-        try (process) {
-            process.write(stdin);
-            process.closeStdin();
-            return process.await(120);
-        }
-    }
-
     @ParameterizedTest(name = "{0}")
     @MethodSource("killedIdentities")
     void should_keep_copies_of_unconfirmed_records_of_a_killed_overwrite_without_key_and_drop_the_old_generation(
@@ -267,13 +257,11 @@ class CrashResumeIT extends ProcessTestSupport {
         String collection = freshCollection("crash-overwrite-unkeyed");
         String config = config(CHROMA, collection);
         Workload first = Workload.unkeyed(SEED + 4, "logs", 1, 60);
-        var clean = finish(
-                startWrite(
-                        config,
-                        catalog(identity.stream("logs", List.of(), 1)),
-                        identity.environment(1),
-                        List.of("-Xmx512m")),
-                first.text(0, first.size()));
+        var clean = write(
+                config,
+                catalog(identity.stream("logs", List.of(), 1)),
+                first.text(0, first.size()),
+                identity.environment(1));
         assertThat(clean.exitCode()).as(clean.stderr()).isZero();
 
         Workload second = Workload.unkeyed(SEED + 5, "logs", 2, 150);

@@ -45,13 +45,16 @@ abstract class ProcessTestSupport {
     }
 
     ConnectorProcess.Result write(String config, String catalog, String stdin) {
-        return ConnectorProcess.run(
-                stdin,
-                "write",
-                "--config",
-                file("config.json", config).toString(),
-                "--catalog",
-                file("catalog.json", catalog).toString());
+        return write(config, catalog, stdin, Map.of());
+    }
+
+    /** {@code write} to completion with these environment variables (the platform's job id). */
+    ConnectorProcess.Result write(String config, String catalog, String stdin, Map<String, String> environment) {
+        try (ConnectorProcess process = startWrite(config, catalog, environment, List.of("-Xmx512m"))) {
+            process.write(stdin);
+            process.closeStdin();
+            return process.await(180);
+        }
     }
 
     ConnectorProcess startWrite(String config, String catalog) {
