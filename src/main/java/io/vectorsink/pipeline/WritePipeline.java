@@ -133,13 +133,19 @@ public final class WritePipeline {
     }
 
     private void onRecord(InputMessage.Record record) throws InterruptedException {
-        ConfiguredStream stream = configured(record.stream(), record.lineNumber());
-        if (completed.contains(stream.id())) {
-            throw new SystemException("Input line " + record.lineNumber() + " is a record of stream " + stream.id()
-                    + ", which was already reported COMPLETE");
+        ConfiguredStream stream;
+        RecordWork work;
+        try {
+            stream = configured(record.stream(), record.lineNumber());
+            if (completed.contains(stream.id())) {
+                throw new SystemException("Input line " + record.lineNumber() + " is a record of stream " + stream.id()
+                        + ", which was already reported COMPLETE");
+            }
+            work = chunker.prepare(ledger.openRecord(stream.id()), record, stream);
+        } catch (ConnectorException e) {
+            // Mapping, vectors, keys: whatever fails here fails for this record's stream.
+            throw e.inStream(record.stream().namespace(), record.stream().name());
         }
-        long ticket = ledger.openRecord(stream.id());
-        RecordWork work = chunker.prepare(ticket, record, stream);
         StreamBatch batch = batches.computeIfAbsent(stream.id(), id -> new StreamBatch(clock.millis()));
         int before = batch.weight();
         batch.add(work);
