@@ -75,7 +75,10 @@ public final class ConfigParser {
         SpecSchema.validate(config, problems);
         checkRulesBetweenFields(config, cloud, problems);
         if (!problems.isEmpty()) {
-            throw new ConfigException(problems.messages(), null);
+            // A config saved by one of Airbyte's vector destinations: say first what to change.
+            List<String> messages = new ArrayList<>(AirbyteConfigHints.hints(raw));
+            messages.addAll(problems.messages());
+            throw new ConfigException(messages, null);
         }
         return bind(config, cloud);
     }
