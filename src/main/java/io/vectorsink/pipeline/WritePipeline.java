@@ -208,13 +208,11 @@ public final class WritePipeline {
     private void finish() throws InterruptedException {
         flushAll();
         if (!sawStreamStatus) {
-            // Input without any stream status (older platforms): a clean end of input is the only signal
-            // that every stream is complete.
-            if (catalog.streams().stream().anyMatch(s -> staleFilter(s).isPresent())) {
-                out.warn("The input carried no stream statuses; its clean end is taken as every stream being"
-                        + " complete, so older data of overwritten streams is removed now");
-            }
+            // Input without any stream status (older platforms, custom connectors without supportsRefreshes):
+            // a clean end of input is the only signal that every stream is complete. A source that failed
+            // but whose platform closed stdin normally looks the same, so each removal is announced.
             for (ConfiguredStream stream : catalog.streams()) {
+                staleFilter(stream).ifPresent(filter -> out.warn(noCompletionSignal(stream, filter)));
                 finalizeStream(stream);
             }
         }
@@ -225,6 +223,17 @@ public final class WritePipeline {
         }
         out.info("Wrote " + records + " records as " + writer.chunksWritten() + " chunks; released "
                 + ledger.releasedStates() + " states");
+    }
+
+    static String noCompletionSignal(ConfiguredStream stream, StaleFilter filter) {
+        String old = filter instanceof StaleFilter.OlderGeneration older
+                ? "its chunks of generations older than " + older.minimumGenerationId()
+                : "its chunks written by earlier syncs";
+        return "Stream " + stream.id() + " ended without any stream status, so the platform never reported it"
+                + " COMPLETE; " + old + " are removed now without that completion signal, taking the clean end"
+                + " of input as one. If the source failed, the index keeps only what this sync wrote for the"
+                + " stream. A platform that sends stream statuses avoids this: give the destination definition"
+                + " supportsRefreshes (see the connector's documentation, Sync modes)";
     }
 
     private ConfiguredStream configured(StreamId id, long line) {
