@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * "Optional fields" toggle.
  */
 class AirbyteFormLayoutTest {
-    private final JsonNode connection = ConfigParser.spec().get("connectionSpecification");
+    private final JsonNode connection = SpecSchema.spec().get("connectionSpecification");
 
     @Test
     void should_show_the_cards_in_the_order_a_user_decides() {

@@ -17,7 +17,7 @@ class SpecExamplesHttpsTest {
     @Test
     void should_use_https_or_localhost_in_every_example_and_default() {
         List<String> urls = new ArrayList<>();
-        collect(ConfigParser.spec().get("connectionSpecification"), false, urls);
+        collect(SpecSchema.spec().get("connectionSpecification"), false, urls);
 
         assertThat(urls).contains("http://localhost:8000", "https://chroma.example.com");
         assertThat(urls).allSatisfy(url -> assertThat(url).matches("https://.*|http://localhost([:/].*)?"));

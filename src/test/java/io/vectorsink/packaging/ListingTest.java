@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import io.vectorsink.config.ConfigParser;
+import io.vectorsink.config.SpecSchema;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,7 +48,7 @@ class ListingTest {
 
     @Test
     void should_point_the_documentation_url_at_the_page_in_this_repository() throws IOException {
-        String url = ConfigParser.spec().get("documentationUrl").asText();
+        String url = SpecSchema.spec().get("documentationUrl").asText();
 
         assertThat(metadata().get("documentationUrl").asText()).isEqualTo(url);
         assertThat(url).startsWith(DOCS_SITE + "integrations/destinations/");
