@@ -19,8 +19,27 @@ final class AirbyteConfigHints {
     static List<String> hints(JsonNode config) {
         List<String> hints = new ArrayList<>();
         embeddingHint(config.path("embedding")).ifPresent(hints::add);
-        indexingHint(config.path("indexing")).ifPresent(hints::add);
+        Optional<String> indexing = indexingHint(config.path("indexing"));
+        indexing.ifPresent(hints::add);
+        if (indexing.isPresent()) {
+            otherEmbeddingMode(config.path("embedding")).ifPresent(hints::add);
+        }
         return hints;
+    }
+
+    /** An embedding mode of Airbyte's destinations that has no counterpart here (e.g. Chroma's own embedder). */
+    private static Optional<String> otherEmbeddingMode(JsonNode embedding) {
+        String mode = embedding.path("mode").asText();
+        List<String> modes = new ArrayList<>();
+        SpecSchema.connectionSpecification()
+                .at("/properties/embedding/oneOf")
+                .forEach(branch -> modes.add(branch.at("/properties/mode/const").asText()));
+        if (mode.isEmpty() || modes.contains(mode)) {
+            return Optional.empty();
+        }
+        return Optional.of("embedding.mode: \"" + mode + "\" of Airbyte's destinations has no counterpart here;"
+                + " choose \"local\" to embed inside the connector without a key, or one of "
+                + String.join(", ", modes));
     }
 
     private static Optional<String> embeddingHint(JsonNode embedding) {

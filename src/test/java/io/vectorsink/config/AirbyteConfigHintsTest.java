@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vectorsink.error.ConfigException;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -79,19 +80,22 @@ class AirbyteConfigHintsTest {
 
     @Test
     void should_recognise_chroma_milvus_and_weaviate_sections() {
-        assertThat(refusal(
-                                "{" + PROCESSING
-                                        + """
-                        , "embedding": {"mode": "fake"},
-                          "indexing": {"auth_method": {"mode": "http_client", "host": "chroma.example.com", "port": 8000,
-                                                       "ssl": true}, "collection_name": "docs"}}
-                        """)
-                        .problems()
-                        .get(0))
+        List<String> chroma = refusal(
+                        "{" + PROCESSING
+                                + """
+                , "embedding": {"mode": "no_embedding"},
+                  "indexing": {"auth_method": {"mode": "http_client", "host": "chroma.example.com", "port": 8000,
+                                               "ssl": true}, "collection_name": "docs"}}
+                """)
+                .problems();
+        assertThat(chroma.get(0))
                 .contains(
                         "Chroma destination",
                         "rename collection_name to collection",
                         "replace auth_method by \"host\"");
+        assertThat(chroma.get(1))
+                .startsWith("embedding.mode: \"no_embedding\" of Airbyte's destinations has no counterpart")
+                .contains("\"local\"");
         assertThat(refusal(
                                 "{" + PROCESSING
                                         + """
