@@ -43,18 +43,24 @@ final class AirbyteConfigHints {
     }
 
     private static Optional<String> embeddingHint(JsonNode embedding) {
+        // Only a section that is otherwise complete, as theirs are: an unfinished one of this connector's
+        // gets the plain "is required" problem.
         if (embedding.has("model")) {
             return Optional.empty();
         }
         return switch (embedding.path("mode").asText()) {
-            case "openai" -> Optional.of("embedding.model: a config of Airbyte's vector destinations"
-                    + " names no model; they embedded with text-embedding-ada-002, so add \"model\":"
-                    + " \"text-embedding-ada-002\" to keep their vectors comparable, or choose a text-embedding-3"
-                    + " model for a new index");
-            case "cohere" -> Optional.of("embedding.model: a config of Airbyte's vector destinations"
-                    + " names no model; they embedded with Cohere's embed-english-light-v2.0, which vectorsink does"
-                    + " not offer, so choose a model (e.g. \"embed-english-light-v3.0\") and write into a new"
-                    + " index: vectors of different models cannot be searched together");
+            case "openai" -> !embedding.has("openai_key")
+                    ? Optional.empty()
+                    : Optional.of("embedding.model: a config of Airbyte's vector destinations"
+                            + " names no model; they embedded with text-embedding-ada-002, so add \"model\":"
+                            + " \"text-embedding-ada-002\" to keep their vectors comparable, or choose a text-embedding-3"
+                            + " model for a new index");
+            case "cohere" -> !embedding.has("cohere_key")
+                    ? Optional.empty()
+                    : Optional.of("embedding.model: a config of Airbyte's vector destinations"
+                            + " names no model; they embedded with Cohere's embed-english-light-v2.0, which vectorsink does"
+                            + " not offer, so choose a model (e.g. \"embed-english-light-v3.0\") and write into a new"
+                            + " index: vectors of different models cannot be searched together");
             default -> Optional.empty();
         };
     }

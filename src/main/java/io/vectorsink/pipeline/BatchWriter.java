@@ -136,6 +136,9 @@ final class BatchWriter implements AutoCloseable {
             throwIfFailed();
             List<CompletableFuture<Void>> now = List.copyOf(inFlight);
             if (now.isEmpty()) {
+                // A batch records its failure before it leaves inFlight: one that failed between the check
+                // above and this one is seen here, not mistaken for success.
+                throwIfFailed();
                 return;
             }
             try {
