@@ -3,7 +3,9 @@ package io.vectorsink.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vectorsink.config.ConfigParser;
+import io.vectorsink.config.ConfigSecrets;
 import io.vectorsink.config.ConnectorConfig;
+import io.vectorsink.config.SpecSchema;
 import io.vectorsink.embedding.Embedder;
 import io.vectorsink.embedding.fromfield.FromFieldEmbedder;
 import io.vectorsink.error.ConfigException;
@@ -59,7 +61,7 @@ final class Connector {
         }
         try {
             switch (commandLine.command()) {
-                case "spec" -> out.spec(ConfigParser.spec());
+                case "spec" -> out.spec(SpecSchema.spec());
                 case "check" -> check(commandLine);
                 case "write" -> write(commandLine);
                 case "query" -> query(commandLine);
@@ -184,7 +186,7 @@ final class Connector {
     private static JsonNode readConfig(CommandLine commandLine) {
         JsonNode config = readJson(commandLine.requiredPath("config"), "config");
         // Before anything can be logged: every secret of this config is scrubbed from all output.
-        ConfigParser.secretValues(config).forEach(Secrets::register);
+        ConfigSecrets.valuesIn(config).forEach(Secrets::register);
         return config;
     }
 

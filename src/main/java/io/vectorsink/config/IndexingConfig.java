@@ -3,13 +3,10 @@ package io.vectorsink.config;
 import io.vectorsink.error.ConfigException;
 import io.vectorsink.store.DistanceMetric;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /** Which vector store receives the chunks. */
@@ -299,11 +296,6 @@ public sealed interface IndexingConfig {
         /** Weaviate's rule for class names. */
         public static final Pattern CLASS_NAME = Pattern.compile("[A-Z][_0-9A-Za-z]*");
 
-        /** An HTTP header name (RFC 9110 token). */
-        private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
-
-        private static final Pattern HEADER_VALUE = Pattern.compile("[\\t\\x20-\\x7E]*");
-
         public Weaviate {
             Objects.requireNonNull(host, "host");
             Objects.requireNonNull(layout, "layout");
@@ -316,31 +308,6 @@ public sealed interface IndexingConfig {
             DistanceMetric.of(distanceMetric); // refuses any other name
             if (!CONSISTENCY_LEVELS.contains(consistencyLevel)) {
                 throw new ConfigException("consistency_level must be one of " + String.join(", ", CONSISTENCY_LEVELS));
-            }
-            Set<String> seen = new HashSet<>();
-            for (String name : extraHeaders.keySet()) {
-                if (!HEADER_NAME.matcher(name).matches()) {
-                    throw new ConfigException("additional_headers: '" + name + "' is not a valid header name");
-                }
-                String lower = name.toLowerCase(Locale.ROOT);
-                if (lower.equals("authorization")) {
-                    throw new ConfigException(
-                            "additional_headers must not set Authorization; choose the auth mode instead");
-                }
-                if (!seen.add(lower)) {
-                    throw new ConfigException("additional_headers names '" + name + "' twice");
-                }
-                // HTTP carries header values as visible ASCII; the value is a secret, so it is not quoted.
-                if (!HEADER_VALUE.matcher(extraHeaders.get(name)).matches()) {
-                    throw new ConfigException("additional_headers: the value of '" + name
-                            + "' may only hold visible ASCII characters, spaces and tabs");
-                }
-            }
-            String credential = auth instanceof WeaviateAuth.ApiKey key
-                    ? key.apiKey()
-                    : auth instanceof WeaviateAuth.BearerToken token ? token.token() : "";
-            if (!HEADER_VALUE.matcher(credential).matches()) {
-                throw new ConfigException("indexing.auth: the credential may only hold visible ASCII characters");
             }
         }
 

@@ -29,7 +29,7 @@ class SpecTest {
     private static final Pattern ENDPOINT_OR_NAME =
             Pattern.compile("(?i).*(url|host|name|tenant|database|collection).*");
 
-    private final JsonNode spec = ConfigParser.spec();
+    private final JsonNode spec = SpecSchema.spec();
     private final JsonNode connection = spec.get("connectionSpecification");
 
     /** Calls {@code visitor} with the dot path and schema of every property, in every oneOf branch and list. */
@@ -241,9 +241,9 @@ class SpecTest {
 
     @Test
     void should_hand_out_a_copy_of_the_spec() {
-        ((ObjectNode) ConfigParser.spec()).put("documentationUrl", "changed");
+        ((ObjectNode) SpecSchema.spec()).put("documentationUrl", "changed");
 
-        assertThat(ConfigParser.spec().get("documentationUrl").asText()).isNotEqualTo("changed");
+        assertThat(SpecSchema.spec().get("documentationUrl").asText()).isNotEqualTo("changed");
     }
 
     @Test

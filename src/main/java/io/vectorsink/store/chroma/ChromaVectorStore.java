@@ -31,7 +31,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.regex.Pattern;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 
@@ -49,9 +48,6 @@ import okhttp3.OkHttpClient;
  */
 public final class ChromaVectorStore extends RestVectorStore {
     static final String SERVICE = "Chroma";
-
-    /** Chroma's own rule for collection names (the server answers 400 otherwise). */
-    private static final Pattern COLLECTION_NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9._-]{1,510}[a-zA-Z0-9]");
 
     /**
      * Points per upsert when the server does not publish {@code max_batch_size} (Chroma 1.0 does, in
@@ -118,21 +114,8 @@ public final class ChromaVectorStore extends RestVectorStore {
             RetrySettings retry) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(advanced, "advanced");
-        List<String> problems = new ArrayList<>();
-        HttpUrl host = null;
-        try {
-            host = HttpsPolicy.check("indexing.host", config.host(), advanced.allowInsecureHttp());
-        } catch (ConfigException e) {
-            problems.addAll(e.problems());
-        }
+        HttpUrl host = HttpsPolicy.check("indexing.host", config.host(), advanced.allowInsecureHttp());
         String collection = config.collection() == null ? "" : config.collection();
-        if (!COLLECTION_NAME.matcher(collection).matches()) {
-            problems.add("indexing.collection must be 3-512 characters of [a-zA-Z0-9._-], starting and ending"
-                    + " with a letter or digit, got '" + collection + "'");
-        }
-        if (!problems.isEmpty()) {
-            throw new ConfigException(problems, null);
-        }
         return RestEndpoint.at(SERVICE, host)
                 .base(ChromaPaths.apiBase(host))
                 .headers(ChromaPaths.authHeaders(config.auth()))

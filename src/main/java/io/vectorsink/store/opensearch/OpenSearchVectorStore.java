@@ -130,9 +130,6 @@ public final class OpenSearchVectorStore implements VectorStore {
         this.shownUrl = stripSlash(HttpsPolicy.withoutCredentials(url));
         this.index = config.index();
         this.metric = config.distanceMetric().toLowerCase(Locale.ROOT);
-        if (!SearchEngine.OpenSearchKnn.SPACE_TYPES.containsKey(metric)) {
-            throw new ConfigException("indexing.distance_metric must be one of cosine, l2, ip, got '" + metric + "'");
-        }
         this.refresh = config.refresh();
         this.auth = OpenSearchHttp.authHeaders(config.auth());
         this.timing = timing;

@@ -92,15 +92,11 @@ final class WeaviateSchema {
         }
     }
 
-    /** Fails with a {@link ConfigException} when {@code metric} is not one vectorsink maps to Weaviate's. */
     WeaviateSchema(WeaviateHttp http, WeaviateLayout layout, String metric) {
         this.http = http;
         this.layout = layout;
         this.metric = metric;
         this.distance = DISTANCES.get(metric);
-        if (distance == null) {
-            throw new ConfigException("indexing.distance_metric must be one of cosine, l2, ip, got '" + metric + "'");
-        }
     }
 
     /** The Weaviate distance (vectorIndexConfig.distance) of the configured metric. */
