@@ -86,6 +86,11 @@ public final class RestEndpoint {
         return new Builder(vendor, url);
     }
 
+    /** {@code url} as messages show it: without credentials and without a trailing slash. */
+    public static String shown(HttpUrl url) {
+        return StoreHttp.stripSlash(HttpsPolicy.withoutCredentials(url));
+    }
+
     /** How one endpoint is set up; {@link #build} makes it. */
     public static final class Builder {
         private final String vendor;
@@ -98,7 +103,7 @@ public final class RestEndpoint {
         private Builder(String vendor, HttpUrl url) {
             this.vendor = Objects.requireNonNull(vendor, "vendor");
             this.base = url.newBuilder().query(null).fragment(null).build();
-            this.shownUrl = StoreHttp.stripSlash(HttpsPolicy.withoutCredentials(url));
+            this.shownUrl = shown(url);
         }
 
         /** Requests go below {@code base} instead of the configured URL (a vendor's API prefix). */
