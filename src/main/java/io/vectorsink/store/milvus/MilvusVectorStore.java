@@ -17,6 +17,7 @@ import io.vectorsink.http.RetrySettings;
 import io.vectorsink.http.RetryTiming;
 import io.vectorsink.protocol.Json;
 import io.vectorsink.protocol.StreamId;
+import io.vectorsink.store.AuthHeaders;
 import io.vectorsink.store.ChunkFields;
 import io.vectorsink.store.ChunkPoint;
 import io.vectorsink.store.DistanceMetric;
@@ -141,13 +142,11 @@ public final class MilvusVectorStore extends RestVectorStore {
 
     private static Headers authHeaders(IndexingConfig.MilvusAuth auth) {
         if (auth instanceof IndexingConfig.MilvusAuth.Token token) {
-            Secrets.register(token.token());
-            return Headers.of("Authorization", "Bearer " + token.token());
+            return AuthHeaders.authorization("Bearer", token.token());
         }
         if (auth instanceof IndexingConfig.MilvusAuth.UserPassword user) {
             Secrets.register(user.password());
-            Secrets.register(user.username() + ":" + user.password());
-            return Headers.of("Authorization", "Bearer " + user.username() + ":" + user.password());
+            return AuthHeaders.authorization("Bearer", user.username() + ":" + user.password());
         }
         return Headers.of();
     }

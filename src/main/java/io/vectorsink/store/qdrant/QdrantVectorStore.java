@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.vectorsink.config.AdvancedConfig;
 import io.vectorsink.config.IndexingConfig;
 import io.vectorsink.error.ConfigException;
-import io.vectorsink.error.Secrets;
 import io.vectorsink.error.SystemException;
 import io.vectorsink.error.TransientException;
 import io.vectorsink.http.HttpClients;
@@ -12,6 +11,7 @@ import io.vectorsink.http.HttpsPolicy;
 import io.vectorsink.http.RetrySettings;
 import io.vectorsink.http.RetryTiming;
 import io.vectorsink.protocol.StreamId;
+import io.vectorsink.store.AuthHeaders;
 import io.vectorsink.store.ChunkFields;
 import io.vectorsink.store.ChunkPoint;
 import io.vectorsink.store.DistanceMetric;
@@ -20,9 +20,9 @@ import io.vectorsink.store.PointBatches;
 import io.vectorsink.store.QueryHit;
 import io.vectorsink.store.RecordTrims;
 import io.vectorsink.store.RestEndpoint;
+import io.vectorsink.store.RestEndpoint.Answer;
 import io.vectorsink.store.RestVectorStore;
 import io.vectorsink.store.StaleFilter;
-import io.vectorsink.store.StoreHttp.Answer;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -104,8 +104,7 @@ public final class QdrantVectorStore extends RestVectorStore {
         if (apiKey == null || apiKey.isEmpty()) {
             return Headers.of();
         }
-        Secrets.register(apiKey);
-        return Headers.of("api-key", apiKey);
+        return AuthHeaders.header("api-key", apiKey);
     }
 
     // ---- VectorStore ----------------------------------------------------------------------------

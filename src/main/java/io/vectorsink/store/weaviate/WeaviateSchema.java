@@ -12,7 +12,7 @@ import io.vectorsink.store.ChunkFields;
 import io.vectorsink.store.ChunkPoint;
 import io.vectorsink.store.DistanceMetric;
 import io.vectorsink.store.RestEndpoint;
-import io.vectorsink.store.StoreHttp.Answer;
+import io.vectorsink.store.RestEndpoint.Answer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -17,6 +17,7 @@ import io.vectorsink.http.ItemResends;
 import io.vectorsink.http.RetrySettings;
 import io.vectorsink.http.RetryTiming;
 import io.vectorsink.protocol.StreamId;
+import io.vectorsink.store.AuthHeaders;
 import io.vectorsink.store.ChunkFields;
 import io.vectorsink.store.ChunkPoint;
 import io.vectorsink.store.DistanceMetric;
@@ -25,9 +26,9 @@ import io.vectorsink.store.PointBatches;
 import io.vectorsink.store.QueryHit;
 import io.vectorsink.store.RecordTrims;
 import io.vectorsink.store.RestEndpoint;
+import io.vectorsink.store.RestEndpoint.Answer;
 import io.vectorsink.store.RestVectorStore;
 import io.vectorsink.store.StaleFilter;
-import io.vectorsink.store.StoreHttp.Answer;
 import io.vectorsink.store.weaviate.WeaviateSchema.ClassState;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -157,11 +158,9 @@ public final class WeaviateVectorStore extends RestVectorStore {
         config.extraHeaders().values().forEach(Secrets::register);
         config.extraHeaders().forEach(builder::add);
         if (config.auth() instanceof IndexingConfig.WeaviateAuth.ApiKey key) {
-            Secrets.register(key.apiKey());
-            builder.add("Authorization", "Bearer " + key.apiKey());
+            builder.addAll(AuthHeaders.authorization("Bearer", key.apiKey()));
         } else if (config.auth() instanceof IndexingConfig.WeaviateAuth.BearerToken token) {
-            Secrets.register(token.token());
-            builder.add("Authorization", "Bearer " + token.token());
+            builder.addAll(AuthHeaders.authorization("Bearer", token.token()));
         }
         return builder.build();
     }
