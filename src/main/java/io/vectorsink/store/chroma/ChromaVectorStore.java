@@ -278,11 +278,7 @@ public final class ChromaVectorStore extends RestVectorStore {
         Map<String, Existing> existing = readExisting(id, batch, anyNullDocument);
         byte[] body = ChromaJson.upsertBody(batch, existing);
         Answer answer = endpoint.send(endpoint.post(paths.records(id, "upsert"), body));
-        if (answer.code() == 413 && batch.size() > 1) {
-            // Too large for the server or a proxy in front of it: halve until it fits.
-            int half = batch.size() / 2;
-            upsertRequest(id, batch.subList(0, half));
-            upsertRequest(id, batch.subList(half, batch.size()));
+        if (sentInHalves(answer, batch, half -> upsertRequest(id, half))) {
             return;
         }
         if (answer.code() == 413) {

@@ -245,7 +245,7 @@ public final class MilvusVectorStore extends RestVectorStore {
             hits.add(new QueryHit(
                     hit.path("id").asText(),
                     distance(hit.path("distance").asDouble()),
-                    text.isTextual() ? text.textValue() : null,
+                    StoreJson.textOrNull(text),
                     StoreJson.metadata(hit, NOT_METADATA)));
         }
         return hits;

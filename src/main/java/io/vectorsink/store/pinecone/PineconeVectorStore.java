@@ -24,6 +24,7 @@ import io.vectorsink.store.RestEndpoint;
 import io.vectorsink.store.RestEndpoint.Answer;
 import io.vectorsink.store.RestVectorStore;
 import io.vectorsink.store.StaleFilter;
+import io.vectorsink.store.StoreJson;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -274,7 +275,7 @@ public final class PineconeVectorStore extends RestVectorStore {
             hits.add(new QueryHit(
                     PineconeIds.chunkId(match.path("id").asText()),
                     distance(match.path("score").asDouble()),
-                    text.isTextual() ? text.textValue() : null,
+                    StoreJson.textOrNull(text),
                     PineconeJson.metadata(metadata)));
         }
         return hits;
@@ -359,10 +360,7 @@ public final class PineconeVectorStore extends RestVectorStore {
                 .addPathSegment("upsert")
                 .build();
         Answer answer = endpoint.send(endpoint.post(url, PineconeJson.upsert(batch, ns)));
-        if (answer.code() == 413 && batch.size() > 1) {
-            int half = batch.size() / 2;
-            upsertRequest(batch.subList(0, half), ns);
-            upsertRequest(batch.subList(half, batch.size()), ns);
+        if (sentInHalves(answer, batch, half -> upsertRequest(half, ns))) {
             return;
         }
         if (answer.code() == 400 && answer.status().bodySnippet().contains("dimension")) {

@@ -23,6 +23,7 @@ import io.vectorsink.store.RestEndpoint;
 import io.vectorsink.store.RestEndpoint.Answer;
 import io.vectorsink.store.RestVectorStore;
 import io.vectorsink.store.StaleFilter;
+import io.vectorsink.store.StoreJson;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -194,7 +195,7 @@ public final class QdrantVectorStore extends RestVectorStore {
             hits.add(new QueryHit(
                     hit.path("id").asText(),
                     distance(hit.path("score").asDouble()),
-                    text.isTextual() ? text.textValue() : null,
+                    StoreJson.textOrNull(text),
                     QdrantJson.metadata(payload)));
         }
         return hits;
@@ -279,11 +280,7 @@ public final class QdrantVectorStore extends RestVectorStore {
                 .addQueryParameter("wait", "true")
                 .build();
         Answer answer = endpoint.send(endpoint.put(url, QdrantJson.upsert(batch)));
-        if (answer.code() == 413 && batch.size() > 1) {
-            // Too large for the server or a proxy in front of it: halve until it fits.
-            int half = batch.size() / 2;
-            upsertRequest(batch.subList(0, half));
-            upsertRequest(batch.subList(half, batch.size()));
+        if (sentInHalves(answer, batch, this::upsertRequest)) {
             return;
         }
         if (answer.code() == 413) {

@@ -29,6 +29,7 @@ import io.vectorsink.store.RestEndpoint;
 import io.vectorsink.store.RestEndpoint.Answer;
 import io.vectorsink.store.RestVectorStore;
 import io.vectorsink.store.StaleFilter;
+import io.vectorsink.store.StoreJson;
 import io.vectorsink.store.weaviate.WeaviateSchema.ClassState;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -306,12 +307,8 @@ public final class WeaviateVectorStore extends RestVectorStore {
             List<byte[]> sent = pending;
             Answer answer =
                     resends.send(service -> endpoint.send(service, endpoint.post(url, WeaviateJson.batch(sent))));
-            if (answer.code() == 413 && pending.size() > 1) {
-                // Too large for a proxy in front of Weaviate: halve until it fits.
-                int half = pending.size() / 2;
-                sendBatch(className, pending.subList(0, half), resends);
-                sendBatch(className, pending.subList(half, pending.size()), resends);
-                return;
+            if (sentInHalves(answer, pending, half -> sendBatch(className, half, resends))) {
+                return; // the halves share this write's resend bound
             }
             if (answer.code() == 413) {
                 throw new ConfigException("Weaviate (or a proxy in front of it) refused one chunk as too large (HTTP"
@@ -447,7 +444,7 @@ public final class WeaviateVectorStore extends RestVectorStore {
             hits.add(new QueryHit(
                     additional.path("id").asText(),
                     distance(additional.path("distance").asDouble()),
-                    text.isTextual() ? text.textValue() : null,
+                    StoreJson.textOrNull(text),
                     WeaviateValues.metadata(object)));
         }
         return hits;
