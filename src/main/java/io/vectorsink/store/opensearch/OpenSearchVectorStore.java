@@ -150,8 +150,8 @@ public final class OpenSearchVectorStore extends RestVectorStore {
         SearchEngine engine = engine();
         Answer existing = endpoint.send(endpoint.get(indexUrl()));
         if (existing.code() == 404) {
-            Answer created = endpoint.send(
-                    endpoint.put(indexUrl(), OpenSearchJson.createIndex(engine, dimension, metric.configName())));
+            Answer created =
+                    endpoint.send(endpoint.put(indexUrl(), OpenSearchJson.createIndex(engine, dimension, metric)));
             boolean raced = !created.ok()
                     && created.code() == 400
                     && created.status().bodySnippet().contains("resource_already_exists_exception");
@@ -272,8 +272,7 @@ public final class OpenSearchVectorStore extends RestVectorStore {
     private SearchEngine ping(boolean forCheck) {
         Request root = endpoint.get(endpoint.url());
         Answer answer = forCheck ? endpoint.sendForCheck(root) : endpoint.send(root);
-        return SearchEngine.detect(
-                endpoint.require(answer, "answer at its root URL"), endpoint.shownUrl(), metric.configName());
+        return SearchEngine.detect(endpoint.require(answer, "answer at its root URL"), endpoint.shownUrl(), metric);
     }
 
     /** Checks the index's vector field against the embedding model and the metric, in plain words. */
@@ -283,7 +282,7 @@ public final class OpenSearchVectorStore extends RestVectorStore {
                 description.elements().hasNext() ? description.elements().next() : description;
         JsonNode properties = concrete.path("mappings").path("properties");
         List<String> problems = new ArrayList<>(
-                engine.problems(properties.path(OpenSearchJson.VECTOR_FIELD), index, dimension, metric.configName()));
+                engine.problems(properties.path(OpenSearchJson.VECTOR_FIELD), index, dimension, metric));
         JsonNode metadata = properties.path(OpenSearchJson.METADATA).path("properties");
         TreeSet<String> mistyped = new TreeSet<>();
         OpenSearchJson.FIELD_TYPES.forEach((name, type) -> {
