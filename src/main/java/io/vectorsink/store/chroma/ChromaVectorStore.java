@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vectorsink.config.AdvancedConfig;
 import io.vectorsink.config.IndexingConfig;
 import io.vectorsink.error.ConfigException;
+import io.vectorsink.error.ConnectorException;
 import io.vectorsink.http.HttpClients;
 import io.vectorsink.http.HttpService;
+import io.vectorsink.http.HttpStatus;
 import io.vectorsink.http.HttpsPolicy;
 import io.vectorsink.http.RetrySettings;
 import io.vectorsink.http.RetryTiming;
@@ -120,13 +122,19 @@ public final class ChromaVectorStore extends RestVectorStore {
                 .base(ChromaPaths.apiBase(host))
                 .headers(ChromaPaths.authHeaders(config.auth()))
                 .target("collection '" + collection + "'")
-                .failures((status, action, prepared) -> status.code() == 400
-                                && status.bodySnippet().toLowerCase(Locale.ROOT).contains("dimension")
-                        ? new ConfigException("Chroma refused to " + action + ": the vector dimension does not match"
-                                + " the collection (" + status.describe() + "); use another collection name or the"
-                                + " embedding model the collection was made with")
-                        : null)
+                .failures(ChromaVectorStore::dimensionRefusal)
                 .build(client, timing, retry);
+    }
+
+    /** Chroma's own failure case: a 400 about the dimension is the config's to fix, not a bug. */
+    private static ConnectorException dimensionRefusal(HttpStatus status, String action, boolean prepared) {
+        if (status.code() == 400
+                && status.bodySnippet().toLowerCase(Locale.ROOT).contains("dimension")) {
+            return new ConfigException("Chroma refused to " + action + ": the vector dimension does not match the"
+                    + " collection (" + status.describe() + "); use another collection name or the embedding model"
+                    + " the collection was made with");
+        }
+        return null;
     }
 
     // ---- VectorStore ----------------------------------------------------------------------------
