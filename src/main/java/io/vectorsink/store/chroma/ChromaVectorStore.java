@@ -104,7 +104,7 @@ public final class ChromaVectorStore extends RestVectorStore {
         this.tenant = orDefault(config.tenant(), "default_tenant");
         this.database = orDefault(config.database(), "default_database");
         this.collection = config.collection();
-        this.metric = DistanceMetric.of(config.distanceMetric());
+        this.metric = config.metric();
         this.paths = new ChromaPaths(endpoint.url(), tenant, database);
     }
 

@@ -135,7 +135,7 @@ public final class MilvusVectorStore extends RestVectorStore {
                 .build(client, timing, retry));
         this.db = config.db();
         this.collection = config.collection();
-        this.metric = DistanceMetric.of(config.distanceMetric());
+        this.metric = config.metric();
         this.timing = timing;
         this.retry = retry;
     }

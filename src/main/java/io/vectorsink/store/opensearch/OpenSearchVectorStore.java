@@ -119,7 +119,7 @@ public final class OpenSearchVectorStore extends RestVectorStore {
                 .target("index '" + config.index() + "'")
                 .build(client, timing, retry));
         this.index = config.index();
-        this.metric = DistanceMetric.of(config.distanceMetric());
+        this.metric = config.metric();
         this.refresh = config.refresh();
     }
 

@@ -126,7 +126,7 @@ public final class PineconeVectorStore extends RestVectorStore {
         this.index = config.index();
         this.namespace = config.namespace();
         this.streamNamespaces = config.streamNamespaces();
-        this.metric = DistanceMetric.of(config.distanceMetric());
+        this.metric = config.metric();
     }
 
     private static RestEndpoint endpoint(

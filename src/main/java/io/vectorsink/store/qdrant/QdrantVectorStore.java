@@ -97,7 +97,7 @@ public final class QdrantVectorStore extends RestVectorStore {
                 .target("collection '" + config.collection() + "'")
                 .build(client, timing, retry));
         this.collection = config.collection();
-        this.metric = DistanceMetric.of(config.distanceMetric());
+        this.metric = config.metric();
         this.distance = DISTANCES.get(metric);
     }
 

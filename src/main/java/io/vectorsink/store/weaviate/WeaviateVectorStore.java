@@ -129,7 +129,7 @@ public final class WeaviateVectorStore extends RestVectorStore {
             RetryTiming timing,
             RetrySettings retry) {
         super(endpoint(config, advanced, client, timing, retry));
-        this.metric = DistanceMetric.of(config.distanceMetric());
+        this.metric = config.metric();
         this.schema = new WeaviateSchema(endpoint, config.layout(), metric);
         this.consistencyLevel = config.consistencyLevel();
     }
