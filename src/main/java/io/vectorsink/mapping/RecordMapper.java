@@ -64,6 +64,28 @@ public final class RecordMapper {
                 .toList();
     }
 
+    /**
+     * The record's {@code _ab_record_id} ({@link RecordIds}), or null for a stream without a primary key.
+     * The id is stored as metadata whichever fields {@code metadata_fields} selects, and a key is never
+     * cut, so a key whose id is over the store's per-value limit stops the sync with a config_error.
+     */
+    public String recordId(InputMessage.Record record, ConfiguredStream stream) {
+        if (stream.primaryKey().isEmpty()) {
+            return null;
+        }
+        String id = RecordIds.of(stream.id(), stream.primaryKey(), record.data(), record.lineNumber());
+        if (Utf8.length(id) > rules.maxStringBytes()) {
+            List<String> fields = stream.primaryKey().stream()
+                    .map(path -> String.join(".", path))
+                    .toList();
+            throw new ConfigException("The primary key value of field" + (fields.size() == 1 ? " '" : "s '")
+                    + String.join("', '", fields) + "' on input line " + record.lineNumber() + " of stream "
+                    + stream.id() + " is longer than the " + rules.maxStringBytes()
+                    + " bytes the store can hold in metadata (as _ab_record_id); keys are never truncated");
+        }
+        return id;
+    }
+
     public MappedRecord map(InputMessage.Record record, ConfiguredStream stream) {
         String where = "on input line " + record.lineNumber() + " of stream " + stream.id();
         JsonNode data = renamed(record.data(), where);
@@ -209,7 +231,7 @@ public final class RecordMapper {
             BigDecimal decimal = value.decimalValue();
             double d = decimal.doubleValue();
             boolean exact = Double.isFinite(d) && new BigDecimal(Double.toString(d)).compareTo(decimal) == 0;
-            return exact ? (Object) d : decimal.toString();
+            return exact ? (Object) d : value.asText(); // the literal as the source wrote it
         }
         return Utf8.escapeLoneSurrogates(value.toString());
     }

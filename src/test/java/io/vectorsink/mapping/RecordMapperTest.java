@@ -10,6 +10,7 @@ import io.vectorsink.error.ConfigException;
 import io.vectorsink.protocol.ConfiguredStream;
 import io.vectorsink.protocol.InputMessage;
 import io.vectorsink.protocol.Json;
+import io.vectorsink.protocol.SourceJson;
 import io.vectorsink.protocol.StreamId;
 import io.vectorsink.store.MetadataRules;
 import java.util.List;
@@ -31,7 +32,8 @@ class RecordMapperTest {
     }
 
     private static InputMessage.Record record(String data) throws Exception {
-        return new InputMessage.Record(4, StreamId.of("docs"), (ObjectNode) Json.MAPPER.readTree(data), 1000, null);
+        // As MessageReader reads it: numbers keep their literals.
+        return new InputMessage.Record(4, StreamId.of("docs"), (ObjectNode) SourceJson.read(data), 1000, null);
     }
 
     @Test
@@ -187,7 +189,22 @@ class RecordMapperTest {
         MappedRecord mapped =
                 mapper.map(record("{\"t\":\"x\",\"big\":123456789012345678901234567890,\"huge\":1e400}"), STREAM);
         assertThat(mapped.metadata()).containsEntry("big", "123456789012345678901234567890");
-        assertThat(mapped.metadata().get("huge")).isEqualTo("1E+400");
+        assertThat(mapped.metadata().get("huge")).isEqualTo("1e400");
+    }
+
+    @Test
+    void should_render_numbers_in_text_and_json_text_as_the_source_wrote_them() throws Exception {
+        var mapper = new RecordMapper(
+                processing(List.of("n", "t", "z", "e", "o"), List.of(), List.of()), MetadataRules.unlimited());
+        MappedRecord mapped = mapper.map(
+                record("{\"n\":100.0,\"t\":1700000000.000,\"z\":-0.0,\"e\":1E2,\"o\":{\"x\":1.50,\"y\":[-0,2e-3]}}"),
+                STREAM);
+        assertThat(mapped.text())
+                .isEqualTo("n: 100.0\nt: 1700000000.000\nz: -0.0\ne: 1E2\no: {\"x\":1.50,\"y\":[-0,2e-3]}");
+        assertThat(mapped.metadata())
+                .containsEntry("n", 100.0)
+                .containsEntry("t", 1.7E9)
+                .containsEntry("o", "{\"x\":1.50,\"y\":[-0,2e-3]}");
     }
 
     @Test
@@ -200,7 +217,7 @@ class RecordMapperTest {
                 .containsEntry("precise", "0.1000000000000000000000001")
                 .containsEntry("plain", 0.1)
                 .containsEntry("e", 100.0)
-                .containsEntry("tiny", "1E-400");
+                .containsEntry("tiny", "1e-400");
         assertThat(mapped.changes()).isEmpty();
     }
 
@@ -225,5 +242,23 @@ class RecordMapperTest {
                 .hasMessageContaining("line 4")
                 .hasMessageContaining("stream docs")
                 .hasMessageNotContaining("private");
+    }
+
+    @Test
+    void should_refuse_a_key_over_the_limit_whichever_metadata_fields_are_selected() throws Exception {
+        var rules = new MetadataRules(64, 1 << 20);
+        String longKey = "{\"id\":\"" + "k".repeat(60) + "\",\"t\":\"x\"}";
+        for (List<String> metadata : List.of(List.<String>of(), List.of("t"))) {
+            var mapper = new RecordMapper(processing(List.of("t"), metadata, List.of()), rules);
+            assertThatThrownBy(() -> mapper.recordId(record(longKey), STREAM))
+                    .as("metadata_fields " + metadata)
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("field 'id' on input line 4 of stream docs")
+                    .hasMessageContaining("64 bytes")
+                    .hasMessageNotContaining("kkkk");
+        }
+        var mapper = new RecordMapper(processing(List.of("t"), List.of("t"), List.of()), rules);
+        assertThat(mapper.recordId(record("{\"id\":\"short\",\"t\":\"x\"}"), STREAM))
+                .isEqualTo("[null,\"docs\",\"short\"]");
     }
 }
