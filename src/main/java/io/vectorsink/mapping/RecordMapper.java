@@ -14,6 +14,7 @@ import io.vectorsink.store.ChunkFields;
 import io.vectorsink.store.MetadataRules;
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,6 +39,9 @@ public final class RecordMapper {
      */
     public static final Set<String> RESERVED =
             Stream.concat(ChunkFields.ALL.stream(), Stream.of(AIRBYTE_META)).collect(Collectors.toUnmodifiableSet());
+
+    /** The keys the pipeline adds to every chunk: the connector's fields and {@code _airbyte_meta}. */
+    static final int CONNECTOR_KEYS = RESERVED.size();
 
     private final ProcessingConfig processing;
     private final MetadataRules rules;
@@ -143,19 +147,35 @@ public final class RecordMapper {
             JsonNode data, ConfiguredStream stream, List<ObjectNode> changes, String where) {
         Set<String> keyFields = keyFieldsAfterRenames(stream);
         Map<String, Object> metadata = new LinkedHashMap<>();
+        Map<String, JsonNode> selected = new HashMap<>();
         if (metadataPaths.isEmpty()) {
             for (Map.Entry<String, JsonNode> field : data.properties()) {
-                put(metadata, field.getKey(), field.getValue(), keyFields, changes, where);
+                put(metadata, selected, field.getKey(), field.getValue(), keyFields, changes, where);
             }
         } else {
             for (FieldPath path : metadataPaths) {
                 for (FieldPath.Match match : path.select(data)) {
-                    put(metadata, match.path(), match.value(), keyFields, changes, where);
+                    put(metadata, selected, match.path(), match.value(), keyFields, changes, where);
                 }
             }
         }
+        checkKeyCount(metadata, where);
         fitTotal(metadata, keyFields, changes, where);
         return metadata;
+    }
+
+    /**
+     * A store that refuses a chunk with too many keys would refuse it on every retry: the record is refused
+     * up front, naming the limit. Dropping keys instead would need one change per dropped key, and those
+     * would not fit the row either.
+     */
+    private void checkKeyCount(Map<String, Object> metadata, String where) {
+        int total = metadata.size() + CONNECTOR_KEYS;
+        if (total > rules.maxKeys()) {
+            throw new ConfigException("The record " + where + " has " + metadata.size() + " metadata fields; with the"
+                    + " connector's own " + CONNECTOR_KEYS + " that is " + total + " keys, more than the "
+                    + rules.maxKeys() + " the store holds per chunk; choose fewer processing.metadata_fields");
+        }
     }
 
     /**
@@ -181,6 +201,7 @@ public final class RecordMapper {
 
     private void put(
             Map<String, Object> metadata,
+            Map<String, JsonNode> selected,
             String key,
             JsonNode value,
             Set<String> keyFields,
@@ -189,8 +210,17 @@ public final class RecordMapper {
         if (value == null || value.isNull()) {
             return; // absent and null mean the same to every store's filters
         }
-        if (RESERVED.contains(key)) {
+        if (RESERVED.contains(key) || rules.reserves(key)) {
+            // The connector's own name, or one the store keeps for itself (stored unreadable, or overwritten)
             changes.add(change(key, "NULLED", "DESTINATION_SERIALIZATION_ERROR"));
+            return;
+        }
+        JsonNode earlier = selected.putIfAbsent(key, value);
+        if (earlier != null) {
+            if (!earlier.equals(value)) {
+                // Two selected paths land on one key ("a.b" as a key and "a" -> "b"): the first stays.
+                changes.add(change(key, "NULLED", "DESTINATION_SERIALIZATION_ERROR"));
+            }
             return;
         }
         Object scalar = scalar(value);

@@ -261,4 +261,73 @@ class RecordMapperTest {
         assertThat(mapper.recordId(record("{\"id\":\"short\",\"t\":\"x\"}"), STREAM))
                 .isEqualTo("[null,\"docs\",\"short\"]");
     }
+
+    /** The row's changes as "field change reason". */
+    private static List<String> changes(MappedRecord mapped) {
+        return mapped.changes().stream()
+                .map(c -> c.get("field").asText() + " " + c.get("change").asText() + " "
+                        + c.get("reason").asText())
+                .toList();
+    }
+
+    @Test
+    void should_record_fields_under_a_prefix_the_store_reserves_and_keep_their_neighbours() throws Exception {
+        var chroma = new MetadataRules(4096, 1 << 20, 4096, java.util.Set.of(), List.of("chroma:"));
+        var mapper = new RecordMapper(processing(List.of("t"), List.of(), List.of()), chroma);
+        MappedRecord mapped = mapper.map(
+                record("{\"t\":\"x\",\"chroma:foo\":1,\"chroma:document\":\"d\",\"chroma:id\":\"i\","
+                        + "\"Chroma:x\":2,\"chroma\":3,\"chromax\":4,\"#document\":5}"),
+                STREAM);
+        assertThat(mapped.metadata())
+                .doesNotContainKeys("chroma:foo", "chroma:document", "chroma:id")
+                .containsEntry("Chroma:x", 2L)
+                .containsEntry("chroma", 3L)
+                .containsEntry("chromax", 4L)
+                .containsEntry("#document", 5L);
+        assertThat(changes(mapped))
+                .containsExactly(
+                        "chroma:foo NULLED DESTINATION_SERIALIZATION_ERROR",
+                        "chroma:document NULLED DESTINATION_SERIALIZATION_ERROR",
+                        "chroma:id NULLED DESTINATION_SERIALIZATION_ERROR");
+    }
+
+    @Test
+    void should_record_a_field_named_like_the_stores_text_key_unless_no_text_is_stored() throws Exception {
+        var qdrant = new MetadataRules(1 << 20, 1 << 20, Integer.MAX_VALUE, java.util.Set.of("text"), List.of());
+        var record = record("{\"body\":\"chunk me\",\"text\":\"a field called text\"}");
+        MappedRecord stored =
+                new RecordMapper(processing(List.of("body"), List.of(), List.of()), qdrant).map(record, STREAM);
+        assertThat(stored.metadata()).doesNotContainKey("text");
+        assertThat(changes(stored)).containsExactly("text NULLED DESTINATION_SERIALIZATION_ERROR");
+        MappedRecord omitted = new RecordMapper(
+                        processing(List.of("body"), List.of(), List.of()), qdrant.freeing("text"))
+                .map(record, STREAM);
+        assertThat(omitted.metadata()).containsEntry("text", "a field called text");
+        assertThat(omitted.changes()).isEmpty();
+    }
+
+    @Test
+    void should_record_two_selected_paths_that_land_on_one_key_and_keep_the_first() throws Exception {
+        var mapper = new RecordMapper(
+                processing(List.of("t"), List.of("t", "a.*", "a.b", "t"), List.of()), MetadataRules.unlimited());
+        MappedRecord mapped = mapper.map(record("{\"t\":\"x\",\"a.b\":\"top\",\"a\":{\"b\":\"nested\"}}"), STREAM);
+        assertThat(mapped.metadata()).containsEntry("a.b", "nested").containsEntry("t", "x");
+        // "t" selected twice is one value, nothing lost: no change.
+        assertThat(changes(mapped)).containsExactly("a.b NULLED DESTINATION_SERIALIZATION_ERROR");
+    }
+
+    @Test
+    void should_refuse_a_record_with_more_keys_than_the_store_holds_naming_the_limit() throws Exception {
+        int connector = RecordMapper.CONNECTOR_KEYS;
+        var rules = new MetadataRules(1 << 20, 1 << 20, connector + 3, java.util.Set.of(), List.of());
+        var mapper = new RecordMapper(processing(List.of("t"), List.of(), List.of()), rules);
+        assertThat(mapper.map(record("{\"t\":\"x\",\"a\":1,\"b\":2}"), STREAM).metadata())
+                .hasSize(3);
+        assertThatThrownBy(() -> mapper.map(record("{\"t\":\"x\",\"a\":1,\"b\":2,\"c\":\"private\"}"), STREAM))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("line 4 of stream docs")
+                .hasMessageContaining("4 metadata fields")
+                .hasMessageContaining("more than the " + (connector + 3) + " the store holds per chunk")
+                .hasMessageNotContaining("private");
+    }
 }

@@ -22,6 +22,7 @@ import io.vectorsink.http.RetrySettings;
 import io.vectorsink.http.RetryTiming;
 import io.vectorsink.protocol.Json;
 import io.vectorsink.protocol.StreamId;
+import io.vectorsink.store.ChunkFields;
 import io.vectorsink.store.ChunkPoint;
 import io.vectorsink.store.MetadataRules;
 import io.vectorsink.store.PointBatches;
@@ -78,7 +79,16 @@ public final class MilvusVectorStore implements VectorStore {
     static final int MAX_ROW_DYNAMIC_BYTES = 65_536;
 
     /** User metadata get 32 KiB, leaving 32 KiB for the chunk text; see {@link #MAX_ROW_DYNAMIC_BYTES}. */
-    private static final MetadataRules RULES = new MetadataRules(30 * 1024, 32 * 1024);
+    /**
+     * The row's primary key {@code id}, its {@code vector} and the chunk {@code text} have their own names in a
+     * row: user fields of those names are reserved ({@code text} is freed when no chunk text is stored).
+     */
+    private static final MetadataRules RULES = new MetadataRules(
+            30 * 1024,
+            32 * 1024,
+            Integer.MAX_VALUE,
+            java.util.Set.of("id", "vector", ChunkFields.TEXT),
+            java.util.List.of());
 
     /*
      * The codes are Milvus's own (pkg/util/merr/errors.go in milvus-io/milvus), which the REST API v2 puts in

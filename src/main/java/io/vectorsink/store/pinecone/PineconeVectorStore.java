@@ -89,7 +89,9 @@ public final class PineconeVectorStore implements VectorStore {
      * 8 KiB for the chunk text: a chunk of 256 tokens is about 1–2 KiB. A chunk whose text does not fit the
      * rest is refused with a config_error (lower chunk_size), never cut or dropped.
      */
-    private static final MetadataRules RULES = new MetadataRules(30 * 1024, 32 * 1024);
+    /** A user field {@code text} would be overwritten by the chunk text: reserved (freed when text is omitted). */
+    private static final MetadataRules RULES = new MetadataRules(
+            30 * 1024, 32 * 1024, Integer.MAX_VALUE, java.util.Set.of(ChunkFields.TEXT), java.util.List.of());
 
     private static final MediaType JSON = MediaType.get("application/json");
 

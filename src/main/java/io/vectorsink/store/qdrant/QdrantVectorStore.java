@@ -63,7 +63,9 @@ public final class QdrantVectorStore extends RestVectorStore {
      * Qdrant's payload has no documented per-value limit; keyword indexes hold any string. Values are kept
      * within 32 KiB and a point's metadata within 1 MiB, so a payload never dominates a request.
      */
-    private static final MetadataRules RULES = new MetadataRules(32 * 1024, 1024 * 1024);
+    /** A user field {@code text} would be overwritten by the chunk text: reserved (freed when text is omitted). */
+    private static final MetadataRules RULES = new MetadataRules(
+            32 * 1024, 1024 * 1024, Integer.MAX_VALUE, java.util.Set.of(ChunkFields.TEXT), java.util.List.of());
 
     private static final Map<DistanceMetric, String> DISTANCES =
             Map.of(DistanceMetric.COSINE, "Cosine", DistanceMetric.L2, "Euclid", DistanceMetric.IP, "Dot");
