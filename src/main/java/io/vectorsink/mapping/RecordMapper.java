@@ -87,21 +87,25 @@ public final class RecordMapper {
 
     public MappedRecord map(InputMessage.Record record, ConfiguredStream stream) {
         String where = "on input line " + record.lineNumber() + " of stream " + stream.id();
-        JsonNode data = renamed(record.data(), where);
         List<ObjectNode> changes = new ArrayList<>(upstreamChanges(record.meta()));
+        JsonNode data = renamed(record.data(), changes, where);
         String text = text(data, record, stream);
         Map<String, Object> metadata = metadata(data, stream, changes, where);
         return new MappedRecord(text, metadata, changes);
     }
 
     /** The record with {@code field_name_mappings} applied in order; a path may reach into nested objects. */
-    private JsonNode renamed(ObjectNode data, String where) {
+    private JsonNode renamed(ObjectNode data, List<ObjectNode> changes, String where) {
         if (renames.isEmpty()) {
             return data;
         }
         ObjectNode copy = data.deepCopy();
         for (Rename rename : renames) {
             JsonNode value = rename.from().remove(copy);
+            if (value != null && replacesAnotherValue(rename.to(), copy, value)) {
+                // The record's own value at to_field is replaced: not silently.
+                changes.add(change(rename.to().toString(), "NULLED", "DESTINATION_SERIALIZATION_ERROR"));
+            }
             if (value != null && !rename.to().put(copy, value)) {
                 throw new ConfigException("processing.field_name_mappings cannot rename '" + rename.from() + "' to '"
                         + rename.to() + "' in the record " + where + ": a field on the way to '" + rename.to()
@@ -109,6 +113,15 @@ public final class RecordMapper {
             }
         }
         return copy;
+    }
+
+    private static boolean replacesAnotherValue(FieldPath to, ObjectNode data, JsonNode value) {
+        for (FieldPath.Match existing : to.select(data)) {
+            if (!existing.value().isNull() && !existing.value().equals(value)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private String text(JsonNode data, InputMessage.Record record, ConfiguredStream stream) {

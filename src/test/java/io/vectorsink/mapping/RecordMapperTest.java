@@ -330,4 +330,18 @@ class RecordMapperTest {
                 .hasMessageContaining("more than the " + (connector + 3) + " the store holds per chunk")
                 .hasMessageNotContaining("private");
     }
+
+    @Test
+    void should_record_a_value_that_a_rename_replaces() throws Exception {
+        var mapper = new RecordMapper(
+                processing(List.of("t"), List.of(), List.of(new ProcessingConfig.FieldMapping("x", "a.b"))),
+                MetadataRules.unlimited());
+        MappedRecord mapped = mapper.map(record("{\"t\":\"x\",\"a.b\":\"top\",\"x\":\"moved\"}"), STREAM);
+        assertThat(mapped.metadata()).containsEntry("a.b", "moved").doesNotContainKey("x");
+        assertThat(changes(mapped)).containsExactly("a.b NULLED DESTINATION_SERIALIZATION_ERROR");
+        // Nothing there, or a null: nothing lost, no change.
+        assertThat(mapper.map(record("{\"t\":\"x\",\"a.b\":null,\"x\":\"moved\"}"), STREAM)
+                        .changes())
+                .isEmpty();
+    }
 }
