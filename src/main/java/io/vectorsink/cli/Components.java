@@ -24,7 +24,7 @@ final class Components {
         int chunkSize = config.processing().chunkSize();
         if (chunkSize > embedder.maxInputTokens()) {
             embedder.close();
-            // A larger chunk would be cut by the model without a trace (DESIGN §6): refuse it up front.
+            // A larger chunk would be cut by the model without a trace (docs/architecture.md, invariant 8).
             throw new ConfigException("processing.chunk_size is " + chunkSize + " tokens, but the embedding model ("
                     + embedder.description() + ") embeds at most " + embedder.maxInputTokens()
                     + " tokens of one chunk; set chunk_size to " + embedder.maxInputTokens() + " or less");

@@ -33,9 +33,9 @@ public final class RecordMapper {
     public static final String AIRBYTE_META = "_airbyte_meta";
 
     /**
-     * Metadata names the connector writes itself (DESIGN §3); a user field of the same name cannot be stored
-     * as is. Other {@code _ab_} fields, such as the CDC columns {@code _ab_cdc_updated_at} and
-     * {@code _ab_cdc_lsn}, are ordinary data and are kept.
+     * Metadata names the connector writes itself (docs/architecture.md, invariant 9); a user field of the
+     * same name cannot be stored as is. Other {@code _ab_} fields, such as the CDC columns
+     * {@code _ab_cdc_updated_at} and {@code _ab_cdc_lsn}, are ordinary data and are kept.
      */
     public static final Set<String> RESERVED =
             Stream.concat(ChunkFields.ALL.stream(), Stream.of(AIRBYTE_META)).collect(Collectors.toUnmodifiableSet());

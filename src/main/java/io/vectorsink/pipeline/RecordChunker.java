@@ -16,9 +16,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Turns one record into the work the store must do: its chunks with ids and metadata, or a delete.
- * Chunk metadata is the connector's own {@code _ab_*} fields (DESIGN §3), then the user's fields, then
- * {@code _airbyte_meta} when anything was changed on the way.
+ * Turns one record into the work the store must do: its chunks with ids and metadata, or a delete. Chunk
+ * metadata is the connector's own {@code _ab_*} fields (docs/behaviour.md, "From record to chunks"), then the
+ * user's fields, then {@code _airbyte_meta} when anything was changed on the way.
  */
 final class RecordChunker {
     /** Airbyte's CDC sources mark deleted rows with this field. */

@@ -309,7 +309,7 @@ class WriteIT extends ProcessTestSupport {
     }
 
     @Test
-    void should_write_the_metadata_fields_the_design_names() {
+    void should_write_the_connectors_own_metadata_fields() {
         String collection = freshCollection("metadata");
         ok(write(
                 fakeConfig(collection, ", \"metadata_fields\": [\"id\"]"),
