@@ -130,10 +130,10 @@ public final class OutputWriter {
     }
 
     /**
-     * Writes nothing more, once the line being written is complete: for a JVM shutting down on a signal,
-     * so that no STATE leaves after the notice that says none will.
+     * Writes no further line: for a JVM shutting down on a signal, so that no STATE starts after the notice
+     * that says none will. Not synchronized: a line blocked on a full pipe must not hold up the shutdown.
      */
-    public synchronized void stop() {
+    public void stop() {
         closed = true;
     }
 

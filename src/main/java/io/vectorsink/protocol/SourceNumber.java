@@ -64,6 +64,23 @@ public final class SourceNumber extends NumericNode {
     }
 
     @Override
+    public short shortValue() {
+        return value.shortValue();
+    }
+
+    @Override
+    public float floatValue() {
+        return value.floatValue();
+    }
+
+    @Override
+    public boolean canConvertToExactIntegral() {
+        return value.signum() == 0
+                || value.scale() <= 0
+                || value.stripTrailingZeros().scale() <= 0;
+    }
+
+    @Override
     public double doubleValue() {
         return value.doubleValue();
     }
