@@ -160,12 +160,13 @@ public final class RecordMapper {
             JsonNode data, ConfiguredStream stream, List<ObjectNode> changes, String where) {
         Set<String> keyFields = keyFieldsAfterRenames(stream);
         Map<String, Object> metadata = new LinkedHashMap<>();
-        Map<String, JsonNode> selected = new HashMap<>();
         if (metadataPaths.isEmpty()) {
             for (Map.Entry<String, JsonNode> field : data.properties()) {
-                put(metadata, selected, field.getKey(), field.getValue(), keyFields, changes, where);
+                // Top-level keys are unique (duplicates are refused on input): nothing can collide.
+                put(metadata, null, field.getKey(), field.getValue(), keyFields, changes, where);
             }
         } else {
+            Map<String, JsonNode> selected = new HashMap<>();
             for (FieldPath path : metadataPaths) {
                 for (FieldPath.Match match : path.select(data)) {
                     put(metadata, selected, match.path(), match.value(), keyFields, changes, where);
@@ -212,6 +213,7 @@ public final class RecordMapper {
         return keyFields;
     }
 
+    /** @param selected the value selected for each key so far, to tell collisions; null when none can occur */
     private void put(
             Map<String, Object> metadata,
             Map<String, JsonNode> selected,
@@ -228,7 +230,7 @@ public final class RecordMapper {
             changes.add(change(key, "NULLED", "DESTINATION_SERIALIZATION_ERROR"));
             return;
         }
-        JsonNode earlier = selected.putIfAbsent(key, value);
+        JsonNode earlier = selected == null ? null : selected.putIfAbsent(key, value);
         if (earlier != null) {
             if (!earlier.equals(value)) {
                 // Two selected paths land on one key ("a.b" as a key and "a" -> "b"): the first stays.
