@@ -5,8 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vectorsink.error.ConfigException;
+<<<<<<< HEAD
 import io.vectorsink.error.SystemException;
 import java.io.IOException;
+=======
+import io.vectorsink.error.TransientException;
+>>>>>>> main
 import java.io.StringWriter;
 import java.io.Writer;
 import java.time.Clock;
@@ -107,5 +111,22 @@ class OutputWriterTest {
         assertThat(error.get("message").asText()).isEqualTo("key **** was rejected");
         assertThat(buffer.toString()).doesNotContain("sk-secret");
         assertThat(error.get("stack_trace").asText()).contains("ConfigException");
+        assertThat(error.has("stream_descriptor"))
+                .as("a failure of no stream names none")
+                .isFalse();
+    }
+
+    @Test
+    void should_name_the_stream_of_an_error_that_belongs_to_one() throws Exception {
+        writer.error(new ConfigException("bad vector").inStream("public", "users"));
+        writer.error(new TransientException("outage").inStream(null, "docs").inStream("other", "first wins"));
+
+        String[] lines = buffer.toString().split("\n");
+        JsonNode namespaced = Json.MAPPER.readTree(lines[0]).at("/trace/error/stream_descriptor");
+        JsonNode plain = Json.MAPPER.readTree(lines[1]).at("/trace/error/stream_descriptor");
+        assertThat(namespaced.get("namespace").asText()).isEqualTo("public");
+        assertThat(namespaced.get("name").asText()).isEqualTo("users");
+        assertThat(plain.get("name").asText()).isEqualTo("docs");
+        assertThat(plain.has("namespace")).isFalse();
     }
 }
