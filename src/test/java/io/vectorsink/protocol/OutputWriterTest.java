@@ -5,12 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vectorsink.error.ConfigException;
-<<<<<<< HEAD
 import io.vectorsink.error.SystemException;
-import java.io.IOException;
-=======
 import io.vectorsink.error.TransientException;
->>>>>>> main
+import java.io.IOException;
 import java.io.StringWriter;
 import java.io.Writer;
 import java.time.Clock;
