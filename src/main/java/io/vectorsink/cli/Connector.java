@@ -69,7 +69,7 @@ final class Connector {
             }
             if (plainOut.checkError()) {
                 throw new SystemException(
-                        "Standard output is closed (its reader went away); the answer was not" + " delivered");
+                        "Standard output is closed (its reader went away); the answer was not delivered");
             }
             return 0;
         } catch (ConnectorException e) {
