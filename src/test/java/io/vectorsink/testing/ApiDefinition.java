@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -33,8 +34,25 @@ public final class ApiDefinition {
         this.validator = validator;
     }
 
-    /** The definition at {@code resource} on the test class path (for example {@code vendor-api/qdrant/...}). */
+    /**
+     * The definition at {@code resource} on the test class path (for example {@code vendor-api/qdrant/...}),
+     * read strictly: an object may hold only the properties the definition names, so a misspelled field in a
+     * request or an answer is a mismatch even where the definition leaves {@code additionalProperties} open.
+     */
     public static ApiDefinition load(String resource) {
+        return load(resource, true);
+    }
+
+    /**
+     * The definition at {@code resource}, read as written: an object may hold properties the definition does
+     * not name unless it says {@code additionalProperties: false}. For a definition that composes objects
+     * with {@code allOf} (the strict reading cannot satisfy all parts at once) or leaves objects free-form.
+     */
+    public static ApiDefinition loadAsWritten(String resource) {
+        return load(resource, false);
+    }
+
+    private static ApiDefinition load(String resource, boolean onlyNamedProperties) {
         String text;
         try (InputStream in = ApiDefinition.class.getClassLoader().getResourceAsStream(resource)) {
             if (in == null) {
@@ -44,18 +62,22 @@ public final class ApiDefinition {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        LevelResolver.Builder levels = LevelResolver.create()
+                // The JSON Schema library behind the validator calls a decimal such as 0.0001 an "overflow" of
+                // format float/double because no binary float holds it exactly; every number with a fraction
+                // would fail. Types, ranges and required fields still count.
+                .withLevel("validation.request.body.schema.format.float", ValidationReport.Level.IGNORE)
+                .withLevel("validation.request.body.schema.format.double", ValidationReport.Level.IGNORE)
+                .withLevel("validation.response.body.schema.format.float", ValidationReport.Level.IGNORE)
+                .withLevel("validation.response.body.schema.format.double", ValidationReport.Level.IGNORE);
+        if (!onlyNamedProperties) {
+            // The validator adds additionalProperties: false to every object schema unless this is ignored.
+            levels.withLevel("validation.schema.additionalProperties", ValidationReport.Level.IGNORE);
+        }
         OpenApiInteractionValidator validator = OpenApiInteractionValidator.createForInlineApiSpecification(text)
                 // Paths are matched against the definition's paths as they are; a stand-in serves them at its root.
                 .withBasePathOverride("/")
-                .withLevelResolver(LevelResolver.create()
-                        // The JSON Schema library behind the validator calls a decimal such as 0.0001 an
-                        // "overflow" of format float/double because no binary float holds it exactly; every
-                        // number with a fraction would fail. Types, ranges and required fields still count.
-                        .withLevel("validation.request.body.schema.format.float", ValidationReport.Level.IGNORE)
-                        .withLevel("validation.request.body.schema.format.double", ValidationReport.Level.IGNORE)
-                        .withLevel("validation.response.body.schema.format.float", ValidationReport.Level.IGNORE)
-                        .withLevel("validation.response.body.schema.format.double", ValidationReport.Level.IGNORE)
-                        .build())
+                .withLevelResolver(levels.build())
                 .build();
         return new ApiDefinition(resource, validator);
     }
@@ -74,13 +96,20 @@ public final class ApiDefinition {
         ValidationReport report = response.isPresent()
                 ? validator.validate(simpleRequest, response(response.get()))
                 : validator.validateRequest(simpleRequest);
-        return report.getMessages().stream()
+        List<String> found = new ArrayList<>();
+        report.getMessages().stream()
                 .filter(m -> m.getLevel() == ValidationReport.Level.ERROR)
-                .map(m -> m.getKey() + ": " + m.getMessage()
-                        + m.getContext()
-                                .flatMap(c -> c.getPointers().map(p -> " at " + p.getInstance()))
-                                .orElse(""))
-                .toList();
+                .forEach(m -> describe(m, "", found));
+        return found;
+    }
+
+    /** A message and, indented, the messages it stands for (which branch of an allOf/anyOf failed, and why). */
+    private static void describe(ValidationReport.Message message, String indent, List<String> out) {
+        out.add(indent + message.getKey() + ": " + message.getMessage()
+                + message.getContext()
+                        .flatMap(c -> c.getPointers().map(p -> " at " + p.getInstance()))
+                        .orElse(""));
+        message.getNestedMessages().forEach(nested -> describe(nested, indent + "    ", out));
     }
 
     private static SimpleRequest request(LoggedRequest logged, String path) {

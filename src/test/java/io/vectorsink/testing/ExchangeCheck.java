@@ -48,6 +48,15 @@ public final class ExchangeCheck implements ServeEventListener {
         return new ExchangeCheck(vendor, path -> Optional.of(new Route(definition, path)));
     }
 
+    /** Checks every exchange under {@code prefix} against {@code definition}, whose paths leave the prefix out. */
+    public static ExchangeCheck under(String vendor, String prefix, ApiDefinition definition) {
+        return new ExchangeCheck(
+                vendor,
+                path -> path.startsWith(prefix + "/")
+                        ? Optional.of(new Route(definition, path.substring(prefix.length())))
+                        : Optional.empty());
+    }
+
     /** Checks every exchange against the definition {@code router} chooses for its path (several planes). */
     public static ExchangeCheck routed(String vendor, Function<String, Optional<Route>> router) {
         return new ExchangeCheck(vendor, router);
