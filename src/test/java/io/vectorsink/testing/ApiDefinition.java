@@ -14,7 +14,9 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -28,10 +30,23 @@ import java.util.Optional;
 public final class ApiDefinition {
     private final String resource;
     private final OpenApiInteractionValidator validator;
+    private final Map<String, String> requiredHeaders;
 
-    private ApiDefinition(String resource, OpenApiInteractionValidator validator) {
+    private ApiDefinition(String resource, OpenApiInteractionValidator validator, Map<String, String> requiredHeaders) {
         this.resource = resource;
         this.validator = validator;
+        this.requiredHeaders = requiredHeaders;
+    }
+
+    /**
+     * This definition, for requests that also carry header {@code name} with {@code value}: a versioned API
+     * (Pinecone's) takes its version from a header, and the definition describes only that version, which a
+     * definition can declare without an enum.
+     */
+    public ApiDefinition requiringHeader(String name, String value) {
+        Map<String, String> headers = new LinkedHashMap<>(requiredHeaders);
+        headers.put(name, value);
+        return new ApiDefinition(resource, validator, Map.copyOf(headers));
     }
 
     /**
@@ -79,7 +94,7 @@ public final class ApiDefinition {
                 .withBasePathOverride("/")
                 .withLevelResolver(levels.build())
                 .build();
-        return new ApiDefinition(resource, validator);
+        return new ApiDefinition(resource, validator, Map.of());
     }
 
     public String resource() {
@@ -97,6 +112,12 @@ public final class ApiDefinition {
                 ? validator.validate(simpleRequest, response(response.get()))
                 : validator.validateRequest(simpleRequest);
         List<String> found = new ArrayList<>();
+        requiredHeaders.forEach((name, value) -> {
+            String sent = request.getHeader(name);
+            if (!value.equals(sent)) {
+                found.add("header " + name + " is " + sent + ", but " + resource + " describes " + value);
+            }
+        });
         report.getMessages().stream()
                 .filter(m -> m.getLevel() == ValidationReport.Level.ERROR)
                 .forEach(m -> describe(m, "", found));
