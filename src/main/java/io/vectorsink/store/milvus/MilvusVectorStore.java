@@ -191,7 +191,7 @@ public final class MilvusVectorStore implements VectorStore {
         if (described == null) {
             ObjectNode create = target();
             ObjectNode schema = create.putObject("schema");
-            schema.put("autoId", false);
+            schema.put("autoID", false); // CollectionSchema names it autoID (request_v2.go)
             schema.put("enableDynamicField", true);
             ArrayNode fields = schema.putArray("fields");
             ObjectNode id = fields.addObject();
@@ -474,7 +474,7 @@ public final class MilvusVectorStore implements VectorStore {
         for (int attempt = 1; ; attempt++) {
             JsonNode answer = send(service, request, action);
             int code = answer.path("code").asInt(0);
-            if (code == 0) {
+            if (isSuccess(answer, code)) {
                 return answer;
             }
             String message = answer.path("message").asText("");
@@ -510,6 +510,18 @@ public final class MilvusVectorStore implements VectorStore {
             }
             delay = min(delay.multipliedBy(2), retry.maxDelay());
         }
+    }
+
+    /**
+     * Code 0 is success. Milvus 2.4.0 to about 2.4.5 answered success with code 200 (HTTP's OK) instead; in
+     * Milvus's error table 200 is "partition not found", and an error always carries a message, so 200 with
+     * data and no message is those servers' success.
+     */
+    static boolean isSuccess(JsonNode answer, int code) {
+        return code == 0
+                || (code == 200
+                        && answer.has("data")
+                        && answer.path("message").asText("").isEmpty());
     }
 
     private static JsonNode send(HttpService service, Request request, String action) {
