@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.vectorsink.config.AdvancedConfig;
 import io.vectorsink.config.IndexingConfig;
 import io.vectorsink.error.ConfigException;
-import io.vectorsink.error.Secrets;
 import io.vectorsink.error.SystemException;
 import io.vectorsink.error.TransientException;
 import io.vectorsink.http.HttpClients;
@@ -12,6 +11,7 @@ import io.vectorsink.http.HttpsPolicy;
 import io.vectorsink.http.RetrySettings;
 import io.vectorsink.http.RetryTiming;
 import io.vectorsink.protocol.StreamId;
+import io.vectorsink.store.AuthHeaders;
 import io.vectorsink.store.ChunkFields;
 import io.vectorsink.store.ChunkPoint;
 import io.vectorsink.store.DistanceMetric;
@@ -20,9 +20,10 @@ import io.vectorsink.store.PointBatches;
 import io.vectorsink.store.QueryHit;
 import io.vectorsink.store.RecordTrims;
 import io.vectorsink.store.RestEndpoint;
+import io.vectorsink.store.RestEndpoint.Answer;
 import io.vectorsink.store.RestVectorStore;
 import io.vectorsink.store.StaleFilter;
-import io.vectorsink.store.StoreHttp.Answer;
+import io.vectorsink.store.StoreJson;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -98,7 +99,7 @@ public final class QdrantVectorStore extends RestVectorStore {
                 .target("collection '" + config.collection() + "'")
                 .build(client, timing, retry));
         this.collection = config.collection();
-        this.metric = DistanceMetric.of(config.distanceMetric());
+        this.metric = config.metric();
         this.distance = DISTANCES.get(metric);
     }
 
@@ -106,8 +107,7 @@ public final class QdrantVectorStore extends RestVectorStore {
         if (apiKey == null || apiKey.isEmpty()) {
             return Headers.of();
         }
-        Secrets.register(apiKey);
-        return Headers.of("api-key", apiKey);
+        return AuthHeaders.header("api-key", apiKey);
     }
 
     // ---- VectorStore ----------------------------------------------------------------------------
@@ -199,7 +199,7 @@ public final class QdrantVectorStore extends RestVectorStore {
             hits.add(new QueryHit(
                     hit.path("id").asText(),
                     distance(hit.path("score").asDouble()),
-                    text.isTextual() ? text.textValue() : null,
+                    StoreJson.textOrNull(text),
                     QdrantJson.metadata(payload)));
         }
         return hits;
@@ -284,11 +284,7 @@ public final class QdrantVectorStore extends RestVectorStore {
                 .addQueryParameter("wait", "true")
                 .build();
         Answer answer = endpoint.send(endpoint.put(url, QdrantJson.upsert(batch)));
-        if (answer.code() == 413 && batch.size() > 1) {
-            // Too large for the server or a proxy in front of it: halve until it fits.
-            int half = batch.size() / 2;
-            upsertRequest(batch.subList(0, half));
-            upsertRequest(batch.subList(half, batch.size()));
+        if (sentInHalves(answer, batch, this::upsertRequest)) {
             return;
         }
         if (answer.code() == 413) {
