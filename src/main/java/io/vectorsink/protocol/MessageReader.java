@@ -136,20 +136,24 @@ public final class MessageReader implements Iterator<InputMessage> {
         };
     }
 
+    /** A malformed record is its stream's failure: the source wrote it for that stream. */
     private static InputMessage record(ObjectNode record, long line) {
         String stream = textField(record, "stream", line);
         String namespace = optionalText(record, "namespace", line);
         JsonNode data = record.get("data");
         if (data == null || !data.isObject()) {
-            throw malformed(line, "is a RECORD whose 'data' is not an object", null);
+            throw malformed(line, "is a RECORD whose 'data' is not an object", null)
+                    .inStream(namespace, stream);
         }
         JsonNode emittedAt = record.get("emitted_at");
         if (emittedAt == null || !emittedAt.isNumber() || !emittedAt.canConvertToLong()) {
-            throw malformed(line, "is a RECORD whose 'emitted_at' is not an integer", null);
+            throw malformed(line, "is a RECORD whose 'emitted_at' is not an integer", null)
+                    .inStream(namespace, stream);
         }
         JsonNode meta = record.get("meta");
         if (meta != null && !meta.isObject() && !meta.isNull()) {
-            throw malformed(line, "is a RECORD whose 'meta' is not an object", null);
+            throw malformed(line, "is a RECORD whose 'meta' is not an object", null)
+                    .inStream(namespace, stream);
         }
         return new InputMessage.Record(
                 line,

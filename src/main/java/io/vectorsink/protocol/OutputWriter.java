@@ -85,6 +85,11 @@ public final class OutputWriter {
         body.put("internal_message", redactor.apply(internalMessage(error)));
         body.put("stack_trace", redactor.apply(stackTrace(error)));
         body.put("failure_type", error.failureType());
+        error.streamName().ifPresent(name -> {
+            ObjectNode stream = body.putObject("stream_descriptor");
+            stream.put("name", name);
+            error.streamNamespace().ifPresent(namespace -> stream.put("namespace", namespace));
+        });
         write(message);
     }
 

@@ -2,7 +2,9 @@ package io.vectorsink.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
+import io.vectorsink.error.ConnectorException;
 import io.vectorsink.error.SystemException;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -88,6 +90,19 @@ class MessageReaderTest {
                         "{\"type\":\"RECORD\",\"record\":{\"stream\":\"s\",\"emitted_at\":1,\"data\":\"text\"}}", 5))
                 .hasMessageContaining("'data' is not an object");
         assertThatThrownBy(() -> MessageReader.parse("{\"type\":7}", 6)).hasMessageContaining("'type'");
+    }
+
+    @Test
+    void should_mark_a_malformed_record_as_its_streams_failure_and_a_line_without_a_stream_as_none() {
+        Throwable record = catchThrowable(() -> MessageReader.parse(
+                "{\"type\":\"RECORD\",\"record\":{\"namespace\":\"crm\",\"stream\":\"s\",\"emitted_at\":1,"
+                        + "\"data\":[]}}",
+                5));
+        Throwable line = catchThrowable(() -> MessageReader.parse("{not json", 6));
+
+        assertThat(((ConnectorException) record).streamName()).contains("s");
+        assertThat(((ConnectorException) record).streamNamespace()).contains("crm");
+        assertThat(((ConnectorException) line).streamName()).isEmpty();
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vectorsink.error.ConfigException;
+import io.vectorsink.error.TransientException;
 import java.io.StringWriter;
 import java.time.Clock;
 import java.time.Instant;
@@ -46,5 +47,22 @@ class OutputWriterTest {
         assertThat(error.get("message").asText()).isEqualTo("key **** was rejected");
         assertThat(buffer.toString()).doesNotContain("sk-secret");
         assertThat(error.get("stack_trace").asText()).contains("ConfigException");
+        assertThat(error.has("stream_descriptor"))
+                .as("a failure of no stream names none")
+                .isFalse();
+    }
+
+    @Test
+    void should_name_the_stream_of_an_error_that_belongs_to_one() throws Exception {
+        writer.error(new ConfigException("bad vector").inStream("public", "users"));
+        writer.error(new TransientException("outage").inStream(null, "docs").inStream("other", "first wins"));
+
+        String[] lines = buffer.toString().split("\n");
+        JsonNode namespaced = Json.MAPPER.readTree(lines[0]).at("/trace/error/stream_descriptor");
+        JsonNode plain = Json.MAPPER.readTree(lines[1]).at("/trace/error/stream_descriptor");
+        assertThat(namespaced.get("namespace").asText()).isEqualTo("public");
+        assertThat(namespaced.get("name").asText()).isEqualTo("users");
+        assertThat(plain.get("name").asText()).isEqualTo("docs");
+        assertThat(plain.has("namespace")).isFalse();
     }
 }
