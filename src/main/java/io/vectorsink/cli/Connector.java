@@ -57,8 +57,7 @@ final class Connector {
         try {
             commandLine = CommandLine.parse(args);
         } catch (ConnectorException e) {
-            out.error(e);
-            return 1;
+            return fail(e);
         }
         try {
             switch (commandLine.command()) {
@@ -68,18 +67,38 @@ final class Connector {
                 case "query" -> query(commandLine);
                 default -> throw new IllegalStateException(commandLine.command());
             }
+            if (plainOut.checkError()) {
+                throw new SystemException(
+                        "Standard output is closed (its reader went away); the answer was not delivered");
+            }
             return 0;
         } catch (ConnectorException e) {
-            out.error(e);
-            return 1;
+            return fail(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            out.error(new SystemException("The connector was interrupted", e));
-            return 1;
+            return fail(new SystemException("The connector was interrupted", e));
         } catch (RuntimeException | Error e) {
-            out.error(new SystemException("Unexpected failure: " + e.getClass().getName(), e));
-            return 1;
+            return fail(
+                    new SystemException("Unexpected failure: " + e.getClass().getName(), e));
         }
+    }
+
+    /**
+     * Reports a failure as the TRACE error before exit code 1. When stdout itself is what failed, no
+     * message can reach Airbyte any more: the error goes to stderr, and the exit code still says it.
+     */
+    private int fail(ConnectorException error) {
+        if (!out.isClosed()) {
+            try {
+                out.error(error);
+                return 1;
+            } catch (ConnectorException closedNow) {
+                // stdout closed while the error was written: fall through to stderr
+            }
+        }
+        System.err.println("vectorsink: " + error.failureType() + ": " + Secrets.redact(error.getMessage()));
+        System.err.flush();
+        return 1;
     }
 
     private void check(CommandLine commandLine) {

@@ -1,8 +1,7 @@
 package io.vectorsink.pipeline;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.vectorsink.protocol.StateText;
 import java.util.ArrayDeque;
-import java.util.Map;
 
 /**
  * The memory that states waiting for the store take, bounded by a byte budget. A state is admitted only
@@ -68,30 +67,10 @@ final class WaitingStates {
     }
 
     /**
-     * What a parsed JSON value takes on the heap, roughly and on the high side: an object header and a map
-     * or list entry per node, two bytes per character of every string and field name. A walk, not a
-     * measurement, linear in the value's size.
+     * What a waiting state takes on the heap, on the high side: its JSON text (kept verbatim, to be echoed
+     * byte for byte) at two bytes per character, and the objects around it.
      */
-    static long estimatedBytes(JsonNode value) {
-        long bytes = 0;
-        ArrayDeque<JsonNode> todo = new ArrayDeque<>();
-        todo.push(value);
-        while (!todo.isEmpty()) {
-            JsonNode node = todo.pop();
-            bytes += 48;
-            if (node.isTextual()) {
-                bytes += 2L * node.textValue().length();
-            } else if (node.isObject()) {
-                for (Map.Entry<String, JsonNode> field : node.properties()) {
-                    bytes += 48 + 2L * field.getKey().length();
-                    todo.push(field.getValue());
-                }
-            } else if (node.isArray()) {
-                node.forEach(todo::push);
-            } else if (node.isBigDecimal() || node.isBigInteger()) {
-                bytes += node.asText().length();
-            }
-        }
-        return bytes;
+    static long estimatedBytes(StateText state) {
+        return 2L * state.json().length() + 128;
     }
 }

@@ -17,6 +17,7 @@ import io.vectorsink.protocol.ConfiguredCatalog;
 import io.vectorsink.protocol.InputMessage;
 import io.vectorsink.protocol.MessageReader;
 import io.vectorsink.protocol.OutputWriter;
+import io.vectorsink.protocol.StateText;
 import io.vectorsink.protocol.StreamId;
 import io.vectorsink.store.MetadataRules;
 import io.vectorsink.testing.Messages;
@@ -270,10 +271,9 @@ class WritePipelineTest {
                 if (n % 11 < 10) {
                     return new InputMessage.Record(n + 1, docs, Messages.json("{\"text\":\"r" + n + "\"}"), 1, null);
                 }
-                ObjectNode state = Messages.json("{\"type\":\"STREAM\",\"stream\":{\"stream_descriptor\":"
-                        + "{\"name\":\"docs\"},\"stream_state\":{\"round\":" + n / 11 + "}}}");
-                ((ObjectNode) state.at("/stream/stream_state")).put("cdc", blob);
-                return new InputMessage.State(n + 1, InputMessage.StateType.STREAM, docs, state);
+                String state = "{\"type\":\"STREAM\",\"stream\":{\"stream_descriptor\":{\"name\":\"docs\"},"
+                        + "\"stream_state\":{\"round\":" + n / 11 + ",\"cdc\":\"" + blob + "\"}}}";
+                return new InputMessage.State(n + 1, InputMessage.StateType.STREAM, docs, StateText.of(state));
             }
         };
         var run = CompletableFuture.runAsync(() -> {

@@ -50,7 +50,9 @@ class MessageReaderTest {
                 1);
         assertThat(stream.type()).isEqualTo(InputMessage.StateType.STREAM);
         assertThat(stream.stream()).isEqualTo(StreamId.of("s"));
-        assertThat(stream.raw().get("surprise").get(0).asInt()).isEqualTo(1);
+        assertThat(stream.raw().json())
+                .isEqualTo("{\"type\":\"STREAM\",\"stream\":{\"stream_descriptor\":{\"name\":\"s\"},"
+                        + "\"stream_state\":{\"c\":1}},\"id\":42,\"surprise\":[1]}");
         var legacy = (InputMessage.State) MessageReader.parse("{\"type\":\"STATE\",\"state\":{\"data\":{\"x\":1}}}", 1);
         assertThat(legacy.type()).isEqualTo(InputMessage.StateType.LEGACY);
         var global = (InputMessage.State) MessageReader.parse(
