@@ -1,5 +1,6 @@
 package io.vectorsink.pipeline;
 
+import io.vectorsink.error.TransientException;
 import io.vectorsink.store.ChunkPoint;
 import io.vectorsink.store.VectorStore;
 import java.util.ArrayDeque;
@@ -16,7 +17,9 @@ import java.util.concurrent.ExecutorService;
  * batches (many streams of a few records, or a state after every record) cost few requests exactly when
  * the store is what limits the sync, and nothing when it is idle.
  *
- * <p>Writes queued together never hold two versions of one record: a write becomes ready only after every
+ * <p>A combined call that the store refuses (anything but an outage) is sent again write by write, so the
+ * refusal is reported for the stream it belongs to. Writes queued together never hold two versions of one
+ * record: a write becomes ready only after every
  * earlier write of its records completed. Each write of a combined call keeps its own upsert-then-trim
  * order: all upserts are acknowledged before any trim.
  */
@@ -81,8 +84,31 @@ final class CombinedWrites {
             try {
                 writeTogether(taken);
                 taken.forEach(ready -> ready.done().complete(null));
-            } catch (Throwable e) { // every write of the call failed with it; the batch writer reports it
+            } catch (TransientException e) { // an outage: it belongs to no write in particular
                 taken.forEach(ready -> ready.done().completeExceptionally(e));
+            } catch (RuntimeException e) {
+                if (taken.size() == 1) {
+                    taken.get(0).done().completeExceptionally(e);
+                } else {
+                    writeOneByOne(taken);
+                }
+            } catch (Error e) { // out of memory, say: every write of the call fails with it, none may hang
+                taken.forEach(ready -> ready.done().completeExceptionally(e));
+            }
+        }
+    }
+
+    /**
+     * After the store refused a combined call: each write again on its own (upserts and trims are safe to
+     * repeat), so that the refusal is reported with the write, and the stream, it belongs to.
+     */
+    private void writeOneByOne(List<Ready> writes) {
+        for (Ready ready : writes) {
+            try {
+                writeTogether(List.of(ready));
+                ready.done().complete(null);
+            } catch (RuntimeException | Error e) {
+                ready.done().completeExceptionally(e);
             }
         }
     }
