@@ -70,7 +70,13 @@ public final class ChromaVectorStore extends RestVectorStore {
      * The same bounds apply here so a collection loads the same into either; metadata is for filtering,
      * the chunk text lives in the document. 32 values of 4 KiB bound the whole at 128 KiB.
      */
-    private static final MetadataRules RULES = new MetadataRules(4096, 32 * 4096);
+    /**
+     * 4 KiB a value and 128 KiB a chunk; at most 4,096 keys a chunk (Chroma 1.0 answers HTTP 500 "Error in
+     * compaction" to a chunk with more than about 5,400 keys, on every retry: 5,000 were taken, 5,500 not);
+     * keys starting with {@code chroma:} are Chroma's own and never read back.
+     */
+    private static final MetadataRules RULES =
+            new MetadataRules(4096, 32 * 4096, 4096, java.util.Set.of(), java.util.List.of("chroma:"));
 
     private final ChromaPaths paths;
     private final String tenant;

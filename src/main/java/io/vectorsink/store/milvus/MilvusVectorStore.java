@@ -69,7 +69,16 @@ public final class MilvusVectorStore extends RestVectorStore {
     static final int MAX_ROW_DYNAMIC_BYTES = 65_536;
 
     /** User metadata get 32 KiB, leaving 32 KiB for the chunk text; see {@link #MAX_ROW_DYNAMIC_BYTES}. */
-    private static final MetadataRules RULES = new MetadataRules(30 * 1024, 32 * 1024);
+    /**
+     * The row's primary key {@code id}, its {@code vector} and the chunk {@code text} have their own names in a
+     * row: user fields of those names are reserved ({@code text} is freed when no chunk text is stored).
+     */
+    private static final MetadataRules RULES = new MetadataRules(
+            30 * 1024,
+            32 * 1024,
+            Integer.MAX_VALUE,
+            java.util.Set.of("id", "vector", ChunkFields.TEXT),
+            java.util.List.of());
 
     /*
      * The codes are Milvus's own (pkg/util/merr/errors.go in milvus-io/milvus), which the REST API v2 puts in
@@ -178,7 +187,7 @@ public final class MilvusVectorStore extends RestVectorStore {
         if (described == null) {
             ObjectNode create = target();
             ObjectNode schema = create.putObject("schema");
-            schema.put("autoId", false);
+            schema.put("autoID", false); // CollectionSchema names it autoID (request_v2.go)
             schema.put("enableDynamicField", true);
             ArrayNode fields = schema.putArray("fields");
             ObjectNode id = fields.addObject();
@@ -413,7 +422,7 @@ public final class MilvusVectorStore extends RestVectorStore {
         for (int attempt = 1; ; attempt++) {
             JsonNode answer = endpoint.require(endpoint.send(service, request), action);
             int code = answer.path("code").asInt(0);
-            if (code == 0) {
+            if (isSuccess(answer, code)) {
                 return answer;
             }
             String message = answer.path("message").asText("");
@@ -449,6 +458,18 @@ public final class MilvusVectorStore extends RestVectorStore {
             }
             delay = min(delay.multipliedBy(2), retry.maxDelay());
         }
+    }
+
+    /**
+     * Code 0 is success. Milvus 2.4.0 to about 2.4.5 answered success with code 200 (HTTP's OK) instead; in
+     * Milvus's error table 200 is "partition not found", and an error always carries a message, so 200 with
+     * data and no message is those servers' success.
+     */
+    static boolean isSuccess(JsonNode answer, int code) {
+        return code == 0
+                || (code == 200
+                        && answer.has("data")
+                        && answer.path("message").asText("").isEmpty());
     }
 
     private static byte[] write(JsonNode node) {
