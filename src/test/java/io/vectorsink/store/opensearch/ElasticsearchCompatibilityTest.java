@@ -57,10 +57,15 @@ class ElasticsearchCompatibilityTest {
     }
 
     static String indexDescription(int dims, String similarity) {
-        return "{\"" + INDEX + "\":{\"aliases\":{},\"mappings\":{\"properties\":{"
+        return indexDescription(INDEX, dims, similarity, "int8_hnsw");
+    }
+
+    /** {@code GET /{index}} of an index with a {@code dense_vector} whose {@code index_options} type is given. */
+    static String indexDescription(String index, int dims, String similarity, String indexType) {
+        return "{\"" + index + "\":{\"aliases\":{},\"mappings\":{\"properties\":{"
                 + "\"vector_field\":{\"type\":\"dense_vector\",\"dims\":" + dims + ",\"index\":true,"
                 + "\"similarity\":\"" + similarity
-                + "\",\"index_options\":{\"type\":\"int8_hnsw\",\"m\":16,\"ef_construction\":100}},"
+                + "\",\"index_options\":{\"type\":\"" + indexType + "\",\"m\":16,\"ef_construction\":100}},"
                 + "\"text\":{\"type\":\"text\"},"
                 + "\"metadata\":{\"properties\":{\"_ab_stream\":{\"type\":\"keyword\"}}}}},"
                 + "\"settings\":{\"index\":{\"number_of_shards\":\"1\"}}}}";
