@@ -84,7 +84,10 @@ final class Connector {
                     VectorStore store = Components.store(config)) {
                 embedder.check(); // one minimal call for remote providers: key, model, vector length
                 store.check(embedder.dimensions());
-                out.connectionStatus(true, "Embedding with " + embedder.description() + "; the index is ready");
+                StringBuilder message =
+                        new StringBuilder("Embedding with " + embedder.description() + "; the index is ready");
+                store.checkNotes().forEach(note -> message.append(". Note: ").append(note));
+                out.connectionStatus(true, message.toString());
             }
         } catch (ConnectorException e) {
             out.connectionStatus(false, e.getMessage());

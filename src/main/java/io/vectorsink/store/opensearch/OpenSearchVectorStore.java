@@ -29,6 +29,7 @@ import io.vectorsink.store.StaleFilter;
 import io.vectorsink.store.StoreHttp;
 import io.vectorsink.store.StoreHttp.Answer;
 import io.vectorsink.store.VectorStore;
+import io.vectorsink.store.opensearch.OpenSearchHttp.Root;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Duration;
@@ -66,7 +67,8 @@ import okhttp3.Request;
  * <p>Thread-safe.
  */
 public final class OpenSearchVectorStore implements VectorStore {
-    static final String SERVICE = "OpenSearch";
+    /** How messages name the server until its root answer says which one it is. */
+    static final String SERVICE = "OpenSearch or Elasticsearch";
 
     /** Documents per bulk request: within what OpenSearch recommends (5–15 MB, a few hundred documents). */
     static final int MAX_DOCUMENTS_PER_BULK = 500;
@@ -94,14 +96,27 @@ public final class OpenSearchVectorStore implements VectorStore {
     private final String metric;
     private final String refresh;
     private final Headers auth;
-    private final HttpService http;
-    private final HttpService checkHttp;
     private final RetryTiming timing;
+    private final RetrySettings retry;
+
+    /** The configured vector field, or null: an existing index's own, else {@link OpenSearchJson#VECTOR_FIELD}. */
+    private final String configuredVectorField;
+
+    /** Calls with the sync's retries, and with check's short ones; renamed for the server once it is known. */
+    private volatile HttpService http;
+
+    private volatile HttpService checkHttp;
 
     private volatile boolean prepared;
 
     /** OpenSearch or Elasticsearch, read from the root answer by {@link #engine}. */
     private volatile SearchEngine engine;
+
+    /** The index's vector field, once the index was read ({@link #verify}) or created. */
+    private volatile String vectorField;
+
+    /** What check found worth knowing about an index that works. */
+    private volatile List<String> notes = List.of();
 
     /**
      * A store on the shared connection pool, with {@code advanced}'s request timeout. Does no I/O;
@@ -133,8 +148,10 @@ public final class OpenSearchVectorStore implements VectorStore {
             throw new ConfigException("indexing.distance_metric must be one of cosine, l2, ip, got '" + metric + "'");
         }
         this.refresh = config.refresh();
+        this.configuredVectorField = config.vectorField();
         this.auth = OpenSearchHttp.authHeaders(config.auth());
         this.timing = timing;
+        this.retry = retry;
         this.http = new HttpService(client, retry, timing);
         // check answers a person who waits for it: seconds, not the sync's minutes of retries.
         this.checkHttp = StoreHttp.forCheck(http, retry);
@@ -145,7 +162,9 @@ public final class OpenSearchVectorStore implements VectorStore {
     @Override
     public void check(int dimension) {
         requirePositive(dimension);
-        engine = ping(checkHttp, true);
+        SearchEngine engine = ping(checkHttp, true);
+        this.engine = engine;
+        requireDimensionsFit(engine, dimension);
         Answer answer = send(checkHttp, get(indexUrl()));
         if (answer.code() == 404) {
             return; // prepare creates it
@@ -154,12 +173,19 @@ public final class OpenSearchVectorStore implements VectorStore {
     }
 
     @Override
+    public List<String> checkNotes() {
+        return notes;
+    }
+
+    @Override
     public void prepare(int dimension) {
         requirePositive(dimension);
         SearchEngine engine = engine();
+        requireDimensionsFit(engine, dimension);
         Answer existing = send(http, get(indexUrl()));
         if (existing.code() == 404) {
-            Answer created = send(http, put(indexUrl(), OpenSearchJson.createIndex(engine, dimension, metric)));
+            String field = configuredVectorField == null ? OpenSearchJson.VECTOR_FIELD : configuredVectorField;
+            Answer created = send(http, put(indexUrl(), OpenSearchJson.createIndex(engine, field, dimension, metric)));
             boolean raced = !created.ok()
                     && created.code() == 400
                     && created.status().bodySnippet().contains("resource_already_exists_exception");
@@ -173,7 +199,7 @@ public final class OpenSearchVectorStore implements VectorStore {
         // and a field mapped with another type is refused (400) instead of silently breaking the filters.
         Answer mapping = send(http, put(url("_mapping"), OpenSearchJson.putMetadataMapping()));
         if (mapping.code() == 400) {
-            throw new ConfigException("OpenSearch index '" + index + "' maps a metadata._ab_* field with another"
+            throw new ConfigException(product() + " index '" + index + "' maps a metadata._ab_* field with another"
                     + " type than vectorsink needs (keyword for ids and names, long for numbers): "
                     + mapping.status().describe() + "; use another index name");
         }
@@ -195,8 +221,9 @@ public final class OpenSearchVectorStore implements VectorStore {
         }
         // Entries are written lazily, one point at a time, so a point that cannot be written stops the
         // upsert after the batches before it were sent, not before any.
+        String field = vectorField;
         Iterable<BulkEntry> entries = () -> unique.values().stream()
-                .map(point -> new BulkEntry(point.id(), OpenSearchJson.bulkEntry(point)))
+                .map(point -> new BulkEntry(point.id(), OpenSearchJson.bulkEntry(point, field)))
                 .iterator();
         PointBatches.forEach(entries, MAX_DOCUMENTS_PER_BULK, MAX_BULK_BYTES, entry -> entry.body().length, batch -> {
             List<String> ids = new ArrayList<>(batch.size());
@@ -240,7 +267,17 @@ public final class OpenSearchVectorStore implements VectorStore {
         if (limit < 1) {
             throw new SystemException("query limit must be >= 1, got " + limit);
         }
-        Answer answer = send(http, post(url("_search"), OpenSearchJson.knnQuery(engine(), vector, limit, stream)));
+        SearchEngine engine = engine();
+        String searched = vectorField;
+        if (searched == null) {
+            Answer description = send(http, get(indexUrl()));
+            if (description.code() == 404) {
+                return List.of();
+            }
+            searched = resolveVectorField(concrete(require(description, "read index '" + index + "'")), engine);
+        }
+        Answer answer =
+                send(http, post(url("_search"), OpenSearchJson.knnQuery(engine, searched, vector, limit, stream)));
         if (answer.code() == 404) {
             return List.of();
         }
@@ -308,32 +345,76 @@ public final class OpenSearchVectorStore implements VectorStore {
         return known;
     }
 
+    /** The server's name for messages: the engine's once known. */
+    private String product() {
+        SearchEngine known = engine;
+        return known == null ? SERVICE : known.product();
+    }
+
+    /**
+     * Elasticsearch maps at most 4,096 dimensions (8.11+): a model that makes more fails here in plain
+     * words, not at the first write.
+     */
+    private void requireDimensionsFit(SearchEngine engine, int dimension) {
+        if (dimension > engine.maxDimensions()) {
+            throw new ConfigException(engine.product() + " at " + shownUrl + " indexes vectors of at most "
+                    + engine.maxDimensions() + " dimensions, but the embedding model makes " + dimension
+                    + "; choose a model (or a dimensions setting) with at most " + engine.maxDimensions());
+        }
+    }
+
     /**
      * Reads the root answer: is the URL reachable, and is it OpenSearch or Elasticsearch. With
      * {@code forCheck}, an unreachable URL is a config error.
      */
     private SearchEngine ping(HttpService service, boolean forCheck) {
-        Answer answer;
+        Root root;
         try {
-            answer = send(service, get(base));
+            root = Root.read(service, get(base));
         } catch (TransientException e) {
             if (forCheck && e.getCause() instanceof IOException io) {
                 throw new ConfigException(
-                        "OpenSearch at " + shownUrl + " is not reachable: " + HttpErrors.describe(io), e);
+                        SERVICE + " at " + shownUrl + " is not reachable: " + HttpErrors.describe(io), e);
             }
             throw e;
         }
-        return SearchEngine.detect(require(answer, "answer at its root URL"), shownUrl, metric);
+        if (root.status() != null) {
+            throw rootFailure(root);
+        }
+        SearchEngine detected = SearchEngine.detect(root.json(), shownUrl, metric);
+        RetrySettings named = new RetrySettings(
+                detected.product(), retry.maxAttempts(), retry.initialDelay(), retry.maxDelay(), retry.maxDuration());
+        http = http.withSettings(named);
+        checkHttp = StoreHttp.forCheck(http, named);
+        return detected;
+    }
+
+    /**
+     * Why the root answer failed, naming the server by its {@code X-elastic-product} header. A 403 here
+     * means the user lacks the {@code monitor} cluster privilege on either engine; the server's own reason
+     * says so, and goes into the message.
+     */
+    private ConnectorException rootFailure(Root root) {
+        HttpStatus status = root.status();
+        String product = root.product();
+        if (status.code() == 403) {
+            return new ConfigException(product + " at " + shownUrl + " refused to answer at its root URL (HTTP 403"
+                    + OpenSearchErrors.reason(status)
+                            .map(reason -> ": " + reason)
+                            .orElse("")
+                    + "); vectorsink reads it to tell Elasticsearch from OpenSearch, which needs the monitor"
+                    + " cluster privilege (cluster:monitor/main): grant it to the user");
+        }
+        return failure(status, "answer at its root URL", product);
     }
 
     /** Checks the index's vector field against the embedding model and the metric, in plain words. */
     private void verify(JsonNode description, SearchEngine engine, int dimension) {
-        // GET /{index} answers {"<concrete index name>": {...}}, also when index is an alias.
-        JsonNode concrete =
-                description.elements().hasNext() ? description.elements().next() : description;
+        JsonNode concrete = concrete(description);
         JsonNode properties = concrete.path("mappings").path("properties");
-        List<String> problems = new ArrayList<>(
-                engine.problems(properties.path(OpenSearchJson.VECTOR_FIELD), index, dimension, metric));
+        String vectorName = resolveVectorField(concrete, engine);
+        JsonNode vector = properties.path(vectorName);
+        List<String> problems = new ArrayList<>(engine.problems(vector, vectorName, index, dimension, metric));
         JsonNode metadata = properties.path(OpenSearchJson.METADATA).path("properties");
         TreeSet<String> mistyped = new TreeSet<>();
         OpenSearchJson.FIELD_TYPES.forEach((name, type) -> {
@@ -349,6 +430,40 @@ public final class OpenSearchVectorStore implements VectorStore {
         if (!problems.isEmpty()) {
             throw new ConfigException(problems, null);
         }
+        vectorField = vectorName;
+        notes = engine.notes(vector, vectorName, index);
+    }
+
+    /** {@code GET /{index}} answers {@code {"<concrete index name>": {...}}}, also when index is an alias. */
+    private static JsonNode concrete(JsonNode description) {
+        return description.elements().hasNext() ? description.elements().next() : description;
+    }
+
+    /**
+     * The vector field of an existing index: the configured one; else {@code vector_field} when the index
+     * has it, else the index's one field of the engine's vector type (an index LangChain's Elasticsearch
+     * store made names it {@code vector}). Several such fields and none configured is a config error.
+     */
+    private String resolveVectorField(JsonNode concrete, SearchEngine engine) {
+        if (configuredVectorField != null) {
+            return configuredVectorField;
+        }
+        JsonNode properties = concrete.path("mappings").path("properties");
+        if (properties.has(OpenSearchJson.VECTOR_FIELD)) {
+            return OpenSearchJson.VECTOR_FIELD;
+        }
+        List<String> candidates = new ArrayList<>();
+        properties.properties().forEach(field -> {
+            if (engine.vectorType().equals(field.getValue().path("type").asText())) {
+                candidates.add(field.getKey());
+            }
+        });
+        if (candidates.size() > 1) {
+            throw new ConfigException(engine.product() + " index '" + index + "' has " + candidates.size() + " "
+                    + engine.vectorType() + " fields (" + String.join(", ", candidates)
+                    + "); set indexing.vector_field to the one vectorsink writes");
+        }
+        return candidates.isEmpty() ? OpenSearchJson.VECTOR_FIELD : candidates.get(0);
     }
 
     // ---- writes ---------------------------------------------------------------------------------
@@ -371,7 +486,7 @@ public final class OpenSearchVectorStore implements VectorStore {
                 return;
             }
             if (answer.code() == 413) {
-                throw new ConfigException("OpenSearch (or a proxy in front of it) refused one chunk of "
+                throw new ConfigException(product() + " (or a proxy in front of it) refused one chunk of "
                         + pending.get(0).length / 1024
                         + " KiB as too large (HTTP 413); raise http.max_content_length or lower chunk_size");
             }
@@ -409,7 +524,7 @@ public final class OpenSearchVectorStore implements VectorStore {
     private Failures itemFailures(JsonNode answer, List<String> ids) {
         JsonNode items = answer.path("items");
         if (!items.isArray() || items.size() != ids.size()) {
-            throw new SystemException("OpenSearch answered a bulk request of " + ids.size() + " documents with "
+            throw new SystemException(product() + " answered a bulk request of " + ids.size() + " documents with "
                     + items.size() + " items; the write is not confirmed");
         }
         Failures failures = new Failures();
@@ -424,7 +539,7 @@ public final class OpenSearchVectorStore implements VectorStore {
             }
         }
         if (failures.isEmpty() && answer.path("errors").asBoolean(false)) {
-            throw new SystemException("OpenSearch flagged errors in a bulk answer whose items all succeeded;"
+            throw new SystemException(product() + " flagged errors in a bulk answer whose items all succeeded;"
                     + " the write is not confirmed");
         }
         return failures;
@@ -436,6 +551,7 @@ public final class OpenSearchVectorStore implements VectorStore {
         private final List<String> ids = new ArrayList<>();
         private final TreeMap<String, Integer> kinds = new TreeMap<>();
         private boolean retryable = true;
+        private boolean vectorRefused;
         private int worstStatus;
 
         void add(int position, String id, int status, JsonNode error) {
@@ -444,7 +560,9 @@ public final class OpenSearchVectorStore implements VectorStore {
             String type = error.path("type").asText("no error type");
             Matcher field = FIELD_IN_REASON.matcher(error.path("reason").asText(""));
             // The reason may quote the document's content; only the error type and field name are kept.
-            String kind = "HTTP " + status + " " + type + (field.find() ? " on field " + field.group(1) : "");
+            String fieldName = field.find() ? field.group(1) : null;
+            vectorRefused |= fieldName != null && fieldName.equals(vectorField);
+            String kind = "HTTP " + status + " " + type + (fieldName != null ? " on field " + fieldName : "");
             kinds.merge(kind, 1, Integer::sum);
             retryable &= RetryPolicies.isRetryableStatus(status);
             worstStatus = Math.max(worstStatus, status);
@@ -473,7 +591,7 @@ public final class OpenSearchVectorStore implements VectorStore {
         }
 
         ConnectorException exception(int sent, String tries) {
-            String message = "OpenSearch refused " + ids.size() + " of " + sent
+            String message = product() + " refused " + ids.size() + " of " + sent
                     + " documents in a bulk write to index '" + index + "': " + describe();
             if (retryable) {
                 return new TransientException(message + "; still refused " + tries);
@@ -481,6 +599,11 @@ public final class OpenSearchVectorStore implements VectorStore {
             if (worstStatus == 401 || worstStatus == 403) {
                 return new ConfigException(message + "; check the credentials' permissions and that the index is"
                         + " not read-only (a full disk blocks writes)");
+            }
+            if (vectorRefused) {
+                return new ConfigException(message + "; the index's vector field '" + vectorField + "' does not"
+                        + " accept these vectors: check its mapping (type, dims, element_type) or use another index"
+                        + " name");
             }
             return new ConfigException(message + "; the index's mapping does not accept these documents: check"
                     + " the metadata fields or use another index name");
@@ -504,7 +627,7 @@ public final class OpenSearchVectorStore implements VectorStore {
         // A version conflict means the document changed after the query matched it: a newer write, kept.
         if (answer.path("timed_out").asBoolean(false) || answer.path("failures").size() > 0) {
             JsonNode first = answer.path("failures").path(0);
-            throw new TransientException("OpenSearch could not " + action + " in index '" + index + "' ("
+            throw new TransientException(product() + " could not " + action + " in index '" + index + "' ("
                     + (answer.path("timed_out").asBoolean(false)
                             ? "timed out"
                             : answer.path("failures").size() + " failures, first: HTTP "
@@ -556,20 +679,32 @@ public final class OpenSearchVectorStore implements VectorStore {
     }
 
     private ConnectorException failure(HttpStatus status, String action) {
+        return failure(status, action, product());
+    }
+
+    private ConnectorException failure(HttpStatus status, String action, String product) {
         int code = status.code();
         if (code == 404 && prepared) {
-            return new TransientException("OpenSearch index '" + index + "' disappeared during the sync (" + action
+            return new TransientException(product + " index '" + index + "' disappeared during the sync (" + action
                     + " answered HTTP 404); the next attempt creates it again");
         }
-        if (code >= 400 && code < 500 && code != 401 && code != 403 && code != 404 && code != 405) {
-            return new SystemException("OpenSearch refused to " + action + " (" + status.describe() + ")");
+        if (code == 403) {
+            // Refused credentials are 401; a 403 names what the user may not do (or a read-only index).
+            return new ConfigException(product + " refused to " + action + " (HTTP 403"
+                    + OpenSearchErrors.reason(status)
+                            .map(reason -> ": " + reason)
+                            .orElse("")
+                    + "); check the user's privileges and that the index is not read-only");
         }
-        return HttpErrors.classify(SERVICE, status);
+        if (code >= 400 && code < 500 && code != 401 && code != 404 && code != 405) {
+            return new SystemException(product + " refused to " + action + " (" + status.describe() + ")");
+        }
+        return HttpErrors.classify(product, status);
     }
 
     private void requirePrepared() {
         if (!prepared) {
-            throw new SystemException("the OpenSearch store must be prepared before it is written to");
+            throw new SystemException("the " + product() + " store must be prepared before it is written to");
         }
     }
 }

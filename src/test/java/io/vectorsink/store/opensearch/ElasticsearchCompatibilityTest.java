@@ -179,6 +179,8 @@ class ElasticsearchCompatibilityTest {
     @Test
     void should_search_with_the_knn_option_filtered_by_stream_and_turn_scores_into_distances() {
         server.stubFor(get("/").willReturn(okJson(root("8.15.0"))));
+        // A store that did not prepare reads the index's mapping for its vector field first.
+        server.stubFor(get("/" + INDEX).willReturn(okJson(indexDescription(3, "cosine"))));
         server.stubFor(post("/" + INDEX + "/_search")
                 .willReturn(okJson("{\"took\":2,\"timed_out\":false,\"hits\":{\"total\":{\"value\":2},\"hits\":["
                         + "{\"_index\":\"docs\",\"_id\":\"a\",\"_score\":0.9,\"_source\":{\"text\":\"near\","
