@@ -34,10 +34,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The same store behind an Elasticsearch URL. Elasticsearch cannot run here; WireMock answers as its 8.x
- * reference documents the root, index, mapping and search APIs. Bulk writes and deletes are the APIs the
- * real OpenSearch node proves (OpenSearchContractIT), so only what differs is tested here: how the
- * engine is recognised, the {@code dense_vector} mapping, its verification, and the {@code knn} search.
+ * The same store behind an Elasticsearch URL, for the versions the real test node (8.19, see
+ * ElasticsearchContractIT and ElasticsearchIndexIT) is not: WireMock answers as the 8.x and 9.x reference
+ * documents the root, index, mapping and search APIs: how the engine and its version are recognised, the
+ * {@code dense_vector} mapping, its verification, and the {@code knn} search.
  */
 class ElasticsearchCompatibilityTest {
     private static final String INDEX = "docs";
