@@ -3,7 +3,9 @@ package io.vectorsink.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vectorsink.config.ConfigParser;
+import io.vectorsink.config.ConfigSecrets;
 import io.vectorsink.config.ConnectorConfig;
+import io.vectorsink.config.SpecSchema;
 import io.vectorsink.embedding.Embedder;
 import io.vectorsink.embedding.fromfield.FromFieldEmbedder;
 import io.vectorsink.error.ConfigException;
@@ -16,7 +18,9 @@ import io.vectorsink.protocol.Json;
 import io.vectorsink.protocol.MessageReader;
 import io.vectorsink.protocol.OutputWriter;
 import io.vectorsink.protocol.StreamId;
+import io.vectorsink.store.ChunkFields;
 import io.vectorsink.store.QueryHit;
+import io.vectorsink.store.StoreFactory;
 import io.vectorsink.store.VectorStore;
 import java.io.IOException;
 import java.io.InputStream;
@@ -57,7 +61,7 @@ final class Connector {
         }
         try {
             switch (commandLine.command()) {
-                case "spec" -> out.spec(ConfigParser.spec());
+                case "spec" -> out.spec(SpecSchema.spec());
                 case "check" -> check(commandLine);
                 case "write" -> write(commandLine);
                 case "query" -> query(commandLine);
@@ -81,7 +85,7 @@ final class Connector {
         try {
             ConnectorConfig config = ConfigParser.parse(readConfig(commandLine));
             try (Embedder embedder = Components.embedder(config);
-                    VectorStore store = Components.store(config)) {
+                    VectorStore store = StoreFactory.create(config.indexing(), config.advanced())) {
                 embedder.check(); // one minimal call for remote providers: key, model, vector length
                 store.check(embedder.dimensions());
                 StringBuilder message =
@@ -101,7 +105,7 @@ final class Connector {
         ConnectorConfig config = ConfigParser.parse(readConfig(commandLine));
         ConfiguredCatalog catalog = ConfiguredCatalog.parse(readJson(commandLine.requiredPath("catalog"), "catalog"));
         try (Embedder embedder = Components.embedder(config);
-                VectorStore store = Components.store(config)) {
+                VectorStore store = StoreFactory.create(config.indexing(), config.advanced())) {
             out.info("Embedding with " + embedder.description());
             store.prepare(embedder.dimensions());
             var pipeline = new WritePipeline(
@@ -128,7 +132,7 @@ final class Connector {
                 .map(name -> new StreamId(namespace.orElse(null), name))
                 .orElse(null);
         try (Embedder embedder = Components.embedder(config);
-                VectorStore store = Components.store(config)) {
+                VectorStore store = StoreFactory.create(config.indexing(), config.advanced())) {
             if (embedder instanceof FromFieldEmbedder) {
                 throw new ConfigException("query needs a model to embed the question; embedding.mode from_field has"
                         + " none (the vectors came with the records)");
@@ -142,9 +146,9 @@ final class Connector {
                         "%n%d. distance %.4f  stream=%s  record=%s  chunk=%s%n",
                         rank++,
                         hit.distance(),
-                        hit.metadata().get("_ab_stream"),
-                        hit.metadata().getOrDefault("_ab_record_id", "-"),
-                        hit.metadata().get("_ab_chunk_index"));
+                        hit.metadata().get(ChunkFields.STREAM),
+                        hit.metadata().getOrDefault(ChunkFields.RECORD_ID, "-"),
+                        hit.metadata().get(ChunkFields.CHUNK_INDEX));
                 plainOut.println("   metadata: " + userMetadata(hit.metadata()));
                 if (hit.document() != null) {
                     plainOut.println("   " + abbreviate(hit.document().replace('\n', ' '), 400));
@@ -185,7 +189,7 @@ final class Connector {
     private static JsonNode readConfig(CommandLine commandLine) {
         JsonNode config = readJson(commandLine.requiredPath("config"), "config");
         // Before anything can be logged: every secret of this config is scrubbed from all output.
-        ConfigParser.secretValues(config).forEach(Secrets::register);
+        ConfigSecrets.valuesIn(config).forEach(Secrets::register);
         return config;
     }
 

@@ -10,6 +10,7 @@ import io.vectorsink.error.SystemException;
 import io.vectorsink.protocol.ConfiguredStream;
 import io.vectorsink.protocol.InputMessage;
 import io.vectorsink.protocol.Json;
+import io.vectorsink.store.ChunkFields;
 import io.vectorsink.store.MetadataRules;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -18,6 +19,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Turns a record into text and metadata, following the processing config: field renames first, then
@@ -29,20 +32,12 @@ public final class RecordMapper {
     public static final String AIRBYTE_META = "_airbyte_meta";
 
     /**
-     * Metadata names the connector writes itself (DESIGN §3); a user field of the same name cannot be stored
-     * as is. Other {@code _ab_} fields, such as the CDC columns {@code _ab_cdc_updated_at} and
-     * {@code _ab_cdc_lsn}, are ordinary data and are kept.
+     * Metadata names the connector writes itself (docs/architecture.md, invariant 9); a user field of the
+     * same name cannot be stored as is. Other {@code _ab_} fields, such as the CDC columns
+     * {@code _ab_cdc_updated_at} and {@code _ab_cdc_lsn}, are ordinary data and are kept.
      */
-    public static final Set<String> RESERVED = Set.of(
-            "_ab_stream",
-            "_ab_namespace",
-            "_ab_record_id",
-            "_ab_chunk_index",
-            "_ab_chunk_count",
-            "_ab_generation_id",
-            "_ab_extracted_at",
-            "_ab_sync_id",
-            AIRBYTE_META);
+    public static final Set<String> RESERVED =
+            Stream.concat(ChunkFields.ALL.stream(), Stream.of(AIRBYTE_META)).collect(Collectors.toUnmodifiableSet());
 
     private final ProcessingConfig processing;
     private final MetadataRules rules;

@@ -28,12 +28,12 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Embeds and writes batches concurrently, and acknowledges their tickets once the store has confirmed
- * every write (invariant 1). Embedding runs on {@code embedding_concurrency} threads and store writes on
- * {@code upsert_concurrency} threads, so provider latency is hidden; order is kept where it matters: a
- * batch's store write waits for every earlier batch that holds a version of one of its records
- * (invariant 4). Memory is bounded by a budget of in-flight chunks: {@link #submit} blocks while it is
- * spent (invariant 5). The first failure is kept, stops all acknowledgements, and is rethrown to the
- * caller (invariant 6).
+ * every write (invariant 1; the invariants are numbered in docs/architecture.md). Embedding runs on
+ * {@code embedding_concurrency} threads and store writes on {@code upsert_concurrency} threads, so provider
+ * latency is hidden; order is kept where it matters: a batch's store write waits for every earlier batch
+ * that holds a version of one of its records (invariant 4). Memory is bounded by a budget of in-flight
+ * chunks: {@link #submit} blocks while it is spent (invariant 5). The first failure is kept, stops all
+ * acknowledgements, and is rethrown to the caller (invariant 6).
  */
 final class BatchWriter implements AutoCloseable {
     private final Embedder embedder;

@@ -24,11 +24,11 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The write command's main loop (DESIGN §2). One thread owns the batches and routes every message:
- * records into per-stream batches, states into the ledger, stream statuses into finalisation. A reader
- * thread parses stdin ahead of it through a small queue, which is also where backpressure reaches the
- * source. Partial batches are flushed when a state arrives, when a stream completes, and when they are
- * older than the flush interval, so checkpoints keep flowing however slow the input is.
+ * The write command's main loop (docs/architecture.md, "Data flow of write"). One thread owns the batches and
+ * routes every message: records into per-stream batches, states into the ledger, stream statuses into
+ * finalisation. A reader thread parses stdin ahead of it through a small queue, which is also where
+ * backpressure reaches the source. Partial batches are flushed when a state arrives, when a stream completes,
+ * and when they are older than the flush interval, so checkpoints keep flowing however slow the input is.
  */
 public final class WritePipeline {
     private static final int READ_AHEAD = 8;

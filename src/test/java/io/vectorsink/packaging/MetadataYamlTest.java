@@ -8,8 +8,9 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
-import io.vectorsink.config.ConfigParser;
+import io.vectorsink.config.SpecSchema;
 import io.vectorsink.protocol.Json;
+import io.vectorsink.testing.AirbyteFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,19 +38,9 @@ class MetadataYamlTest {
         dockerfile = Files.readAllLines(PROJECT.resolve("Dockerfile"));
     }
 
-    /** failsafe passes the shared folder; under surefire it sits next to the project, as in every worktree. */
-    private static Path sharedDir() {
-        String configured = System.getProperty("vectorsink.shared.dir");
-        return configured != null
-                ? Paths.get(configured)
-                : PROJECT.resolve("../shared").normalize();
-    }
-
     @Test
     void should_validate_against_airbytes_metadata_schema() throws IOException {
-        JsonNode schemaNode = Json.MAPPER.readTree(sharedDir()
-                .resolve("airbyte-metadata/ConnectorMetadataDefinitionV0.json")
-                .toFile());
+        JsonNode schemaNode = Json.MAPPER.readTree(AirbyteFiles.metadataSchema());
         JsonSchema schema =
                 JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V7).getSchema(schemaNode);
 
@@ -70,7 +61,7 @@ class MetadataYamlTest {
         assertThat(data.get("supportsRefreshes").asBoolean()).isTrue();
         assertThat(data.get("tags")).extracting(JsonNode::asText).contains("language:java");
         assertThat(data.get("documentationUrl").asText())
-                .isEqualTo(ConfigParser.spec().get("documentationUrl").asText());
+                .isEqualTo(SpecSchema.spec().get("documentationUrl").asText());
     }
 
     @Test
@@ -82,7 +73,7 @@ class MetadataYamlTest {
                 references.add(matcher.group(1));
             }
         });
-        JsonNode connection = ConfigParser.spec().get("connectionSpecification");
+        JsonNode connection = SpecSchema.spec().get("connectionSpecification");
 
         assertThat(references).contains("indexing.host", "indexing.url");
         assertThat(references).allSatisfy(reference -> assertThat(fieldSchema(connection, reference))
@@ -99,7 +90,7 @@ class MetadataYamlTest {
     void should_allow_the_endpoint_of_every_store() {
         List<String> hosts = new ArrayList<>();
         metadata.at("/data/allowedHosts/hosts").forEach(host -> hosts.add(host.asText()));
-        JsonNode stores = ConfigParser.spec().at("/connectionSpecification/properties/indexing/oneOf");
+        JsonNode stores = SpecSchema.spec().at("/connectionSpecification/properties/indexing/oneOf");
 
         assertThat(stores).allSatisfy(store -> {
             List<String> endpoints = new ArrayList<>();

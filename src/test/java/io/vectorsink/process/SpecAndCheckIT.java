@@ -63,6 +63,24 @@ class SpecAndCheckIT extends ProcessTestSupport {
     }
 
     @Test
+    void should_report_a_store_rule_together_with_the_other_problems() {
+        // The Weaviate header rules once ran only when the store's config record was built, after the rest
+        // of the config had passed: check named the overlap first and the header only on the next try.
+        String config =
+                """
+                {"processing": {"chunk_size": 10, "chunk_overlap": 20, "text_fields": ["text"]},
+                 "embedding": {"mode": "fake", "dimensions": 8},
+                 "indexing": {"mode": "weaviate", "host": "http://127.0.0.1:1",
+                              "additional_headers": [{"name": "Authorization", "value": "Bearer hdr-secret-1"}]}}
+                """;
+        JsonNode status = onlyStatus(check(config));
+        assertThat(status.get("status").asText()).isEqualTo("FAILED");
+        assertThat(status.get("message").asText())
+                .contains("processing.chunk_overlap")
+                .contains("indexing.additional_headers[0].name: must not be Authorization");
+    }
+
+    @Test
     void should_refuse_a_query_limit_beyond_a_thousand_as_a_config_error() {
         var result = ConnectorProcess.run(
                 "",

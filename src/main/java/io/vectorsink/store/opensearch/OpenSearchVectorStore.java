@@ -20,6 +20,7 @@ import io.vectorsink.http.RetryPolicies;
 import io.vectorsink.http.RetrySettings;
 import io.vectorsink.http.RetryTiming;
 import io.vectorsink.protocol.StreamId;
+import io.vectorsink.store.ChunkFields;
 import io.vectorsink.store.ChunkPoint;
 import io.vectorsink.store.MetadataRules;
 import io.vectorsink.store.PointBatches;
@@ -144,9 +145,6 @@ public final class OpenSearchVectorStore implements VectorStore {
         this.shownUrl = stripSlash(HttpsPolicy.withoutCredentials(url));
         this.index = config.index();
         this.metric = config.distanceMetric().toLowerCase(Locale.ROOT);
-        if (!SearchEngine.OpenSearchKnn.SPACE_TYPES.containsKey(metric)) {
-            throw new ConfigException("indexing.distance_metric must be one of cosine, l2, ip, got '" + metric + "'");
-        }
         this.refresh = config.refresh();
         this.configuredVectorField = config.vectorField();
         this.auth = OpenSearchHttp.authHeaders(config.auth());
@@ -300,7 +298,7 @@ public final class OpenSearchVectorStore implements VectorStore {
                     metadata.put(field.getKey(), value.toString());
                 }
             });
-            JsonNode text = source.path(OpenSearchJson.TEXT_FIELD);
+            JsonNode text = source.path(ChunkFields.TEXT);
             result.add(new QueryHit(
                     hit.path("_id").asText(),
                     distance(hit.path("_score").asDouble()),

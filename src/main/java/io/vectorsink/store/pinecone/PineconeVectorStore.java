@@ -20,6 +20,7 @@ import io.vectorsink.http.HttpsPolicy;
 import io.vectorsink.http.RetrySettings;
 import io.vectorsink.http.RetryTiming;
 import io.vectorsink.protocol.StreamId;
+import io.vectorsink.store.ChunkFields;
 import io.vectorsink.store.ChunkPoint;
 import io.vectorsink.store.MetadataRules;
 import io.vectorsink.store.PointBatches;
@@ -295,7 +296,7 @@ public final class PineconeVectorStore implements VectorStore {
         List<QueryHit> hits = new ArrayList<>();
         for (JsonNode match : answer.path("matches")) {
             JsonNode metadata = match.path("metadata");
-            JsonNode text = metadata.path(PineconeJson.TEXT);
+            JsonNode text = metadata.path(ChunkFields.TEXT);
             hits.add(new QueryHit(
                     PineconeIds.chunkId(match.path("id").asText()),
                     distance(match.path("score").asDouble()),
@@ -320,7 +321,7 @@ public final class PineconeVectorStore implements VectorStore {
 
     /** The Pinecone namespace of a chunk: its stream's Airbyte namespace when so configured. */
     private String namespaceOf(ChunkPoint point) {
-        Object ns = point.metadata().get(PineconeJson.NAMESPACE);
+        Object ns = point.metadata().get(ChunkFields.NAMESPACE);
         return streamNamespaces && ns instanceof String s && !s.isEmpty() ? s : namespace;
     }
 

@@ -1,5 +1,13 @@
 package io.vectorsink.store.qdrant;
 
+import static io.vectorsink.store.ChunkFields.CHUNK_INDEX;
+import static io.vectorsink.store.ChunkFields.GENERATION_ID;
+import static io.vectorsink.store.ChunkFields.NAMESPACE;
+import static io.vectorsink.store.ChunkFields.RECORD_ID;
+import static io.vectorsink.store.ChunkFields.STREAM;
+import static io.vectorsink.store.ChunkFields.SYNC_ID;
+import static io.vectorsink.store.ChunkFields.TEXT;
+
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -23,14 +31,6 @@ import java.util.Map;
  * retrieval code keeps working.
  */
 final class QdrantJson {
-    static final String TEXT = "text";
-
-    static final String STREAM = "_ab_stream";
-    static final String NAMESPACE = "_ab_namespace";
-    static final String RECORD_ID = "_ab_record_id";
-    static final String CHUNK_INDEX = "_ab_chunk_index";
-    static final String GENERATION_ID = "_ab_generation_id";
-    static final String SYNC_ID = "_ab_sync_id";
 
     /** The payload indexes the connector's filters need, with their Qdrant field schemas. */
     static final Map<String, String> PAYLOAD_INDEXES = payloadIndexes();

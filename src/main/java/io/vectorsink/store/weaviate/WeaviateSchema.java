@@ -8,6 +8,7 @@ import io.vectorsink.error.SystemException;
 import io.vectorsink.error.TransientException;
 import io.vectorsink.http.HttpService;
 import io.vectorsink.protocol.StreamId;
+import io.vectorsink.store.ChunkFields;
 import io.vectorsink.store.ChunkPoint;
 import io.vectorsink.store.StoreHttp.Answer;
 import java.util.ArrayList;
@@ -91,15 +92,11 @@ final class WeaviateSchema {
         }
     }
 
-    /** Fails with a {@link ConfigException} when {@code metric} is not one vectorsink maps to Weaviate's. */
     WeaviateSchema(WeaviateHttp http, WeaviateLayout layout, String metric) {
         this.http = http;
         this.layout = layout;
         this.metric = metric;
         this.distance = DISTANCES.get(metric);
-        if (distance == null) {
-            throw new ConfigException("indexing.distance_metric must be one of cosine, l2, ip, got '" + metric + "'");
-        }
     }
 
     /** The Weaviate distance (vectorIndexConfig.distance) of the configured metric. */
@@ -139,8 +136,8 @@ final class WeaviateSchema {
         if (layout instanceof WeaviateLayout.SingleClass single) {
             return single.className();
         }
-        Object name = point.metadata().get(WeaviateJson.STREAM);
-        Object namespace = point.metadata().get(WeaviateJson.NAMESPACE);
+        Object name = point.metadata().get(ChunkFields.STREAM);
+        Object namespace = point.metadata().get(ChunkFields.NAMESPACE);
         if (!(name instanceof String airbyteName) || !(namespace instanceof String ns)) {
             throw new SystemException("chunk " + point.id() + " names no stream in _ab_stream and _ab_namespace");
         }
@@ -303,7 +300,7 @@ final class WeaviateSchema {
         JsonNode schema = http.require(WeaviateHttp.send(service, http.get(http.url("schema"))), "read the schema");
         List<JsonNode> ours = new ArrayList<>();
         for (JsonNode cls : schema.path("classes")) {
-            if (cls.path("class").asText().startsWith(prefix) && properties(cls).containsKey(WeaviateJson.STREAM)) {
+            if (cls.path("class").asText().startsWith(prefix) && properties(cls).containsKey(ChunkFields.STREAM)) {
                 ours.add(cls);
             }
         }
@@ -358,7 +355,7 @@ final class WeaviateSchema {
                         + " text with field tokenization to match it exactly, so use another class name");
             }
         }
-        for (String integer : List.of(WeaviateJson.CHUNK_INDEX, WeaviateJson.GENERATION_ID)) {
+        for (String integer : List.of(ChunkFields.CHUNK_INDEX, ChunkFields.GENERATION_ID)) {
             JsonNode property = properties.get(integer);
             if (property != null
                     && (!type(property).equals("int")
@@ -367,7 +364,7 @@ final class WeaviateSchema {
                         + " filterable int, so use another class name");
             }
         }
-        JsonNode text = properties.get(WeaviateJson.TEXT);
+        JsonNode text = properties.get(ChunkFields.TEXT);
         if (text != null && !type(text).equals("text")) {
             problems.add(label + " defines text as " + type(text) + "; vectorsink stores the chunk text there, so"
                     + " use another class name");

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vectorsink.error.SystemException;
 import io.vectorsink.protocol.Json;
+import io.vectorsink.store.ChunkFields;
 import io.vectorsink.store.ChunkPoint;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -47,7 +48,7 @@ final class WeaviateValues {
             }
         }
         if (point.document() != null) {
-            properties.put(WeaviateJson.TEXT, point.document());
+            properties.put(ChunkFields.TEXT, point.document());
         }
         Object meta = point.metadata().get(WeaviateJson.AIRBYTE_META);
         if (!changes.isEmpty()) {
@@ -87,7 +88,7 @@ final class WeaviateValues {
         object.properties().forEach(field -> {
             String key = field.getKey();
             JsonNode value = field.getValue();
-            if (key.equals("_additional") || key.equals(WeaviateJson.TEXT) || value.isNull()) {
+            if (key.equals("_additional") || key.equals(ChunkFields.TEXT) || value.isNull()) {
                 return;
             }
             if (value.isTextual()) {

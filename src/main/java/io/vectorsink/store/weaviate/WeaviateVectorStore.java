@@ -16,6 +16,7 @@ import io.vectorsink.http.ItemResends;
 import io.vectorsink.http.RetrySettings;
 import io.vectorsink.http.RetryTiming;
 import io.vectorsink.protocol.StreamId;
+import io.vectorsink.store.ChunkFields;
 import io.vectorsink.store.ChunkPoint;
 import io.vectorsink.store.MetadataRules;
 import io.vectorsink.store.PointBatches;
@@ -410,7 +411,7 @@ public final class WeaviateVectorStore implements VectorStore {
         }
         List<QueryHit> hits = new ArrayList<>();
         for (JsonNode object : answer.path("data").path("Get").path(name)) {
-            JsonNode text = object.path(WeaviateJson.TEXT);
+            JsonNode text = object.path(ChunkFields.TEXT);
             JsonNode additional = object.path("_additional");
             hits.add(new QueryHit(
                     additional.path("id").asText(),
