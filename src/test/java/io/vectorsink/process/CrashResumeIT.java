@@ -51,20 +51,20 @@ class CrashResumeIT extends ProcessTestSupport {
     /**
      * The keyed runs, on every store with a real server here. OpenSearch gets fewer kills (its attempts
      * start slower and it shares the machine), 22 in all across the two runs; Elasticsearch, which shares
-     * the connector's code with OpenSearch, fewer still (10), to keep the suite within CI's time.
+     * the connector's code with OpenSearch, fewer still (7), to keep the suite within CI's time.
      */
     static Stream<Arguments> dedupRuns() {
         return Stream.of(
                 Arguments.of(CHROMA, 24),
                 Arguments.of(StoreUnderTest.openSearch(), 12),
-                Arguments.of(StoreUnderTest.elasticsearch(), 6));
+                Arguments.of(StoreUnderTest.elasticsearch(), 4));
     }
 
     static Stream<Arguments> overwriteRuns() {
         return Stream.of(
                 Arguments.of(CHROMA, 20),
                 Arguments.of(StoreUnderTest.openSearch(), 10),
-                Arguments.of(StoreUnderTest.elasticsearch(), 4));
+                Arguments.of(StoreUnderTest.elasticsearch(), 3));
     }
 
     static void assertExactly(Set<Chunk> expected, List<Chunk> stored, String when) {

@@ -152,11 +152,11 @@ class ElasticsearchWriteIT extends ProcessTestSupport {
         assertThat(refused.get("message").asText())
                 .startsWith("Elasticsearch at ")
                 .contains("HTTP 403", "cluster:monitor/main", "monitor cluster privilege")
-                .doesNotContain("rejected the credentials", "OpenSearch");
+                .doesNotContain("rejected the credentials");
     }
 
     @Test
-    void should_name_elasticsearch_and_the_vector_field_when_a_document_is_refused() {
+    void should_name_elasticsearch_and_the_refused_field_when_a_document_is_refused() {
         String index = freshIndex("es-refused");
         HttpResponse<String> created = ElasticsearchNode.shared()
                 .admin(
@@ -178,7 +178,7 @@ class ElasticsearchWriteIT extends ProcessTestSupport {
         assertThat(error.get("failure_type").asText()).isEqualTo("config_error");
         assertThat(error.get("message").asText())
                 .startsWith("Elasticsearch refused 1 of 1 documents")
-                .contains("mapper_parsing_exception", "metadata.price")
+                .contains("document_parsing_exception", "metadata.price")
                 .doesNotContain("OpenSearch");
         assertThat(result.allOutput()).doesNotContain("private-words");
     }
