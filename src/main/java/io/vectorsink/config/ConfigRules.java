@@ -132,7 +132,6 @@ final class ConfigRules {
             case "weaviate" -> {
                 checkEndpoint("indexing.host", indexing.path("host"), advanced, cloud, problems);
                 checkWeaviateHeaders(indexing.path("additional_headers"), problems);
-                checkWeaviateCredential(indexing.path("auth"), problems);
             }
             case "opensearch", "qdrant" -> checkEndpoint(
                     "indexing.url", indexing.path("url"), advanced, cloud, problems);
@@ -174,19 +173,6 @@ final class ConfigRules {
                         valuePath,
                         "the value of header " + name.textValue()
                                 + " may only hold visible ASCII characters, spaces and tabs");
-            }
-        }
-    }
-
-    /** The API key or token goes out as {@code Authorization: Bearer <credential>}: it must be header text. */
-    private static void checkWeaviateCredential(JsonNode auth, Problems problems) {
-        for (String field : List.of("api_key", "token")) {
-            String path = Problems.child("indexing.auth", field);
-            JsonNode credential = auth.path(field);
-            if (problems.clean(path)
-                    && credential.isTextual()
-                    && !HEADER_VALUE.matcher(credential.textValue()).matches()) {
-                problems.add(path, "may only hold visible ASCII characters");
             }
         }
     }

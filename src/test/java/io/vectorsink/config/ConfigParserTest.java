@@ -464,7 +464,9 @@ class ConfigParserTest {
                 minimalWith("indexing.auth", json("{\"mode\": \"basic\", \"username\": \"a:b\", \"password\": \"\"}"));
 
         assertThat(problems(token))
-                .containsExactly("indexing.auth.token: must look like the token alone, without spaces");
+                .containsExactly(
+                        "indexing.auth.token: must look like the token alone, in visible ASCII (letters, digits,"
+                                + " punctuation), without spaces");
         assertThat(problems(basic))
                 .containsExactly(
                         "indexing.auth.username: must look like no spaces or colons",
@@ -700,6 +702,80 @@ class ConfigParserTest {
                 .hasMessageNotContaining("secret");
     }
 
+    /**
+     * Every secret that goes into an HTTP header must be text a header can carry: the client refuses anything
+     * but visible ASCII at the first request, which used to surface as "failed unexpectedly
+     * (IllegalArgumentException)" in {@code check} and a system_error in {@code write}.
+     */
+    @Test
+    void should_refuse_a_header_secret_that_is_not_visible_ascii_naming_the_field_and_never_the_value() {
+        String secret = "sk-na\u00efve-\u00e9t\u00e9";
+        List<Map.Entry<String, ObjectNode>> configs = new java.util.ArrayList<>();
+        configs.add(Map.entry(
+                "embedding.openai_key",
+                minimalWith("embedding", json("{\"mode\": \"openai\", \"openai_key\": \"%s\"}".formatted(secret)))));
+        configs.add(Map.entry(
+                "embedding.openai_key",
+                minimalWith(
+                        "embedding",
+                        json(
+                                ("{\"mode\": \"azure_openai\", \"openai_key\": \"%s\", \"api_base\": \"https://r.openai.azure.com\","
+                                                + " \"deployment\": \"d\"}")
+                                        .formatted(secret)))));
+        configs.add(Map.entry(
+                "embedding.cohere_key",
+                minimalWith("embedding", json("{\"mode\": \"cohere\", \"cohere_key\": \"%s\"}".formatted(secret)))));
+        configs.add(Map.entry(
+                "embedding.api_key",
+                minimalWith(
+                        "embedding",
+                        json(
+                                ("{\"mode\": \"openai_compatible\", \"base_url\": \"https://e.example.com/v1\", \"api_key\": \"%s\","
+                                                + " \"model_name\": \"m\", \"dimensions\": 8, \"context_length\": 512}")
+                                        .formatted(secret)))));
+        configs.add(Map.entry(
+                "indexing.auth.token",
+                minimalWith("indexing.auth", json("{\"mode\": \"token\", \"token\": \"%s\"}".formatted(secret)))));
+        configs.add(Map.entry(
+                "indexing.auth.api_key",
+                withIndexing(("{\"mode\": \"opensearch\", \"url\": \"https://o.example.com\", \"index\": \"docs\","
+                                + " \"auth\": {\"mode\": \"api_key\", \"api_key\": \"%s\"}}")
+                        .formatted(secret))));
+        configs.add(Map.entry(
+                "indexing.api_key",
+                withIndexing(("{\"mode\": \"qdrant\", \"url\": \"https://q.example.com\", \"collection\": \"c\","
+                                + " \"api_key\": \"%s\"}")
+                        .formatted(secret))));
+        configs.add(Map.entry(
+                "indexing.pinecone_key",
+                withIndexing(
+                        "{\"mode\": \"pinecone\", \"index\": \"docs\", \"pinecone_key\": \"%s\"}".formatted(secret))));
+        configs.add(Map.entry(
+                "indexing.auth.password",
+                withIndexing(("{\"mode\": \"milvus\", \"host\": \"https://m.example.com\", \"collection\": \"c\","
+                                + " \"auth\": {\"mode\": \"user_password\", \"username\": \"root\", \"password\": \"%s\"}}")
+                        .formatted(secret))));
+        configs.add(Map.entry(
+                "indexing.auth.token",
+                withIndexing(("{\"mode\": \"weaviate\", \"host\": \"https://w.example.com\","
+                                + " \"auth\": {\"mode\": \"bearer_token\", \"token\": \"%s\"}}")
+                        .formatted(secret))));
+
+        assertThat(configs).hasSize(10);
+        configs.forEach(entry -> {
+            List<String> problems = problems(entry.getValue());
+            assertThat(problems).as(entry.getKey()).allSatisfy(problem -> assertThat(problem)
+                    .doesNotContain("na\u00efve"));
+            assertThat(problems)
+                    .as(entry.getKey())
+                    .filteredOn(problem -> problem.startsWith(entry.getKey() + ":"))
+                    .singleElement()
+                    .satisfies(problem -> assertThat(problem)
+                            .startsWith(entry.getKey() + ": must look like ")
+                            .contains("visible ASCII"));
+        });
+    }
+
     @Test
     void should_report_weaviate_header_and_credential_rules_together_with_every_other_problem() {
         ObjectNode config = withIndexing("{\"mode\": \"weaviate\", \"host\": \"https://w.example.com\","
@@ -713,7 +789,8 @@ class ConfigParserTest {
         assertThat(problems(config))
                 .containsExactlyInAnyOrder(
                         "processing.chunk_overlap: must be less than processing.chunk_size (10)",
-                        "indexing.auth.api_key: may only hold visible ASCII characters",
+                        "indexing.auth.api_key: must look like the key alone, in visible ASCII (letters, digits,"
+                                + " punctuation), without spaces or Bearer",
                         "indexing.additional_headers[0].name: must not be Authorization; choose indexing.auth.mode"
                                 + " instead",
                         "indexing.additional_headers[2].name: names header x-key again (header names ignore case)",
