@@ -172,10 +172,15 @@ public final class ElasticsearchNode implements AutoCloseable {
                     Files.readAllLines(runDir.resolve("logs/http.ports")).get(0).trim();
             String nodeUrl = "http://" + address;
             ElasticsearchNode node = new ElasticsearchNode(runDir, pid, nodeUrl, null);
-            node.awaitYellow();
-            HttpResponse<String> template = node.admin("PUT", "/_index_template/vectorsink-tests", TEST_TEMPLATE);
-            if (template.statusCode() != 200) {
-                throw new IllegalStateException("the test index template was refused: " + template.body());
+            try {
+                node.awaitYellow();
+                HttpResponse<String> template = node.admin("PUT", "/_index_template/vectorsink-tests", TEST_TEMPLATE);
+                if (template.statusCode() != 200) {
+                    throw new IllegalStateException("the test index template was refused: " + template.body());
+                }
+            } catch (RuntimeException | InterruptedException e) {
+                node.close(); // a node that never became usable must not outlive the tests
+                throw e;
             }
             System.out.printf(
                     "[elasticsearch] root plugin built in %.1f s, node %s started in %.1f s%n",
