@@ -8,6 +8,8 @@ import io.vectorsink.embedding.fromfield.FromFieldEmbedder;
 import io.vectorsink.error.ConfigException;
 import io.vectorsink.mapping.RecordMapper;
 import io.vectorsink.pipeline.PipelineParts;
+import io.vectorsink.store.ChunkFields;
+import io.vectorsink.store.MetadataRules;
 import io.vectorsink.store.VectorStore;
 
 /**
@@ -34,7 +36,10 @@ final class Components {
         var processing = config.processing();
         Chunker chunker = new Chunker(
                 processing.textSplitter(), processing.chunkSize(), processing.chunkOverlap(), embedder.tokenCounter());
-        RecordMapper mapper = new RecordMapper(processing, store.metadataRules());
+        MetadataRules rules = store.metadataRules();
+        // Without chunk text in the store, a user field named like the text key no longer meets it.
+        RecordMapper mapper =
+                new RecordMapper(processing, config.omitRawText() ? rules.freeing(ChunkFields.TEXT) : rules);
         String vectorField = embedder instanceof FromFieldEmbedder fromField ? fromField.fieldName() : null;
         return new PipelineParts(mapper, chunker, embedder, config.omitRawText(), vectorField);
     }

@@ -6,6 +6,7 @@ import io.vectorsink.config.ConfigParser;
 import io.vectorsink.config.ConfigSecrets;
 import io.vectorsink.config.ConnectorConfig;
 import io.vectorsink.config.SpecSchema;
+import io.vectorsink.config.UnknownKeys;
 import io.vectorsink.embedding.Embedder;
 import io.vectorsink.embedding.fromfield.FromFieldEmbedder;
 import io.vectorsink.error.ConfigException;
@@ -56,8 +57,7 @@ final class Connector {
         try {
             commandLine = CommandLine.parse(args);
         } catch (ConnectorException e) {
-            out.error(e);
-            return 1;
+            return fail(e);
         }
         try {
             switch (commandLine.command()) {
@@ -67,34 +67,63 @@ final class Connector {
                 case "query" -> query(commandLine);
                 default -> throw new IllegalStateException(commandLine.command());
             }
+            if (plainOut.checkError()) {
+                throw new SystemException(
+                        "Standard output is closed (its reader went away); the answer was not delivered");
+            }
             return 0;
         } catch (ConnectorException e) {
-            out.error(e);
-            return 1;
+            return fail(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            out.error(new SystemException("The connector was interrupted", e));
-            return 1;
+            return fail(new SystemException("The connector was interrupted", e));
         } catch (RuntimeException | Error e) {
-            out.error(new SystemException("Unexpected failure: " + e.getClass().getName(), e));
-            return 1;
+            return fail(
+                    new SystemException("Unexpected failure: " + e.getClass().getName(), e));
         }
     }
 
+    /**
+     * Reports a failure as the TRACE error before exit code 1. When stdout itself is what failed, no
+     * message can reach Airbyte any more: the error goes to stderr, and the exit code still says it.
+     */
+    private int fail(ConnectorException error) {
+        if (!out.isClosed()) {
+            try {
+                out.error(error);
+                return 1;
+            } catch (ConnectorException closedNow) {
+                // stdout closed while the error was written: fall through to stderr
+            }
+        }
+        System.err.println("vectorsink: " + error.failureType() + ": " + Secrets.redact(error.getMessage()));
+        System.err.flush();
+        return 1;
+    }
+
     private void check(CommandLine commandLine) {
+        List<String> unknown = List.of();
         try {
-            ConnectorConfig config = ConfigParser.parse(readConfig(commandLine));
+            JsonNode raw = readConfig(commandLine);
+            unknown = UnknownKeys.in(raw);
+            ConnectorConfig config = ConfigParser.parse(raw);
             try (Embedder embedder = Components.embedder(config);
                     VectorStore store = StoreFactory.create(config.indexing(), config.advanced())) {
                 embedder.check(); // one minimal call for remote providers: key, model, vector length
                 store.check(embedder.dimensions());
-                StringBuilder message =
-                        new StringBuilder("Embedding with " + embedder.description() + "; the index is ready");
-                store.checkNotes().forEach(note -> message.append(". Note: ").append(note));
-                out.connectionStatus(true, message.toString());
+                StringBuilder notes = new StringBuilder();
+                store.checkNotes().forEach(note -> notes.append(". Note: ").append(note));
+                String ready = "Embedding with " + embedder.description() + "; the index is ready" + notes;
+                // A misspelt key would be ignored by every sync: the check is where the user can still see it.
+                if (unknown.isEmpty()) {
+                    out.connectionStatus(true, ready);
+                } else {
+                    out.connectionStatus(false, ready + ", but " + unknownKeys(unknown) + "; remove or rename them");
+                }
             }
         } catch (ConnectorException e) {
-            out.connectionStatus(false, e.getMessage());
+            out.connectionStatus(
+                    false, unknown.isEmpty() ? e.getMessage() : e.getMessage() + "; " + unknownKeys(unknown));
         } catch (RuntimeException e) {
             out.connectionStatus(
                     false, "The check failed unexpectedly (" + e.getClass().getSimpleName() + ")");
@@ -102,7 +131,12 @@ final class Connector {
     }
 
     private void write(CommandLine commandLine) throws InterruptedException {
-        ConnectorConfig config = ConfigParser.parse(readConfig(commandLine));
+        JsonNode raw = readConfig(commandLine);
+        ConnectorConfig config = ConfigParser.parse(raw);
+        List<String> unknown = UnknownKeys.in(raw);
+        if (!unknown.isEmpty()) {
+            out.warn(unknownKeys(unknown) + "; this sync ignores them");
+        }
         ConfiguredCatalog catalog = ConfiguredCatalog.parse(readJson(commandLine.requiredPath("catalog"), "catalog"));
         try (Embedder embedder = Components.embedder(config);
                 VectorStore store = StoreFactory.create(config.indexing(), config.advanced())) {
@@ -156,6 +190,10 @@ final class Connector {
             }
             plainOut.flush();
         }
+    }
+
+    private static String unknownKeys(List<String> unknown) {
+        return "the config has keys that are not settings of this connector: " + String.join(", ", unknown);
     }
 
     private static Map<String, Object> userMetadata(Map<String, Object> metadata) {

@@ -20,7 +20,11 @@ public final class Main {
     public static void main(String[] args) {
         // stdout carries only protocol messages: everything else that prints (libraries included) goes to stderr,
         // scrubbed of the configured secrets line by line, as the protocol messages are.
-        PrintStream stdout = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
+        // The protocol writer gets the raw stream, not a PrintStream: a PrintStream swallows write errors, and a
+        // STATE lost to a closed pipe must fail the command. Plain text (query) goes through a PrintStream
+        // whose error flag the connector checks.
+        FileOutputStream stdout = new FileOutputStream(FileDescriptor.out);
+        PrintStream plainOut = new PrintStream(stdout, false, StandardCharsets.UTF_8);
         ScrubbingOutputStream scrubbed = new ScrubbingOutputStream(new FileOutputStream(FileDescriptor.err));
         PrintStream stderr = new PrintStream(scrubbed, true, StandardCharsets.UTF_8);
         System.setErr(stderr);
@@ -36,11 +40,31 @@ public final class Main {
                 new BufferedWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8)),
                 Clock.systemUTC(),
                 Secrets::redact);
-        int code = new Connector(out, System.in, stdout).run(List.of(args));
-        stdout.flush();
+        Thread signalNotice = signalNotice(args, out);
+        Runtime.getRuntime().addShutdownHook(signalNotice);
+        int code = new Connector(out, System.in, plainOut).run(List.of(args));
+        Runtime.getRuntime().removeShutdownHook(signalNotice);
         if (code != 0) {
             System.exit(code);
         }
         // Exit 0 by returning: a stray non-daemon thread would keep the JVM alive and fail the process tests.
+    }
+
+    /**
+     * Runs only when the JVM shuts down before the command returned: a SIGTERM or SIGINT (the platform
+     * cancelling the sync). The JVM then exits with 128 + the signal (143, 130) without waiting for the
+     * work in flight, so no further STATE is emitted and Airbyte resumes from the last one it received.
+     * stdout may be gone by then, so the notice goes to stderr.
+     */
+    private static Thread signalNotice(String[] args, OutputWriter out) {
+        String command = args.length == 0 ? "the command" : args[0].replaceFirst("^--", "");
+        return new Thread(
+                () -> {
+                    out.stop();
+                    System.err.println("vectorsink: stopped by a signal before " + command
+                            + " finished; no state is emitted after the last one already written");
+                    System.err.flush();
+                },
+                "vectorsink-signal-notice");
     }
 }

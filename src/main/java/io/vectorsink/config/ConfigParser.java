@@ -3,6 +3,7 @@ package io.vectorsink.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vectorsink.error.ConfigException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -46,7 +47,10 @@ public final class ConfigParser {
         SpecSchema.validate(config, problems);
         ConfigRules.check(config, cloud, problems);
         if (!problems.isEmpty()) {
-            throw new ConfigException(problems.messages(), null);
+            // A config saved by one of Airbyte's vector destinations: say first what to change.
+            List<String> messages = new ArrayList<>(AirbyteConfigHints.hints(raw));
+            messages.addAll(problems.messages());
+            throw new ConfigException(messages, null);
         }
         return ConfigBinder.bind(config, cloud);
     }

@@ -11,6 +11,14 @@ import java.util.regex.Pattern;
 
 /** Which vector store receives the chunks. */
 public sealed interface IndexingConfig {
+    /** The configured {@code distance_metric} name, validated: {@code cosine} (default), {@code l2} or {@code ip}. */
+    String distanceMetric();
+
+    /** The configured distance metric. */
+    default DistanceMetric metric() {
+        return DistanceMetric.of(distanceMetric());
+    }
+
     /**
      * Chroma over its REST API v2.
      *
@@ -32,10 +40,8 @@ public sealed interface IndexingConfig {
             // Chroma's own defaults for what the user left out.
             tenant = tenant == null ? "default_tenant" : tenant;
             database = database == null ? "default_database" : database;
-            distanceMetric =
-                    distanceMetric == null ? DistanceMetric.defaultMetric().configName() : distanceMetric;
+            distanceMetric = DistanceMetric.nameOrDefault(distanceMetric);
             auth = auth == null ? new ChromaAuth.None() : auth;
-            DistanceMetric.of(distanceMetric); // refuses any other name
         }
     }
 
@@ -123,11 +129,9 @@ public sealed interface IndexingConfig {
                         + " - (at most 128), and not be text or metadata (the chunk's other fields), got '"
                         + vectorField + "'");
             }
-            distanceMetric =
-                    distanceMetric == null ? DistanceMetric.defaultMetric().configName() : distanceMetric;
+            distanceMetric = DistanceMetric.nameOrDefault(distanceMetric);
             refresh = refresh == null ? REFRESH_POLICIES.get(0) : refresh;
             auth = auth == null ? new OpenSearchAuth.None() : auth;
-            DistanceMetric.of(distanceMetric); // refuses any other name
             if (!REFRESH_POLICIES.contains(refresh)) {
                 throw new ConfigException("refresh must be one of " + String.join(", ", REFRESH_POLICIES));
             }
@@ -184,9 +188,7 @@ public sealed interface IndexingConfig {
         public Qdrant {
             Objects.requireNonNull(url, "url");
             Objects.requireNonNull(collection, "collection");
-            distanceMetric =
-                    distanceMetric == null ? DistanceMetric.defaultMetric().configName() : distanceMetric;
-            DistanceMetric.of(distanceMetric); // refuses any other name
+            distanceMetric = DistanceMetric.nameOrDefault(distanceMetric);
         }
 
         @Override
@@ -216,12 +218,10 @@ public sealed interface IndexingConfig {
             Objects.requireNonNull(apiKey, "apiKey");
             Objects.requireNonNull(index, "index");
             namespace = namespace == null ? "" : namespace;
-            distanceMetric =
-                    distanceMetric == null ? DistanceMetric.defaultMetric().configName() : distanceMetric;
+            distanceMetric = DistanceMetric.nameOrDefault(distanceMetric);
             if (apiKey.isEmpty()) {
                 throw new ConfigException("pinecone_key must not be empty");
             }
-            DistanceMetric.of(distanceMetric); // refuses any other name
         }
 
         @Override
@@ -248,10 +248,8 @@ public sealed interface IndexingConfig {
             Objects.requireNonNull(host, "host");
             Objects.requireNonNull(collection, "collection");
             db = db == null || db.isEmpty() ? "default" : db;
-            distanceMetric =
-                    distanceMetric == null ? DistanceMetric.defaultMetric().configName() : distanceMetric;
+            distanceMetric = DistanceMetric.nameOrDefault(distanceMetric);
             auth = auth == null ? new MilvusAuth.None() : auth;
-            DistanceMetric.of(distanceMetric); // refuses any other name
         }
     }
 
@@ -318,13 +316,11 @@ public sealed interface IndexingConfig {
         public Weaviate {
             Objects.requireNonNull(host, "host");
             Objects.requireNonNull(layout, "layout");
-            distanceMetric =
-                    distanceMetric == null ? DistanceMetric.defaultMetric().configName() : distanceMetric;
+            distanceMetric = DistanceMetric.nameOrDefault(distanceMetric);
             consistencyLevel = consistencyLevel == null ? CONSISTENCY_LEVELS.get(0) : consistencyLevel;
             auth = auth == null ? new WeaviateAuth.None() : auth;
             extraHeaders =
                     extraHeaders == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(extraHeaders));
-            DistanceMetric.of(distanceMetric); // refuses any other name
             if (!CONSISTENCY_LEVELS.contains(consistencyLevel)) {
                 throw new ConfigException("consistency_level must be one of " + String.join(", ", CONSISTENCY_LEVELS));
             }

@@ -5,6 +5,7 @@ import io.vectorsink.config.AdvancedConfig;
 import io.vectorsink.embedding.Embedder;
 import io.vectorsink.error.ConnectorException;
 import io.vectorsink.error.SystemException;
+import io.vectorsink.error.TransientException;
 import io.vectorsink.protocol.StreamId;
 import io.vectorsink.store.ChunkPoint;
 import io.vectorsink.store.VectorStore;
@@ -46,7 +47,7 @@ final class BatchWriter implements AutoCloseable {
     private final Map<String, CompletableFuture<Void>> lastWriteOfRecord = new ConcurrentHashMap<>();
     private final Map<StreamId, Set<CompletableFuture<Void>>> inFlightByStream = new ConcurrentHashMap<>();
     private final Set<CompletableFuture<Void>> inFlight = ConcurrentHashMap.newKeySet();
-    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final AtomicReference<ConnectorException> failure = new AtomicReference<>();
     private final AtomicLong chunksWritten = new AtomicLong();
 
     BatchWriter(Embedder embedder, VectorStore store, CheckpointLedger ledger, AdvancedConfig advanced) {
@@ -85,13 +86,13 @@ final class BatchWriter implements AutoCloseable {
         written.whenComplete((ignored, error) -> {
             try {
                 if (error != null) {
-                    fail(error);
+                    fail(error, stream);
                 } else if (failure.get() == null) {
                     chunksWritten.addAndGet(chunks.size());
                     tickets.forEach(ticket -> ledger.acknowledge(stream, ticket));
                 }
             } catch (RuntimeException e) {
-                fail(e);
+                fail(e, null);
             } finally {
                 inFlightChunks.release(permits);
                 untrack(stream, written, works);
@@ -117,12 +118,12 @@ final class BatchWriter implements AutoCloseable {
         done.whenComplete((ignored, error) -> {
             try {
                 if (error != null) {
-                    fail(error);
+                    fail(error, stream);
                 } else if (failure.get() == null) {
                     ledger.acknowledge(stream, ticket);
                 }
             } catch (RuntimeException e) {
-                fail(e);
+                fail(e, null);
             } finally {
                 untrack(stream, done, List.of());
             }
@@ -135,6 +136,9 @@ final class BatchWriter implements AutoCloseable {
             throwIfFailed();
             List<CompletableFuture<Void>> now = List.copyOf(inFlight);
             if (now.isEmpty()) {
+                // A batch records its failure before it leaves inFlight: one that failed between the check
+                // above and this one is seen here, not mistaken for success.
+                throwIfFailed();
                 return;
             }
             try {
@@ -147,15 +151,10 @@ final class BatchWriter implements AutoCloseable {
 
     /** Rethrows the first failure of any batch, if there was one. */
     void throwIfFailed() {
-        Throwable error = failure.get();
-        if (error == null) {
-            return;
+        ConnectorException error = failure.get();
+        if (error != null) {
+            throw error;
         }
-        if (error instanceof ConnectorException connectorError) {
-            throw connectorError;
-        }
-        throw new SystemException(
-                "Writing a batch failed unexpectedly: " + error.getClass().getName(), error);
     }
 
     long chunksWritten() {
@@ -260,7 +259,14 @@ final class BatchWriter implements AutoCloseable {
         }
     }
 
-    private void fail(Throwable error) {
+    /**
+     * Keeps the first failure. One that came from a stream's own work (its batch, its removal of old data)
+     * is marked as that stream's, unless it is an outage: a store or provider that is down fails every
+     * stream alike.
+     *
+     * @param stream the stream whose work failed, or null when the failure belongs to no stream
+     */
+    private void fail(Throwable error, StreamId stream) {
         // The ledger first: no state may leave between the failure and the TRACE error that reports it.
         ledger.fail();
         Throwable cause = error;
@@ -268,7 +274,19 @@ final class BatchWriter implements AutoCloseable {
                 && cause.getCause() != null) {
             cause = cause.getCause();
         }
-        failure.compareAndSet(null, cause);
+        if (failure.get() != null) {
+            return; // later failures are consequences of the first (cancelled work) or lost in its shadow
+        }
+        ConnectorException connectorError = cause instanceof ConnectorException known
+                ? known
+                : new SystemException(
+                        "Writing a batch failed unexpectedly: "
+                                + cause.getClass().getName(),
+                        cause);
+        if (stream != null && !(connectorError instanceof TransientException)) {
+            connectorError.inStream(stream.namespace(), stream.name());
+        }
+        failure.compareAndSet(null, connectorError);
     }
 
     @Override

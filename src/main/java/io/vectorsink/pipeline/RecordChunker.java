@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vectorsink.chunking.Chunker;
 import io.vectorsink.error.ConfigException;
 import io.vectorsink.mapping.MappedRecord;
-import io.vectorsink.mapping.RecordIds;
 import io.vectorsink.mapping.RecordMapper;
 import io.vectorsink.protocol.ConfiguredStream;
 import io.vectorsink.protocol.InputMessage;
@@ -44,9 +43,7 @@ final class RecordChunker {
     }
 
     RecordWork prepare(long ticket, InputMessage.Record record, ConfiguredStream stream) {
-        String recordId = stream.primaryKey().isEmpty()
-                ? null
-                : RecordIds.of(stream.id(), stream.primaryKey(), record.data(), record.lineNumber());
+        String recordId = mapper.recordId(record, stream);
         boolean keyed = stream.isKeyed();
         JsonNode deletedAt = record.data().get(CDC_DELETED_AT);
         if (keyed && deletedAt != null && !deletedAt.isNull()) {

@@ -55,6 +55,15 @@ public enum DistanceMetric {
         throw new ConfigException("distance_metric must be one of " + String.join(", ", NAMES));
     }
 
+    /**
+     * {@code name}, or the default metric's name when it is null: what a config record keeps.
+     *
+     * @throws ConfigException for a name that is not a metric
+     */
+    public static String nameOrDefault(String name) {
+        return name == null ? defaultMetric().configName() : of(name).configName();
+    }
+
     /** The metric a vendor calls {@code vendorName} in its table {@code vendorNames}, if any. */
     public static Optional<DistanceMetric> named(Map<DistanceMetric, String> vendorNames, String vendorName) {
         return vendorNames.entrySet().stream()

@@ -1,6 +1,8 @@
 package io.vectorsink.store;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import io.vectorsink.error.ConfigException;
 import io.vectorsink.error.ConnectorException;
 import io.vectorsink.error.SystemException;
@@ -12,8 +14,9 @@ import io.vectorsink.http.HttpsPolicy;
 import io.vectorsink.http.ItemResends;
 import io.vectorsink.http.RetrySettings;
 import io.vectorsink.http.RetryTiming;
-import io.vectorsink.store.StoreHttp.Answer;
+import io.vectorsink.protocol.Json;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Objects;
 import okhttp3.Headers;
 import okhttp3.HttpUrl;
@@ -21,6 +24,8 @@ import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
 
 /**
  * One vendor's REST API as a store reaches it: the base URL and the URL messages show, the headers every
@@ -36,6 +41,17 @@ import okhttp3.RequestBody;
  */
 public final class RestEndpoint {
     private static final MediaType JSON = MediaType.get("application/json");
+
+    /** check answers a person who waits for it: at most 3 attempts within this, not the sync's minutes. */
+    private static final Duration CHECK_MAX_DURATION = Duration.ofSeconds(20);
+
+    /** A closed answer: the parsed body of a success, or the status of a failure. */
+    public record Answer(int code, JsonNode json, HttpStatus status) {
+        /** Whether the call succeeded (then {@link #json} holds the body and {@link #status} is null). */
+        public boolean ok() {
+            return status == null;
+        }
+    }
 
     /** A vendor's own reading of an unsuccessful answer, asked before the shared policy. */
     @FunctionalInterface
@@ -73,7 +89,8 @@ public final class RestEndpoint {
         this.timing = Objects.requireNonNull(timing, "timing");
         this.sync = new HttpService(client, retry, timing);
         // check answers a person who waits for it: seconds, not the sync's minutes of retries.
-        this.check = StoreHttp.forCheck(sync, retry);
+        this.check = sync.withSettings(retry.withMaxAttempts(Math.min(3, retry.maxAttempts()))
+                .withMaxDuration(min(retry.maxDuration(), CHECK_MAX_DURATION)));
     }
 
     /**
@@ -84,6 +101,12 @@ public final class RestEndpoint {
      */
     public static Builder at(String vendor, HttpUrl url) {
         return new Builder(vendor, url);
+    }
+
+    /** {@code url} as messages show it: without credentials and without a trailing slash. */
+    public static String shown(HttpUrl url) {
+        String shown = HttpsPolicy.withoutCredentials(url);
+        return shown.endsWith("/") ? shown.substring(0, shown.length() - 1) : shown;
     }
 
     /** How one endpoint is set up; {@link #build} makes it. */
@@ -98,7 +121,7 @@ public final class RestEndpoint {
         private Builder(String vendor, HttpUrl url) {
             this.vendor = Objects.requireNonNull(vendor, "vendor");
             this.base = url.newBuilder().query(null).fragment(null).build();
-            this.shownUrl = StoreHttp.stripSlash(HttpsPolicy.withoutCredentials(url));
+            this.shownUrl = shown(url);
         }
 
         /** Requests go below {@code base} instead of the configured URL (a vendor's API prefix). */
@@ -222,7 +245,26 @@ public final class RestEndpoint {
 
     /** Sends {@code request} through {@code service} (with its retries); the response is closed. */
     public Answer send(HttpService service, Request request) {
-        return StoreHttp.send(service, request, vendor);
+        try (Response response = service.execute(request)) {
+            if (!response.isSuccessful()) {
+                return new Answer(response.code(), null, HttpStatus.of(response));
+            }
+            ResponseBody body = response.body();
+            byte[] bytes = body == null ? new byte[0] : body.bytes();
+            JsonNode json = bytes.length == 0 ? MissingNode.getInstance() : Json.MAPPER.readTree(bytes);
+            return new Answer(response.code(), json, null);
+        } catch (JsonProcessingException e) {
+            throw new SystemException(vendor + " sent a malformed JSON answer to " + describe(request), e);
+        } catch (IOException e) {
+            // The status line arrived but the body broke off: the outcome of the call is unknown.
+            throw new TransientException(
+                    vendor + "'s answer to " + describe(request) + " broke off: " + HttpErrors.describe(e), e);
+        }
+    }
+
+    /** A request as messages show it: method and path, never the query (it may hold a key). */
+    private static String describe(Request request) {
+        return request.method() + " " + request.url().encodedPath();
     }
 
     /** Sends {@code request} through the sync's service. */
@@ -282,5 +324,9 @@ public final class RestEndpoint {
             return new SystemException(vendor + " refused to " + action + " (" + status.describe() + ")");
         }
         return HttpErrors.classify(vendor, status);
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 }

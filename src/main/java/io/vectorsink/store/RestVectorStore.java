@@ -2,11 +2,13 @@ package io.vectorsink.store;
 
 import io.vectorsink.error.SystemException;
 import io.vectorsink.protocol.StreamId;
+import io.vectorsink.store.RestEndpoint.Answer;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * What every store over a REST API does the same, written once: the argument checks, the "prepared
@@ -106,6 +108,22 @@ public abstract class RestVectorStore implements VectorStore {
             unique.put(point.id(), point);
         }
         return unique.values();
+    }
+
+    /**
+     * Whether {@code answer} refused {@code batch} as too large (HTTP 413) for the server or a proxy in
+     * front of it and {@code batch} could be halved: then both halves went to {@code send}, which halves
+     * again until each part fits. False for any other answer, and for a single item, which the caller
+     * reports.
+     */
+    protected static <T> boolean sentInHalves(Answer answer, List<T> batch, Consumer<List<T>> send) {
+        if (answer.code() != 413 || batch.size() < 2) {
+            return false;
+        }
+        int half = batch.size() / 2;
+        send.accept(batch.subList(0, half));
+        send.accept(batch.subList(half, batch.size()));
+        return true;
     }
 
     /** @throws SystemException when {@code dimension} is below 1 (a caller bug) */

@@ -4,11 +4,10 @@ import io.vectorsink.config.IndexingConfig.ChromaAuth;
 import io.vectorsink.error.ConfigException;
 import io.vectorsink.error.Secrets;
 import io.vectorsink.error.SystemException;
-import java.nio.charset.StandardCharsets;
+import io.vectorsink.store.AuthHeaders;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import okhttp3.Credentials;
 import okhttp3.Headers;
 import okhttp3.HttpUrl;
 
@@ -70,24 +69,20 @@ final class ChromaPaths {
             return Headers.of();
         }
         if (auth instanceof ChromaAuth.Token token) {
-            Secrets.register(token.token());
+            Secrets.register(token.token()); // before the message below can show anything
             String header =
                     token.header() == null ? "authorization" : token.header().toLowerCase(Locale.ROOT);
             if (header.equals("authorization")) {
-                return Headers.of("Authorization", "Bearer " + token.token());
+                return AuthHeaders.authorization("Bearer", token.token());
             }
             if (header.equals("x_chroma_token") || header.equals("x-chroma-token")) {
-                return Headers.of("X-Chroma-Token", token.token());
+                return AuthHeaders.header("X-Chroma-Token", token.token());
             }
             throw new ConfigException(
                     "indexing.auth header must be authorization or x_chroma_token, got '" + token.header() + "'");
         }
         if (auth instanceof ChromaAuth.Basic basic) {
-            Secrets.register(basic.password());
-            String value = Credentials.basic(basic.username(), basic.password(), StandardCharsets.UTF_8);
-            // The encoded pair is as good as the password if a server echoes the header back.
-            Secrets.register(value.substring("Basic ".length()));
-            return Headers.of("Authorization", value);
+            return AuthHeaders.basic(basic.username(), basic.password());
         }
         throw new SystemException("unknown Chroma auth " + auth.getClass().getName());
     }

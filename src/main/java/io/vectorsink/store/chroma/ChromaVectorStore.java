@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vectorsink.config.AdvancedConfig;
 import io.vectorsink.config.IndexingConfig;
 import io.vectorsink.error.ConfigException;
+import io.vectorsink.error.ConnectorException;
 import io.vectorsink.http.HttpClients;
 import io.vectorsink.http.HttpService;
+import io.vectorsink.http.HttpStatus;
 import io.vectorsink.http.HttpsPolicy;
 import io.vectorsink.http.RetrySettings;
 import io.vectorsink.http.RetryTiming;
@@ -18,9 +20,9 @@ import io.vectorsink.store.MetadataRules;
 import io.vectorsink.store.PointBatches;
 import io.vectorsink.store.QueryHit;
 import io.vectorsink.store.RestEndpoint;
+import io.vectorsink.store.RestEndpoint.Answer;
 import io.vectorsink.store.RestVectorStore;
 import io.vectorsink.store.StaleFilter;
-import io.vectorsink.store.StoreHttp.Answer;
 import io.vectorsink.store.StoreJson;
 import io.vectorsink.store.chroma.ChromaJson.Existing;
 import java.util.ArrayList;
@@ -68,7 +70,13 @@ public final class ChromaVectorStore extends RestVectorStore {
      * The same bounds apply here so a collection loads the same into either; metadata is for filtering,
      * the chunk text lives in the document. 32 values of 4 KiB bound the whole at 128 KiB.
      */
-    private static final MetadataRules RULES = new MetadataRules(4096, 32 * 4096);
+    /**
+     * 4 KiB a value and 128 KiB a chunk; at most 4,096 keys a chunk (Chroma 1.0 answers HTTP 500 "Error in
+     * compaction" to a chunk with more than about 5,400 keys, on every retry: 5,000 were taken, 5,500 not);
+     * keys starting with {@code chroma:} are Chroma's own and never read back.
+     */
+    private static final MetadataRules RULES =
+            new MetadataRules(4096, 32 * 4096, 4096, java.util.Set.of(), java.util.List.of("chroma:"));
 
     private final ChromaPaths paths;
     private final String tenant;
@@ -102,7 +110,7 @@ public final class ChromaVectorStore extends RestVectorStore {
         this.tenant = orDefault(config.tenant(), "default_tenant");
         this.database = orDefault(config.database(), "default_database");
         this.collection = config.collection();
-        this.metric = DistanceMetric.of(config.distanceMetric());
+        this.metric = config.metric();
         this.paths = new ChromaPaths(endpoint.url(), tenant, database);
     }
 
@@ -120,13 +128,19 @@ public final class ChromaVectorStore extends RestVectorStore {
                 .base(ChromaPaths.apiBase(host))
                 .headers(ChromaPaths.authHeaders(config.auth()))
                 .target("collection '" + collection + "'")
-                .failures((status, action, prepared) -> status.code() == 400
-                                && status.bodySnippet().toLowerCase(Locale.ROOT).contains("dimension")
-                        ? new ConfigException("Chroma refused to " + action + ": the vector dimension does not match"
-                                + " the collection (" + status.describe() + "); use another collection name or the"
-                                + " embedding model the collection was made with")
-                        : null)
+                .failures(ChromaVectorStore::dimensionRefusal)
                 .build(client, timing, retry);
+    }
+
+    /** Chroma's own failure case: a 400 about the dimension is the config's to fix, not a bug. */
+    private static ConnectorException dimensionRefusal(HttpStatus status, String action, boolean prepared) {
+        if (status.code() == 400
+                && status.bodySnippet().toLowerCase(Locale.ROOT).contains("dimension")) {
+            return new ConfigException("Chroma refused to " + action + ": the vector dimension does not match the"
+                    + " collection (" + status.describe() + "); use another collection name or the embedding model"
+                    + " the collection was made with");
+        }
+        return null;
     }
 
     // ---- VectorStore ----------------------------------------------------------------------------
@@ -278,11 +292,7 @@ public final class ChromaVectorStore extends RestVectorStore {
         Map<String, Existing> existing = readExisting(id, batch, anyNullDocument);
         byte[] body = ChromaJson.upsertBody(batch, existing);
         Answer answer = endpoint.send(endpoint.post(paths.records(id, "upsert"), body));
-        if (answer.code() == 413 && batch.size() > 1) {
-            // Too large for the server or a proxy in front of it: halve until it fits.
-            int half = batch.size() / 2;
-            upsertRequest(id, batch.subList(0, half));
-            upsertRequest(id, batch.subList(half, batch.size()));
+        if (sentInHalves(answer, batch, half -> upsertRequest(id, half))) {
             return;
         }
         if (answer.code() == 413) {

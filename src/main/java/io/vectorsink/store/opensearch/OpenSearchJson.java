@@ -18,6 +18,7 @@ import io.vectorsink.error.SystemException;
 import io.vectorsink.protocol.Json;
 import io.vectorsink.protocol.StreamId;
 import io.vectorsink.store.ChunkPoint;
+import io.vectorsink.store.DistanceMetric;
 import io.vectorsink.store.StaleFilter;
 import io.vectorsink.store.StoreJson;
 import java.io.ByteArrayOutputStream;
@@ -72,7 +73,7 @@ final class OpenSearchJson {
      * metadata strings as keywords. Date detection is off, so a string that looks like a date in one record
      * and not in the next never fails a write.
      */
-    static byte[] createIndex(SearchEngine engine, String vectorField, int dimension, String metric) {
+    static byte[] createIndex(SearchEngine engine, String vectorField, int dimension, DistanceMetric metric) {
         ObjectNode body = NODES.objectNode();
         engine.addIndexSettings(body.putObject("settings").putObject("index"));
         ObjectNode mappings = body.putObject("mappings");

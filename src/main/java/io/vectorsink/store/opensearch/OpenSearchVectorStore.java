@@ -1,18 +1,15 @@
 package io.vectorsink.store.opensearch;
 
-import static io.vectorsink.store.StoreHttp.requirePositive;
-import static io.vectorsink.store.StoreHttp.stripSlash;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vectorsink.config.AdvancedConfig;
 import io.vectorsink.config.IndexingConfig;
+import io.vectorsink.config.IndexingConfig.OpenSearchAuth;
 import io.vectorsink.error.ConfigException;
 import io.vectorsink.error.ConnectorException;
 import io.vectorsink.error.SystemException;
 import io.vectorsink.error.TransientException;
 import io.vectorsink.http.HttpClients;
 import io.vectorsink.http.HttpErrors;
-import io.vectorsink.http.HttpService;
 import io.vectorsink.http.HttpStatus;
 import io.vectorsink.http.HttpsPolicy;
 import io.vectorsink.http.ItemResends;
@@ -20,33 +17,34 @@ import io.vectorsink.http.RetryPolicies;
 import io.vectorsink.http.RetrySettings;
 import io.vectorsink.http.RetryTiming;
 import io.vectorsink.protocol.StreamId;
+import io.vectorsink.store.AuthHeaders;
 import io.vectorsink.store.ChunkFields;
 import io.vectorsink.store.ChunkPoint;
+import io.vectorsink.store.DistanceMetric;
 import io.vectorsink.store.MetadataRules;
 import io.vectorsink.store.PointBatches;
 import io.vectorsink.store.QueryHit;
 import io.vectorsink.store.RecordTrims;
+import io.vectorsink.store.RestEndpoint;
+import io.vectorsink.store.RestEndpoint.Answer;
+import io.vectorsink.store.RestVectorStore;
 import io.vectorsink.store.StaleFilter;
-import io.vectorsink.store.StoreHttp;
-import io.vectorsink.store.StoreHttp.Answer;
-import io.vectorsink.store.VectorStore;
-import io.vectorsink.store.opensearch.OpenSearchHttp.Root;
+import io.vectorsink.store.StoreJson;
+import io.vectorsink.store.opensearch.OpenSearchRoot.Root;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Collection;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import okhttp3.Headers;
 import okhttp3.HttpUrl;
+import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 
@@ -67,7 +65,7 @@ import okhttp3.Request;
  *
  * <p>Thread-safe.
  */
-public final class OpenSearchVectorStore implements VectorStore {
+public final class OpenSearchVectorStore extends RestVectorStore {
     /** How messages name the server until its root answer says which one it is. */
     static final String SERVICE = "OpenSearch or Elasticsearch";
 
@@ -91,33 +89,69 @@ public final class OpenSearchVectorStore implements VectorStore {
 
     private static final Pattern FIELD_IN_REASON = Pattern.compile("field \\[([^\\]]{1,200})]");
 
-    private final HttpUrl base;
-    private final String shownUrl;
+    /** The bulk API takes newline-delimited JSON. */
+    private static final MediaType NDJSON = MediaType.get("application/x-ndjson");
+
     private final String index;
-    private final String metric;
+    private final DistanceMetric metric;
     private final String refresh;
-    private final Headers auth;
-    private final RetryTiming timing;
-    private final RetrySettings retry;
 
     /** The configured vector field, or null: an existing index's own, else {@link OpenSearchJson#VECTOR_FIELD}. */
     private final String configuredVectorField;
 
-    /** Calls with the sync's retries, and with check's short ones; renamed for the server once it is known. */
-    private volatile HttpService http;
+    /** OpenSearch or Elasticsearch, read from the root answer by {@link #engine}; names the server in messages. */
+    private final Engine engine;
 
-    private volatile HttpService checkHttp;
-
-    private volatile boolean prepared;
-
-    /** OpenSearch or Elasticsearch, read from the root answer by {@link #engine}. */
-    private volatile SearchEngine engine;
-
-    /** The index's vector field, once the index was read ({@link #verify}) or created. */
+    /** The index's vector field, once the index was read ({@link #verify}). */
     private volatile String vectorField;
 
     /** What check found worth knowing about an index that works. */
     private volatile List<String> notes = List.of();
+
+    /**
+     * The engine, once known, and how its failures read: every message names the server that answered.
+     * Held apart from the store because the endpoint, built before the store, asks it.
+     */
+    private static final class Engine {
+        private final String index;
+        private volatile SearchEngine known;
+
+        Engine(String index) {
+            this.index = index;
+        }
+
+        String product() {
+            SearchEngine engine = known;
+            return engine == null ? SERVICE : engine.product();
+        }
+
+        /**
+         * The failures the shared policy would word with the endpoint's fixed name, here with the product;
+         * a 403 carries the server's reason (a missing privilege or a read-only index).
+         */
+        ConnectorException read(HttpStatus status, String action, boolean prepared) {
+            int code = status.code();
+            String product = product();
+            if (code == 404 && prepared) {
+                return new TransientException(product + " index '" + index + "' disappeared during the sync (" + action
+                        + " answered HTTP 404); the next attempt creates it again");
+            }
+            if (code == 403) {
+                return new ConfigException(product + " refused to " + action + " (HTTP 403"
+                        + OpenSearchErrors.reason(status)
+                                .map(reason -> ": " + reason)
+                                .orElse("")
+                        + "); check the user's privileges and that the index is not read-only");
+            }
+            if (code >= 400 && code < 500 && code != 401 && code != 404 && code != 405) {
+                return new SystemException(product + " refused to " + action + " (" + status.describe() + ")");
+            }
+            if (code == 401 || code >= 500 || code == 404 || code == 405) {
+                return HttpErrors.classify(product, status);
+            }
+            return null;
+        }
+    }
 
     /**
      * A store on the shared connection pool, with {@code advanced}'s request timeout. Does no I/O;
@@ -138,36 +172,50 @@ public final class OpenSearchVectorStore implements VectorStore {
             OkHttpClient client,
             RetryTiming timing,
             RetrySettings retry) {
-        Objects.requireNonNull(config, "config");
-        Objects.requireNonNull(advanced, "advanced");
-        HttpUrl url = HttpsPolicy.check("indexing.url", config.url(), advanced.allowInsecureHttp());
-        this.base = url.newBuilder().query(null).fragment(null).build();
-        this.shownUrl = stripSlash(HttpsPolicy.withoutCredentials(url));
+        this(config, advanced, client, timing, retry, new Engine(config.index()));
+    }
+
+    private OpenSearchVectorStore(
+            IndexingConfig.OpenSearch config,
+            AdvancedConfig advanced,
+            OkHttpClient client,
+            RetryTiming timing,
+            RetrySettings retry,
+            Engine engine) {
+        super(RestEndpoint.at(SERVICE, HttpsPolicy.check("indexing.url", config.url(), advanced.allowInsecureHttp()))
+                .headers(authHeaders(config.auth()))
+                .target("index '" + config.index() + "'")
+                .failures(engine::read)
+                .build(client, timing, retry));
         this.index = config.index();
-        this.metric = config.distanceMetric().toLowerCase(Locale.ROOT);
+        this.metric = config.metric();
         this.refresh = config.refresh();
         this.configuredVectorField = config.vectorField();
-        this.auth = OpenSearchHttp.authHeaders(config.auth());
-        this.timing = timing;
-        this.retry = retry;
-        this.http = new HttpService(client, retry, timing);
-        // check answers a person who waits for it: seconds, not the sync's minutes of retries.
-        this.checkHttp = StoreHttp.forCheck(http, retry);
+        this.engine = engine;
+    }
+
+    private static Headers authHeaders(OpenSearchAuth auth) {
+        if (auth instanceof OpenSearchAuth.Basic basic) {
+            return AuthHeaders.basic(basic.username(), basic.password());
+        }
+        if (auth instanceof OpenSearchAuth.ApiKey key) {
+            return AuthHeaders.authorization("ApiKey", key.apiKey());
+        }
+        return Headers.of();
     }
 
     // ---- VectorStore ----------------------------------------------------------------------------
 
     @Override
-    public void check(int dimension) {
-        requirePositive(dimension);
-        SearchEngine engine = ping(checkHttp, true);
-        this.engine = engine;
+    protected void doCheck(int dimension) {
+        SearchEngine engine = ping(true);
+        this.engine.known = engine;
         requireDimensionsFit(engine, dimension);
-        Answer answer = send(checkHttp, get(indexUrl()));
+        Answer answer = endpoint.send(endpoint.check(), endpoint.get(indexUrl()));
         if (answer.code() == 404) {
             return; // prepare creates it
         }
-        verify(require(answer, "read index '" + index + "'"), engine, dimension);
+        verify(endpoint.require(answer, "read index '" + index + "'"), engine, dimension);
     }
 
     @Override
@@ -176,51 +224,41 @@ public final class OpenSearchVectorStore implements VectorStore {
     }
 
     @Override
-    public void prepare(int dimension) {
-        requirePositive(dimension);
+    protected void doPrepare(int dimension) {
         SearchEngine engine = engine();
         requireDimensionsFit(engine, dimension);
-        Answer existing = send(http, get(indexUrl()));
+        Answer existing = endpoint.send(endpoint.get(indexUrl()));
         if (existing.code() == 404) {
             String field = configuredVectorField == null ? OpenSearchJson.VECTOR_FIELD : configuredVectorField;
-            Answer created = send(http, put(indexUrl(), OpenSearchJson.createIndex(engine, field, dimension, metric)));
+            Answer created = endpoint.send(
+                    endpoint.put(indexUrl(), OpenSearchJson.createIndex(engine, field, dimension, metric)));
             boolean raced = !created.ok()
                     && created.code() == 400
                     && created.status().bodySnippet().contains("resource_already_exists_exception");
             if (!raced) {
-                require(created, "create index '" + index + "'");
+                endpoint.require(created, "create index '" + index + "'");
             }
-            existing = send(http, get(indexUrl()));
+            existing = endpoint.send(endpoint.get(indexUrl()));
         }
-        verify(require(existing, "read index '" + index + "'"), engine, dimension);
+        verify(endpoint.require(existing, "read index '" + index + "'"), engine, dimension);
         // An index made by someone else may lack the connector's fields; adding fields is always allowed,
         // and a field mapped with another type is refused (400) instead of silently breaking the filters.
-        Answer mapping = send(http, put(url("_mapping"), OpenSearchJson.putMetadataMapping()));
+        Answer mapping = endpoint.send(endpoint.put(url("_mapping"), OpenSearchJson.putMetadataMapping()));
         if (mapping.code() == 400) {
             throw new ConfigException(product() + " index '" + index + "' maps a metadata._ab_* field with another"
                     + " type than vectorsink needs (keyword for ids and names, long for numbers): "
                     + mapping.status().describe() + "; use another index name");
         }
-        require(mapping, "add the connector's fields to index '" + index + "'");
-        prepared = true;
+        endpoint.require(mapping, "add the connector's fields to index '" + index + "'");
+        endpoint.markPrepared();
     }
 
     @Override
-    public void upsert(List<ChunkPoint> points) {
-        if (points.isEmpty()) {
-            return;
-        }
-        requirePrepared();
-        // Two documents with one id in a request would leave "which one won" to the shards: last wins here.
-        Map<String, ChunkPoint> unique = new LinkedHashMap<>();
-        for (ChunkPoint point : points) {
-            unique.remove(point.id());
-            unique.put(point.id(), point);
-        }
+    protected void doUpsert(Collection<ChunkPoint> points) {
         // Entries are written lazily, one point at a time, so a point that cannot be written stops the
         // upsert after the batches before it were sent, not before any.
         String field = vectorField;
-        Iterable<BulkEntry> entries = () -> unique.values().stream()
+        Iterable<BulkEntry> entries = () -> points.stream()
                 .map(point -> new BulkEntry(point.id(), OpenSearchJson.bulkEntry(point, field)))
                 .iterator();
         PointBatches.forEach(entries, MAX_DOCUMENTS_PER_BULK, MAX_BULK_BYTES, entry -> entry.body().length, batch -> {
@@ -230,7 +268,7 @@ public final class OpenSearchVectorStore implements VectorStore {
                 ids.add(entry.id());
                 bodies.add(entry.body());
             }
-            bulk(ids, bodies, ItemResends.start(http, timing));
+            bulk(ids, bodies, endpoint.itemResends());
         });
     }
 
@@ -238,11 +276,7 @@ public final class OpenSearchVectorStore implements VectorStore {
     private record BulkEntry(String id, byte[] body) {}
 
     @Override
-    public void deleteChunks(List<RecordTrim> trims) {
-        if (trims.isEmpty()) {
-            return;
-        }
-        requirePrepared();
+    protected void doDeleteChunks(List<RecordTrim> trims) {
         List<RecordTrims.Group> groups = RecordTrims.groups(trims, MAX_IDS_PER_DELETE);
         refreshBeforeDelete();
         for (RecordTrims.Group group : groups) {
@@ -252,58 +286,37 @@ public final class OpenSearchVectorStore implements VectorStore {
     }
 
     @Override
-    public void deleteStale(StreamId stream, StaleFilter filter) {
-        Objects.requireNonNull(stream, "stream");
-        Objects.requireNonNull(filter, "filter");
-        requirePrepared();
+    protected void doDeleteStale(StreamId stream, StaleFilter filter) {
         refreshBeforeDelete();
         deleteByQuery(OpenSearchJson.staleQuery(stream, filter), "delete stale chunks of stream " + stream);
     }
 
     @Override
-    public List<QueryHit> query(float[] vector, int limit, StreamId stream) {
-        if (limit < 1) {
-            throw new SystemException("query limit must be >= 1, got " + limit);
-        }
+    protected List<QueryHit> doQuery(float[] vector, int limit, StreamId stream) {
         SearchEngine engine = engine();
         String searched = vectorField;
         if (searched == null) {
-            Answer description = send(http, get(indexUrl()));
+            Answer description = endpoint.send(endpoint.get(indexUrl()));
             if (description.code() == 404) {
                 return List.of();
             }
-            searched = resolveVectorField(concrete(require(description, "read index '" + index + "'")), engine);
+            searched =
+                    resolveVectorField(concrete(endpoint.require(description, "read index '" + index + "'")), engine);
         }
-        Answer answer =
-                send(http, post(url("_search"), OpenSearchJson.knnQuery(engine, searched, vector, limit, stream)));
+        Answer answer = endpoint.send(
+                endpoint.post(url("_search"), OpenSearchJson.knnQuery(engine, searched, vector, limit, stream)));
         if (answer.code() == 404) {
             return List.of();
         }
-        JsonNode hits = require(answer, "query").path("hits").path("hits");
+        JsonNode hits = endpoint.require(answer, "query").path("hits").path("hits");
         List<QueryHit> result = new ArrayList<>();
         for (JsonNode hit : hits) {
             JsonNode source = hit.path("_source");
-            Map<String, Object> metadata = new LinkedHashMap<>();
-            source.path(OpenSearchJson.METADATA).properties().forEach(field -> {
-                JsonNode value = field.getValue();
-                if (value.isTextual()) {
-                    metadata.put(field.getKey(), value.textValue());
-                } else if (value.isBoolean()) {
-                    metadata.put(field.getKey(), value.booleanValue());
-                } else if (value.isIntegralNumber() && value.canConvertToLong()) {
-                    metadata.put(field.getKey(), value.longValue());
-                } else if (value.isNumber()) {
-                    metadata.put(field.getKey(), value.doubleValue());
-                } else if (!value.isNull()) {
-                    metadata.put(field.getKey(), value.toString());
-                }
-            });
-            JsonNode text = source.path(ChunkFields.TEXT);
             result.add(new QueryHit(
                     hit.path("_id").asText(),
                     distance(hit.path("_score").asDouble()),
-                    text.isTextual() ? text.textValue() : null,
-                    metadata));
+                    StoreJson.textOrNull(source.path(ChunkFields.TEXT)),
+                    StoreJson.metadata(source.path(OpenSearchJson.METADATA), Set.of())));
         }
         return result;
     }
@@ -321,9 +334,9 @@ public final class OpenSearchVectorStore implements VectorStore {
      */
     double distance(double score) {
         return switch (metric) {
-            case "cosine" -> 2 - 2 * score;
-            case "l2" -> score <= 0 ? Double.POSITIVE_INFINITY : 1 / score - 1;
-            default -> 1 - (score >= 1 ? score - 1 : 1 - 1 / score);
+            case COSINE -> 2 - 2 * score;
+            case L2 -> score <= 0 ? Double.POSITIVE_INFINITY : 1 / score - 1;
+            case IP -> 1 - (score >= 1 ? score - 1 : 1 - 1 / score);
         };
     }
 
@@ -335,18 +348,17 @@ public final class OpenSearchVectorStore implements VectorStore {
      * failure: only check, which a person waits for, turns it into advice about the URL.
      */
     private SearchEngine engine() {
-        SearchEngine known = engine;
+        SearchEngine known = engine.known;
         if (known == null) {
-            known = ping(http, false);
-            engine = known;
+            known = ping(false);
+            engine.known = known;
         }
         return known;
     }
 
     /** The server's name for messages: the engine's once known. */
     private String product() {
-        SearchEngine known = engine;
-        return known == null ? SERVICE : known.product();
+        return engine.product();
     }
 
     /**
@@ -355,7 +367,7 @@ public final class OpenSearchVectorStore implements VectorStore {
      */
     private void requireDimensionsFit(SearchEngine engine, int dimension) {
         if (dimension > engine.maxDimensions()) {
-            throw new ConfigException(engine.product() + " at " + shownUrl + " indexes vectors of at most "
+            throw new ConfigException(engine.product() + " at " + endpoint.shownUrl() + " indexes vectors of at most "
                     + engine.maxDimensions() + " dimensions, but the embedding model makes " + dimension
                     + "; choose a model (or a dimensions setting) with at most " + engine.maxDimensions());
         }
@@ -365,45 +377,41 @@ public final class OpenSearchVectorStore implements VectorStore {
      * Reads the root answer: is the URL reachable, and is it OpenSearch or Elasticsearch. With
      * {@code forCheck}, an unreachable URL is a config error.
      */
-    private SearchEngine ping(HttpService service, boolean forCheck) {
+    private SearchEngine ping(boolean forCheck) {
+        Request request = endpoint.get(endpoint.url());
         Root root;
         try {
-            root = Root.read(service, get(base));
+            root = Root.read(forCheck ? endpoint.check() : endpoint.sync(), request);
         } catch (TransientException e) {
-            if (forCheck && e.getCause() instanceof IOException io) {
-                throw new ConfigException(
-                        SERVICE + " at " + shownUrl + " is not reachable: " + HttpErrors.describe(io), e);
-            }
-            throw e;
+            throw forCheck ? endpoint.unreachable(e) : e;
         }
         if (root.status() != null) {
             throw rootFailure(root);
         }
-        SearchEngine detected = SearchEngine.detect(root.json(), shownUrl, metric);
-        RetrySettings named = new RetrySettings(
-                detected.product(), retry.maxAttempts(), retry.initialDelay(), retry.maxDelay(), retry.maxDuration());
-        http = http.withSettings(named);
-        checkHttp = StoreHttp.forCheck(http, named);
-        return detected;
+        return SearchEngine.detect(root.json(), endpoint.shownUrl(), metric);
     }
 
     /**
-     * Why the root answer failed, naming the server by its {@code X-elastic-product} header. A 403 here
-     * means the user lacks the {@code monitor} cluster privilege on either engine; the server's own reason
-     * says so, and goes into the message.
+     * Why the root answer failed, naming the server by its {@code X-elastic-product} header or the wording
+     * of its refusal. A 403 here means the user lacks the {@code monitor} cluster privilege on either
+     * engine; the server's own reason says so, and goes into the message.
      */
     private ConnectorException rootFailure(Root root) {
         HttpStatus status = root.status();
         String product = root.product();
         if (status.code() == 403) {
-            return new ConfigException(product + " at " + shownUrl + " refused to answer at its root URL (HTTP 403"
+            return new ConfigException(product + " at " + endpoint.shownUrl() + " refused to answer at its root URL"
+                    + " (HTTP 403"
                     + OpenSearchErrors.reason(status)
                             .map(reason -> ": " + reason)
                             .orElse("")
                     + "); vectorsink reads it to tell Elasticsearch from OpenSearch, which needs the monitor"
                     + " cluster privilege (cluster:monitor/main): grant it to the user");
         }
-        return failure(status, "answer at its root URL", product);
+        if (status.code() == 401) {
+            return HttpErrors.classify(product, status);
+        }
+        return endpoint.failure(status, "answer at its root URL");
     }
 
     /** Checks the index's vector field against the embedding model and the metric, in plain words. */
@@ -475,7 +483,7 @@ public final class OpenSearchVectorStore implements VectorStore {
         List<byte[]> pending = entries;
         while (true) {
             List<byte[]> sent = pending;
-            Answer answer = resends.send(service -> send(service, bulkRequest(sent)));
+            Answer answer = resends.send(service -> endpoint.send(service, bulkRequest(sent)));
             if (answer.code() == 413 && pending.size() > 1) {
                 // Too large for the cluster or a proxy in front of it: halve until it fits.
                 int half = pending.size() / 2;
@@ -488,7 +496,7 @@ public final class OpenSearchVectorStore implements VectorStore {
                         + pending.get(0).length / 1024
                         + " KiB as too large (HTTP 413); raise http.max_content_length or lower chunk_size");
             }
-            Failures failures = itemFailures(require(answer, "write to index '" + index + "'"), pendingIds);
+            Failures failures = itemFailures(endpoint.require(answer, "write to index '" + index + "'"), pendingIds);
             if (failures.isEmpty()) {
                 return;
             }
@@ -511,11 +519,7 @@ public final class OpenSearchVectorStore implements VectorStore {
         entries.forEach(body::writeBytes);
         HttpUrl url =
                 url("_bulk").newBuilder().addQueryParameter("refresh", refresh).build();
-        return new Request.Builder()
-                .url(url)
-                .headers(auth)
-                .post(okhttp3.RequestBody.create(body.toByteArray(), OpenSearchHttp.NDJSON))
-                .build();
+        return endpoint.post(url, body.toByteArray(), NDJSON);
     }
 
     /** What a bulk answer says went wrong, item by item; empty when every item is confirmed. */
@@ -610,7 +614,7 @@ public final class OpenSearchVectorStore implements VectorStore {
 
     private void refreshBeforeDelete() {
         if (refresh.equals("false")) {
-            require(send(http, post(url("_refresh"), new byte[0])), "refresh index '" + index + "'");
+            endpoint.call(endpoint.post(url("_refresh"), new byte[0]), "refresh index '" + index + "'");
         }
     }
 
@@ -621,7 +625,7 @@ public final class OpenSearchVectorStore implements VectorStore {
                 .addQueryParameter("refresh", refresh.equals("false") ? "false" : "true")
                 .addQueryParameter("conflicts", "proceed")
                 .build();
-        JsonNode answer = require(send(http, post(url, query)), action);
+        JsonNode answer = endpoint.call(endpoint.post(url, query), action);
         // A version conflict means the document changed after the query matched it: a newer write, kept.
         if (answer.path("timed_out").asBoolean(false) || answer.path("failures").size() > 0) {
             JsonNode first = answer.path("failures").path(0);
@@ -635,74 +639,13 @@ public final class OpenSearchVectorStore implements VectorStore {
         }
     }
 
-    // ---- requests and answers -------------------------------------------------------------------
+    // ---- requests ---------------------------------------------------------------------------------
 
     private HttpUrl indexUrl() {
-        return base.newBuilder().addPathSegment(index).build();
+        return endpoint.url(index);
     }
 
-    private HttpUrl url(String endpoint) {
-        return indexUrl().newBuilder().addPathSegment(endpoint).build();
-    }
-
-    private Request get(HttpUrl url) {
-        return new Request.Builder().url(url).headers(auth).get().build();
-    }
-
-    private Request put(HttpUrl url, byte[] body) {
-        return new Request.Builder()
-                .url(url)
-                .headers(auth)
-                .put(OpenSearchHttp.json(body))
-                .build();
-    }
-
-    private Request post(HttpUrl url, byte[] body) {
-        return new Request.Builder()
-                .url(url)
-                .headers(auth)
-                .post(OpenSearchHttp.json(body))
-                .build();
-    }
-
-    private static Answer send(HttpService service, Request request) {
-        return OpenSearchHttp.send(service, request);
-    }
-
-    private JsonNode require(Answer answer, String action) {
-        if (!answer.ok()) {
-            throw failure(answer.status(), action);
-        }
-        return answer.json();
-    }
-
-    private ConnectorException failure(HttpStatus status, String action) {
-        return failure(status, action, product());
-    }
-
-    private ConnectorException failure(HttpStatus status, String action, String product) {
-        int code = status.code();
-        if (code == 404 && prepared) {
-            return new TransientException(product + " index '" + index + "' disappeared during the sync (" + action
-                    + " answered HTTP 404); the next attempt creates it again");
-        }
-        if (code == 403) {
-            // Refused credentials are 401; a 403 names what the user may not do (or a read-only index).
-            return new ConfigException(product + " refused to " + action + " (HTTP 403"
-                    + OpenSearchErrors.reason(status)
-                            .map(reason -> ": " + reason)
-                            .orElse("")
-                    + "); check the user's privileges and that the index is not read-only");
-        }
-        if (code >= 400 && code < 500 && code != 401 && code != 404 && code != 405) {
-            return new SystemException(product + " refused to " + action + " (" + status.describe() + ")");
-        }
-        return HttpErrors.classify(product, status);
-    }
-
-    private void requirePrepared() {
-        if (!prepared) {
-            throw new SystemException("the " + product() + " store must be prepared before it is written to");
-        }
+    private HttpUrl url(String operation) {
+        return endpoint.url(index, operation);
     }
 }

@@ -24,6 +24,7 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Qdrant request bodies and filters. A chunk is a point with the unnamed vector and a flat payload: the
@@ -163,10 +164,10 @@ final class QdrantJson {
         return write(body);
     }
 
-    /** {@code POST /collections/{c}/points/search}, filtered to {@code stream} when it is not null. */
-    static byte[] search(float[] vector, int limit, StreamId stream) {
+    /** {@code POST /collections/{c}/points/query}, nearest to {@code vector}, filtered to {@code stream} when it is not null. */
+    static byte[] query(float[] vector, int limit, StreamId stream) {
         ObjectNode body = NODES.objectNode();
-        ArrayNode values = body.putArray("vector");
+        ArrayNode values = body.putArray("query");
         for (float value : vector) {
             values.add(value);
         }
@@ -178,27 +179,9 @@ final class QdrantJson {
         return write(body);
     }
 
-    /** Payload values as the store hands them out: integers as Long, other numbers as Double. */
+    /** Payload values as the store hands them out: integers as Long, other numbers as Double; no chunk text. */
     static Map<String, Object> metadata(JsonNode payload) {
-        Map<String, Object> values = new LinkedHashMap<>();
-        payload.properties().forEach(field -> {
-            JsonNode value = field.getValue();
-            if (field.getKey().equals(TEXT)) {
-                return;
-            }
-            if (value.isTextual()) {
-                values.put(field.getKey(), value.textValue());
-            } else if (value.isBoolean()) {
-                values.put(field.getKey(), value.booleanValue());
-            } else if (value.isIntegralNumber() && value.canConvertToLong()) {
-                values.put(field.getKey(), value.longValue());
-            } else if (value.isNumber()) {
-                values.put(field.getKey(), value.doubleValue());
-            } else if (!value.isNull()) {
-                values.put(field.getKey(), value.toString());
-            }
-        });
-        return values;
+        return StoreJson.metadata(payload, Set.of(TEXT));
     }
 
     static byte[] write(ObjectNode node) {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.vectorsink.config.AdvancedConfig;
 import io.vectorsink.config.IndexingConfig;
 import io.vectorsink.error.ConfigException;
-import io.vectorsink.error.Secrets;
 import io.vectorsink.error.SystemException;
 import io.vectorsink.error.TransientException;
 import io.vectorsink.http.HttpClients;
@@ -12,6 +11,7 @@ import io.vectorsink.http.HttpsPolicy;
 import io.vectorsink.http.RetrySettings;
 import io.vectorsink.http.RetryTiming;
 import io.vectorsink.protocol.StreamId;
+import io.vectorsink.store.AuthHeaders;
 import io.vectorsink.store.ChunkFields;
 import io.vectorsink.store.ChunkPoint;
 import io.vectorsink.store.DistanceMetric;
@@ -20,9 +20,10 @@ import io.vectorsink.store.PointBatches;
 import io.vectorsink.store.QueryHit;
 import io.vectorsink.store.RecordTrims;
 import io.vectorsink.store.RestEndpoint;
+import io.vectorsink.store.RestEndpoint.Answer;
 import io.vectorsink.store.RestVectorStore;
 import io.vectorsink.store.StaleFilter;
-import io.vectorsink.store.StoreHttp.Answer;
+import io.vectorsink.store.StoreJson;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -63,7 +64,9 @@ public final class QdrantVectorStore extends RestVectorStore {
      * Qdrant's payload has no documented per-value limit; keyword indexes hold any string. Values are kept
      * within 32 KiB and a point's metadata within 1 MiB, so a payload never dominates a request.
      */
-    private static final MetadataRules RULES = new MetadataRules(32 * 1024, 1024 * 1024);
+    /** A user field {@code text} would be overwritten by the chunk text: reserved (freed when text is omitted). */
+    private static final MetadataRules RULES = new MetadataRules(
+            32 * 1024, 1024 * 1024, Integer.MAX_VALUE, java.util.Set.of(ChunkFields.TEXT), java.util.List.of());
 
     private static final Map<DistanceMetric, String> DISTANCES =
             Map.of(DistanceMetric.COSINE, "Cosine", DistanceMetric.L2, "Euclid", DistanceMetric.IP, "Dot");
@@ -71,6 +74,8 @@ public final class QdrantVectorStore extends RestVectorStore {
     private final String collection;
     private final DistanceMetric metric;
     private final String distance;
+    /** Request sizes for this collection, read by {@link #prepare} from its strict mode. */
+    private volatile QdrantLimits limits = QdrantLimits.DEFAULTS;
 
     /**
      * A store on the shared connection pool, with {@code advanced}'s request timeout. Does no I/O;
@@ -96,7 +101,7 @@ public final class QdrantVectorStore extends RestVectorStore {
                 .target("collection '" + config.collection() + "'")
                 .build(client, timing, retry));
         this.collection = config.collection();
-        this.metric = DistanceMetric.of(config.distanceMetric());
+        this.metric = config.metric();
         this.distance = DISTANCES.get(metric);
     }
 
@@ -104,8 +109,7 @@ public final class QdrantVectorStore extends RestVectorStore {
         if (apiKey == null || apiKey.isEmpty()) {
             return Headers.of();
         }
-        Secrets.register(apiKey);
-        return Headers.of("api-key", apiKey);
+        return AuthHeaders.header("api-key", apiKey);
     }
 
     // ---- VectorStore ----------------------------------------------------------------------------
@@ -136,6 +140,7 @@ public final class QdrantVectorStore extends RestVectorStore {
         }
         JsonNode info = endpoint.require(existing, "read collection '" + collection + "'");
         verify(info, dimension);
+        limits = QdrantLimits.of(info);
         JsonNode schema = info.path("result").path("payload_schema");
         for (Map.Entry<String, String> index : QdrantJson.PAYLOAD_INDEXES.entrySet()) {
             if (!schema.has(index.getKey())) {
@@ -158,7 +163,7 @@ public final class QdrantVectorStore extends RestVectorStore {
         points.forEach(point -> requireUuid(point.id()));
         PointBatches.forEach(
                 points,
-                MAX_POINTS_PER_UPSERT,
+                limits.pointsPerUpsert(),
                 MAX_UPSERT_BYTES,
                 point -> QdrantJson.upsert(List.of(point)).length,
                 this::upsertRequest);
@@ -166,7 +171,7 @@ public final class QdrantVectorStore extends RestVectorStore {
 
     @Override
     protected void doDeleteChunks(List<RecordTrim> trims) {
-        List<RecordTrims.Group> groups = RecordTrims.groups(trims, MAX_IDS_PER_DELETE);
+        List<RecordTrims.Group> groups = RecordTrims.groups(trims, limits.idsPerDelete());
         for (RecordTrims.Group group : groups) {
             delete(QdrantJson.trimDelete(group.recordIds(), group.fromChunkIndex()), "delete replaced chunks");
         }
@@ -179,23 +184,24 @@ public final class QdrantVectorStore extends RestVectorStore {
 
     @Override
     protected List<QueryHit> doQuery(float[] vector, int limit, StreamId stream) {
+        // The universal query API (Qdrant 1.10 and later); points/search is no longer in Qdrant's definition.
         HttpUrl url = collectionUrl()
                 .newBuilder()
                 .addPathSegment("points")
-                .addPathSegment("search")
+                .addPathSegment("query")
                 .build();
-        Answer answer = endpoint.send(endpoint.post(url, QdrantJson.search(vector, limit, stream)));
+        Answer answer = endpoint.send(endpoint.post(url, QdrantJson.query(vector, limit, stream)));
         if (isMissingCollection(answer)) {
             return List.of();
         }
         List<QueryHit> hits = new ArrayList<>();
-        for (JsonNode hit : endpoint.require(answer, "query").path("result")) {
+        for (JsonNode hit : endpoint.require(answer, "query").path("result").path("points")) {
             JsonNode payload = hit.path("payload");
             JsonNode text = payload.path(ChunkFields.TEXT);
             hits.add(new QueryHit(
                     hit.path("id").asText(),
                     distance(hit.path("score").asDouble()),
-                    text.isTextual() ? text.textValue() : null,
+                    StoreJson.textOrNull(text),
                     QdrantJson.metadata(payload)));
         }
         return hits;
@@ -280,11 +286,7 @@ public final class QdrantVectorStore extends RestVectorStore {
                 .addQueryParameter("wait", "true")
                 .build();
         Answer answer = endpoint.send(endpoint.put(url, QdrantJson.upsert(batch)));
-        if (answer.code() == 413 && batch.size() > 1) {
-            // Too large for the server or a proxy in front of it: halve until it fits.
-            int half = batch.size() / 2;
-            upsertRequest(batch.subList(0, half));
-            upsertRequest(batch.subList(half, batch.size()));
+        if (sentInHalves(answer, batch, this::upsertRequest)) {
             return;
         }
         if (answer.code() == 413) {

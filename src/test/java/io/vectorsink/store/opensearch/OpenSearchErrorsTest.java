@@ -3,7 +3,7 @@ package io.vectorsink.store.opensearch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vectorsink.http.HttpStatus;
-import io.vectorsink.store.opensearch.OpenSearchHttp.Root;
+import io.vectorsink.store.opensearch.OpenSearchRoot.Root;
 import org.junit.jupiter.api.Test;
 
 /** Reading refusals: the server's reason, and which server refused when no header says so. */
