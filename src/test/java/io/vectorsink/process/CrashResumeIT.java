@@ -24,7 +24,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Crash and resume (docs/architecture.md, invariants 1 and 4; behaviour.md "What at-least-once delivery means
- * here"): a sync into a real store ({@link StoreUnderTest}: Chroma, and OpenSearch for the keyed runs) is
+ * here"): a sync into a real store ({@link StoreUnderTest}: Chroma, and OpenSearch and Elasticsearch for the
+ * keyed runs) is
  * SIGKILLed again and again at seeded random points and resumed as Airbyte resumes it, from the last state
  * the connector emitted. Dedup and keyed overwrite must end with exactly the expected chunks; append may hold
  * extra copies, but only of what came after an attempt's last emitted state.
@@ -51,14 +52,21 @@ class CrashResumeIT extends ProcessTestSupport {
 
     /**
      * The keyed runs, on every store with a real server here. OpenSearch gets fewer kills (its attempts
-     * start slower and it shares the machine), 22 in all across the two runs.
+     * start slower and it shares the machine), 22 in all across the two runs; Elasticsearch, which shares
+     * the connector's code with OpenSearch, fewer still (7), to keep the suite within CI's time.
      */
     static Stream<Arguments> dedupRuns() {
-        return Stream.of(Arguments.of(CHROMA, 24), Arguments.of(StoreUnderTest.openSearch(), 12));
+        return Stream.of(
+                Arguments.of(CHROMA, 24),
+                Arguments.of(StoreUnderTest.openSearch(), 12),
+                Arguments.of(StoreUnderTest.elasticsearch(), 4));
     }
 
     static Stream<Arguments> overwriteRuns() {
-        return Stream.of(Arguments.of(CHROMA, 20), Arguments.of(StoreUnderTest.openSearch(), 10));
+        return Stream.of(
+                Arguments.of(CHROMA, 20),
+                Arguments.of(StoreUnderTest.openSearch(), 10),
+                Arguments.of(StoreUnderTest.elasticsearch(), 3));
     }
 
     static void assertExactly(Set<Chunk> expected, List<Chunk> stored, String when) {
