@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -26,6 +27,8 @@ final class RecordingStore implements VectorStore {
     final AtomicInteger maxInFlightPoints = new AtomicInteger();
     volatile Predicate<List<ChunkPoint>> holdWhen = points -> false;
     volatile RuntimeException failWith;
+    /** Runs on every upsert once it is let go, before its points are kept: a test may refuse the call here. */
+    volatile Consumer<List<ChunkPoint>> onUpsert = batch -> {};
     /** How long each upsert takes: a store that is slower than the pipeline. */
     volatile long upsertMillis;
 
@@ -57,6 +60,7 @@ final class RecordingStore implements VectorStore {
                     throw new IllegalStateException("never released");
                 }
             }
+            onUpsert.accept(batch);
             for (ChunkPoint point : batch) {
                 points.put(point.id(), point);
                 log.add("upsert " + point.document());
