@@ -76,6 +76,47 @@ class OutputWriterTest {
         assertThat(echo(in)).isEqualTo(out);
     }
 
+    /**
+     * Only the state's own top-level {@code destinationStats} is written into: found by its decoded name
+     * (the escape kept), never one nested deeper, and a non-object value is replaced wherever it ends.
+     */
+    @Test
+    void should_write_only_the_top_level_destination_stats_however_the_state_spells_it() {
+        String[][] cases = {
+            {
+                "{\"destination\\u0053tats\":{\"record\\u0043ount\":1,\"a\":{\"recordCount\":1}}}",
+                "{\"destination\\u0053tats\":{\"record\\u0043ount\":3.0,\"a\":{\"recordCount\":1}}}"
+            },
+            {
+                "{\"data\":{\"destinationStats\":{\"recordCount\":1}},\"stream\":{\"destinationStats\":2}}",
+                "{\"data\":{\"destinationStats\":{\"recordCount\":1}},\"stream\":{\"destinationStats\":2},"
+                        + "\"destinationStats\":{\"recordCount\":3.0}}"
+            },
+            {"{\"destinationStats\": 5 ,\"z\":1}", "{\"destinationStats\": {\"recordCount\":3.0} ,\"z\":1}"},
+            {"{\"destinationStats\":\"a\\\"}\" ,\"z\":1}", "{\"destinationStats\":{\"recordCount\":3.0} ,\"z\":1}"},
+            {"{\"destinationStats\":{\"recordCount\":-1.5e3}}", "{\"destinationStats\":{\"recordCount\":3.0}}"},
+            {
+                "{\"\u00e9\ud83d\ude00\":1,\"destinationStats\":{}}",
+                "{\"\u00e9\ud83d\ude00\":1,\"destinationStats\":{\"recordCount\":3.0}}"
+            },
+        };
+        for (String[] c : cases) {
+            assertThat(echo(c[0])).as(c[0]).isEqualTo(c[1]);
+        }
+    }
+
+    /** A state far larger than the parser's buffers: the offsets of the splice stay exact across them. */
+    @Test
+    void should_splice_the_record_count_exactly_into_a_state_larger_than_the_parsers_buffers() {
+        for (int length : new int[] {3990, 4000, 4010, 32_760, 32_770, 65_530, 100_000}) {
+            String filler = "{\"data\":\"" + "x".repeat(length) + "\",";
+            assertThat(echo(filler + "\"destinationStats\":{\"a\":\"b\",\"recordCount\": 7 }}"))
+                    .isEqualTo(filler + "\"destinationStats\":{\"a\":\"b\",\"recordCount\": 3.0 }}");
+            assertThat(echo(filler + "\"destinationStats\": 12345 ,\"z\":1}"))
+                    .isEqualTo(filler + "\"destinationStats\": {\"recordCount\":3.0} ,\"z\":1}");
+        }
+    }
+
     @Test
     void should_fail_and_stay_closed_when_stdout_cannot_be_written() {
         Writer closed = new Writer() {
