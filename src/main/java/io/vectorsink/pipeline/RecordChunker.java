@@ -2,6 +2,7 @@ package io.vectorsink.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vectorsink.chunking.Chunk;
 import io.vectorsink.chunking.Chunker;
 import io.vectorsink.error.ConfigException;
 import io.vectorsink.mapping.MappedRecord;
@@ -61,9 +62,10 @@ final class RecordChunker {
                     record.lineNumber(), record.stream(), data, record.emittedAt(), record.meta());
         }
         MappedRecord mapped = mapper.map(record, stream);
-        List<String> texts = chunker.split(mapped.text());
+        List<Chunk> texts = chunker.splitMeasured(mapped.text());
         if (texts.isEmpty()) {
-            texts = List.of(mapped.text().strip()); // a text of separators only still identifies the record
+            // a text of separators only still identifies the record
+            texts = List.of(Chunk.unmeasured(mapped.text().strip()));
         }
         List<PendingChunk> chunks = new ArrayList<>(texts.size());
         for (int index = 0; index < texts.size(); index++) {
@@ -83,8 +85,8 @@ final class RecordChunker {
             if (!mapped.changes().isEmpty()) {
                 metadata.put(RecordMapper.AIRBYTE_META, RecordMapper.airbyteMeta(mapped.changes()));
             }
-            String text = texts.get(index);
-            chunks.add(new PendingChunk(id, text, omitRawText ? null : text, metadata, ownVector));
+            Chunk chunk = texts.get(index);
+            chunks.add(new PendingChunk(id, chunk, omitRawText ? null : chunk.text(), metadata, ownVector));
         }
         return new RecordWork(ticket, stream.id(), keyed ? recordId : null, false, keyed, chunks);
     }
