@@ -1,7 +1,7 @@
 package io.vectorsink.checkpoint;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vectorsink.protocol.InputMessage;
+import io.vectorsink.protocol.StateText;
 import io.vectorsink.protocol.StreamId;
 import java.util.ArrayDeque;
 import java.util.HashMap;
@@ -25,7 +25,7 @@ public final class CheckpointLedger {
     /** Where released states go, with the record count to add. */
     @FunctionalInterface
     public interface Sink {
-        void release(ObjectNode rawState, long recordCount);
+        void release(StateText rawState, long recordCount);
     }
 
     private record PendingState(InputMessage.State state, long lastTicketBefore, long recordCount) {}

@@ -2,22 +2,20 @@ package io.vectorsink.cli;
 
 import io.vectorsink.chunking.Chunker;
 import io.vectorsink.config.ConnectorConfig;
-import io.vectorsink.config.IndexingConfig;
 import io.vectorsink.embedding.Embedder;
 import io.vectorsink.embedding.EmbedderFactory;
 import io.vectorsink.embedding.fromfield.FromFieldEmbedder;
 import io.vectorsink.error.ConfigException;
 import io.vectorsink.mapping.RecordMapper;
 import io.vectorsink.pipeline.PipelineParts;
+import io.vectorsink.store.ChunkFields;
+import io.vectorsink.store.MetadataRules;
 import io.vectorsink.store.VectorStore;
-import io.vectorsink.store.chroma.ChromaVectorStore;
-import io.vectorsink.store.milvus.MilvusVectorStore;
-import io.vectorsink.store.opensearch.OpenSearchVectorStore;
-import io.vectorsink.store.pinecone.PineconeVectorStore;
-import io.vectorsink.store.qdrant.QdrantVectorStore;
-import io.vectorsink.store.weaviate.WeaviateVectorStore;
 
-/** The one place that knows every embedder and store implementation and wires them from the config. */
+/**
+ * Wires a sync's parts from the config; {@link EmbedderFactory} and {@link io.vectorsink.store.StoreFactory}
+ * know the implementations.
+ */
 final class Components {
     private Components() {}
 
@@ -26,7 +24,7 @@ final class Components {
         int chunkSize = config.processing().chunkSize();
         if (chunkSize > embedder.maxInputTokens()) {
             embedder.close();
-            // A larger chunk would be cut by the model without a trace (DESIGN §6): refuse it up front.
+            // A larger chunk would be cut by the model without a trace (docs/architecture.md, invariant 8).
             throw new ConfigException("processing.chunk_size is " + chunkSize + " tokens, but the embedding model ("
                     + embedder.description() + ") embeds at most " + embedder.maxInputTokens()
                     + " tokens of one chunk; set chunk_size to " + embedder.maxInputTokens() + " or less");
@@ -34,34 +32,14 @@ final class Components {
         return embedder;
     }
 
-    static VectorStore store(ConnectorConfig config) {
-        if (config.indexing() instanceof IndexingConfig.Chroma chroma) {
-            return new ChromaVectorStore(chroma, config.advanced());
-        }
-        if (config.indexing() instanceof IndexingConfig.OpenSearch openSearch) {
-            return new OpenSearchVectorStore(openSearch, config.advanced());
-        }
-        if (config.indexing() instanceof IndexingConfig.Qdrant qdrant) {
-            return new QdrantVectorStore(qdrant, config.advanced());
-        }
-        if (config.indexing() instanceof IndexingConfig.Pinecone pinecone) {
-            return new PineconeVectorStore(pinecone, config.advanced());
-        }
-        if (config.indexing() instanceof IndexingConfig.Milvus milvus) {
-            return new MilvusVectorStore(milvus, config.advanced());
-        }
-        if (config.indexing() instanceof IndexingConfig.Weaviate weaviate) {
-            return new WeaviateVectorStore(weaviate, config.advanced());
-        }
-        throw new IllegalStateException(
-                "no store for " + config.indexing().getClass().getSimpleName());
-    }
-
     static PipelineParts parts(ConnectorConfig config, Embedder embedder, VectorStore store) {
         var processing = config.processing();
         Chunker chunker = new Chunker(
                 processing.textSplitter(), processing.chunkSize(), processing.chunkOverlap(), embedder.tokenCounter());
-        RecordMapper mapper = new RecordMapper(processing, store.metadataRules());
+        MetadataRules rules = store.metadataRules();
+        // Without chunk text in the store, a user field named like the text key no longer meets it.
+        RecordMapper mapper =
+                new RecordMapper(processing, config.omitRawText() ? rules.freeing(ChunkFields.TEXT) : rules);
         String vectorField = embedder instanceof FromFieldEmbedder fromField ? fromField.fieldName() : null;
         return new PipelineParts(mapper, chunker, embedder, config.omitRawText(), vectorField);
     }

@@ -3,7 +3,10 @@ package io.vectorsink.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vectorsink.config.ConfigParser;
+import io.vectorsink.config.ConfigSecrets;
 import io.vectorsink.config.ConnectorConfig;
+import io.vectorsink.config.SpecSchema;
+import io.vectorsink.config.UnknownKeys;
 import io.vectorsink.embedding.Embedder;
 import io.vectorsink.embedding.fromfield.FromFieldEmbedder;
 import io.vectorsink.error.ConfigException;
@@ -16,7 +19,9 @@ import io.vectorsink.protocol.Json;
 import io.vectorsink.protocol.MessageReader;
 import io.vectorsink.protocol.OutputWriter;
 import io.vectorsink.protocol.StreamId;
+import io.vectorsink.store.ChunkFields;
 import io.vectorsink.store.QueryHit;
+import io.vectorsink.store.StoreFactory;
 import io.vectorsink.store.VectorStore;
 import java.io.IOException;
 import java.io.InputStream;
@@ -52,42 +57,71 @@ final class Connector {
         try {
             commandLine = CommandLine.parse(args);
         } catch (ConnectorException e) {
-            out.error(e);
-            return 1;
+            return fail(e);
         }
         try {
             switch (commandLine.command()) {
-                case "spec" -> out.spec(ConfigParser.spec());
+                case "spec" -> out.spec(SpecSchema.spec());
                 case "check" -> check(commandLine);
                 case "write" -> write(commandLine);
                 case "query" -> query(commandLine);
                 default -> throw new IllegalStateException(commandLine.command());
             }
+            if (plainOut.checkError()) {
+                throw new SystemException(
+                        "Standard output is closed (its reader went away); the answer was not delivered");
+            }
             return 0;
         } catch (ConnectorException e) {
-            out.error(e);
-            return 1;
+            return fail(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            out.error(new SystemException("The connector was interrupted", e));
-            return 1;
+            return fail(new SystemException("The connector was interrupted", e));
         } catch (RuntimeException | Error e) {
-            out.error(new SystemException("Unexpected failure: " + e.getClass().getName(), e));
-            return 1;
+            return fail(
+                    new SystemException("Unexpected failure: " + e.getClass().getName(), e));
         }
     }
 
+    /**
+     * Reports a failure as the TRACE error before exit code 1. When stdout itself is what failed, no
+     * message can reach Airbyte any more: the error goes to stderr, and the exit code still says it.
+     */
+    private int fail(ConnectorException error) {
+        if (!out.isClosed()) {
+            try {
+                out.error(error);
+                return 1;
+            } catch (ConnectorException closedNow) {
+                // stdout closed while the error was written: fall through to stderr
+            }
+        }
+        System.err.println("vectorsink: " + error.failureType() + ": " + Secrets.redact(error.getMessage()));
+        System.err.flush();
+        return 1;
+    }
+
     private void check(CommandLine commandLine) {
+        List<String> unknown = List.of();
         try {
-            ConnectorConfig config = ConfigParser.parse(readConfig(commandLine));
+            JsonNode raw = readConfig(commandLine);
+            unknown = UnknownKeys.in(raw);
+            ConnectorConfig config = ConfigParser.parse(raw);
             try (Embedder embedder = Components.embedder(config);
-                    VectorStore store = Components.store(config)) {
+                    VectorStore store = StoreFactory.create(config.indexing(), config.advanced())) {
                 embedder.check(); // one minimal call for remote providers: key, model, vector length
                 store.check(embedder.dimensions());
-                out.connectionStatus(true, "Embedding with " + embedder.description() + "; the index is ready");
+                String ready = "Embedding with " + embedder.description() + "; the index is ready";
+                // A misspelt key would be ignored by every sync: the check is where the user can still see it.
+                if (unknown.isEmpty()) {
+                    out.connectionStatus(true, ready);
+                } else {
+                    out.connectionStatus(false, ready + ", but " + unknownKeys(unknown) + "; remove or rename them");
+                }
             }
         } catch (ConnectorException e) {
-            out.connectionStatus(false, e.getMessage());
+            out.connectionStatus(
+                    false, unknown.isEmpty() ? e.getMessage() : e.getMessage() + "; " + unknownKeys(unknown));
         } catch (RuntimeException e) {
             out.connectionStatus(
                     false, "The check failed unexpectedly (" + e.getClass().getSimpleName() + ")");
@@ -95,10 +129,15 @@ final class Connector {
     }
 
     private void write(CommandLine commandLine) throws InterruptedException {
-        ConnectorConfig config = ConfigParser.parse(readConfig(commandLine));
+        JsonNode raw = readConfig(commandLine);
+        ConnectorConfig config = ConfigParser.parse(raw);
+        List<String> unknown = UnknownKeys.in(raw);
+        if (!unknown.isEmpty()) {
+            out.warn(unknownKeys(unknown) + "; this sync ignores them");
+        }
         ConfiguredCatalog catalog = ConfiguredCatalog.parse(readJson(commandLine.requiredPath("catalog"), "catalog"));
         try (Embedder embedder = Components.embedder(config);
-                VectorStore store = Components.store(config)) {
+                VectorStore store = StoreFactory.create(config.indexing(), config.advanced())) {
             out.info("Embedding with " + embedder.description());
             store.prepare(embedder.dimensions());
             var pipeline = new WritePipeline(
@@ -125,7 +164,7 @@ final class Connector {
                 .map(name -> new StreamId(namespace.orElse(null), name))
                 .orElse(null);
         try (Embedder embedder = Components.embedder(config);
-                VectorStore store = Components.store(config)) {
+                VectorStore store = StoreFactory.create(config.indexing(), config.advanced())) {
             if (embedder instanceof FromFieldEmbedder) {
                 throw new ConfigException("query needs a model to embed the question; embedding.mode from_field has"
                         + " none (the vectors came with the records)");
@@ -139,9 +178,9 @@ final class Connector {
                         "%n%d. distance %.4f  stream=%s  record=%s  chunk=%s%n",
                         rank++,
                         hit.distance(),
-                        hit.metadata().get("_ab_stream"),
-                        hit.metadata().getOrDefault("_ab_record_id", "-"),
-                        hit.metadata().get("_ab_chunk_index"));
+                        hit.metadata().get(ChunkFields.STREAM),
+                        hit.metadata().getOrDefault(ChunkFields.RECORD_ID, "-"),
+                        hit.metadata().get(ChunkFields.CHUNK_INDEX));
                 plainOut.println("   metadata: " + userMetadata(hit.metadata()));
                 if (hit.document() != null) {
                     plainOut.println("   " + abbreviate(hit.document().replace('\n', ' '), 400));
@@ -149,6 +188,10 @@ final class Connector {
             }
             plainOut.flush();
         }
+    }
+
+    private static String unknownKeys(List<String> unknown) {
+        return "the config has keys that are not settings of this connector: " + String.join(", ", unknown);
     }
 
     private static Map<String, Object> userMetadata(Map<String, Object> metadata) {
@@ -182,7 +225,7 @@ final class Connector {
     private static JsonNode readConfig(CommandLine commandLine) {
         JsonNode config = readJson(commandLine.requiredPath("config"), "config");
         // Before anything can be logged: every secret of this config is scrubbed from all output.
-        ConfigParser.secretValues(config).forEach(Secrets::register);
+        ConfigSecrets.valuesIn(config).forEach(Secrets::register);
         return config;
     }
 

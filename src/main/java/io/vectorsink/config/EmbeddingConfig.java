@@ -97,7 +97,7 @@ public sealed interface EmbeddingConfig {
             return model.startsWith("text-embedding-3-");
         }
 
-        /** What is wrong with asking {@code model} for {@code dimensions}, if anything; shared with the parser. */
+        /** What is wrong with asking {@code model} for {@code dimensions}, if anything; {@link ConfigRules} reports it per field. */
         static Optional<String> shorteningProblem(String model, OptionalInt dimensions) {
             if (dimensions.isEmpty()) {
                 return Optional.empty();
@@ -197,7 +197,7 @@ public sealed interface EmbeddingConfig {
             });
         }
 
-        /** What is wrong with asking {@code model} for {@code dimensions}, if anything; shared with the parser. */
+        /** What is wrong with asking {@code model} for {@code dimensions}, if anything; {@link ConfigRules} reports it per field. */
         static Optional<String> shorteningProblem(String model, OptionalInt dimensions) {
             if (dimensions.isEmpty()) {
                 return Optional.empty();

@@ -1,18 +1,24 @@
 package io.vectorsink.config;
 
 import io.vectorsink.error.ConfigException;
+import io.vectorsink.store.DistanceMetric;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /** Which vector store receives the chunks. */
 public sealed interface IndexingConfig {
+    /** The configured {@code distance_metric} name, validated: {@code cosine} (default), {@code l2} or {@code ip}. */
+    String distanceMetric();
+
+    /** The configured distance metric. */
+    default DistanceMetric metric() {
+        return DistanceMetric.of(distanceMetric());
+    }
+
     /**
      * Chroma over its REST API v2.
      *
@@ -27,8 +33,6 @@ public sealed interface IndexingConfig {
     record Chroma(
             String host, String tenant, String database, String collection, String distanceMetric, ChromaAuth auth)
             implements IndexingConfig {
-        /** Chroma's distance functions ({@code hnsw:space}), the default first. */
-        public static final List<String> DISTANCE_METRICS = List.of("cosine", "l2", "ip");
 
         public Chroma {
             Objects.requireNonNull(host, "host");
@@ -36,11 +40,8 @@ public sealed interface IndexingConfig {
             // Chroma's own defaults for what the user left out.
             tenant = tenant == null ? "default_tenant" : tenant;
             database = database == null ? "default_database" : database;
-            distanceMetric = distanceMetric == null ? DISTANCE_METRICS.get(0) : distanceMetric;
+            distanceMetric = DistanceMetric.nameOrDefault(distanceMetric);
             auth = auth == null ? new ChromaAuth.None() : auth;
-            if (!DISTANCE_METRICS.contains(distanceMetric)) {
-                throw new ConfigException("distance_metric must be one of " + String.join(", ", DISTANCE_METRICS));
-            }
         }
     }
 
@@ -102,8 +103,6 @@ public sealed interface IndexingConfig {
      */
     record OpenSearch(String url, String index, String distanceMetric, String refresh, OpenSearchAuth auth)
             implements IndexingConfig {
-        /** The accepted metrics, the default first. */
-        public static final List<String> DISTANCE_METRICS = List.of("cosine", "l2", "ip");
 
         /** The accepted refresh policies, the default first. */
         public static final List<String> REFRESH_POLICIES = List.of("wait_for", "true", "false");
@@ -111,12 +110,9 @@ public sealed interface IndexingConfig {
         public OpenSearch {
             Objects.requireNonNull(url, "url");
             Objects.requireNonNull(index, "index");
-            distanceMetric = distanceMetric == null ? DISTANCE_METRICS.get(0) : distanceMetric;
+            distanceMetric = DistanceMetric.nameOrDefault(distanceMetric);
             refresh = refresh == null ? REFRESH_POLICIES.get(0) : refresh;
             auth = auth == null ? new OpenSearchAuth.None() : auth;
-            if (!DISTANCE_METRICS.contains(distanceMetric)) {
-                throw new ConfigException("distance_metric must be one of " + String.join(", ", DISTANCE_METRICS));
-            }
             if (!REFRESH_POLICIES.contains(refresh)) {
                 throw new ConfigException("refresh must be one of " + String.join(", ", REFRESH_POLICIES));
             }
@@ -169,16 +165,11 @@ public sealed interface IndexingConfig {
      * @param distanceMetric {@code cosine} (default), {@code l2} or {@code ip}: Qdrant's Cosine, Euclid, Dot
      */
     record Qdrant(String url, String apiKey, String collection, String distanceMetric) implements IndexingConfig {
-        /** The accepted metrics, the default first. */
-        public static final List<String> DISTANCE_METRICS = List.of("cosine", "l2", "ip");
 
         public Qdrant {
             Objects.requireNonNull(url, "url");
             Objects.requireNonNull(collection, "collection");
-            distanceMetric = distanceMetric == null ? DISTANCE_METRICS.get(0) : distanceMetric;
-            if (!DISTANCE_METRICS.contains(distanceMetric)) {
-                throw new ConfigException("distance_metric must be one of " + String.join(", ", DISTANCE_METRICS));
-            }
+            distanceMetric = DistanceMetric.nameOrDefault(distanceMetric);
         }
 
         @Override
@@ -203,19 +194,14 @@ public sealed interface IndexingConfig {
      */
     record Pinecone(String apiKey, String index, String namespace, boolean streamNamespaces, String distanceMetric)
             implements IndexingConfig {
-        /** The accepted metrics, the default first. */
-        public static final List<String> DISTANCE_METRICS = List.of("cosine", "l2", "ip");
 
         public Pinecone {
             Objects.requireNonNull(apiKey, "apiKey");
             Objects.requireNonNull(index, "index");
             namespace = namespace == null ? "" : namespace;
-            distanceMetric = distanceMetric == null ? DISTANCE_METRICS.get(0) : distanceMetric;
+            distanceMetric = DistanceMetric.nameOrDefault(distanceMetric);
             if (apiKey.isEmpty()) {
                 throw new ConfigException("pinecone_key must not be empty");
-            }
-            if (!DISTANCE_METRICS.contains(distanceMetric)) {
-                throw new ConfigException("distance_metric must be one of " + String.join(", ", DISTANCE_METRICS));
             }
         }
 
@@ -238,18 +224,13 @@ public sealed interface IndexingConfig {
      */
     record Milvus(String host, String db, String collection, String distanceMetric, MilvusAuth auth)
             implements IndexingConfig {
-        /** The accepted metrics, the default first. */
-        public static final List<String> DISTANCE_METRICS = List.of("cosine", "l2", "ip");
 
         public Milvus {
             Objects.requireNonNull(host, "host");
             Objects.requireNonNull(collection, "collection");
             db = db == null || db.isEmpty() ? "default" : db;
-            distanceMetric = distanceMetric == null ? DISTANCE_METRICS.get(0) : distanceMetric;
+            distanceMetric = DistanceMetric.nameOrDefault(distanceMetric);
             auth = auth == null ? new MilvusAuth.None() : auth;
-            if (!DISTANCE_METRICS.contains(distanceMetric)) {
-                throw new ConfigException("distance_metric must be one of " + String.join(", ", DISTANCE_METRICS));
-            }
         }
     }
 
@@ -306,8 +287,6 @@ public sealed interface IndexingConfig {
             WeaviateAuth auth,
             Map<String, String> extraHeaders)
             implements IndexingConfig {
-        /** The accepted metrics, the default first. */
-        public static final List<String> DISTANCE_METRICS = List.of("cosine", "l2", "ip");
 
         /** Weaviate's consistency levels, its default first. */
         public static final List<String> CONSISTENCY_LEVELS = List.of("QUORUM", "ONE", "ALL");
@@ -315,49 +294,16 @@ public sealed interface IndexingConfig {
         /** Weaviate's rule for class names. */
         public static final Pattern CLASS_NAME = Pattern.compile("[A-Z][_0-9A-Za-z]*");
 
-        /** An HTTP header name (RFC 9110 token). */
-        private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
-
-        private static final Pattern HEADER_VALUE = Pattern.compile("[\\t\\x20-\\x7E]*");
-
         public Weaviate {
             Objects.requireNonNull(host, "host");
             Objects.requireNonNull(layout, "layout");
-            distanceMetric = distanceMetric == null ? DISTANCE_METRICS.get(0) : distanceMetric;
+            distanceMetric = DistanceMetric.nameOrDefault(distanceMetric);
             consistencyLevel = consistencyLevel == null ? CONSISTENCY_LEVELS.get(0) : consistencyLevel;
             auth = auth == null ? new WeaviateAuth.None() : auth;
             extraHeaders =
                     extraHeaders == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(extraHeaders));
-            if (!DISTANCE_METRICS.contains(distanceMetric)) {
-                throw new ConfigException("distance_metric must be one of " + String.join(", ", DISTANCE_METRICS));
-            }
             if (!CONSISTENCY_LEVELS.contains(consistencyLevel)) {
                 throw new ConfigException("consistency_level must be one of " + String.join(", ", CONSISTENCY_LEVELS));
-            }
-            Set<String> seen = new HashSet<>();
-            for (String name : extraHeaders.keySet()) {
-                if (!HEADER_NAME.matcher(name).matches()) {
-                    throw new ConfigException("additional_headers: '" + name + "' is not a valid header name");
-                }
-                String lower = name.toLowerCase(Locale.ROOT);
-                if (lower.equals("authorization")) {
-                    throw new ConfigException(
-                            "additional_headers must not set Authorization; choose the auth mode instead");
-                }
-                if (!seen.add(lower)) {
-                    throw new ConfigException("additional_headers names '" + name + "' twice");
-                }
-                // HTTP carries header values as visible ASCII; the value is a secret, so it is not quoted.
-                if (!HEADER_VALUE.matcher(extraHeaders.get(name)).matches()) {
-                    throw new ConfigException("additional_headers: the value of '" + name
-                            + "' may only hold visible ASCII characters, spaces and tabs");
-                }
-            }
-            String credential = auth instanceof WeaviateAuth.ApiKey key
-                    ? key.apiKey()
-                    : auth instanceof WeaviateAuth.BearerToken token ? token.token() : "";
-            if (!HEADER_VALUE.matcher(credential).matches()) {
-                throw new ConfigException("indexing.auth: the credential may only hold visible ASCII characters");
             }
         }
 

@@ -22,8 +22,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The connector's spec ({@code spec.json}) and JSON-Schema validation of a raw config against it, with
- * every failure put in plain words that name the field.
+ * The connector's spec ({@code spec.json}): the {@code spec} command's answer, and JSON-Schema validation of
+ * a raw config against it, with every failure put in plain words that name the field.
  *
  * <p>oneOf groups whose branches are told apart by a constant {@code mode} (embedding, indexing, text
  * splitter, auth) are resolved before validation: the branch the config's {@code mode} names replaces the
@@ -31,7 +31,7 @@ import java.util.Set;
  * that branch, so nothing is lost; but the user reads "indexing.host: must look like ..." instead of
  * "must be valid to one and only one schema" followed by the complaints of every branch they did not pick.
  */
-final class SpecSchema {
+public final class SpecSchema {
     /**
      * Keywords Airbyte's UI reads that are not JSON Schema. They are registered as no-ops, and every other
      * unknown keyword is refused when a schema is compiled, so a misspelt keyword in spec.json ("patern")
@@ -52,9 +52,9 @@ final class SpecSchema {
 
     private SpecSchema() {}
 
-    /** The whole ConnectorSpecification (shared: callers must not modify it). */
-    static JsonNode spec() {
-        return Holder.SPEC;
+    /** The ConnectorSpecification, as the {@code spec} command returns it (a copy the caller may change). */
+    public static JsonNode spec() {
+        return Holder.SPEC.deepCopy();
     }
 
     /** The JSON Schema of the config (shared: callers must not modify it). */

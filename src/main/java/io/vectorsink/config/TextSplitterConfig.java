@@ -1,8 +1,12 @@
 package io.vectorsink.config;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.vectorsink.error.ConfigException;
+import io.vectorsink.protocol.Json;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /** Where chunk boundaries may fall. Every splitter packs pieces up to the token-based chunk size. */
 public sealed interface TextSplitterConfig {
@@ -23,6 +27,19 @@ public sealed interface TextSplitterConfig {
 
         public static Separator defaults() {
             return new Separator(List.of("\n\n", "\n", " "), false);
+        }
+
+        /**
+         * The separator a JSON string literal such as {@code "\n"} (quotes included, as the config writes
+         * separators) stands for, if it is one.
+         */
+        static Optional<String> decode(String literal) {
+            try {
+                JsonNode decoded = Json.MAPPER.readTree(literal);
+                return decoded != null && decoded.isTextual() ? Optional.of(decoded.textValue()) : Optional.empty();
+            } catch (JsonProcessingException e) {
+                return Optional.empty();
+            }
         }
     }
 

@@ -1,39 +1,208 @@
 package io.vectorsink.error;
 
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * The secret values of the running configuration, and the one place that scrubs them from text. The
- * output writer passes every log line and error through {@link #redact}, so a secret that slips into
- * an exception message (a URL with a key, an echoed header) still never reaches stdout.
+ * The secret values of the running configuration, and the one scrubber every output goes through: the
+ * protocol messages on stdout ({@code OutputWriter}), stderr ({@link ScrubbingOutputStream}, which
+ * carries the library and retry logs) and the body snippets of failed answers. A secret is removed in
+ * every form a server or a library may echo it:
+ *
+ * <ul>
+ *   <li>as is, and JSON-escaped ({@code \/}, {@code \u002f}, escapes of escapes), URL-encoded ({@code
+ *       %2F}, {@code +} for a space, encodings of encodings) and HTML-escaped ({@code &#x2F;}), in any mix;
+ *   <li>base64-encoded (standard and URL-safe alphabets, with or without padding);
+ *   <li>in parts: the credentials of a header value ({@code Bearer <token>} gives {@code <token>}), and
+ *       what a base64 credential decodes to ({@code Basic <base64(user:pass)>} and {@code ApiKey
+ *       <base64(id:key)>} give {@code user:pass} and {@code pass}, {@code id:key} and {@code key}).
+ * </ul>
  */
 public final class Secrets {
-    private static final Set<String> VALUES = ConcurrentHashMap.newKeySet();
+    /** Shorter values would mask ordinary text; no real secret is this short. */
+    private static final int MIN_LENGTH = 4;
+
+    private static final Pattern SCHEME_AND_CREDENTIALS = Pattern.compile("^[A-Za-z][A-Za-z0-9._-]*\\s+(\\S.*)$");
+    private static final Pattern BASE64 = Pattern.compile("^[A-Za-z0-9+/_-]{8,}={0,2}$");
+
+    /** Every value to remove, mapped to the pattern that finds it in any escaped form. */
+    private static final Map<String, Pattern> FORMS = new LinkedHashMap<>();
+
+    /** The patterns, longest value first, so that a value is removed before a part of it is. */
+    private static volatile List<Pattern> patterns = List.of();
 
     private Secrets() {}
 
-    /** Registers a secret value; blank or very short values are ignored (they would mask ordinary text). */
-    public static void register(String value) {
-        if (value != null && value.strip().length() >= 4) {
-            VALUES.add(value);
+    /**
+     * Registers a secret value (a key, a token, a password, a whole header value) with every value
+     * derived from it; blank or very short values are ignored.
+     */
+    public static synchronized void register(String value) {
+        if (value == null || value.strip().length() < MIN_LENGTH) {
+            return;
         }
+        for (String derived : derived(value)) {
+            FORMS.computeIfAbsent(derived, Secrets::anyForm);
+        }
+        patterns = FORMS.entrySet().stream()
+                .sorted(Comparator.comparingInt(
+                                (Map.Entry<String, Pattern> e) -> e.getKey().length())
+                        .reversed())
+                .map(Map.Entry::getValue)
+                .toList();
     }
 
-    /** {@code text} with every registered secret replaced by {@code ****}. */
+    /** {@code text} with every registered secret, in every form, replaced by {@code ****}. */
     public static String redact(String text) {
-        if (text == null || VALUES.isEmpty()) {
+        List<Pattern> current = patterns;
+        if (text == null || current.isEmpty()) {
             return text;
         }
         String result = text;
-        for (String secret : VALUES) {
-            result = result.replace(secret, "****");
+        for (Pattern pattern : current) {
+            result = pattern.matcher(result).replaceAll("****");
         }
         return result;
     }
 
     /** For tests: forget every registered value. */
-    public static void clear() {
-        VALUES.clear();
+    public static synchronized void clear() {
+        FORMS.clear();
+        patterns = List.of();
+    }
+
+    /** {@code value}, its base64 forms, and the parts of it that are secrets on their own. */
+    private static List<String> derived(String value) {
+        List<String> values = new ArrayList<>();
+        addWithParts(value.strip(), values);
+        List<String> encoded = new ArrayList<>();
+        for (String each : values) {
+            byte[] bytes = each.getBytes(StandardCharsets.UTF_8);
+            encoded.add(unpadded(Base64.getEncoder().encodeToString(bytes)));
+            encoded.add(unpadded(Base64.getUrlEncoder().encodeToString(bytes)));
+        }
+        values.addAll(encoded);
+        values.removeIf(v -> v.length() < MIN_LENGTH);
+        return values.stream().distinct().toList();
+    }
+
+    private static void addWithParts(String value, List<String> values) {
+        if (value.length() < MIN_LENGTH || values.contains(value)) {
+            return;
+        }
+        values.add(value);
+        Matcher header = SCHEME_AND_CREDENTIALS.matcher(value);
+        if (header.matches()) {
+            addWithParts(header.group(1).strip(), values);
+        }
+        String decoded = decodedBase64(value);
+        if (decoded != null && decoded.indexOf(':') > 0) {
+            // user:password or id:key; the part after the first colon is the secret half.
+            values.add(decoded);
+            addWithParts(decoded.substring(decoded.indexOf(':') + 1), values);
+        }
+    }
+
+    /** What {@code value} decodes to when it is base64 of printable text, else null. */
+    private static String decodedBase64(String value) {
+        if (!BASE64.matcher(value).matches()) {
+            return null;
+        }
+        byte[] bytes;
+        try {
+            bytes = value.indexOf('-') >= 0 || value.indexOf('_') >= 0
+                    ? Base64.getUrlDecoder().decode(value)
+                    : Base64.getDecoder().decode(value);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        try {
+            String text = StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
+            return text.codePoints().allMatch(c -> c >= 0x20 && c != 0x7f) ? text : null;
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+    }
+
+    private static String unpadded(String base64) {
+        int end = base64.length();
+        while (end > 0 && base64.charAt(end - 1) == '=') {
+            end--;
+        }
+        return base64.substring(0, end);
+    }
+
+    /**
+     * A pattern that finds {@code value} with each character in any of the forms an encoder may give it;
+     * the forms may mix, as they do when a server escapes some characters and not others.
+     */
+    private static Pattern anyForm(String value) {
+        StringBuilder regex = new StringBuilder();
+        value.codePoints().forEach(c -> regex.append(anyForm(c)));
+        return Pattern.compile(regex.toString());
+    }
+
+    private static String anyForm(int c) {
+        List<String> forms = new ArrayList<>();
+        if (c == '\\') {
+            // A backslash, escaped once or more.
+            forms.add("\\\\{1,8}");
+        } else {
+            // Any number of escaping backslashes before the character: \/ in JSON, \\/ in JSON in JSON.
+            forms.add("\\\\*+" + Pattern.quote(new String(Character.toChars(c))));
+        }
+        StringBuilder unicode = new StringBuilder();
+        for (char unit : Character.toChars(c)) {
+            unicode.append("\\\\++[uU]").append(hex(unit, 4));
+        }
+        forms.add(unicode.toString());
+        StringBuilder percent = new StringBuilder();
+        for (byte b : new String(Character.toChars(c)).getBytes(StandardCharsets.UTF_8)) {
+            percent.append("%(?:25)*+").append(hex(b & 0xff, 2));
+        }
+        forms.add(percent.toString());
+        if (c == ' ') {
+            forms.add("\\+");
+        }
+        forms.add("&#(?:[xX]0*+" + hex(c, 1) + "|0*+" + c + ");");
+        String named =
+                switch (c) {
+                    case '&' -> "&amp;";
+                    case '<' -> "&lt;";
+                    case '>' -> "&gt;";
+                    case '"' -> "&quot;";
+                    case '\'' -> "&apos;";
+                    default -> null;
+                };
+        if (named != null) {
+            forms.add(named);
+        }
+        return "(?:" + String.join("|", forms) + ")";
+    }
+
+    /** {@code value} in hex of at least {@code digits} digits, as a case-insensitive pattern. */
+    private static String hex(int value, int digits) {
+        String hex = String.format(Locale.ROOT, "%0" + digits + "X", value);
+        StringBuilder regex = new StringBuilder();
+        for (char d : hex.toCharArray()) {
+            regex.append(Character.isLetter(d) ? "[" + d + Character.toLowerCase(d) + "]" : String.valueOf(d));
+        }
+        return regex.toString();
     }
 }

@@ -26,7 +26,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * none, and a request waiting to retry gives its permit back first. Thread-safe. Time comes from a
  * {@link RetryTiming}, so tests observe pauses instead of sleeping through them.
  */
-public final class AdaptiveLimiter {
+public final class AdaptiveLimiter implements Gate {
     private final int ceiling;
     private final double decrease;
     private final RetryTiming timing;
@@ -96,10 +96,22 @@ public final class AdaptiveLimiter {
         }
     }
 
+    @Override
+    public Permit enter() {
+        return acquire();
+    }
+
+    /** Always: a 429 cuts the limit, and the one that cuts pauses every caller. */
+    @Override
+    public boolean ridesRateLimits() {
+        return true;
+    }
+
     /**
      * Holds back every request that has not started yet until {@code duration} from now (or longer, if
      * a pause already in force ends later).
      */
+    @Override
     public void pause(Duration duration) {
         lock.lock();
         try {
@@ -114,6 +126,7 @@ public final class AdaptiveLimiter {
     }
 
     /** The current limit, rounded down: how many requests may be in flight now. */
+    @Override
     public int limit() {
         lock.lock();
         try {
@@ -146,7 +159,7 @@ public final class AdaptiveLimiter {
     }
 
     /** The right to have one request in flight. */
-    public final class Permit {
+    public final class Permit implements Gate.Pass {
         private final long startedInGeneration;
         private final AtomicBoolean released = new AtomicBoolean();
 
@@ -155,6 +168,7 @@ public final class AdaptiveLimiter {
         }
 
         /** The request succeeded (or failed in a way that says nothing about load): grow the limit. */
+        @Override
         public void succeeded() {
             release(Outcome.SUCCESS);
         }
@@ -165,11 +179,13 @@ public final class AdaptiveLimiter {
          *
          * @return whether this answer changed the limit
          */
+        @Override
         public boolean overloaded() {
             return release(Outcome.OVERLOAD);
         }
 
         /** The request failed for another reason (5xx, timeout): give the permit back, limit unchanged. */
+        @Override
         public void ignored() {
             release(Outcome.NEUTRAL);
         }

@@ -1,12 +1,12 @@
 package io.vectorsink.http;
 
-import dev.failsafe.Execution;
-import dev.failsafe.RetryPolicy;
 import io.vectorsink.error.SystemException;
 import io.vectorsink.error.TransientException;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Predicate;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -15,10 +15,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One remote service: a client, its retry policy, and the loop that applies it. The policy decides
- * what is retried and how long to wait; this class does the waiting through {@link RetryTiming}, so
- * tests observe the waits instead of sleeping, and it closes every discarded response before the next
- * attempt so no connection leaks. Thread-safe.
+ * One remote service: a client, its retry bounds, a {@link Gate}, and the one retry loop of the
+ * connector, used by every store and every embedding provider. Each attempt holds a pass of the gate
+ * only while it is on the wire; {@link RetryBudget} says which failures use up an attempt and how long to
+ * wait. The waits go through {@link RetryTiming}, so tests observe them instead of sleeping, and every
+ * discarded response is closed before the next attempt so no connection leaks. Thread-safe.
  */
 public final class HttpService {
     private static final Logger LOG = LoggerFactory.getLogger(HttpService.class);
@@ -26,17 +27,33 @@ public final class HttpService {
     private final OkHttpClient client;
     private final RetrySettings settings;
     private final RetryTiming timing;
-    private final RetryPolicy<Response> policy;
+    private final Gate gate;
+    private final Predicate<HttpStatus> finalAnswers;
 
     public HttpService(OkHttpClient client, RetrySettings settings) {
         this(client, settings, RetryTiming.system());
     }
 
     public HttpService(OkHttpClient client, RetrySettings settings, RetryTiming timing) {
+        this(client, settings, timing, Gate.OPEN);
+    }
+
+    /** A service whose attempts pass {@code gate} (an {@link AdaptiveLimiter} shared by its callers). */
+    public HttpService(OkHttpClient client, RetrySettings settings, RetryTiming timing, Gate gate) {
+        this(client, settings, timing, gate, status -> false);
+    }
+
+    private HttpService(
+            OkHttpClient client,
+            RetrySettings settings,
+            RetryTiming timing,
+            Gate gate,
+            Predicate<HttpStatus> finalAnswers) {
         this.client = Objects.requireNonNull(client, "client");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.timing = Objects.requireNonNull(timing, "timing");
-        this.policy = RetryPolicies.forService(settings, timing);
+        this.gate = Objects.requireNonNull(gate, "gate");
+        this.finalAnswers = Objects.requireNonNull(finalAnswers, "finalAnswers");
     }
 
     /** The service name used in messages, e.g. "Chroma". */
@@ -48,69 +65,103 @@ public final class HttpService {
         return settings;
     }
 
-    /** The same service with other retry bounds (e.g. a short bound for {@code check}). */
+    /** The same service, gate included, with other retry bounds (e.g. a short bound for {@code check}). */
     public HttpService withSettings(RetrySettings other) {
-        return new HttpService(client, other, timing);
+        return new HttpService(client, other, timing, gate, finalAnswers);
     }
 
     /**
-     * Sends {@code request}, retrying per the policy, and returns the first answer that is not worth a
+     * The same service, returning at once the answers {@code test} calls final even though their status
+     * is normally retried (e.g. OpenAI's 429 {@code insufficient_quota}, which no wait cures). The test
+     * sees the status with the start of the body, which stays readable for the caller.
+     */
+    public HttpService withFinalAnswers(Predicate<HttpStatus> test) {
+        return new HttpService(client, settings, timing, gate, test);
+    }
+
+    /**
+     * Sends {@code request}, retrying per the settings, and returns the first answer that is not worth a
      * retry: a success or a final error such as 400 or 404, its body already read whole (an answer that
      * breaks off is retried). The caller must close it (try-with-resources).
      *
-     * @throws TransientException when every attempt failed with a retryable status or an I/O error, or
-     *     the next wait would end past {@link RetrySettings#maxDuration()}
+     * @throws TransientException when the attempts ran out on retryable statuses or I/O errors, or the
+     *     next wait would end past {@link RetrySettings#maxDuration()}
      * @throws SystemException when the thread is interrupted
      */
     public Response execute(Request request) {
-        Execution<Response> execution = Execution.of(policy);
-        long start = timing.nanoTime().getAsLong();
-        int attempt = 0;
+        RetryBudget budget = new RetryBudget(settings, timing);
         while (true) {
-            attempt++;
+            Gate.Pass pass = gate.enter();
             Response response = null;
             IOException failure = null;
             try {
                 response = readWhole(client.newCall(request).execute());
             } catch (IOException e) {
                 failure = e;
+            } catch (RuntimeException | Error e) {
+                pass.ignored();
+                throw e;
             }
-            execution.record(response, failure);
-            if (!RetryPolicies.shouldRetry(response, failure)) {
+            if (!RetryPolicies.shouldRetry(response, failure)
+                    || (response != null && finalAnswers.test(HttpStatus.of(response)))) {
+                pass.succeeded();
                 if (failure != null) {
-                    throw interrupted(failure);
+                    throw new SystemException("Call to " + name() + " was interrupted", failure);
                 }
                 return response;
             }
+            boolean rateLimited = response != null && response.code() == 429;
+            boolean counts = RetryBudget.usesAnAttempt(rateLimited, gate);
+            Optional<Duration> hint =
+                    response == null ? Optional.empty() : RateLimitHints.waitHint(response, timing.wallClock());
+            boolean cut = false;
+            if (rateLimited) {
+                cut = pass.overloaded();
+            } else {
+                pass.ignored();
+            }
             String outcome = describeAndClose(response, failure);
-            Duration elapsed = Duration.ofNanos(timing.nanoTime().getAsLong() - start);
-            if (execution.isComplete()) {
-                throw exhausted(attempt, elapsed, outcome, failure);
+            RetryBudget.Next next = budget.next(counts, hint);
+            if (cut) {
+                // Every caller waits, not only this one: the quota is shared. Only the 429 that cut the
+                // limit pauses everyone; 429s of requests already in flight then report the same overload
+                // and would only push the pause further out while the provider's budget refills unused. The
+                // pause is the wait the provider named, without jitter: jitter keeps separate clients from
+                // returning in step, but the callers of one gate resume together anyway, and every moment
+                // past the named time is quota left unused. This request itself waits the jittered delay,
+                // so it queues behind callers that were already waiting.
+                gate.pause(hint.orElse(next.delay()));
             }
-            // Failsafe caps its delay at the time left; an uncapped Retry-After shows when the server
-            // asks for more than is left, and then giving up now beats retrying before it is ready.
-            Duration delay = max(execution.getDelay(), retryAfter(response));
-            if (elapsed.plus(delay).compareTo(settings.maxDuration()) > 0) {
-                throw exhausted(
-                        attempt,
-                        elapsed,
-                        outcome + " and the next wait (" + seconds(delay) + ") would pass the retry limit of "
-                                + seconds(settings.maxDuration()),
-                        failure);
+            if (next.stop().isPresent()) {
+                throw exhausted(budget, outcome + next.stop().get(), failure);
             }
-            LOG.warn(
-                    "{} attempt {} of {} failed ({}); retrying in {}",
-                    name(),
-                    attempt,
-                    settings.maxAttempts(),
-                    outcome,
-                    seconds(delay));
+            log(budget, counts, cut, outcome, next.delay());
             try {
-                timing.sleeper().sleep(delay);
+                timing.sleeper().sleep(next.delay());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new SystemException("Interrupted while waiting to retry " + name(), e);
             }
+            budget.advance(counts);
+        }
+    }
+
+    /** One line per failure that uses up an attempt, and one per cut of the limit; other 429s are quiet. */
+    private void log(RetryBudget budget, boolean counts, boolean cut, String outcome, Duration delay) {
+        if (counts) {
+            LOG.warn(
+                    "{} attempt {} of {} failed ({}); retrying in {}",
+                    name(),
+                    budget.failures() + 1,
+                    settings.maxAttempts(),
+                    outcome,
+                    RetryBudget.seconds(delay));
+        } else if (cut) {
+            LOG.info(
+                    "{} is rate limiting (HTTP 429); at most {} requests in flight from now, all paused for {}",
+                    name(),
+                    gate.limit(),
+                    RetryBudget.seconds(delay));
         }
     }
 
@@ -118,8 +169,8 @@ public final class HttpService {
      * The response with its body read into memory. An answer counts only once it has arrived whole: a
      * body that breaks off (a reset, or fewer bytes than its Content-Length) is an I/O failure like a
      * refused connection, and retried as one. Every call made through this class is safe to repeat
-     * (Chroma's upsert by id, delete by filter, get, get-or-create; embedding requests), so a retry after
-     * a lost answer changes nothing.
+     * (upserts by id, deletes by filter, gets, get-or-create; embedding requests), so a retry after a
+     * lost answer changes nothing.
      */
     static Response readWhole(Response response) throws IOException {
         ResponseBody body = response.body();
@@ -137,7 +188,7 @@ public final class HttpService {
                 .build();
     }
 
-    private String describeAndClose(Response response, IOException failure) {
+    private static String describeAndClose(Response response, IOException failure) {
         if (failure != null) {
             return HttpErrors.describe(failure) + " (" + failure.getClass().getSimpleName() + ")";
         }
@@ -146,31 +197,12 @@ public final class HttpService {
         }
     }
 
-    private TransientException exhausted(int attempts, Duration elapsed, String outcome, IOException failure) {
+    private TransientException exhausted(RetryBudget budget, String outcome, IOException failure) {
+        int attempts = budget.attempt();
         String tries = attempts == 1 ? "1 attempt" : attempts + " attempts";
         return new TransientException(
-                name() + " did not answer successfully after " + tries + " in " + seconds(elapsed) + "; last: "
-                        + outcome,
+                name() + " did not answer successfully after " + tries + " in " + RetryBudget.seconds(budget.elapsed())
+                        + "; last: " + outcome,
                 failure);
-    }
-
-    private SystemException interrupted(IOException failure) {
-        return new SystemException("Call to " + name() + " was interrupted", failure);
-    }
-
-    private Duration retryAfter(Response response) {
-        return response == null
-                ? Duration.ZERO
-                : RetryPolicies.retryAfter(response.header("Retry-After"), timing.wallClock())
-                        .orElse(Duration.ZERO);
-    }
-
-    private static Duration max(Duration a, Duration b) {
-        return a.compareTo(b) >= 0 ? a : b;
-    }
-
-    /** A duration as users read it in messages: "4.2 s". */
-    static String seconds(Duration duration) {
-        return String.format(java.util.Locale.ROOT, "%.1f s", duration.toMillis() / 1000.0);
     }
 }

@@ -16,20 +16,21 @@ import org.slf4j.LoggerFactory;
  * of it within one {@link RetrySettings#maxDuration()}: every send may only use the time the write has
  * left. Without the shared deadline each resend (and each half of a request split for size) would get a
  * whole retry budget of its own, and a store that keeps refusing items would hold the sync far past
- * {@code retry_max_seconds}. Not thread-safe: one per write, its sends made one after another.
+ * {@code retry_max_seconds}. The bounds are a {@link RetryBudget}, kept by the same rules as the budget
+ * of one call in {@link HttpService}; the loop over refused items stays in the store, which alone knows
+ * which items to send again. Not thread-safe: one per write, its sends made one after another.
  */
 public final class ItemResends {
     private static final Logger LOG = LoggerFactory.getLogger(ItemResends.class);
 
     private final HttpService http;
     private final RetryTiming timing;
-    private final long start;
-    private int attempt = 1;
+    private final RetryBudget budget;
 
     private ItemResends(HttpService http, RetryTiming timing) {
         this.http = Objects.requireNonNull(http, "http");
         this.timing = Objects.requireNonNull(timing, "timing");
-        this.start = timing.nanoTime().getAsLong();
+        this.budget = new RetryBudget(http.settings(), timing);
     }
 
     /** Starts the bounds of one write that sends through {@code http}. */
@@ -39,14 +40,12 @@ public final class ItemResends {
 
     /** The number of the current send, the first being 1. */
     public int attempt() {
-        return attempt;
+        return budget.attempt();
     }
 
     /** The write's service, limited to the time the write has left. */
     private HttpService bounded() {
-        Duration left = settings().maxDuration().minus(elapsed());
-        return http.withSettings(
-                settings().withMaxDuration(left.compareTo(Duration.ofMillis(1)) < 0 ? Duration.ofMillis(1) : left));
+        return http.withSettings(http.settings().withMaxDuration(budget.left()));
     }
 
     /**
@@ -54,12 +53,10 @@ public final class ItemResends {
      * wait would end past the time bound: then the caller fails the write with {@link #summary()}.
      */
     public Optional<Duration> nextWait() {
-        RetrySettings settings = settings();
-        if (attempt >= settings.maxAttempts()) {
-            return Optional.empty();
-        }
-        Duration wait = RetryPolicies.backoff(attempt, settings, timing.random().getAsDouble());
-        return elapsed().plus(wait).compareTo(settings.maxDuration()) > 0 ? Optional.empty() : Optional.of(wait);
+        // Refused items name no wait, and no gate rides a store's limits: by RetryBudget's rule every
+        // refusal uses up a send.
+        RetryBudget.Next next = budget.next(true, Optional.empty());
+        return next.stop().isPresent() ? Optional.empty() : Optional.of(next.delay());
     }
 
     /**
@@ -71,7 +68,7 @@ public final class ItemResends {
         try {
             return send.apply(bounded());
         } catch (TransientException e) {
-            if (attempt == 1) {
+            if (budget.attempt() == 1) {
                 throw e;
             }
             throw new TransientException(
@@ -85,8 +82,8 @@ public final class ItemResends {
                 "{} refused {} (send {} of at most {}); sending them again in {} ms",
                 http.name(),
                 refused,
-                attempt,
-                settings().maxAttempts(),
+                budget.attempt(),
+                http.settings().maxAttempts(),
                 wait.toMillis());
         try {
             timing.sleeper().sleep(wait);
@@ -94,19 +91,12 @@ public final class ItemResends {
             Thread.currentThread().interrupt();
             throw new SystemException("Interrupted while waiting to send again to " + http.name(), e);
         }
-        attempt++;
+        budget.advance(true);
     }
 
     /** How hard the write tried, for its error: "after 3 sends in 4.2 s". */
     public String summary() {
-        return "after " + (attempt == 1 ? "1 send" : attempt + " sends") + " in " + HttpService.seconds(elapsed());
-    }
-
-    private RetrySettings settings() {
-        return http.settings();
-    }
-
-    private Duration elapsed() {
-        return Duration.ofNanos(timing.nanoTime().getAsLong() - start);
+        int sends = budget.attempt();
+        return "after " + (sends == 1 ? "1 send" : sends + " sends") + " in " + RetryBudget.seconds(budget.elapsed());
     }
 }

@@ -1,7 +1,5 @@
 package io.vectorsink.http;
 
-import dev.failsafe.ExecutionContext;
-import dev.failsafe.RetryPolicy;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.DateTimeException;
@@ -13,28 +11,15 @@ import java.util.Optional;
 import okhttp3.Response;
 
 /**
- * Builds the one Failsafe retry policy of a remote service. It retries on 408, 429 and 5xx other than
- * 501 (501 Not Implemented will not change on a retry) and on {@link IOException}s (timeouts, refused
- * or reset connections) unless the thread was interrupted. Delays grow exponentially with "equal
- * jitter" (half fixed, half random, so no two clients march in step and none retries at once), and a
- * {@code Retry-After} header (delta-seconds or HTTP-date, RFC 9110 §10.2.3) replaces the backoff
- * whenever present: the server knows better when it will recover. Jitter is computed here rather than
- * by Failsafe because Failsafe's jitter may shorten a delay below what {@code Retry-After} asked for.
+ * The rules of retrying shared by every remote call: which outcomes are worth another attempt (408, 429
+ * and 5xx other than 501, which will not change on a retry, and {@link IOException}s such as timeouts and
+ * refused or reset connections unless the thread was interrupted), exponential backoff with "equal
+ * jitter" (half fixed, half random, so no two clients march in step and none retries at once), and the
+ * reading of {@code Retry-After} (delta-seconds or HTTP-date, RFC 9110 §10.2.3), whose wait is only ever
+ * lengthened by jitter: the server knows better when it will recover. {@link RetryBudget} applies them.
  */
 public final class RetryPolicies {
     private RetryPolicies() {}
-
-    /** The policy for one service; build it once per store or embedder and share it. */
-    public static RetryPolicy<Response> forService(RetrySettings settings, RetryTiming timing) {
-        return RetryPolicy.<Response>builder()
-                .handleIf((response, failure) -> shouldRetry(response, failure))
-                .withMaxAttempts(settings.maxAttempts())
-                // A backstop for callers that run the policy through Failsafe directly; HttpService
-                // enforces the same bound on its injectable clock and never starts a wait past it.
-                .withMaxDuration(settings.maxDuration())
-                .withDelayFn(context -> delay(context, settings, timing))
-                .build();
-    }
 
     /** Whether a status is worth another attempt. */
     public static boolean isRetryableStatus(int code) {
@@ -48,18 +33,6 @@ public final class RetryPolicies {
             return failure instanceof IOException && !Thread.currentThread().isInterrupted();
         }
         return response != null && isRetryableStatus(response.code());
-    }
-
-    /** The wait before retry number {@code attempt} (1 for the first retry). */
-    static Duration delay(ExecutionContext<Response> context, RetrySettings settings, RetryTiming timing) {
-        Response last = context.getLastResult();
-        if (last != null) {
-            Optional<Duration> asked = retryAfter(last.header("Retry-After"), timing.wallClock());
-            if (asked.isPresent()) {
-                return withUpwardJitter(asked.get(), timing.random().getAsDouble());
-            }
-        }
-        return backoff(context.getAttemptCount(), settings, timing.random().getAsDouble());
     }
 
     /**

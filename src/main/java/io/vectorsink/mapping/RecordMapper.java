@@ -10,14 +10,18 @@ import io.vectorsink.error.SystemException;
 import io.vectorsink.protocol.ConfiguredStream;
 import io.vectorsink.protocol.InputMessage;
 import io.vectorsink.protocol.Json;
+import io.vectorsink.store.ChunkFields;
 import io.vectorsink.store.MetadataRules;
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Turns a record into text and metadata, following the processing config: field renames first, then
@@ -29,20 +33,15 @@ public final class RecordMapper {
     public static final String AIRBYTE_META = "_airbyte_meta";
 
     /**
-     * Metadata names the connector writes itself (DESIGN §3); a user field of the same name cannot be stored
-     * as is. Other {@code _ab_} fields, such as the CDC columns {@code _ab_cdc_updated_at} and
-     * {@code _ab_cdc_lsn}, are ordinary data and are kept.
+     * Metadata names the connector writes itself (docs/architecture.md, invariant 9); a user field of the
+     * same name cannot be stored as is. Other {@code _ab_} fields, such as the CDC columns
+     * {@code _ab_cdc_updated_at} and {@code _ab_cdc_lsn}, are ordinary data and are kept.
      */
-    public static final Set<String> RESERVED = Set.of(
-            "_ab_stream",
-            "_ab_namespace",
-            "_ab_record_id",
-            "_ab_chunk_index",
-            "_ab_chunk_count",
-            "_ab_generation_id",
-            "_ab_extracted_at",
-            "_ab_sync_id",
-            AIRBYTE_META);
+    public static final Set<String> RESERVED =
+            Stream.concat(ChunkFields.ALL.stream(), Stream.of(AIRBYTE_META)).collect(Collectors.toUnmodifiableSet());
+
+    /** The keys the pipeline adds to every chunk: the connector's fields and {@code _airbyte_meta}. */
+    static final int CONNECTOR_KEYS = RESERVED.size();
 
     private final ProcessingConfig processing;
     private final MetadataRules rules;
@@ -64,23 +63,49 @@ public final class RecordMapper {
                 .toList();
     }
 
+    /**
+     * The record's {@code _ab_record_id} ({@link RecordIds}), or null for a stream without a primary key.
+     * The id is stored as metadata whichever fields {@code metadata_fields} selects, and a key is never
+     * cut, so a key whose id is over the store's per-value limit stops the sync with a config_error.
+     */
+    public String recordId(InputMessage.Record record, ConfiguredStream stream) {
+        if (stream.primaryKey().isEmpty()) {
+            return null;
+        }
+        String id = RecordIds.of(stream.id(), stream.primaryKey(), record.data(), record.lineNumber());
+        if (Utf8.length(id) > rules.maxStringBytes()) {
+            List<String> fields = stream.primaryKey().stream()
+                    .map(path -> String.join(".", path))
+                    .toList();
+            throw new ConfigException("The primary key value of field" + (fields.size() == 1 ? " '" : "s '")
+                    + String.join("', '", fields) + "' on input line " + record.lineNumber() + " of stream "
+                    + stream.id() + " is longer than the " + rules.maxStringBytes()
+                    + " bytes the store can hold in metadata (as _ab_record_id); keys are never truncated");
+        }
+        return id;
+    }
+
     public MappedRecord map(InputMessage.Record record, ConfiguredStream stream) {
         String where = "on input line " + record.lineNumber() + " of stream " + stream.id();
-        JsonNode data = renamed(record.data(), where);
         List<ObjectNode> changes = new ArrayList<>(upstreamChanges(record.meta()));
+        JsonNode data = renamed(record.data(), changes, where);
         String text = text(data, record, stream);
         Map<String, Object> metadata = metadata(data, stream, changes, where);
         return new MappedRecord(text, metadata, changes);
     }
 
     /** The record with {@code field_name_mappings} applied in order; a path may reach into nested objects. */
-    private JsonNode renamed(ObjectNode data, String where) {
+    private JsonNode renamed(ObjectNode data, List<ObjectNode> changes, String where) {
         if (renames.isEmpty()) {
             return data;
         }
         ObjectNode copy = data.deepCopy();
         for (Rename rename : renames) {
             JsonNode value = rename.from().remove(copy);
+            if (value != null && replacesAnotherValue(rename.to(), copy, value)) {
+                // The record's own value at to_field is replaced: not silently.
+                changes.add(change(rename.to().toString(), "NULLED", "DESTINATION_SERIALIZATION_ERROR"));
+            }
             if (value != null && !rename.to().put(copy, value)) {
                 throw new ConfigException("processing.field_name_mappings cannot rename '" + rename.from() + "' to '"
                         + rename.to() + "' in the record " + where + ": a field on the way to '" + rename.to()
@@ -88,6 +113,15 @@ public final class RecordMapper {
             }
         }
         return copy;
+    }
+
+    private static boolean replacesAnotherValue(FieldPath to, ObjectNode data, JsonNode value) {
+        for (FieldPath.Match existing : to.select(data)) {
+            if (!existing.value().isNull() && !existing.value().equals(value)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private String text(JsonNode data, InputMessage.Record record, ConfiguredStream stream) {
@@ -128,17 +162,34 @@ public final class RecordMapper {
         Map<String, Object> metadata = new LinkedHashMap<>();
         if (metadataPaths.isEmpty()) {
             for (Map.Entry<String, JsonNode> field : data.properties()) {
-                put(metadata, field.getKey(), field.getValue(), keyFields, changes, where);
+                // Top-level keys are unique (duplicates are refused on input): nothing can collide.
+                put(metadata, null, field.getKey(), field.getValue(), keyFields, changes, where);
             }
         } else {
+            Map<String, JsonNode> selected = new HashMap<>();
             for (FieldPath path : metadataPaths) {
                 for (FieldPath.Match match : path.select(data)) {
-                    put(metadata, match.path(), match.value(), keyFields, changes, where);
+                    put(metadata, selected, match.path(), match.value(), keyFields, changes, where);
                 }
             }
         }
+        checkKeyCount(metadata, where);
         fitTotal(metadata, keyFields, changes, where);
         return metadata;
+    }
+
+    /**
+     * A store that refuses a chunk with too many keys would refuse it on every retry: the record is refused
+     * up front, naming the limit. Dropping keys instead would need one change per dropped key, and those
+     * would not fit the row either.
+     */
+    private void checkKeyCount(Map<String, Object> metadata, String where) {
+        int total = metadata.size() + CONNECTOR_KEYS;
+        if (total > rules.maxKeys()) {
+            throw new ConfigException("The record " + where + " has " + metadata.size() + " metadata fields; with the"
+                    + " connector's own " + CONNECTOR_KEYS + " that is " + total + " keys, more than the "
+                    + rules.maxKeys() + " the store holds per chunk; choose fewer processing.metadata_fields");
+        }
     }
 
     /**
@@ -162,8 +213,10 @@ public final class RecordMapper {
         return keyFields;
     }
 
+    /** @param selected the value selected for each key so far, to tell collisions; null when none can occur */
     private void put(
             Map<String, Object> metadata,
+            Map<String, JsonNode> selected,
             String key,
             JsonNode value,
             Set<String> keyFields,
@@ -172,8 +225,17 @@ public final class RecordMapper {
         if (value == null || value.isNull()) {
             return; // absent and null mean the same to every store's filters
         }
-        if (RESERVED.contains(key)) {
+        if (RESERVED.contains(key) || rules.reserves(key)) {
+            // The connector's own name, or one the store keeps for itself (stored unreadable, or overwritten)
             changes.add(change(key, "NULLED", "DESTINATION_SERIALIZATION_ERROR"));
+            return;
+        }
+        JsonNode earlier = selected == null ? null : selected.putIfAbsent(key, value);
+        if (earlier != null) {
+            if (!earlier.equals(value)) {
+                // Two selected paths land on one key ("a.b" as a key and "a" -> "b"): the first stays.
+                changes.add(change(key, "NULLED", "DESTINATION_SERIALIZATION_ERROR"));
+            }
             return;
         }
         Object scalar = scalar(value);
@@ -209,7 +271,7 @@ public final class RecordMapper {
             BigDecimal decimal = value.decimalValue();
             double d = decimal.doubleValue();
             boolean exact = Double.isFinite(d) && new BigDecimal(Double.toString(d)).compareTo(decimal) == 0;
-            return exact ? (Object) d : decimal.toString();
+            return exact ? (Object) d : value.asText(); // the literal as the source wrote it
         }
         return Utf8.escapeLoneSurrogates(value.toString());
     }

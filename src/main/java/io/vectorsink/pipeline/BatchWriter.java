@@ -6,6 +6,7 @@ import io.vectorsink.config.AdvancedConfig;
 import io.vectorsink.embedding.Embedder;
 import io.vectorsink.error.ConnectorException;
 import io.vectorsink.error.SystemException;
+import io.vectorsink.error.TransientException;
 import io.vectorsink.protocol.StreamId;
 import io.vectorsink.store.ChunkPoint;
 import io.vectorsink.store.VectorStore;
@@ -29,12 +30,12 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Embeds and writes batches concurrently, and acknowledges their tickets once the store has confirmed
- * every write (invariant 1). Embedding runs on {@code embedding_concurrency} threads and store writes on
- * {@code upsert_concurrency} threads, so provider latency is hidden; order is kept where it matters: a
- * batch's store write waits for every earlier batch that holds a version of one of its records
- * (invariant 4). Memory is bounded by a budget of in-flight chunks: {@link #submit} blocks while it is
- * spent (invariant 5). The first failure is kept, stops all acknowledgements, and is rethrown to the
- * caller (invariant 6).
+ * every write (invariant 1; the invariants are numbered in docs/architecture.md). Embedding runs on
+ * {@code embedding_concurrency} threads and store writes on {@code upsert_concurrency} threads, so provider
+ * latency is hidden; order is kept where it matters: a batch's store write waits for every earlier batch
+ * that holds a version of one of its records (invariant 4). Memory is bounded by a budget of in-flight
+ * chunks: {@link #submit} blocks while it is spent (invariant 5). The first failure is kept, stops all
+ * acknowledgements, and is rethrown to the caller (invariant 6).
  */
 final class BatchWriter implements AutoCloseable {
     private final Embedder embedder;
@@ -47,7 +48,7 @@ final class BatchWriter implements AutoCloseable {
     private final Map<String, CompletableFuture<Void>> lastWriteOfRecord = new ConcurrentHashMap<>();
     private final Map<StreamId, Set<CompletableFuture<Void>>> inFlightByStream = new ConcurrentHashMap<>();
     private final Set<CompletableFuture<Void>> inFlight = ConcurrentHashMap.newKeySet();
-    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final AtomicReference<ConnectorException> failure = new AtomicReference<>();
     private final AtomicLong chunksWritten = new AtomicLong();
 
     BatchWriter(Embedder embedder, VectorStore store, CheckpointLedger ledger, AdvancedConfig advanced) {
@@ -86,13 +87,13 @@ final class BatchWriter implements AutoCloseable {
         written.whenComplete((ignored, error) -> {
             try {
                 if (error != null) {
-                    fail(error);
+                    fail(error, stream);
                 } else if (failure.get() == null) {
                     chunksWritten.addAndGet(chunks.size());
                     tickets.forEach(ticket -> ledger.acknowledge(stream, ticket));
                 }
             } catch (RuntimeException e) {
-                fail(e);
+                fail(e, null);
             } finally {
                 inFlightChunks.release(permits);
                 untrack(stream, written, works);
@@ -118,12 +119,12 @@ final class BatchWriter implements AutoCloseable {
         done.whenComplete((ignored, error) -> {
             try {
                 if (error != null) {
-                    fail(error);
+                    fail(error, stream);
                 } else if (failure.get() == null) {
                     ledger.acknowledge(stream, ticket);
                 }
             } catch (RuntimeException e) {
-                fail(e);
+                fail(e, null);
             } finally {
                 untrack(stream, done, List.of());
             }
@@ -136,6 +137,9 @@ final class BatchWriter implements AutoCloseable {
             throwIfFailed();
             List<CompletableFuture<Void>> now = List.copyOf(inFlight);
             if (now.isEmpty()) {
+                // A batch records its failure before it leaves inFlight: one that failed between the check
+                // above and this one is seen here, not mistaken for success.
+                throwIfFailed();
                 return;
             }
             try {
@@ -148,15 +152,10 @@ final class BatchWriter implements AutoCloseable {
 
     /** Rethrows the first failure of any batch, if there was one. */
     void throwIfFailed() {
-        Throwable error = failure.get();
-        if (error == null) {
-            return;
+        ConnectorException error = failure.get();
+        if (error != null) {
+            throw error;
         }
-        if (error instanceof ConnectorException connectorError) {
-            throw connectorError;
-        }
-        throw new SystemException(
-                "Writing a batch failed unexpectedly: " + error.getClass().getName(), error);
     }
 
     long chunksWritten() {
@@ -260,7 +259,14 @@ final class BatchWriter implements AutoCloseable {
         }
     }
 
-    private void fail(Throwable error) {
+    /**
+     * Keeps the first failure. One that came from a stream's own work (its batch, its removal of old data)
+     * is marked as that stream's, unless it is an outage: a store or provider that is down fails every
+     * stream alike.
+     *
+     * @param stream the stream whose work failed, or null when the failure belongs to no stream
+     */
+    private void fail(Throwable error, StreamId stream) {
         // The ledger first: no state may leave between the failure and the TRACE error that reports it.
         ledger.fail();
         Throwable cause = error;
@@ -268,7 +274,19 @@ final class BatchWriter implements AutoCloseable {
                 && cause.getCause() != null) {
             cause = cause.getCause();
         }
-        failure.compareAndSet(null, cause);
+        if (failure.get() != null) {
+            return; // later failures are consequences of the first (cancelled work) or lost in its shadow
+        }
+        ConnectorException connectorError = cause instanceof ConnectorException known
+                ? known
+                : new SystemException(
+                        "Writing a batch failed unexpectedly: "
+                                + cause.getClass().getName(),
+                        cause);
+        if (stream != null && !(connectorError instanceof TransientException)) {
+            connectorError.inStream(stream.namespace(), stream.name());
+        }
+        failure.compareAndSet(null, connectorError);
     }
 
     @Override

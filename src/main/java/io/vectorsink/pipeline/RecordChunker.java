@@ -6,10 +6,10 @@ import io.vectorsink.chunking.Chunk;
 import io.vectorsink.chunking.Chunker;
 import io.vectorsink.error.ConfigException;
 import io.vectorsink.mapping.MappedRecord;
-import io.vectorsink.mapping.RecordIds;
 import io.vectorsink.mapping.RecordMapper;
 import io.vectorsink.protocol.ConfiguredStream;
 import io.vectorsink.protocol.InputMessage;
+import io.vectorsink.store.ChunkFields;
 import io.vectorsink.store.PointIds;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,9 +17,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Turns one record into the work the store must do: its chunks with ids and metadata, or a delete.
- * Chunk metadata is the connector's own {@code _ab_*} fields (DESIGN §3), then the user's fields, then
- * {@code _airbyte_meta} when anything was changed on the way.
+ * Turns one record into the work the store must do: its chunks with ids and metadata, or a delete. Chunk
+ * metadata is the connector's own {@code _ab_*} fields (docs/behaviour.md, "From record to chunks"), then the
+ * user's fields, then {@code _airbyte_meta} when anything was changed on the way.
  */
 final class RecordChunker {
     /** Airbyte's CDC sources mark deleted rows with this field. */
@@ -44,9 +44,7 @@ final class RecordChunker {
     }
 
     RecordWork prepare(long ticket, InputMessage.Record record, ConfiguredStream stream) {
-        String recordId = stream.primaryKey().isEmpty()
-                ? null
-                : RecordIds.of(stream.id(), stream.primaryKey(), record.data(), record.lineNumber());
+        String recordId = mapper.recordId(record, stream);
         boolean keyed = stream.isKeyed();
         JsonNode deletedAt = record.data().get(CDC_DELETED_AT);
         if (keyed && deletedAt != null && !deletedAt.isNull()) {
@@ -71,16 +69,16 @@ final class RecordChunker {
         for (int index = 0; index < texts.size(); index++) {
             String id = keyed ? PointIds.forChunk(recordId, index) : PointIds.random();
             Map<String, Object> metadata = new LinkedHashMap<>();
-            metadata.put("_ab_stream", stream.id().airbyteName());
-            metadata.put("_ab_namespace", stream.id().namespaceOrEmpty());
+            metadata.put(ChunkFields.STREAM, stream.id().airbyteName());
+            metadata.put(ChunkFields.NAMESPACE, stream.id().namespaceOrEmpty());
             if (recordId != null) {
-                metadata.put("_ab_record_id", recordId);
+                metadata.put(ChunkFields.RECORD_ID, recordId);
             }
-            metadata.put("_ab_chunk_index", (long) index);
-            metadata.put("_ab_chunk_count", (long) texts.size());
-            metadata.put("_ab_generation_id", stream.generationId());
-            metadata.put("_ab_extracted_at", record.emittedAt());
-            metadata.put("_ab_sync_id", stream.syncId());
+            metadata.put(ChunkFields.CHUNK_INDEX, (long) index);
+            metadata.put(ChunkFields.CHUNK_COUNT, (long) texts.size());
+            metadata.put(ChunkFields.GENERATION_ID, stream.generationId());
+            metadata.put(ChunkFields.EXTRACTED_AT, record.emittedAt());
+            metadata.put(ChunkFields.SYNC_ID, stream.syncId());
             metadata.putAll(mapped.metadata());
             if (!mapped.changes().isEmpty()) {
                 metadata.put(RecordMapper.AIRBYTE_META, RecordMapper.airbyteMeta(mapped.changes()));

@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The records of one stream waiting to be written. Within a batch the last version of a keyed record
- * wins (invariant 4): an earlier version is dropped from the batch, but its ticket stays so that the state
- * after it is released only when the newer version is written.
+ * The records of one stream waiting to be written. Within a batch the last version of a keyed record wins
+ * (docs/architecture.md, invariant 4): an earlier version is dropped from the batch, but its ticket stays so
+ * that the state after it is released only when the newer version is written.
  */
 final class StreamBatch {
     private final Map<Object, RecordWork> latest = new LinkedHashMap<>();

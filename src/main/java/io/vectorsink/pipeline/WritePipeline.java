@@ -24,11 +24,11 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The write command's main loop (DESIGN §2). One thread owns the batches and routes every message:
- * records into per-stream batches, states into the ledger, stream statuses into finalisation. A reader
- * thread parses stdin ahead of it through a small queue, which is also where backpressure reaches the
- * source. Partial batches are flushed when a state arrives, when a stream completes, and when they are
- * older than the flush interval, so checkpoints keep flowing however slow the input is.
+ * The write command's main loop (docs/architecture.md, "Data flow of write"). One thread owns the batches and
+ * routes every message: records into per-stream batches, states into the ledger, stream statuses into
+ * finalisation. A reader thread parses stdin ahead of it through a small queue, which is also where
+ * backpressure reaches the source. Partial batches are flushed when a state arrives, when a stream completes,
+ * and when they are older than the flush interval, so checkpoints keep flowing however slow the input is.
  */
 public final class WritePipeline {
     private static final int READ_AHEAD = 8;
@@ -133,13 +133,19 @@ public final class WritePipeline {
     }
 
     private void onRecord(InputMessage.Record record) throws InterruptedException {
-        ConfiguredStream stream = configured(record.stream(), record.lineNumber());
-        if (completed.contains(stream.id())) {
-            throw new SystemException("Input line " + record.lineNumber() + " is a record of stream " + stream.id()
-                    + ", which was already reported COMPLETE");
+        ConfiguredStream stream;
+        RecordWork work;
+        try {
+            stream = configured(record.stream(), record.lineNumber());
+            if (completed.contains(stream.id())) {
+                throw new SystemException("Input line " + record.lineNumber() + " is a record of stream " + stream.id()
+                        + ", which was already reported COMPLETE");
+            }
+            work = chunker.prepare(ledger.openRecord(stream.id()), record, stream);
+        } catch (ConnectorException e) {
+            // Mapping, vectors, keys: whatever fails here fails for this record's stream.
+            throw e.inStream(record.stream().namespace(), record.stream().name());
         }
-        long ticket = ledger.openRecord(stream.id());
-        RecordWork work = chunker.prepare(ticket, record, stream);
         StreamBatch batch = batches.computeIfAbsent(stream.id(), id -> new StreamBatch(clock.millis()));
         int before = batch.weight();
         batch.add(work);
@@ -202,13 +208,11 @@ public final class WritePipeline {
     private void finish() throws InterruptedException {
         flushAll();
         if (!sawStreamStatus) {
-            // Input without any stream status (older platforms): a clean end of input is the only signal
-            // that every stream is complete.
-            if (catalog.streams().stream().anyMatch(s -> staleFilter(s).isPresent())) {
-                out.warn("The input carried no stream statuses; its clean end is taken as every stream being"
-                        + " complete, so older data of overwritten streams is removed now");
-            }
+            // Input without any stream status (older platforms, custom connectors without supportsRefreshes):
+            // a clean end of input is the only signal that every stream is complete. A source that failed
+            // but whose platform closed stdin normally looks the same, so each removal is announced.
             for (ConfiguredStream stream : catalog.streams()) {
+                staleFilter(stream).ifPresent(filter -> out.warn(noCompletionSignal(stream, filter)));
                 finalizeStream(stream);
             }
         }
@@ -219,6 +223,17 @@ public final class WritePipeline {
         }
         out.info("Wrote " + records + " records as " + writer.chunksWritten() + " chunks; released "
                 + ledger.releasedStates() + " states");
+    }
+
+    static String noCompletionSignal(ConfiguredStream stream, StaleFilter filter) {
+        String old = filter instanceof StaleFilter.OlderGeneration older
+                ? "its chunks of generations older than " + older.minimumGenerationId()
+                : "its chunks written by earlier syncs";
+        return "Stream " + stream.id() + " ended without any stream status, so the platform never reported it"
+                + " COMPLETE; " + old + " are removed now without that completion signal, taking the clean end"
+                + " of input as one. If the source failed, the index keeps only what this sync wrote for the"
+                + " stream. A platform that sends stream statuses avoids this: give the destination definition"
+                + " supportsRefreshes (see the connector's documentation, Sync modes)";
     }
 
     private ConfiguredStream configured(StreamId id, long line) {

@@ -59,10 +59,7 @@ public final class ConfiguredCatalog {
                         + "' is not supported (append, append_dedup, overwrite)");
                 continue;
             }
-            List<List<String>> key = keyPaths(configured.get("primary_key"));
-            if (key.isEmpty()) {
-                key = keyPaths(stream.get("source_defined_primary_key"));
-            }
+            List<List<String>> key = primaryKey(configured, stream, mode);
             if (mode == ConfiguredStream.DestinationSyncMode.APPEND_DEDUP && key.isEmpty()) {
                 problems.add("stream " + id + " uses append_dedup but has no primary key");
             }
@@ -84,6 +81,24 @@ public final class ConfiguredCatalog {
             throw new ConfigException(problems, null);
         }
         return new ConfiguredCatalog(streams);
+    }
+
+    /**
+     * The key the stream is deduplicated by. The configured {@code primary_key} wins, even when it is the
+     * empty list: a user who set no key on an append or overwrite stream gets no deduplication. The
+     * source's {@code source_defined_primary_key} is used when {@code primary_key} is absent (the
+     * protocol's rule: the configured key is required "unless it is already supplied by the source"), and
+     * for {@code append_dedup} when it is empty, since that mode cannot work without a key.
+     */
+    private static List<List<String>> primaryKey(
+            JsonNode configured, JsonNode stream, ConfiguredStream.DestinationSyncMode mode) {
+        JsonNode configuredKey = configured.get("primary_key");
+        List<List<String>> key = keyPaths(configuredKey);
+        boolean absent = configuredKey == null || configuredKey.isNull();
+        if (absent || (key.isEmpty() && mode == ConfiguredStream.DestinationSyncMode.APPEND_DEDUP)) {
+            return keyPaths(stream.get("source_defined_primary_key"));
+        }
+        return key;
     }
 
     private static List<List<String>> keyPaths(JsonNode node) {

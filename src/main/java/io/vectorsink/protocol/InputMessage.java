@@ -13,10 +13,10 @@ public sealed interface InputMessage {
             implements InputMessage {}
 
     /**
-     * A STATE, kept as the raw {@code state} object so that every field, known or not, is echoed back.
+     * A STATE, kept as the exact text of its {@code state} object so that it is echoed back byte for byte.
      * {@code stream} is set only for STREAM states.
      */
-    record State(long lineNumber, StateType type, StreamId stream, ObjectNode raw) implements InputMessage {}
+    record State(long lineNumber, StateType type, StreamId stream, StateText raw) implements InputMessage {}
 
     /** A TRACE of type STREAM_STATUS. */
     record StreamStatus(long lineNumber, StreamId stream, String status) implements InputMessage {

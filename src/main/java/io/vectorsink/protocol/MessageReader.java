@@ -108,7 +108,7 @@ public final class MessageReader implements Iterator<InputMessage> {
     public static InputMessage parse(String line, long lineNumber) {
         JsonNode node;
         try {
-            node = Json.MAPPER.readTree(line);
+            node = SourceJson.read(line); // numbers keep the literal the source wrote
         } catch (StreamConstraintsException e) {
             throw malformed(lineNumber, "exceeds a parser limit (" + limitName(e) + ")", e);
         } catch (JsonProcessingException e) {
@@ -130,26 +130,30 @@ public final class MessageReader implements Iterator<InputMessage> {
         String type = textField(node, "type", lineNumber);
         return switch (type) {
             case "RECORD" -> record(object(node, "record", lineNumber), lineNumber);
-            case "STATE" -> state(object(node, "state", lineNumber), lineNumber);
+            case "STATE" -> state(object(node, "state", lineNumber), lineNumber, line);
             case "TRACE" -> trace(object(node, "trace", lineNumber), lineNumber);
             default -> new InputMessage.Ignored(lineNumber, type);
         };
     }
 
+    /** A malformed record is its stream's failure: the source wrote it for that stream. */
     private static InputMessage record(ObjectNode record, long line) {
         String stream = textField(record, "stream", line);
         String namespace = optionalText(record, "namespace", line);
         JsonNode data = record.get("data");
         if (data == null || !data.isObject()) {
-            throw malformed(line, "is a RECORD whose 'data' is not an object", null);
+            throw malformed(line, "is a RECORD whose 'data' is not an object", null)
+                    .inStream(namespace, stream);
         }
         JsonNode emittedAt = record.get("emitted_at");
         if (emittedAt == null || !emittedAt.isNumber() || !emittedAt.canConvertToLong()) {
-            throw malformed(line, "is a RECORD whose 'emitted_at' is not an integer", null);
+            throw malformed(line, "is a RECORD whose 'emitted_at' is not an integer", null)
+                    .inStream(namespace, stream);
         }
         JsonNode meta = record.get("meta");
         if (meta != null && !meta.isObject() && !meta.isNull()) {
-            throw malformed(line, "is a RECORD whose 'meta' is not an object", null);
+            throw malformed(line, "is a RECORD whose 'meta' is not an object", null)
+                    .inStream(namespace, stream);
         }
         return new InputMessage.Record(
                 line,
@@ -159,7 +163,7 @@ public final class MessageReader implements Iterator<InputMessage> {
                 meta == null || meta.isNull() ? null : meta);
     }
 
-    private static InputMessage state(ObjectNode state, long line) {
+    private static InputMessage state(ObjectNode state, long line, String text) {
         JsonNode typeNode = state.get("type");
         InputMessage.StateType type;
         if (typeNode == null || typeNode.isNull()) {
@@ -179,7 +183,7 @@ public final class MessageReader implements Iterator<InputMessage> {
             ObjectNode streamState = object(state, "stream", line);
             stream = descriptor(object(streamState, "stream_descriptor", line), line);
         }
-        return new InputMessage.State(line, type, stream, state);
+        return new InputMessage.State(line, type, stream, StateText.locate(text));
     }
 
     private static InputMessage trace(ObjectNode trace, long line) {

@@ -5,7 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vectorsink.error.ConnectorException;
-import java.io.UncheckedIOException;
+import io.vectorsink.error.SystemException;
+import java.io.IOException;
 import java.io.Writer;
 import java.time.Clock;
 import java.util.function.UnaryOperator;
@@ -20,6 +21,7 @@ public final class OutputWriter {
     private final Writer out;
     private final Clock clock;
     private final UnaryOperator<String> redactor;
+    private volatile boolean closed;
 
     /**
      * @param redactor applied to every log and error text before it is written, so that configured
@@ -47,15 +49,12 @@ public final class OutputWriter {
         write(message);
     }
 
-    /** Echoes a state exactly as it came, plus {@code destinationStats.recordCount}. */
-    public void state(ObjectNode rawState, long recordCount) {
-        ObjectNode state = rawState.deepCopy();
-        JsonNode existing = state.get("destinationStats");
-        ObjectNode stats = existing instanceof ObjectNode o ? o : state.putObject("destinationStats");
-        stats.put("recordCount", (double) recordCount);
-        ObjectNode message = message("STATE");
-        message.set("state", state);
-        write(message);
+    /**
+     * Echoes a state exactly as it came, byte for byte, with only {@code destinationStats.recordCount}
+     * written into it.
+     */
+    public void state(StateText state, long recordCount) {
+        writeLine("{\"type\":\"STATE\",\"state\":" + state.withRecordCount(recordCount) + "}");
     }
 
     public void log(String level, String text) {
@@ -85,6 +84,11 @@ public final class OutputWriter {
         body.put("internal_message", redactor.apply(internalMessage(error)));
         body.put("stack_trace", redactor.apply(stackTrace(error)));
         body.put("failure_type", error.failureType());
+        error.streamName().ifPresent(name -> {
+            ObjectNode stream = body.putObject("stream_descriptor");
+            stream.put("name", name);
+            error.streamNamespace().ifPresent(namespace -> stream.put("namespace", namespace));
+        });
         write(message);
     }
 
@@ -122,15 +126,54 @@ public final class OutputWriter {
         return message;
     }
 
-    private synchronized void write(ObjectNode message) {
+    /**
+     * Whether a write to stdout failed (the reader closed the pipe): from then on nothing reaches Airbyte,
+     * so the failure can only be reported on stderr.
+     */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * Writes no further line: for a JVM shutting down on a signal, so that no STATE starts after the notice
+     * that says none will. Not synchronized: a line blocked on a full pipe must not hold up the shutdown.
+     */
+    public void stop() {
+        closed = true;
+    }
+
+    private void write(ObjectNode message) {
+        String line;
         try {
-            out.write(Json.MAPPER.writeValueAsString(message));
-            out.write('\n');
-            out.flush();
+            line = Json.MAPPER.writeValueAsString(message);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialise an output message", e);
-        } catch (java.io.IOException e) {
-            throw new UncheckedIOException("stdout is closed", e);
         }
+        writeLine(line);
+    }
+
+    /**
+     * Writes one message line and flushes it. A failed write is never ignored: a STATE that did not reach
+     * the reader is a checkpoint Airbyte never got, so the command must fail.
+     */
+    private synchronized void writeLine(String line) {
+        if (closed) {
+            throw closedError(null);
+        }
+        try {
+            out.write(line);
+            out.write('\n');
+            out.flush();
+        } catch (IOException e) {
+            closed = true;
+            throw closedError(e);
+        }
+    }
+
+    private static SystemException closedError(IOException cause) {
+        return new SystemException(
+                "Standard output is closed (its reader went away), so messages such as STATE can no longer be"
+                        + " delivered",
+                cause);
     }
 }

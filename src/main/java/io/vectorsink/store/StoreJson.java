@@ -7,6 +7,9 @@ import io.vectorsink.protocol.Json;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
 
 /** JSON steps that several stores' request bodies share. */
 public final class StoreJson {
@@ -23,6 +26,38 @@ public final class StoreJson {
         } catch (IOException e) {
             throw new SystemException("could not write " + body, e);
         }
+    }
+
+    /**
+     * The metadata in a JSON object as a store returns it: strings, booleans, integers (as Long), other
+     * numbers (as Double), anything else as its JSON text; nulls and the {@code skipped} keys are absent.
+     */
+    public static Map<String, Object> metadata(JsonNode object, Set<String> skipped) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        object.properties().forEach(field -> {
+            String key = field.getKey();
+            JsonNode value = field.getValue();
+            if (skipped.contains(key) || value.isNull()) {
+                return;
+            }
+            if (value.isTextual()) {
+                values.put(key, value.textValue());
+            } else if (value.isBoolean()) {
+                values.put(key, value.booleanValue());
+            } else if (value.isIntegralNumber() && value.canConvertToLong()) {
+                values.put(key, value.longValue());
+            } else if (value.isNumber()) {
+                values.put(key, value.doubleValue());
+            } else {
+                values.put(key, value.toString());
+            }
+        });
+        return values;
+    }
+
+    /** A text value, or null for anything else (a missing or null document). */
+    public static String textOrNull(JsonNode node) {
+        return node.isTextual() ? node.textValue() : null;
     }
 
     /**

@@ -10,8 +10,8 @@ import java.util.Objects;
  * that return is what lets a STATE be released. Implementations are thread-safe and retry transient
  * failures themselves, within the configured bound.
  *
- * <p>Metadata names the pipeline relies on: {@code _ab_stream}, {@code _ab_namespace},
- * {@code _ab_record_id}, {@code _ab_chunk_index}, {@code _ab_generation_id}, {@code _ab_sync_id}.
+ * <p>Metadata names the pipeline relies on are {@link ChunkFields}. A store over a REST API extends
+ * {@link RestVectorStore}.
  */
 public interface VectorStore extends AutoCloseable {
     /**

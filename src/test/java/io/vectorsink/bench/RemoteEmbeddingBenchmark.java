@@ -50,7 +50,7 @@ public final class RemoteEmbeddingBenchmark {
 
     public static void main(String[] args) throws Exception {
         // One line per limit cut is useful in a sync, noise here; the server counts the 429s.
-        System.setProperty("org.slf4j.simpleLogger.log.io.vectorsink.http.AdaptiveHttpService", "warn");
+        System.setProperty("org.slf4j.simpleLogger.log.io.vectorsink.http.HttpService", "warn");
         Map<String, String> options = parse(args);
         String mode = options.getOrDefault("mode", "latency");
         int latencyMs = Integer.parseInt(options.getOrDefault("latency_ms", "200"));

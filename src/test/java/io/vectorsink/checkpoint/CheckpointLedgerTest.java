@@ -3,9 +3,8 @@ package io.vectorsink.checkpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vectorsink.protocol.InputMessage;
+import io.vectorsink.protocol.StateText;
 import io.vectorsink.protocol.StreamId;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,18 +16,14 @@ class CheckpointLedgerTest {
 
     private final List<String> released = new ArrayList<>();
     private final CheckpointLedger ledger =
-            new CheckpointLedger((raw, count) -> released.add(raw.get("id").asText() + ":" + count));
+            new CheckpointLedger((raw, count) -> released.add(raw.json() + ":" + count));
 
     private static InputMessage.State streamState(StreamId stream, String id) {
-        ObjectNode raw =
-                JsonNodeFactory.instance.objectNode().put("type", "STREAM").put("id", id);
-        return new InputMessage.State(1, InputMessage.StateType.STREAM, stream, raw);
+        return new InputMessage.State(1, InputMessage.StateType.STREAM, stream, StateText.of(id));
     }
 
     private static InputMessage.State globalState(String id) {
-        ObjectNode raw =
-                JsonNodeFactory.instance.objectNode().put("type", "GLOBAL").put("id", id);
-        return new InputMessage.State(1, InputMessage.StateType.GLOBAL, null, raw);
+        return new InputMessage.State(1, InputMessage.StateType.GLOBAL, null, StateText.of(id));
     }
 
     @Test

@@ -22,7 +22,7 @@ class ConfigParserTest {
     private static final Map<String, String> SELF_MANAGED = Map.of();
     private static final Map<String, String> CLOUD = Map.of("DEPLOYMENT_MODE", "cloud");
 
-    private static final String MINIMAL =
+    static final String MINIMAL =
             """
             {"embedding": {"mode": "local"},
              "indexing": {"mode": "chroma", "host": "http://127.0.0.1:8000", "collection": "airbyte"}}
@@ -83,7 +83,7 @@ class ConfigParserTest {
     }
 
     @Test
-    void should_parse_the_design_example_config() {
+    void should_parse_a_config_that_sets_every_processing_field() {
         ObjectNode raw = json(
                 """
                 {
@@ -464,7 +464,9 @@ class ConfigParserTest {
                 minimalWith("indexing.auth", json("{\"mode\": \"basic\", \"username\": \"a:b\", \"password\": \"\"}"));
 
         assertThat(problems(token))
-                .containsExactly("indexing.auth.token: must look like the token alone, without spaces");
+                .containsExactly(
+                        "indexing.auth.token: must look like the token alone, in visible ASCII (letters, digits,"
+                                + " punctuation), without spaces");
         assertThat(problems(basic))
                 .containsExactly(
                         "indexing.auth.username: must look like no spaces or colons",
@@ -479,32 +481,6 @@ class ConfigParserTest {
                 catchThrowableOfType(ConfigException.class, () -> ConfigParser.parse(raw, SELF_MANAGED));
 
         assertThat(error.getMessage()).doesNotContain("secret value");
-    }
-
-    @Test
-    void should_list_secret_values_of_every_auth_mode() {
-        ObjectNode token = minimalWith("indexing.auth", json("{\"mode\": \"token\", \"token\": \"tok-123456\"}"));
-        ObjectNode basic = minimalWith(
-                "indexing.auth", json("{\"mode\": \"basic\", \"username\": \"admin\", \"password\": \"pw-654321\"}"));
-
-        assertThat(ConfigParser.secretValues(token)).containsExactly("tok-123456");
-        assertThat(ConfigParser.secretValues(basic)).containsExactly("pw-654321");
-        assertThat(ConfigParser.secretValues(json(MINIMAL))).isEmpty();
-    }
-
-    @Test
-    void should_list_secret_values_when_the_config_is_invalid() {
-        // Secrets are registered before parsing, so they must be found in a config the parser rejects.
-        ObjectNode raw = json(
-                """
-                {"indexing": {"mode": "nonsense", "host": 5, "auth": {"mode": "basic", "password": "pw-654321"}},
-                 "embedding": "wrong"}
-                """);
-
-        assertThat(ConfigParser.secretValues(raw)).containsExactly("pw-654321");
-        assertThat(ConfigParser.secretValues(Json.MAPPER.nullNode())).isEmpty();
-        assertThat(ConfigParser.secretValues(Json.MAPPER.getNodeFactory().textNode("x")))
-                .isEmpty();
     }
 
     @Test
@@ -558,7 +534,7 @@ class ConfigParserTest {
                         "false",
                         new IndexingConfig.OpenSearchAuth.Basic("admin", "pw-654321")));
         assertThat(apiKey.toString()).doesNotContain("a2V5LWlkOnNlY3JldA==");
-        assertThat(ConfigParser.secretValues(apiKeyConfig)).containsExactly("a2V5LWlkOnNlY3JldA==");
+        assertThat(ConfigSecrets.valuesIn(apiKeyConfig)).containsExactly("a2V5LWlkOnNlY3JldA==");
     }
 
     @Test
@@ -589,7 +565,7 @@ class ConfigParserTest {
                         new IndexingConfig.Qdrant("https://xyz.cloud.qdrant.io:6333", "qd-key-123456", "docs", "l2"));
         assertThat(qdrant.toString()).doesNotContain("qd-key-123456");
         assertThat(dot).isEqualTo(new IndexingConfig.Qdrant("http://localhost:6333", null, "d", "ip"));
-        assertThat(ConfigParser.secretValues(config)).containsExactly("qd-key-123456");
+        assertThat(ConfigSecrets.valuesIn(config)).containsExactly("qd-key-123456");
     }
 
     @Test
@@ -619,7 +595,7 @@ class ConfigParserTest {
         assertThat(pinecone).isEqualTo(new IndexingConfig.Pinecone("pcsk_abc123", "docs", "", false, "cosine"));
         assertThat(mapped).isEqualTo(new IndexingConfig.Pinecone("pcsk_abc123", "docs", "airbyte", true, "ip"));
         assertThat(pinecone.toString()).doesNotContain("pcsk_abc123");
-        assertThat(ConfigParser.secretValues(config)).containsExactly("pcsk_abc123");
+        assertThat(ConfigSecrets.valuesIn(config)).containsExactly("pcsk_abc123");
     }
 
     @Test
@@ -653,8 +629,8 @@ class ConfigParserTest {
                 .isEqualTo(new IndexingConfig.Milvus(
                         "http://127.0.0.1:19530", "rag", "d", "l2", new IndexingConfig.MilvusAuth.Token("tk-456")));
         assertThat(milvus.toString()).doesNotContain("mv-pass-123");
-        assertThat(ConfigParser.secretValues(config)).containsExactly("mv-pass-123");
-        assertThat(ConfigParser.secretValues(token)).containsExactly("tk-456");
+        assertThat(ConfigSecrets.valuesIn(config)).containsExactly("mv-pass-123");
+        assertThat(ConfigSecrets.valuesIn(token)).containsExactly("tk-456");
     }
 
     @Test
@@ -697,8 +673,8 @@ class ConfigParserTest {
                         new IndexingConfig.WeaviateAuth.BearerToken("oidc-789"),
                         Map.of()));
         assertThat(weaviate.toString()).doesNotContain("wv-key-123").doesNotContain("sk-hdr-456");
-        assertThat(ConfigParser.secretValues(config)).containsExactlyInAnyOrder("wv-key-123", "sk-hdr-456");
-        assertThat(ConfigParser.secretValues(perStream)).containsExactly("oidc-789");
+        assertThat(ConfigSecrets.valuesIn(config)).containsExactlyInAnyOrder("wv-key-123", "sk-hdr-456");
+        assertThat(ConfigSecrets.valuesIn(perStream)).containsExactly("oidc-789");
     }
 
     @Test
@@ -724,6 +700,115 @@ class ConfigParserTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("X-Key")
                 .hasMessageNotContaining("secret");
+    }
+
+    /**
+     * Every secret that goes into an HTTP header must be text a header can carry: the client refuses anything
+     * but visible ASCII at the first request, which used to surface as "failed unexpectedly
+     * (IllegalArgumentException)" in {@code check} and a system_error in {@code write}.
+     */
+    @Test
+    void should_refuse_a_header_secret_that_is_not_visible_ascii_naming_the_field_and_never_the_value() {
+        String secret = "sk-na\u00efve-\u00e9t\u00e9";
+        List<Map.Entry<String, ObjectNode>> configs = new java.util.ArrayList<>();
+        configs.add(Map.entry(
+                "embedding.openai_key",
+                minimalWith("embedding", json("{\"mode\": \"openai\", \"openai_key\": \"%s\"}".formatted(secret)))));
+        configs.add(Map.entry(
+                "embedding.openai_key",
+                minimalWith(
+                        "embedding",
+                        json(
+                                ("{\"mode\": \"azure_openai\", \"openai_key\": \"%s\", \"api_base\": \"https://r.openai.azure.com\","
+                                                + " \"deployment\": \"d\"}")
+                                        .formatted(secret)))));
+        configs.add(Map.entry(
+                "embedding.cohere_key",
+                minimalWith("embedding", json("{\"mode\": \"cohere\", \"cohere_key\": \"%s\"}".formatted(secret)))));
+        configs.add(Map.entry(
+                "embedding.api_key",
+                minimalWith(
+                        "embedding",
+                        json(
+                                ("{\"mode\": \"openai_compatible\", \"base_url\": \"https://e.example.com/v1\", \"api_key\": \"%s\","
+                                                + " \"model_name\": \"m\", \"dimensions\": 8, \"context_length\": 512}")
+                                        .formatted(secret)))));
+        configs.add(Map.entry(
+                "indexing.auth.token",
+                minimalWith("indexing.auth", json("{\"mode\": \"token\", \"token\": \"%s\"}".formatted(secret)))));
+        configs.add(Map.entry(
+                "indexing.auth.api_key",
+                withIndexing(("{\"mode\": \"opensearch\", \"url\": \"https://o.example.com\", \"index\": \"docs\","
+                                + " \"auth\": {\"mode\": \"api_key\", \"api_key\": \"%s\"}}")
+                        .formatted(secret))));
+        configs.add(Map.entry(
+                "indexing.api_key",
+                withIndexing(("{\"mode\": \"qdrant\", \"url\": \"https://q.example.com\", \"collection\": \"c\","
+                                + " \"api_key\": \"%s\"}")
+                        .formatted(secret))));
+        configs.add(Map.entry(
+                "indexing.pinecone_key",
+                withIndexing(
+                        "{\"mode\": \"pinecone\", \"index\": \"docs\", \"pinecone_key\": \"%s\"}".formatted(secret))));
+        configs.add(Map.entry(
+                "indexing.auth.password",
+                withIndexing(("{\"mode\": \"milvus\", \"host\": \"https://m.example.com\", \"collection\": \"c\","
+                                + " \"auth\": {\"mode\": \"user_password\", \"username\": \"root\", \"password\": \"%s\"}}")
+                        .formatted(secret))));
+        configs.add(Map.entry(
+                "indexing.auth.token",
+                withIndexing(("{\"mode\": \"weaviate\", \"host\": \"https://w.example.com\","
+                                + " \"auth\": {\"mode\": \"bearer_token\", \"token\": \"%s\"}}")
+                        .formatted(secret))));
+
+        assertThat(configs).hasSize(10);
+        configs.forEach(entry -> {
+            List<String> problems = problems(entry.getValue());
+            assertThat(problems).as(entry.getKey()).allSatisfy(problem -> assertThat(problem)
+                    .doesNotContain("na\u00efve"));
+            assertThat(problems)
+                    .as(entry.getKey())
+                    .filteredOn(problem -> problem.startsWith(entry.getKey() + ":"))
+                    .singleElement()
+                    .satisfies(problem -> assertThat(problem)
+                            .startsWith(entry.getKey() + ": must look like ")
+                            .contains("visible ASCII"));
+        });
+    }
+
+    @Test
+    void should_report_weaviate_header_and_credential_rules_together_with_every_other_problem() {
+        ObjectNode config = withIndexing("{\"mode\": \"weaviate\", \"host\": \"https://w.example.com\","
+                + " \"auth\": {\"mode\": \"api_key\", \"api_key\": \"cl\u00e9-secret\"},"
+                + " \"additional_headers\": [{\"name\": \"Authorization\", \"value\": \"v\"},"
+                + " {\"name\": \"X-Key\", \"value\": \"one\"}, {\"name\": \"x-key\", \"value\": \"two\"},"
+                + " {\"name\": \"X-Other\", \"value\": \"na\u00efve-secret\"}]}");
+        config.putObject("processing").put("chunk_size", 10).put("chunk_overlap", 10);
+
+        // Once only the record checked the headers, at binding: the other problems hid them.
+        assertThat(problems(config))
+                .containsExactlyInAnyOrder(
+                        "processing.chunk_overlap: must be less than processing.chunk_size (10)",
+                        "indexing.auth.api_key: must look like the key alone, in visible ASCII (letters, digits,"
+                                + " punctuation), without spaces or Bearer",
+                        "indexing.additional_headers[0].name: must not be Authorization; choose indexing.auth.mode"
+                                + " instead",
+                        "indexing.additional_headers[2].name: names header x-key again (header names ignore case)",
+                        "indexing.additional_headers[3].value: the value of header X-Other may only hold visible"
+                                + " ASCII characters, spaces and tabs")
+                .allSatisfy(problem -> assertThat(problem).doesNotContain("secret"));
+    }
+
+    @Test
+    void should_report_a_chroma_collection_name_together_with_plain_http_to_a_remote_host() {
+        // Once the Chroma store's constructor checked the name again, after the parser had passed the config.
+        ObjectNode config = minimalWith("indexing.collection", "x");
+        ((ObjectNode) config.get("indexing")).put("host", "http://chroma.example.com:8000");
+
+        assertThat(problems(config))
+                .hasSize(2)
+                .anySatisfy(p -> assertThat(p).startsWith("indexing.host: must use https"))
+                .anySatisfy(p -> assertThat(p).startsWith("indexing.collection: must look like 3-512"));
     }
 
     @Test

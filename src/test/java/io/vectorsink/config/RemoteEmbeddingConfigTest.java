@@ -166,13 +166,13 @@ class RemoteEmbeddingConfigTest {
 
     @Test
     void should_list_every_embedding_key_as_a_secret() {
-        assertThat(ConfigParser.secretValues(
+        assertThat(ConfigSecrets.valuesIn(
                         minimalWith("embedding", json("{\"mode\": \"openai\", \"openai_key\": \"sk-secret-1\"}"))))
                 .containsExactly("sk-secret-1");
-        assertThat(ConfigParser.secretValues(
+        assertThat(ConfigSecrets.valuesIn(
                         minimalWith("embedding", json("{\"mode\": \"cohere\", \"cohere_key\": \"co-secret-2\"}"))))
                 .containsExactly("co-secret-2");
-        assertThat(ConfigParser.secretValues(minimalWith(
+        assertThat(ConfigSecrets.valuesIn(minimalWith(
                         "embedding", json("{\"mode\": \"openai_compatible\", \"api_key\": \"tok-secret-3\"}"))))
                 .containsExactly("tok-secret-3");
     }
@@ -192,7 +192,7 @@ class RemoteEmbeddingConfigTest {
 
     @Test
     void should_list_the_same_models_in_the_spec_as_the_records() {
-        JsonNode branches = ConfigParser.spec().at("/connectionSpecification/properties/embedding/oneOf");
+        JsonNode branches = SpecSchema.spec().at("/connectionSpecification/properties/embedding/oneOf");
 
         assertThat(texts(branch(branches, "openai").at("/properties/model/enum")))
                 .containsExactlyElementsOf(EmbeddingConfig.OpenAi.MODEL_DIMENSIONS.keySet());

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 /** {@code advanced.request_timeout_seconds}: spec, parser, record, and the clients it bounds. */
 class RequestTimeoutConfigTest {
-    private static final JsonNode SPEC_ENTRY = ConfigParser.spec()
+    private static final JsonNode SPEC_ENTRY = SpecSchema.spec()
             .get("connectionSpecification")
             .at("/properties/advanced/properties/request_timeout_seconds");
 

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vectorsink.embedding.local.LocalModel;
 import io.vectorsink.error.ConfigException;
+import io.vectorsink.store.DistanceMetric;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Paths;
@@ -29,7 +30,7 @@ class SpecTest {
     private static final Pattern ENDPOINT_OR_NAME =
             Pattern.compile("(?i).*(url|host|name|tenant|database|collection).*");
 
-    private final JsonNode spec = ConfigParser.spec();
+    private final JsonNode spec = SpecSchema.spec();
     private final JsonNode connection = spec.get("connectionSpecification");
 
     /** Calls {@code visitor} with the dot path and schema of every property, in every oneOf branch and list. */
@@ -165,33 +166,27 @@ class SpecTest {
                         .at("/properties/embedding/oneOf/0/properties/model/default")
                         .asText())
                 .isEqualTo(EmbeddingConfig.Local.MINILM);
-        assertThat(texts(chroma.at("/distance_metric/enum")))
-                .containsExactlyElementsOf(IndexingConfig.Chroma.DISTANCE_METRICS);
+        assertThat(texts(chroma.at("/distance_metric/enum"))).containsExactlyElementsOf(DistanceMetric.NAMES);
         assertThat(texts(chroma.at("/auth/oneOf/1/properties/header/enum")))
                 .containsExactly(
                         IndexingConfig.ChromaAuth.Token.AUTHORIZATION, IndexingConfig.ChromaAuth.Token.X_CHROMA_TOKEN);
         assertThat(processing.at("/text_splitter/default/mode").asText()).isEqualTo("separator");
         JsonNode openSearch = connection.at("/properties/indexing/oneOf/1/properties");
         JsonNode qdrant = connection.at("/properties/indexing/oneOf/2/properties");
-        assertThat(texts(openSearch.at("/distance_metric/enum")))
-                .containsExactlyElementsOf(IndexingConfig.OpenSearch.DISTANCE_METRICS);
+        assertThat(texts(openSearch.at("/distance_metric/enum"))).containsExactlyElementsOf(DistanceMetric.NAMES);
         assertThat(texts(openSearch.at("/refresh/enum")))
                 .containsExactlyElementsOf(IndexingConfig.OpenSearch.REFRESH_POLICIES);
         assertThat(openSearch.at("/refresh/default").asText()).isEqualTo("wait_for");
         // Qdrant also takes the names Airbyte's Qdrant destination uses (cos, euc, dot).
-        assertThat(texts(qdrant.at("/distance_metric/enum")))
-                .startsWith(IndexingConfig.Qdrant.DISTANCE_METRICS.toArray(String[]::new));
+        assertThat(texts(qdrant.at("/distance_metric/enum"))).startsWith(DistanceMetric.NAMES.toArray(String[]::new));
         JsonNode pinecone = connection.at("/properties/indexing/oneOf/3/properties");
-        assertThat(texts(pinecone.at("/distance_metric/enum")))
-                .containsExactlyElementsOf(IndexingConfig.Pinecone.DISTANCE_METRICS);
+        assertThat(texts(pinecone.at("/distance_metric/enum"))).containsExactlyElementsOf(DistanceMetric.NAMES);
         assertThat(pinecone.at("/pinecone_key/airbyte_secret").asBoolean()).isTrue();
         JsonNode milvus = connection.at("/properties/indexing/oneOf/4/properties");
-        assertThat(texts(milvus.at("/distance_metric/enum")))
-                .containsExactlyElementsOf(IndexingConfig.Milvus.DISTANCE_METRICS);
+        assertThat(texts(milvus.at("/distance_metric/enum"))).containsExactlyElementsOf(DistanceMetric.NAMES);
         JsonNode weaviate = connection.at("/properties/indexing/oneOf/5/properties");
         assertThat(weaviate.at("/mode/const").asText()).isEqualTo("weaviate");
-        assertThat(texts(weaviate.at("/distance_metric/enum")))
-                .containsExactlyElementsOf(IndexingConfig.Weaviate.DISTANCE_METRICS);
+        assertThat(texts(weaviate.at("/distance_metric/enum"))).containsExactlyElementsOf(DistanceMetric.NAMES);
         assertThat(texts(weaviate.at("/consistency_level/enum")))
                 .containsExactlyElementsOf(IndexingConfig.Weaviate.CONSISTENCY_LEVELS);
         assertThat(weaviate.at("/consistency_level/default").asText())
@@ -247,9 +242,9 @@ class SpecTest {
 
     @Test
     void should_hand_out_a_copy_of_the_spec() {
-        ((ObjectNode) ConfigParser.spec()).put("documentationUrl", "changed");
+        ((ObjectNode) SpecSchema.spec()).put("documentationUrl", "changed");
 
-        assertThat(ConfigParser.spec().get("documentationUrl").asText()).isNotEqualTo("changed");
+        assertThat(SpecSchema.spec().get("documentationUrl").asText()).isNotEqualTo("changed");
     }
 
     @Test

@@ -203,6 +203,54 @@ class HttpServiceTest {
     }
 
     @Test
+    void should_count_429s_against_the_attempts_when_no_gate_rides_rate_limits() {
+        server.stubFor(get("/thing").willReturn(aResponse().withStatus(429)));
+
+        assertThatThrownBy(() -> service(3, Duration.ofMinutes(5)).execute(request()))
+                .isInstanceOf(TransientException.class)
+                .hasMessageContaining("after 3 attempts")
+                .hasMessageContaining("HTTP 429");
+
+        server.verify(3, getRequestedFor(urlEqualTo("/thing")));
+    }
+
+    @Test
+    void should_wait_the_time_a_retry_after_ms_header_names() {
+        sequence(
+                aResponse().withStatus(503).withHeader("retry-after-ms", "1200"),
+                aResponse().withStatus(200));
+
+        try (Response response = service(5, Duration.ofMinutes(5)).execute(request())) {
+            assertThat(response.code()).isEqualTo(200);
+        }
+
+        assertThat(clock.sleeps()).containsExactly(Duration.ofMillis(1200));
+    }
+
+    @Test
+    void should_hold_a_pass_of_its_gate_only_while_an_attempt_is_on_the_wire() {
+        AdaptiveLimiter limiter = new AdaptiveLimiter(2, 0.5, clock.timing());
+        AtomicInteger inFlightDuringCalls = new AtomicInteger(-1);
+        OkHttpClient watching = client.newBuilder()
+                .addInterceptor(chain -> {
+                    inFlightDuringCalls.set(limiter.inFlight());
+                    return chain.proceed(chain.request());
+                })
+                .build();
+        sequence(aResponse().withStatus(503), aResponse().withStatus(200));
+        RetrySettings settings =
+                new RetrySettings("Chroma", 5, Duration.ofMillis(500), Duration.ofSeconds(8), Duration.ofMinutes(5));
+
+        try (Response response = new HttpService(watching, settings, clock.timing(), limiter).execute(request())) {
+            assertThat(response.code()).isEqualTo(200);
+        }
+
+        assertThat(inFlightDuringCalls.get()).isEqualTo(1);
+        assertThat(limiter.inFlight()).isZero();
+        assertThat(clock.sleeps()).hasSize(1);
+    }
+
+    @Test
     void should_stop_within_the_total_duration_when_every_attempt_fails() {
         server.stubFor(get("/thing").willReturn(aResponse().withStatus(500)));
 

@@ -6,13 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vectorsink.error.ConfigException;
 import io.vectorsink.protocol.Json;
+import io.vectorsink.protocol.SourceJson;
 import io.vectorsink.protocol.StreamId;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class RecordIdsTest {
     private static ObjectNode data(String json) throws Exception {
-        return (ObjectNode) Json.MAPPER.readTree(json);
+        return (ObjectNode) SourceJson.read(json); // as MessageReader reads it: numbers keep their literals
     }
 
     @Test
@@ -51,5 +52,28 @@ class RecordIdsTest {
                 .hasMessageContaining("line 12")
                 .hasMessageContaining("'id'")
                 .hasMessageNotContaining("private");
+    }
+
+    @Test
+    void should_identify_numeric_keys_by_value_however_the_source_spells_them() throws Exception {
+        var key = List.of(List.of("id"));
+        java.util.function.Function<String, String> id = literal -> {
+            try {
+                return RecordIds.of(StreamId.of("s"), key, data("{\"id\":" + literal + "}"), 1);
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        };
+        assertThat(List.of("100", "100.0", "1E2", "1.00e+2", "100.000"))
+                .allSatisfy(literal -> assertThat(id.apply(literal)).isEqualTo("[null,\"s\",100]"));
+        assertThat(List.of("1", "1.0", "1.00", "10e-1"))
+                .allSatisfy(literal -> assertThat(id.apply(literal)).isEqualTo("[null,\"s\",1]"));
+        assertThat(List.of("0", "-0", "0.0", "-0.0", "0e5"))
+                .allSatisfy(literal -> assertThat(id.apply(literal)).isEqualTo("[null,\"s\",0]"));
+        assertThat(id.apply("1.50")).isEqualTo(id.apply("1.5")).isEqualTo("[null,\"s\",1.5]");
+        assertThat(id.apply("1e400")).isEqualTo(id.apply("10E399")).isEqualTo("[null,\"s\",1E+400]");
+        assertThat(id.apply("123456789012345678901234567890")).isEqualTo("[null,\"s\",123456789012345678901234567890]");
+        assertThat(id.apply("{\"a\":[1.0,2E1]}")).isEqualTo("[null,\"s\",{\"a\":[1,20]}]");
+        assertThat(id.apply("100")).isNotEqualTo(id.apply("\"100\"")).isNotEqualTo(id.apply("101"));
     }
 }

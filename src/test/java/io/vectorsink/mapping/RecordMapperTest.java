@@ -10,6 +10,7 @@ import io.vectorsink.error.ConfigException;
 import io.vectorsink.protocol.ConfiguredStream;
 import io.vectorsink.protocol.InputMessage;
 import io.vectorsink.protocol.Json;
+import io.vectorsink.protocol.SourceJson;
 import io.vectorsink.protocol.StreamId;
 import io.vectorsink.store.MetadataRules;
 import java.util.List;
@@ -31,7 +32,8 @@ class RecordMapperTest {
     }
 
     private static InputMessage.Record record(String data) throws Exception {
-        return new InputMessage.Record(4, StreamId.of("docs"), (ObjectNode) Json.MAPPER.readTree(data), 1000, null);
+        // As MessageReader reads it: numbers keep their literals.
+        return new InputMessage.Record(4, StreamId.of("docs"), (ObjectNode) SourceJson.read(data), 1000, null);
     }
 
     @Test
@@ -187,7 +189,22 @@ class RecordMapperTest {
         MappedRecord mapped =
                 mapper.map(record("{\"t\":\"x\",\"big\":123456789012345678901234567890,\"huge\":1e400}"), STREAM);
         assertThat(mapped.metadata()).containsEntry("big", "123456789012345678901234567890");
-        assertThat(mapped.metadata().get("huge")).isEqualTo("1E+400");
+        assertThat(mapped.metadata().get("huge")).isEqualTo("1e400");
+    }
+
+    @Test
+    void should_render_numbers_in_text_and_json_text_as_the_source_wrote_them() throws Exception {
+        var mapper = new RecordMapper(
+                processing(List.of("n", "t", "z", "e", "o"), List.of(), List.of()), MetadataRules.unlimited());
+        MappedRecord mapped = mapper.map(
+                record("{\"n\":100.0,\"t\":1700000000.000,\"z\":-0.0,\"e\":1E2,\"o\":{\"x\":1.50,\"y\":[-0,2e-3]}}"),
+                STREAM);
+        assertThat(mapped.text())
+                .isEqualTo("n: 100.0\nt: 1700000000.000\nz: -0.0\ne: 1E2\no: {\"x\":1.50,\"y\":[-0,2e-3]}");
+        assertThat(mapped.metadata())
+                .containsEntry("n", 100.0)
+                .containsEntry("t", 1.7E9)
+                .containsEntry("o", "{\"x\":1.50,\"y\":[-0,2e-3]}");
     }
 
     @Test
@@ -200,7 +217,7 @@ class RecordMapperTest {
                 .containsEntry("precise", "0.1000000000000000000000001")
                 .containsEntry("plain", 0.1)
                 .containsEntry("e", 100.0)
-                .containsEntry("tiny", "1E-400");
+                .containsEntry("tiny", "1e-400");
         assertThat(mapped.changes()).isEmpty();
     }
 
@@ -225,5 +242,106 @@ class RecordMapperTest {
                 .hasMessageContaining("line 4")
                 .hasMessageContaining("stream docs")
                 .hasMessageNotContaining("private");
+    }
+
+    @Test
+    void should_refuse_a_key_over_the_limit_whichever_metadata_fields_are_selected() throws Exception {
+        var rules = new MetadataRules(64, 1 << 20);
+        String longKey = "{\"id\":\"" + "k".repeat(60) + "\",\"t\":\"x\"}";
+        for (List<String> metadata : List.of(List.<String>of(), List.of("t"))) {
+            var mapper = new RecordMapper(processing(List.of("t"), metadata, List.of()), rules);
+            assertThatThrownBy(() -> mapper.recordId(record(longKey), STREAM))
+                    .as("metadata_fields " + metadata)
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("field 'id' on input line 4 of stream docs")
+                    .hasMessageContaining("64 bytes")
+                    .hasMessageNotContaining("kkkk");
+        }
+        var mapper = new RecordMapper(processing(List.of("t"), List.of("t"), List.of()), rules);
+        assertThat(mapper.recordId(record("{\"id\":\"short\",\"t\":\"x\"}"), STREAM))
+                .isEqualTo("[null,\"docs\",\"short\"]");
+    }
+
+    /** The row's changes as "field change reason". */
+    private static List<String> changes(MappedRecord mapped) {
+        return mapped.changes().stream()
+                .map(c -> c.get("field").asText() + " " + c.get("change").asText() + " "
+                        + c.get("reason").asText())
+                .toList();
+    }
+
+    @Test
+    void should_record_fields_under_a_prefix_the_store_reserves_and_keep_their_neighbours() throws Exception {
+        var chroma = new MetadataRules(4096, 1 << 20, 4096, java.util.Set.of(), List.of("chroma:"));
+        var mapper = new RecordMapper(processing(List.of("t"), List.of(), List.of()), chroma);
+        MappedRecord mapped = mapper.map(
+                record("{\"t\":\"x\",\"chroma:foo\":1,\"chroma:document\":\"d\",\"chroma:id\":\"i\","
+                        + "\"Chroma:x\":2,\"chroma\":3,\"chromax\":4,\"#document\":5}"),
+                STREAM);
+        assertThat(mapped.metadata())
+                .doesNotContainKeys("chroma:foo", "chroma:document", "chroma:id")
+                .containsEntry("Chroma:x", 2L)
+                .containsEntry("chroma", 3L)
+                .containsEntry("chromax", 4L)
+                .containsEntry("#document", 5L);
+        assertThat(changes(mapped))
+                .containsExactly(
+                        "chroma:foo NULLED DESTINATION_SERIALIZATION_ERROR",
+                        "chroma:document NULLED DESTINATION_SERIALIZATION_ERROR",
+                        "chroma:id NULLED DESTINATION_SERIALIZATION_ERROR");
+    }
+
+    @Test
+    void should_record_a_field_named_like_the_stores_text_key_unless_no_text_is_stored() throws Exception {
+        var qdrant = new MetadataRules(1 << 20, 1 << 20, Integer.MAX_VALUE, java.util.Set.of("text"), List.of());
+        var record = record("{\"body\":\"chunk me\",\"text\":\"a field called text\"}");
+        MappedRecord stored =
+                new RecordMapper(processing(List.of("body"), List.of(), List.of()), qdrant).map(record, STREAM);
+        assertThat(stored.metadata()).doesNotContainKey("text");
+        assertThat(changes(stored)).containsExactly("text NULLED DESTINATION_SERIALIZATION_ERROR");
+        MappedRecord omitted = new RecordMapper(
+                        processing(List.of("body"), List.of(), List.of()), qdrant.freeing("text"))
+                .map(record, STREAM);
+        assertThat(omitted.metadata()).containsEntry("text", "a field called text");
+        assertThat(omitted.changes()).isEmpty();
+    }
+
+    @Test
+    void should_record_two_selected_paths_that_land_on_one_key_and_keep_the_first() throws Exception {
+        var mapper = new RecordMapper(
+                processing(List.of("t"), List.of("t", "a.*", "a.b", "t"), List.of()), MetadataRules.unlimited());
+        MappedRecord mapped = mapper.map(record("{\"t\":\"x\",\"a.b\":\"top\",\"a\":{\"b\":\"nested\"}}"), STREAM);
+        assertThat(mapped.metadata()).containsEntry("a.b", "nested").containsEntry("t", "x");
+        // "t" selected twice is one value, nothing lost: no change.
+        assertThat(changes(mapped)).containsExactly("a.b NULLED DESTINATION_SERIALIZATION_ERROR");
+    }
+
+    @Test
+    void should_refuse_a_record_with_more_keys_than_the_store_holds_naming_the_limit() throws Exception {
+        int connector = RecordMapper.CONNECTOR_KEYS;
+        var rules = new MetadataRules(1 << 20, 1 << 20, connector + 3, java.util.Set.of(), List.of());
+        var mapper = new RecordMapper(processing(List.of("t"), List.of(), List.of()), rules);
+        assertThat(mapper.map(record("{\"t\":\"x\",\"a\":1,\"b\":2}"), STREAM).metadata())
+                .hasSize(3);
+        assertThatThrownBy(() -> mapper.map(record("{\"t\":\"x\",\"a\":1,\"b\":2,\"c\":\"private\"}"), STREAM))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("line 4 of stream docs")
+                .hasMessageContaining("4 metadata fields")
+                .hasMessageContaining("more than the " + (connector + 3) + " the store holds per chunk")
+                .hasMessageNotContaining("private");
+    }
+
+    @Test
+    void should_record_a_value_that_a_rename_replaces() throws Exception {
+        var mapper = new RecordMapper(
+                processing(List.of("t"), List.of(), List.of(new ProcessingConfig.FieldMapping("x", "a.b"))),
+                MetadataRules.unlimited());
+        MappedRecord mapped = mapper.map(record("{\"t\":\"x\",\"a.b\":\"top\",\"x\":\"moved\"}"), STREAM);
+        assertThat(mapped.metadata()).containsEntry("a.b", "moved").doesNotContainKey("x");
+        assertThat(changes(mapped)).containsExactly("a.b NULLED DESTINATION_SERIALIZATION_ERROR");
+        // Nothing there, or a null: nothing lost, no change.
+        assertThat(mapper.map(record("{\"t\":\"x\",\"a.b\":null,\"x\":\"moved\"}"), STREAM)
+                        .changes())
+                .isEmpty();
     }
 }

@@ -8,8 +8,9 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
-import io.vectorsink.config.ConfigParser;
+import io.vectorsink.config.SpecSchema;
 import io.vectorsink.protocol.Json;
+import io.vectorsink.testing.AirbyteFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,27 +38,21 @@ class MetadataYamlTest {
         dockerfile = Files.readAllLines(PROJECT.resolve("Dockerfile"));
     }
 
-    /** failsafe passes the shared folder; under surefire it sits next to the project, as in every worktree. */
-    private static Path sharedDir() {
-        String configured = System.getProperty("vectorsink.shared.dir");
-        return configured != null
-                ? Paths.get(configured)
-                : PROJECT.resolve("../shared").normalize();
-    }
-
     @Test
     void should_validate_against_airbytes_metadata_schema() throws IOException {
-        JsonNode schemaNode = Json.MAPPER.readTree(sharedDir()
-                .resolve("airbyte-metadata/ConnectorMetadataDefinitionV0.json")
-                .toFile());
+        JsonNode schemaNode = Json.MAPPER.readTree(AirbyteFiles.metadataSchema());
+        // The bundled schema keeps the $id of every inlined part, but its $refs are written against the
+        // bundle's root ("#/properties/data/..."); without the inner $ids they resolve as meant.
+        schemaNode.forEach(MetadataYamlTest::removeInnerIds);
         JsonSchema schema =
                 JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V7).getSchema(schemaNode);
 
         ObjectNode broken = metadata.deepCopy();
         ((ObjectNode) broken.get("data")).put("connectorSubtype", "vectors").remove("githubIssueLabel");
+        ((ObjectNode) broken.at("/data/resourceRequirements/default")).put("memory_limt", "1Gi");
 
         assertThat(schema.validate(metadata)).isEmpty();
-        assertThat(schema.validate(broken)).as("the schema really checks").hasSize(2);
+        assertThat(schema.validate(broken)).as("the schema really checks").hasSize(3);
     }
 
     @Test
@@ -70,7 +65,7 @@ class MetadataYamlTest {
         assertThat(data.get("supportsRefreshes").asBoolean()).isTrue();
         assertThat(data.get("tags")).extracting(JsonNode::asText).contains("language:java");
         assertThat(data.get("documentationUrl").asText())
-                .isEqualTo(ConfigParser.spec().get("documentationUrl").asText());
+                .isEqualTo(SpecSchema.spec().get("documentationUrl").asText());
     }
 
     @Test
@@ -82,7 +77,7 @@ class MetadataYamlTest {
                 references.add(matcher.group(1));
             }
         });
-        JsonNode connection = ConfigParser.spec().get("connectionSpecification");
+        JsonNode connection = SpecSchema.spec().get("connectionSpecification");
 
         assertThat(references).contains("indexing.host", "indexing.url");
         assertThat(references).allSatisfy(reference -> assertThat(fieldSchema(connection, reference))
@@ -99,7 +94,7 @@ class MetadataYamlTest {
     void should_allow_the_endpoint_of_every_store() {
         List<String> hosts = new ArrayList<>();
         metadata.at("/data/allowedHosts/hosts").forEach(host -> hosts.add(host.asText()));
-        JsonNode stores = ConfigParser.spec().at("/connectionSpecification/properties/indexing/oneOf");
+        JsonNode stores = SpecSchema.spec().at("/connectionSpecification/properties/indexing/oneOf");
 
         assertThat(stores).allSatisfy(store -> {
             List<String> endpoints = new ArrayList<>();
@@ -141,6 +136,64 @@ class MetadataYamlTest {
         assertThat(pomVersion.find()).isTrue();
         assertThat(pomVersion.group(1)).isEqualTo(data.get("dockerImageTag").asText());
         assertThat(instruction("USER ")).isEqualTo("airbyte");
+    }
+
+    @Test
+    void should_bound_the_heap_well_below_the_pods_memory_limit() {
+        Matcher heap = Pattern.compile("^\"-Xmx(\\d+)m\"$").matcher(instruction("ENV JAVA_TOOL_OPTIONS="));
+        JsonNode limits = metadata.at("/data/resourceRequirements/default");
+
+        assertThat(heap.matches())
+                .as("JAVA_TOOL_OPTIONS sets only a heap bound in MB")
+                .isTrue();
+        long heapBytes = Long.parseLong(heap.group(1)) << 20;
+        long limit = kubernetesBytes(limits.get("memory_limit").asText());
+        long request = kubernetesBytes(limits.get("memory_request").asText());
+        // The heap plus ONNX Runtime's native memory (about 150 MB with the local model), threads and
+        // metaspace peaked at 435 MB with a 256 MB heap; the limit must hold twice that share.
+        assertThat(limit).isGreaterThanOrEqualTo(2 * (heapBytes + (175L << 20)));
+        assertThat(request).isBetween(heapBytes + (175L << 20), limit);
+    }
+
+    @Test
+    void should_build_the_image_with_the_readmes_steps_line_by_line() throws IOException {
+        String readme = Files.readString(PROJECT.resolve("README.md"));
+        Matcher block = Pattern.compile("Build the\\s+jar, then the image.*?```bash\\n(.*?)```", Pattern.DOTALL)
+                .matcher(readme);
+        assertThat(block.find()).as("the README's image steps").isTrue();
+        List<String> steps = block.group(1).lines().toList();
+        JsonNode data = metadata.get("data");
+        String pom = Files.readString(PROJECT.resolve("pom.xml"));
+
+        assertThat(steps).hasSize(2);
+        // 1. The package step produces what the Dockerfile copies: the thin jar and its lib/ folder.
+        assertThat(steps.get(0)).isEqualTo("mvn -B -DskipTests package");
+        assertThat(pom).contains("<finalName>destination-vectorsink</finalName>");
+        assertThat(pom)
+                .containsPattern("<phase>package</phase>\\s*<goals><goal>copy-dependencies</goal></goals>"
+                        + "[\\s\\S]*?<outputDirectory>\\$\\{project.build.directory}/lib</outputDirectory>");
+        assertThat(dockerfile)
+                .contains(
+                        "COPY --chown=airbyte:airbyte target/lib/ /airbyte/lib/",
+                        "COPY --chown=airbyte:airbyte target/destination-vectorsink.jar /airbyte/destination-vectorsink.jar");
+        // 2. The build step tags the image as metadata names it, from this folder, as the Dockerfile says too.
+        String build = "docker build -t " + data.get("dockerRepository").asText() + ":"
+                + data.get("dockerImageTag").asText() + " .";
+        assertThat(steps.get(1)).isEqualTo(build);
+        assertThat(dockerfile).contains("#     " + build);
+    }
+
+    private static long kubernetesBytes(String quantity) {
+        Matcher matcher = Pattern.compile("^(\\d+)(Mi|Gi)$").matcher(quantity);
+        assertThat(matcher.matches()).as(quantity).isTrue();
+        return Long.parseLong(matcher.group(1)) << (matcher.group(2).equals("Gi") ? 30 : 20);
+    }
+
+    private static void removeInnerIds(JsonNode node) {
+        if (node instanceof ObjectNode object) {
+            object.remove("$id");
+        }
+        node.forEach(MetadataYamlTest::removeInnerIds);
     }
 
     /** The rest of the one Dockerfile line that starts with {@code prefix}. */

@@ -57,6 +57,9 @@ class PipelineFailureTest {
         public void prepare(int d) {}
 
         public void upsert(List<ChunkPoint> points) {
+            if (points.stream().anyMatch(p -> p.document().contains("refused"))) {
+                throw new io.vectorsink.error.ConfigException("The store refused a chunk of these records");
+            }
             if (points.stream().anyMatch(p -> p.document().contains("boom"))) {
                 failed.countDown();
                 throw new TransientException("Chroma kept answering 503");
@@ -208,6 +211,36 @@ class PipelineFailureTest {
         assertThat(states()).as("the state before the bad line").isEqualTo(1);
         Thread.sleep(300);
         assertThat(states()).as("nothing after the failure").isEqualTo(1);
+    }
+
+    @Test
+    void should_mark_a_refusal_of_a_streams_records_and_a_bad_record_as_that_streams_failure() {
+        for (String text : List.of(
+                Messages.record("ok", "{\"id\":1,\"text\":\"fine\"}")
+                        + Messages.record("docs", "{\"id\":1,\"text\":\"refused\"}"),
+                Messages.record("ok", "{\"id\":1,\"text\":\"fine\"}")
+                        + Messages.record("docs", "{\"text\":\"no key\"}"))) {
+            var pipeline = pipeline(
+                    Messages.stream("ok", "append_dedup", List.of("id"), 1, 0),
+                    Messages.stream("docs", "append_dedup", List.of("id"), 1, 0));
+
+            Throwable error = org.assertj.core.api.Assertions.catchThrowable(() -> pipeline.run(input(text)));
+
+            assertThat(error).isInstanceOf(io.vectorsink.error.ConfigException.class);
+            assertThat(((io.vectorsink.error.ConnectorException) error).streamName())
+                    .contains("docs");
+        }
+    }
+
+    @Test
+    void should_mark_an_outage_as_no_single_streams_failure() {
+        var pipeline = pipeline(Messages.stream("docs", "append_dedup", List.of("id"), 1, 0));
+
+        Throwable error = org.assertj.core.api.Assertions.catchThrowable(
+                () -> pipeline.run(input(Messages.record("docs", "{\"id\":1,\"text\":\"boom\"}"))));
+
+        assertThat(error).isInstanceOf(TransientException.class);
+        assertThat(((TransientException) error).streamName()).isEmpty();
     }
 
     /** Regression: an Error in the reader thread (e.g. OutOfMemoryError on a huge line) hangs the pipeline. */

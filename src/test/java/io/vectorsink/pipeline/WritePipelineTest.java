@@ -171,6 +171,38 @@ class WritePipelineTest {
     }
 
     @Test
+    void should_warn_per_stream_when_it_removes_an_older_generation_without_a_stream_status() throws Exception {
+        var pipeline = pipeline(Messages.stream("docs", "overwrite", List.of("id"), 2, 2), AdvancedConfig.defaults());
+
+        pipeline.run(
+                input(Messages.record("docs", "{\"id\":1,\"text\":\"new\"}") + Messages.streamState("docs", "{}")));
+
+        assertThat(store.log).contains("stale docs OlderGeneration[minimumGenerationId=2]");
+        List<String> warnings = stdout.toString()
+                .lines()
+                .map(Messages::json)
+                .filter(m -> m.at("/log/level").asText().equals("WARN"))
+                .map(m -> m.at("/log/message").asText())
+                .toList();
+        assertThat(warnings)
+                .singleElement()
+                .asString()
+                .contains("Stream docs ended without any stream status")
+                .contains("generations older than 2 are removed now without that completion signal")
+                .contains("supportsRefreshes");
+    }
+
+    @Test
+    void should_not_warn_when_a_stream_status_reports_completion() throws Exception {
+        var pipeline = pipeline(Messages.stream("docs", "overwrite", List.of("id"), 2, 2), AdvancedConfig.defaults());
+
+        pipeline.run(
+                input(Messages.record("docs", "{\"id\":1,\"text\":\"new\"}") + Messages.status("docs", "COMPLETE")));
+
+        assertThat(stdout.toString()).doesNotContain("\"WARN\"");
+    }
+
+    @Test
     void should_finish_the_writes_under_way_and_release_their_states_before_failing_on_a_bad_line() throws Exception {
         store.holdWhen = batch -> true;
         var pipeline = pipeline(4, 16, 1);

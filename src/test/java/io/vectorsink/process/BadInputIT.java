@@ -338,10 +338,10 @@ class BadInputIT extends ProcessTestSupport {
                             assertThat(point.metadata().get("big").asText()).isEqualTo("1180591620717411303424");
                             assertThat(point.metadata().get("big").isTextual()).isTrue();
                             assertThat(point.metadata().get("max").asLong()).isEqualTo(Long.MAX_VALUE);
-                            assertThat(point.metadata().get("huge").asText()).isEqualTo("1E+400");
+                            assertThat(point.metadata().get("huge").asText()).isEqualTo("1e400");
                             assertThat(point.metadata().get("negative").asText())
-                                    .isEqualTo("-1E+400");
-                            assertThat(point.metadata().get("tiny").asText()).isEqualTo("1E-400");
+                                    .isEqualTo("-1e400");
+                            assertThat(point.metadata().get("tiny").asText()).isEqualTo("1e-400");
                             assertThat(point.metadata().get("precise").asText())
                                     .isEqualTo("0.1000000000000000000000001");
                             assertThat(point.metadata().get("plain").isNumber()).isTrue();
@@ -609,6 +609,155 @@ class BadInputIT extends ProcessTestSupport {
         return "w" + index;
     }
 
+    // ---------------------------------------------------------------- second round (issue 12)
+
+    @Test
+    void should_echo_states_byte_for_byte_and_render_numbers_as_the_source_wrote_them() {
+        String stateLine = "{\"type\":\"STATE\",\"state\":{\"type\":\"STREAM\",\"stream\":{\"stream_descriptor\":"
+                + "{\"name\":\"docs\"},\"stream_state\":{ \"c\" : \"key\\ud800\", \"low\":\"\\udc00\","
+                + "\"e\":\"\\u00e9\\/\\\\\\\"\",\"n\":100.0,\"t\":1700000000.000,\"z\":-0.0,\"i\":-0,\"x\":1E2,"
+                + "\"y\":1e-7,\"big\":1e400}},\"sourceStats\":{\"recordCount\":2.0}}}";
+        String input = PREFIX
+                + line("{\"id\":2,\"text\":100.0}")
+                + line("{\"id\":3,\"text\":{\"a\":1E2,\"b\":-0.0,\"c\":1700000000.000,\"d\":1e-7,\"e\":-0}}")
+                + stateLine + "\n";
+
+        Run run = run(freshCollection("states"), 10, 4, DOCS, utf8(input));
+
+        assertThat(run.result().exitCode())
+                .as("stderr:\n" + run.result().stderr())
+                .isZero();
+        String echoed =
+                stateLine.substring(0, stateLine.length() - 2) + ",\"destinationStats\":{\"recordCount\":2.0}}}";
+        assertThat(run.result().stdoutLines()).contains(echoed);
+        assertGoodRecordIntact(run);
+        assertThat(only(run, "2").document()).isEqualTo("text: 100.0");
+        assertThat(only(run, "3").document())
+                .isEqualTo("text: {\"a\":1E2,\"b\":-0.0,\"c\":1700000000.000,\"d\":1e-7,\"e\":-0}");
+        assertThat(only(run, "3").text("text"))
+                .isEqualTo("{\"a\":1E2,\"b\":-0.0,\"c\":1700000000.000,\"d\":1e-7,\"e\":-0}");
+    }
+
+    @Test
+    void should_take_numeric_primary_keys_by_value_however_they_are_spelt() {
+        String input = PREFIX
+                + line("{\"id\":100,\"text\":\"first\"}")
+                + line("{\"id\":100.0,\"text\":\"second\"}")
+                + line("{\"id\":1E2,\"text\":\"third\"}")
+                + line("{\"id\":1.00e+2,\"text\":\"fourth\"}")
+                + line("{\"id\":1.0,\"text\":\"one again\"}")
+                + line("{\"id\":-0.0,\"text\":\"minus zero\"}")
+                + line("{\"id\":0,\"text\":\"zero\"}")
+                + line("{\"id\":\"100\",\"text\":\"a string\"}")
+                + state(2);
+
+        Run run = run(freshCollection("numeric-keys"), 10, 4, DOCS, utf8(input));
+
+        assertThat(run.result().exitCode())
+                .as("stderr:\n" + run.result().stderr())
+                .isZero();
+        assertThat(only(run, "100").document()).isEqualTo("text: fourth");
+        assertThat(only(run, "1").document()).isEqualTo("text: one again"); // the good record's key, replaced
+        assertThat(only(run, "0").document()).isEqualTo("text: zero");
+        assertThat(only(run, "\"100\"").document()).isEqualTo("text: a string");
+        assertThat(run.points()).hasSize(4);
+    }
+
+    @Test
+    void should_record_fields_chroma_reserves_and_leave_nothing_stale_for_a_newer_version() {
+        String collection = freshCollection("reserved");
+        String first = PREFIX
+                + line("{\"id\":2,\"text\":\"v1\",\"chroma:foo\":\"old\",\"chroma:document\":\"d\","
+                        + "\"chroma:id\":\"i\",\"Chroma:x\":\"kept\",\"chromax\":\"kept\",\"#document\":\"kept\","
+                        + "\"$x\":\"kept\"}")
+                + state(2);
+        Run run = run(collection, 10, 4, DOCS, utf8(first));
+
+        assertThat(run.result().exitCode())
+                .as("stderr:\n" + run.result().stderr())
+                .isZero();
+        Point point = only(run, "2");
+        assertThat(point.metadata())
+                .doesNotContainKeys("chroma:foo", "chroma:document", "chroma:id")
+                .containsKeys("Chroma:x", "chromax", "#document", "$x");
+        assertThat(changes(point))
+                .containsExactly(
+                        "chroma:foo NULLED DESTINATION_SERIALIZATION_ERROR",
+                        "chroma:document NULLED DESTINATION_SERIALIZATION_ERROR",
+                        "chroma:id NULLED DESTINATION_SERIALIZATION_ERROR");
+
+        // A newer version without the field: no chunk may still match the old value.
+        Run newer = run(collection, 10, 4, DOCS, utf8(PREFIX + line("{\"id\":2,\"text\":\"v2\"}") + state(2)));
+        assertThat(newer.result().exitCode()).isZero();
+        assertThat(only(newer, "2").document()).isEqualTo("text: v2");
+        assertThat(chroma().matching(collection, "{\"chroma:foo\":\"old\"}")).isEmpty();
+    }
+
+    @Test
+    void should_record_two_selected_paths_that_land_on_one_key() {
+        String input = PREFIX + line("{\"id\":2,\"text\":\"t\",\"a.b\":\"top\",\"a\":{\"b\":\"nested\"}}") + state(2);
+
+        Run run = run(
+                freshCollection("collide"),
+                10,
+                4,
+                DOCS,
+                utf8(input),
+                ",\"metadata_fields\":[\"id\",\"text\",\"a.*\",\"a.b\",\"text\"]");
+
+        assertThat(run.result().exitCode())
+                .as("stderr:\n" + run.result().stderr())
+                .isZero();
+        Point point = only(run, "2");
+        assertThat(point.text("a.b")).isEqualTo("nested");
+        assertThat(changes(point)).containsExactly("a.b NULLED DESTINATION_SERIALIZATION_ERROR");
+    }
+
+    @Test
+    void should_refuse_a_record_with_more_metadata_keys_than_chroma_holds_and_accept_one_under_it() {
+        StringBuilder many = new StringBuilder("{\"id\":2,\"text\":\"" + PRIVATE + "\"");
+        for (int i = 0; i < 8_500; i++) {
+            many.append(",\"f").append(i).append("\":").append(i);
+        }
+        Run refused = run(freshCollection("keys-8500"), 10, 4, DOCS, utf8(PREFIX + line(many + "}") + state(2)));
+
+        assertThat(refused.result().exitCode()).isEqualTo(1);
+        JsonNode error = refused.result().traceError();
+        assertThat(error.get("failure_type").asText()).isEqualTo(CONFIG);
+        assertThat(error.get("message").asText())
+                .contains("line 3", "stream docs", "4096", "metadata_fields")
+                .doesNotContain(PRIVATE);
+        assertThat(refused.result().stderr()).doesNotContain("attempt 2"); // refused before any write, never retried
+        assertThat(refused.result().states()).hasSize(1);
+        assertGoodRecordIntact(refused);
+        assertThat(refused.points()).hasSize(1);
+
+        StringBuilder under = new StringBuilder("{\"id\":2,\"text\":\"under\"");
+        for (int i = 0; i < 4_000; i++) {
+            under.append(",\"f").append(i).append("\":\"v\""); // short values: within the 128 KiB of a chunk
+        }
+        Run accepted = run(freshCollection("keys-4000"), 10, 4, DOCS, utf8(PREFIX + line(under + "}") + state(2)));
+        assertThat(accepted.result().exitCode())
+                .as("stderr:\n" + accepted.result().stderr())
+                .isZero();
+        assertThat(only(accepted, "2").metadata()).containsKeys("f0", "f3999");
+    }
+
+    @Test
+    void should_refuse_a_key_over_the_limit_whichever_metadata_fields_are_selected() {
+        String input = PREFIX + line("{\"id\":\"" + PRIVATE + "x".repeat(5000) + "\",\"text\":\"t\"}");
+
+        Run run = run(freshCollection("long-key"), 10, 4, DOCS, utf8(input), ",\"metadata_fields\":[\"text\"]");
+
+        assertThat(run.result().exitCode()).isEqualTo(1);
+        JsonNode error = run.result().traceError();
+        assertThat(error.get("failure_type").asText()).isEqualTo(CONFIG);
+        assertThat(error.get("message").asText())
+                .contains("line 3", "stream docs", "'id'", "4096")
+                .doesNotContain(PRIVATE);
+        assertThat(run.points()).hasSize(1);
+    }
+
     // ---------------------------------------------------------------- harness
 
     /** A finished run and what the collection holds afterwards. */
@@ -627,15 +776,21 @@ class BadInputIT extends ProcessTestSupport {
      * the configured secret.
      */
     private Run run(String collection, int chunkSize, int batchSize, String catalog, byte[] stdin) {
+        return run(collection, chunkSize, batchSize, catalog, stdin, "");
+    }
+
+    /** As above, with {@code processingExtra} (such as {@code ,"metadata_fields":[...]}) in the processing. */
+    private Run run(
+            String collection, int chunkSize, int batchSize, String catalog, byte[] stdin, String processingExtra) {
         String config =
                 """
-                {"processing": {"chunk_size": %d, "chunk_overlap": 0, "text_fields": ["text"]},
+                {"processing": {"chunk_size": %d, "chunk_overlap": 0, "text_fields": ["text"]%s},
                  "embedding": {"mode": "fake", "dimensions": 8},
                  "indexing": {"mode": "chroma", "host": "%s", "collection": "%s",
                               "auth": {"mode": "token", "token": "%s"}},
                  "advanced": {"batch_size": %d}}
                 """
-                        .formatted(chunkSize, chromaUrl(), collection, SECRET, batchSize);
+                        .formatted(chunkSize, processingExtra, chromaUrl(), collection, SECRET, batchSize);
         ConnectorProcess.Result result;
         try (ConnectorProcess process = startWrite(config, catalog)) {
             try {

@@ -21,11 +21,11 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Crash and resume (DESIGN §2, invariants 1 and 4; behaviour.md "What at-least-once delivery means
+ * Crash and resume (docs/architecture.md, invariants 1 and 4; behaviour.md "What at-least-once delivery means
  * here"): a sync into a real store ({@link StoreUnderTest}: Chroma, and OpenSearch for the keyed runs) is
- * SIGKILLed again and again at seeded random points and resumed as Airbyte resumes it, from the last
- * state the connector emitted. Dedup and keyed overwrite must end with exactly the expected chunks;
- * append may hold extra copies, but only of what came after an attempt's last emitted state.
+ * SIGKILLed again and again at seeded random points and resumed as Airbyte resumes it, from the last state
+ * the connector emitted. Dedup and keyed overwrite must end with exactly the expected chunks; append may hold
+ * extra copies, but only of what came after an attempt's last emitted state.
  *
  * <p>Between kills, every key that no attempt touched after the last emitted state must already be
  * exactly as the input up to that state says: what a state covers is durable, whatever came after.

@@ -20,10 +20,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The store side under faults (DESIGN §2, invariant 6): a {@link FaultProxy} between the connector and
- * a real store (Chroma, and OpenSearch for the mixed faults). With a tenth of the requests failing in
- * every way the proxy knows, a dedup sync ends with exactly the right chunks; under a persistent outage it fails within {@code retry_max_seconds}
- * with a transient_error, and no state leaves for records the store did not acknowledge.
+ * The store side under faults (docs/architecture.md, invariant 6): a {@link FaultProxy} between the connector
+ * and a real store (Chroma, and OpenSearch for the mixed faults). With a tenth of the requests failing in
+ * every way the proxy knows, a dedup sync ends with exactly the right chunks; under a persistent outage it
+ * fails within {@code retry_max_seconds} with a transient_error, and no state leaves for records the store
+ * did not acknowledge.
  */
 class FaultInjectionIT extends ProcessTestSupport {
     /** Fixed, so a failure replays; {@code -Dvectorsink.fault.seed=N} explores other fault sequences. */

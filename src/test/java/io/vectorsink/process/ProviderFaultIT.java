@@ -23,12 +23,12 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The embedding-provider side under faults (DESIGN §2, invariant 6): a {@link FaultProxy} between the
- * connector and a simulated OpenAI-compatible provider ({@link FakeEmbeddingServer}), and for the mixed
+ * The embedding-provider side under faults (docs/architecture.md, invariant 6): a {@link FaultProxy} between
+ * the connector and a simulated OpenAI-compatible provider ({@link FakeEmbeddingServer}), and for the mixed
  * run a second one between the connector and the real Chroma. With a tenth of the requests on both sides
- * failing in every way the proxy knows, a dedup sync ends with exactly the right chunks and vectors;
- * under a provider outage it fails within {@code retry_max_seconds} with a transient_error that names
- * the provider, and no state leaves for records that were never embedded.
+ * failing in every way the proxy knows, a dedup sync ends with exactly the right chunks and vectors; under a
+ * provider outage it fails within {@code retry_max_seconds} with a transient_error that names the provider,
+ * and no state leaves for records that were never embedded.
  *
  * <p>The {@link Workload}'s expectation counts words, while {@code openai_compatible} chunks by cl100k
  * tokens. With a {@code chunk_size} far above the longest record (46 words, at most ~8 cl100k tokens

@@ -47,6 +47,30 @@ class SpecAndCheckIT extends ProcessTestSupport {
     }
 
     @Test
+    void should_name_a_misspelt_key_in_check_and_warn_of_it_in_write() {
+        String collection = freshCollection("check-unknown");
+        String config = fakeConfig(collection, ", \"metdata_fields\": [\"id\"]");
+
+        JsonNode status = onlyStatus(check(config));
+        var written = write(
+                config,
+                io.vectorsink.testing.Messages.catalog(
+                        io.vectorsink.testing.Messages.stream("docs", "append", java.util.List.of(), 1, 0)),
+                io.vectorsink.testing.Messages.record("docs", "{\"id\":1,\"text\":\"a b c\"}"));
+
+        assertThat(status.get("status").asText()).isEqualTo("FAILED");
+        assertThat(status.get("message").asText())
+                .contains("the index is ready")
+                .contains("processing.metdata_fields (did you mean metadata_fields?)");
+        assertThat(written.exitCode()).as(written.stderr()).isZero();
+        assertThat(written.messages("LOG"))
+                .anySatisfy(log -> assertThat(log.at("/log/level").asText()).isEqualTo("WARN"))
+                .anySatisfy(log -> assertThat(log.at("/log/message").asText())
+                        .contains("processing.metdata_fields")
+                        .contains("this sync ignores them"));
+    }
+
+    @Test
     void should_report_every_config_problem_at_once() {
         String config =
                 """
@@ -60,6 +84,24 @@ class SpecAndCheckIT extends ProcessTestSupport {
                 .contains("host")
                 .contains("collection")
                 .contains("chunk_overlap");
+    }
+
+    @Test
+    void should_report_a_store_rule_together_with_the_other_problems() {
+        // The Weaviate header rules once ran only when the store's config record was built, after the rest
+        // of the config had passed: check named the overlap first and the header only on the next try.
+        String config =
+                """
+                {"processing": {"chunk_size": 10, "chunk_overlap": 20, "text_fields": ["text"]},
+                 "embedding": {"mode": "fake", "dimensions": 8},
+                 "indexing": {"mode": "weaviate", "host": "http://127.0.0.1:1",
+                              "additional_headers": [{"name": "Authorization", "value": "Bearer hdr-secret-1"}]}}
+                """;
+        JsonNode status = onlyStatus(check(config));
+        assertThat(status.get("status").asText()).isEqualTo("FAILED");
+        assertThat(status.get("message").asText())
+                .contains("processing.chunk_overlap")
+                .contains("indexing.additional_headers[0].name: must not be Authorization");
     }
 
     @Test

@@ -9,6 +9,7 @@ import static io.vectorsink.testing.Messages.streamState;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.vectorsink.testing.AirbyteFiles;
 import io.vectorsink.testing.ChromaInspector.Point;
 import io.vectorsink.testing.ConnectorProcess;
 import java.util.Comparator;
@@ -308,7 +309,7 @@ class WriteIT extends ProcessTestSupport {
     }
 
     @Test
-    void should_write_the_metadata_fields_the_design_names() {
+    void should_write_the_connectors_own_metadata_fields() {
         String collection = freshCollection("metadata");
         ok(write(
                 fakeConfig(collection, ", \"metadata_fields\": [\"id\"]"),
@@ -381,9 +382,7 @@ class WriteIT extends ProcessTestSupport {
 
     @Test
     void should_pass_airbytes_edge_case_messages_and_echo_all_their_states() throws Exception {
-        java.nio.file.Path fixtures =
-                java.nio.file.Path.of(System.getProperty("vectorsink.shared.dir", "../shared"), "airbyte-fixtures");
-        String input = java.nio.file.Files.readString(fixtures.resolve("edge_case_messages.txt"));
+        String input = AirbyteFiles.edgeCaseMessages();
         var streams = new java.util.LinkedHashSet<String>();
         for (String line : input.split("\n")) {
             JsonNode message = io.vectorsink.testing.Messages.json(line);

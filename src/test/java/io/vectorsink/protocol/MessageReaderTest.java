@@ -2,7 +2,9 @@ package io.vectorsink.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
+import io.vectorsink.error.ConnectorException;
 import io.vectorsink.error.SystemException;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -48,7 +50,9 @@ class MessageReaderTest {
                 1);
         assertThat(stream.type()).isEqualTo(InputMessage.StateType.STREAM);
         assertThat(stream.stream()).isEqualTo(StreamId.of("s"));
-        assertThat(stream.raw().get("surprise").get(0).asInt()).isEqualTo(1);
+        assertThat(stream.raw().json())
+                .isEqualTo("{\"type\":\"STREAM\",\"stream\":{\"stream_descriptor\":{\"name\":\"s\"},"
+                        + "\"stream_state\":{\"c\":1}},\"id\":42,\"surprise\":[1]}");
         var legacy = (InputMessage.State) MessageReader.parse("{\"type\":\"STATE\",\"state\":{\"data\":{\"x\":1}}}", 1);
         assertThat(legacy.type()).isEqualTo(InputMessage.StateType.LEGACY);
         var global = (InputMessage.State) MessageReader.parse(
@@ -88,6 +92,19 @@ class MessageReaderTest {
                         "{\"type\":\"RECORD\",\"record\":{\"stream\":\"s\",\"emitted_at\":1,\"data\":\"text\"}}", 5))
                 .hasMessageContaining("'data' is not an object");
         assertThatThrownBy(() -> MessageReader.parse("{\"type\":7}", 6)).hasMessageContaining("'type'");
+    }
+
+    @Test
+    void should_mark_a_malformed_record_as_its_streams_failure_and_a_line_without_a_stream_as_none() {
+        Throwable record = catchThrowable(() -> MessageReader.parse(
+                "{\"type\":\"RECORD\",\"record\":{\"namespace\":\"crm\",\"stream\":\"s\",\"emitted_at\":1,"
+                        + "\"data\":[]}}",
+                5));
+        Throwable line = catchThrowable(() -> MessageReader.parse("{not json", 6));
+
+        assertThat(((ConnectorException) record).streamName()).contains("s");
+        assertThat(((ConnectorException) record).streamNamespace()).contains("crm");
+        assertThat(((ConnectorException) line).streamName()).isEmpty();
     }
 
     @Test

@@ -1,15 +1,21 @@
 package io.vectorsink.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vectorsink.error.ConfigException;
+import io.vectorsink.error.SystemException;
+import io.vectorsink.error.TransientException;
+import java.io.IOException;
 import java.io.StringWriter;
+import java.io.Writer;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class OutputWriterTest {
     private final StringWriter buffer = new StringWriter();
@@ -22,20 +28,76 @@ class OutputWriterTest {
         return Json.MAPPER.readTree(lines[0]);
     }
 
+    /** Echoes the state of a STATE line with record count 3, and returns the state text written. */
+    private String echo(String stateJson) {
+        var state = (InputMessage.State) MessageReader.parse("{\"type\":\"STATE\", \"state\": " + stateJson + " }", 1);
+        writer.state(state.raw(), 3);
+        String line = buffer.toString();
+        buffer.getBuffer().setLength(0);
+        String prefix = "{\"type\":\"STATE\",\"state\":";
+        assertThat(line).startsWith(prefix).endsWith("}\n");
+        return line.substring(prefix.length(), line.length() - 2);
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            quoteCharacter = '`',
+            value = {
+                // unknown fields, sourceStats and its 2.0 kept as written
+                "{\"type\":\"GLOBAL\",\"id\":7,\"sourceStats\":{\"recordCount\":2.0},\"x-new\":{\"a\":[1]}}"
+                        + "|{\"type\":\"GLOBAL\",\"id\":7,\"sourceStats\":{\"recordCount\":2.0},\"x-new\":{\"a\":[1]},"
+                        + "\"destinationStats\":{\"recordCount\":3.0}}",
+                // a lone surrogate escape and other escapes stay escapes
+                "{\"data\":{\"cursor\":\"key\\ud800\",\"e\":\"\\u00e9\\/\\t\\\"\"}}"
+                        + "|{\"data\":{\"cursor\":\"key\\ud800\",\"e\":\"\\u00e9\\/\\t\\\"\"},"
+                        + "\"destinationStats\":{\"recordCount\":3.0}}",
+                // number literals as the source wrote them
+                "{\"data\":{\"a\":100.0,\"b\":1700000000.000,\"c\":-0.0,\"d\":1E2,\"e\":1e-7,\"f\":-0}}"
+                        + "|{\"data\":{\"a\":100.0,\"b\":1700000000.000,\"c\":-0.0,\"d\":1E2,\"e\":1e-7,\"f\":-0},"
+                        + "\"destinationStats\":{\"recordCount\":3.0}}",
+                // whitespace inside the state is kept
+                "`{ \"data\" : { \"a\" : 1 } }`|`{ \"data\" : { \"a\" : 1 } ,\"destinationStats\":{\"recordCount\":3.0}}`",
+                "{}|{\"destinationStats\":{\"recordCount\":3.0}}",
+                "`{ }`|`{ \"destinationStats\":{\"recordCount\":3.0}}`",
+                // a destinationStats of the source: recordCount set in it, its other fields kept
+                "{\"data\":{},\"destinationStats\":{\"recordCount\":99,\"other\":1.50}}"
+                        + "|{\"data\":{},\"destinationStats\":{\"recordCount\":3.0,\"other\":1.50}}",
+                "`{\"destinationStats\":{\"other\":\"x\",\"recordCount\": 5 },\"z\":1}`"
+                        + "|`{\"destinationStats\":{\"other\":\"x\",\"recordCount\": 3.0 },\"z\":1}`",
+                "{\"destinationStats\":{\"recordCount\":\"a\\\"b\",\"o\":[1]}}|{\"destinationStats\":{\"recordCount\":3.0,\"o\":[1]}}",
+                "{\"destinationStats\":{\"recordCount\":{\"n\":[1,{}]}}}|{\"destinationStats\":{\"recordCount\":3.0}}",
+                "{\"destinationStats\":{\"other\":1}}|{\"destinationStats\":{\"recordCount\":3.0,\"other\":1}}",
+                "{\"destinationStats\":{}}|{\"destinationStats\":{\"recordCount\":3.0}}",
+                "{\"destinationStats\":null,\"data\":1}|{\"destinationStats\":{\"recordCount\":3.0},\"data\":1}",
+                "{\"destinationStats\":[1,2],\"data\":1}|{\"destinationStats\":{\"recordCount\":3.0},\"data\":1}",
+            })
+    void should_echo_a_state_byte_for_byte_with_only_the_record_count_added(String in, String out) {
+        assertThat(echo(in)).isEqualTo(out);
+    }
+
     @Test
-    void should_echo_state_with_unknown_fields_and_add_record_count() throws Exception {
-        ObjectNode raw = (ObjectNode) Json.MAPPER.readTree(
-                "{\"type\":\"STREAM\",\"id\":7,\"sourceStats\":{\"recordCount\":3.0},\"x-new\":{\"a\":[1]}}");
-        writer.state(raw, 3);
-        JsonNode state = only().get("state");
-        assertThat(state.get("id").asInt()).isEqualTo(7);
-        assertThat(state.get("x-new").get("a").get(0).asInt()).isEqualTo(1);
-        assertThat(state.get("sourceStats").get("recordCount").asDouble()).isEqualTo(3.0);
-        assertThat(buffer.toString()).contains("\"destinationStats\":{\"recordCount\":3.0}");
-        assertThat(state.get("destinationStats").get("recordCount").asDouble()).isEqualTo(3.0);
-        assertThat(raw.has("destinationStats"))
-                .as("the input state is not modified")
-                .isFalse();
+    void should_fail_and_stay_closed_when_stdout_cannot_be_written() {
+        Writer closed = new Writer() {
+            @Override
+            public void write(char[] chars, int offset, int length) throws IOException {
+                throw new IOException("Broken pipe");
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        };
+        OutputWriter broken = new OutputWriter(closed, Clock.systemUTC(), text -> text);
+        var state = (InputMessage.State) MessageReader.parse("{\"type\":\"STATE\",\"state\":{}}", 1);
+
+        assertThatThrownBy(() -> broken.state(state.raw(), 1))
+                .isInstanceOf(SystemException.class)
+                .hasMessageContaining("Standard output is closed");
+        assertThat(broken.isClosed()).isTrue();
+        assertThatThrownBy(() -> broken.info("later")).isInstanceOf(SystemException.class);
     }
 
     @Test
@@ -46,5 +108,22 @@ class OutputWriterTest {
         assertThat(error.get("message").asText()).isEqualTo("key **** was rejected");
         assertThat(buffer.toString()).doesNotContain("sk-secret");
         assertThat(error.get("stack_trace").asText()).contains("ConfigException");
+        assertThat(error.has("stream_descriptor"))
+                .as("a failure of no stream names none")
+                .isFalse();
+    }
+
+    @Test
+    void should_name_the_stream_of_an_error_that_belongs_to_one() throws Exception {
+        writer.error(new ConfigException("bad vector").inStream("public", "users"));
+        writer.error(new TransientException("outage").inStream(null, "docs").inStream("other", "first wins"));
+
+        String[] lines = buffer.toString().split("\n");
+        JsonNode namespaced = Json.MAPPER.readTree(lines[0]).at("/trace/error/stream_descriptor");
+        JsonNode plain = Json.MAPPER.readTree(lines[1]).at("/trace/error/stream_descriptor");
+        assertThat(namespaced.get("namespace").asText()).isEqualTo("public");
+        assertThat(namespaced.get("name").asText()).isEqualTo("users");
+        assertThat(plain.get("name").asText()).isEqualTo("docs");
+        assertThat(plain.has("namespace")).isFalse();
     }
 }

@@ -63,6 +63,20 @@ public final class ChromaInspector {
         return points;
     }
 
+    /** The ids of the points that match a Chroma {@code where} filter (JSON), empty without the collection. */
+    public List<String> matching(String collection, String whereJson) {
+        HttpResponse<String> found = send("GET", base + "/" + collection, null);
+        if (found.statusCode() == 404) {
+            return List.of();
+        }
+        String id = parse(found.body()).get("id").asText();
+        JsonNode got = parse(send("POST", base + "/" + id + "/get", "{\"where\":" + whereJson + ",\"include\":[]}")
+                .body());
+        List<String> ids = new ArrayList<>();
+        got.get("ids").forEach(i -> ids.add(i.asText()));
+        return ids;
+    }
+
     /** Every point's vector, by id (empty if the collection does not exist). */
     public Map<String, List<Double>> vectors(String collection) {
         HttpResponse<String> found = send("GET", base + "/" + collection, null);

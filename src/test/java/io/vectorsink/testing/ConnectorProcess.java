@@ -122,6 +122,14 @@ public final class ConnectorProcess implements AutoCloseable {
         process.destroyForcibly();
     }
 
+    /**
+     * Sends SIGTERM, as the platform does when it cancels a sync. Through the process handle: {@code
+     * Process.destroy()} would also close the pipes, losing what the process prints while it stops.
+     */
+    public void terminate() {
+        process.toHandle().destroy();
+    }
+
     public Result await(long seconds) {
         try {
             if (!process.waitFor(seconds, TimeUnit.SECONDS)) {

@@ -9,9 +9,9 @@ import java.util.stream.Stream;
 import org.codelibs.opensearch.runner.OpenSearchRunner;
 
 /**
- * A real OpenSearch 2.19 node with the k-NN plugin, running inside the test JVM (DESIGN §8), for the
- * integration tests. It listens on a free loopback port and is reached over HTTP only, exactly as the
- * connector reaches a remote cluster.
+ * A real OpenSearch 2.19 node with the k-NN plugin, running inside the test JVM (docs/architecture.md,
+ * "Testing approach"), for the integration tests. It listens on a free loopback port and is reached over HTTP
+ * only, exactly as the connector reaches a remote cluster.
  *
  * <p>The k-NN plugin comes from its release zip, which the build unpacks into {@code target/opensearch-knn}
  * and puts on the failsafe classpath; the node loads it as a classpath plugin. The zip carries no native

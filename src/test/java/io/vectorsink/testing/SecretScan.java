@@ -5,8 +5,13 @@ import io.vectorsink.protocol.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -56,16 +61,87 @@ public final class SecretScan {
     }
 
     /**
-     * @throws AssertionError naming the secret's length (never the secret) when {@code output} holds one
+     * @throws AssertionError naming the secret's length and the form it was found in (never the secret)
+     *     when {@code output} holds a secret in any form a server or a library may echo it
      */
     public void assertAbsentFrom(String output, String what) {
         for (String secret : secrets) {
-            // Stdout is JSON: a secret with a quote, a backslash or a control character leaks there escaped.
-            if (output.contains(secret) || output.contains(jsonEscaped(secret))) {
-                throw new AssertionError("a configured secret (" + secret.length() + " characters) appears in the "
-                        + what + " of the connector");
+            for (Map.Entry<String, String> form : forms(secret).entrySet()) {
+                if (output.contains(form.getValue())) {
+                    throw new AssertionError("a configured secret (" + secret.length() + " characters) appears "
+                            + form.getKey() + " in the " + what + " of the connector");
+                }
             }
         }
+    }
+
+    /**
+     * Every form of {@code secret} to look for, by name: as is; JSON-escaped (as Jackson writes it, with
+     * a backslash before each slash as other encoders write it, and with every punctuation character as a
+     * unicode escape); URL-encoded (with {@code +} and with {@code %20} for a space, upper and lower case
+     * hex); base64 (standard and URL-safe, without the padding that depends on what follows). For a value
+     * that is a header value or a base64 credential, the same for its secret part.
+     */
+    public static Map<String, String> forms(String secret) {
+        Map<String, String> forms = new LinkedHashMap<>();
+        for (String value : secretParts(secret)) {
+            String part = value.equals(secret) ? "" : " (a part of it, " + value.length() + " characters)";
+            forms.put("as is" + part, value);
+            String json = jsonEscaped(value);
+            forms.put("JSON-escaped" + part, json);
+            forms.put("JSON-escaped with \\/" + part, json.replace("/", "\\/"));
+            forms.put("\\u-escaped" + part, unicodeEscaped(value));
+            String url = URLEncoder.encode(value, StandardCharsets.UTF_8);
+            forms.put("URL-encoded" + part, url);
+            forms.put("URL-encoded with %20" + part, url.replace("+", "%20"));
+            forms.put("URL-encoded in lower-case hex" + part, lowerHex(url));
+            byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+            forms.put("base64-encoded" + part, unpadded(Base64.getEncoder().encodeToString(bytes)));
+            forms.put(
+                    "base64url-encoded" + part, unpadded(Base64.getUrlEncoder().encodeToString(bytes)));
+        }
+        forms.values().removeIf(form -> form.length() < MIN_LENGTH);
+        return forms;
+    }
+
+    /** {@code secret}, and what is secret inside it: a header value's credentials, a base64 pair's halves. */
+    private static Set<String> secretParts(String secret) {
+        Set<String> parts = new LinkedHashSet<>();
+        parts.add(secret);
+        int space = secret.indexOf(' ');
+        String credentials = space > 0 ? secret.substring(space + 1).strip() : secret;
+        parts.add(credentials);
+        try {
+            String decoded = new String(Base64.getDecoder().decode(credentials), StandardCharsets.UTF_8);
+            int colon = decoded.indexOf(':');
+            if (colon > 0 && decoded.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
+                parts.add(decoded);
+                parts.add(decoded.substring(colon + 1));
+            }
+        } catch (IllegalArgumentException e) {
+            // not base64: no parts inside
+        }
+        return parts;
+    }
+
+    private static String unicodeEscaped(String value) {
+        StringBuilder out = new StringBuilder();
+        value.chars()
+                .forEach(c -> out.append(
+                        Character.isLetterOrDigit(c) ? String.valueOf((char) c) : String.format("\\u%04x", c)));
+        return out.toString();
+    }
+
+    private static String lowerHex(String url) {
+        StringBuilder out = new StringBuilder(url);
+        for (int i = url.indexOf('%'); i >= 0 && i + 2 < url.length(); i = url.indexOf('%', i + 1)) {
+            out.replace(i + 1, i + 3, url.substring(i + 1, i + 3).toLowerCase(java.util.Locale.ROOT));
+        }
+        return out.toString();
+    }
+
+    private static String unpadded(String base64) {
+        return base64.replaceAll("=+$", "");
     }
 
     /** {@code secret} as it appears inside a JSON string literal. */
@@ -80,6 +156,16 @@ public final class SecretScan {
 
     private static void collect(JsonNode node, Set<String> found) {
         if (node.isObject()) {
+            // Basic credentials travel as base64(user:password), which is as secret as the password.
+            if (node.path("username").isTextual()
+                    && node.path("password").isTextual()
+                    && node.path("password").textValue().length() >= MIN_LENGTH) {
+                found.add("Basic "
+                        + Base64.getEncoder()
+                                .encodeToString((node.path("username").textValue() + ":"
+                                                + node.path("password").textValue())
+                                        .getBytes(StandardCharsets.UTF_8)));
+            }
             for (Map.Entry<String, JsonNode> field : node.properties()) {
                 JsonNode value = field.getValue();
                 if (SECRET_FIELDS.contains(field.getKey())

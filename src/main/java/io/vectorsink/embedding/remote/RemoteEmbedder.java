@@ -330,7 +330,7 @@ public final class RemoteEmbedder implements Embedder {
         AtomicInteger count = new AtomicInteger();
         return runnable -> {
             Thread thread = new Thread(runnable, "vectorsink-embed-" + pool + "-" + count.incrementAndGet());
-            // Daemon: an abandoned embedder must not keep the process alive (DESIGN §2, invariant 7).
+            // Daemon: an abandoned embedder must not keep the process alive (docs/architecture.md, invariant 7).
             thread.setDaemon(true);
             thread.setName(thread.getName() + "-" + service.replaceAll("[^A-Za-z0-9]", ""));
             return thread;

@@ -8,7 +8,6 @@ import io.vectorsink.store.ChunkPoint;
 import io.vectorsink.store.StoreJson;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -109,41 +108,6 @@ final class ChromaJson {
     /** A metadata value: Chroma holds strings, integers, floats and booleans (and null means "absent"). */
     static void writeScalar(JsonGenerator gen, String key, Object value) throws IOException {
         StoreJson.writeScalar(gen, key, value, "Chroma holds only strings, integers, floats and booleans");
-    }
-
-    /** Metadata as Chroma returns it: integers as Long, floats as Double; nulls are absent. */
-    static Map<String, Object> metadata(JsonNode node) {
-        Map<String, Object> values = new LinkedHashMap<>();
-        for (Map.Entry<String, JsonNode> field : node.properties()) {
-            JsonNode value = field.getValue();
-            if (value.isTextual()) {
-                values.put(field.getKey(), value.asText());
-            } else if (value.isBoolean()) {
-                values.put(field.getKey(), value.asBoolean());
-            } else if (value.isIntegralNumber()) {
-                values.put(field.getKey(), value.asLong());
-            } else if (value.isNumber()) {
-                values.put(field.getKey(), value.asDouble());
-            } else if (!value.isNull()) {
-                values.put(field.getKey(), value.toString());
-            }
-        }
-        return values;
-    }
-
-    static float[] vector(JsonNode node) {
-        if (!node.isArray()) {
-            return null;
-        }
-        float[] vector = new float[node.size()];
-        for (int i = 0; i < vector.length; i++) {
-            vector[i] = (float) node.get(i).asDouble();
-        }
-        return vector;
-    }
-
-    static String textOrNull(JsonNode node) {
-        return node.isTextual() ? node.asText() : null;
     }
 
     /** A generous estimate of a point's share of an upsert body, in bytes. */

@@ -1,18 +1,12 @@
 package io.vectorsink.store.chroma;
 
-import static io.vectorsink.store.StoreHttp.requirePositive;
-import static io.vectorsink.store.StoreHttp.stripSlash;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vectorsink.config.AdvancedConfig;
 import io.vectorsink.config.IndexingConfig;
 import io.vectorsink.error.ConfigException;
 import io.vectorsink.error.ConnectorException;
-import io.vectorsink.error.SystemException;
-import io.vectorsink.error.TransientException;
 import io.vectorsink.http.HttpClients;
-import io.vectorsink.http.HttpErrors;
 import io.vectorsink.http.HttpService;
 import io.vectorsink.http.HttpStatus;
 import io.vectorsink.http.HttpsPolicy;
@@ -21,24 +15,24 @@ import io.vectorsink.http.RetryTiming;
 import io.vectorsink.protocol.Json;
 import io.vectorsink.protocol.StreamId;
 import io.vectorsink.store.ChunkPoint;
+import io.vectorsink.store.DistanceMetric;
 import io.vectorsink.store.MetadataRules;
 import io.vectorsink.store.PointBatches;
 import io.vectorsink.store.QueryHit;
+import io.vectorsink.store.RestEndpoint;
+import io.vectorsink.store.RestEndpoint.Answer;
+import io.vectorsink.store.RestVectorStore;
 import io.vectorsink.store.StaleFilter;
-import io.vectorsink.store.StoreHttp;
-import io.vectorsink.store.StoreHttp.Answer;
-import io.vectorsink.store.VectorStore;
+import io.vectorsink.store.StoreJson;
 import io.vectorsink.store.chroma.ChromaJson.Existing;
-import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.regex.Pattern;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 
@@ -54,13 +48,8 @@ import okhttp3.OkHttpClient;
  *
  * <p>Thread-safe: the pipeline calls the write methods from several threads at once.
  */
-public final class ChromaVectorStore implements VectorStore {
+public final class ChromaVectorStore extends RestVectorStore {
     static final String SERVICE = "Chroma";
-
-    /** Chroma's own rule for collection names (the server answers 400 otherwise). */
-    private static final Pattern COLLECTION_NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9._-]{1,510}[a-zA-Z0-9]");
-
-    private static final Set<String> METRICS = Set.of("cosine", "l2", "ip");
 
     /**
      * Points per upsert when the server does not publish {@code max_batch_size} (Chroma 1.0 does, in
@@ -75,25 +64,25 @@ public final class ChromaVectorStore implements VectorStore {
      */
     static final long MAX_REQUEST_BYTES = 4L * 1024 * 1024;
 
-    /** Points per page when reading a collection back. */
-    static final int PAGE_SIZE = 1000;
-
     /**
      * Chroma documents no per-value metadata limit for self-hosted servers; Chroma Cloud's quotas are
      * 4,096 bytes per metadata value and 32 keys per record (docs.trychroma.com/cloud/quotas-limits).
      * The same bounds apply here so a collection loads the same into either; metadata is for filtering,
      * the chunk text lives in the document. 32 values of 4 KiB bound the whole at 128 KiB.
      */
-    private static final MetadataRules RULES = new MetadataRules(4096, 32 * 4096);
+    /**
+     * 4 KiB a value and 128 KiB a chunk; at most 4,096 keys a chunk (Chroma 1.0 answers HTTP 500 "Error in
+     * compaction" to a chunk with more than about 5,400 keys, on every retry: 5,000 were taken, 5,500 not);
+     * keys starting with {@code chroma:} are Chroma's own and never read back.
+     */
+    private static final MetadataRules RULES =
+            new MetadataRules(4096, 32 * 4096, 4096, java.util.Set.of(), java.util.List.of("chroma:"));
 
-    private final ChromaHttp api;
-    private final String shownUrl;
+    private final ChromaPaths paths;
     private final String tenant;
     private final String database;
     private final String collection;
-    private final String metric;
-    private final HttpService http;
-    private final HttpService checkHttp;
+    private final DistanceMetric metric;
 
     private volatile String collectionId;
     private volatile int maxBatchSize = DEFAULT_MAX_BATCH_SIZE;
@@ -117,111 +106,96 @@ public final class ChromaVectorStore implements VectorStore {
             OkHttpClient client,
             RetryTiming timing,
             RetrySettings retry) {
-        Objects.requireNonNull(config, "config");
-        Objects.requireNonNull(advanced, "advanced");
-        List<String> problems = new ArrayList<>();
-        HttpUrl host = null;
-        try {
-            host = HttpsPolicy.check("indexing.host", config.host(), advanced.allowInsecureHttp());
-        } catch (ConfigException e) {
-            problems.addAll(e.problems());
-        }
+        super(endpoint(config, advanced, client, timing, retry));
         this.tenant = orDefault(config.tenant(), "default_tenant");
         this.database = orDefault(config.database(), "default_database");
-        this.collection = config.collection() == null ? "" : config.collection();
-        this.metric = orDefault(config.distanceMetric(), "cosine").toLowerCase(Locale.ROOT);
-        if (!COLLECTION_NAME.matcher(collection).matches()) {
-            problems.add("indexing.collection must be 3-512 characters of [a-zA-Z0-9._-], starting and ending"
-                    + " with a letter or digit, got '" + collection + "'");
+        this.collection = config.collection();
+        this.metric = config.metric();
+        this.paths = new ChromaPaths(endpoint.url(), tenant, database);
+    }
+
+    private static RestEndpoint endpoint(
+            IndexingConfig.Chroma config,
+            AdvancedConfig advanced,
+            OkHttpClient client,
+            RetryTiming timing,
+            RetrySettings retry) {
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(advanced, "advanced");
+        HttpUrl host = HttpsPolicy.check("indexing.host", config.host(), advanced.allowInsecureHttp());
+        String collection = config.collection() == null ? "" : config.collection();
+        return RestEndpoint.at(SERVICE, host)
+                .base(ChromaPaths.apiBase(host))
+                .headers(ChromaPaths.authHeaders(config.auth()))
+                .target("collection '" + collection + "'")
+                .failures(ChromaVectorStore::dimensionRefusal)
+                .build(client, timing, retry);
+    }
+
+    /** Chroma's own failure case: a 400 about the dimension is the config's to fix, not a bug. */
+    private static ConnectorException dimensionRefusal(HttpStatus status, String action, boolean prepared) {
+        if (status.code() == 400
+                && status.bodySnippet().toLowerCase(Locale.ROOT).contains("dimension")) {
+            return new ConfigException("Chroma refused to " + action + ": the vector dimension does not match the"
+                    + " collection (" + status.describe() + "); use another collection name or the embedding model"
+                    + " the collection was made with");
         }
-        if (!METRICS.contains(metric)) {
-            problems.add("indexing.distance_metric must be one of cosine, l2, ip, got '" + metric + "'");
-        }
-        if (!problems.isEmpty()) {
-            throw new ConfigException(problems, null);
-        }
-        this.api = new ChromaHttp(host, tenant, database, ChromaHttp.authHeaders(config.auth()));
-        this.shownUrl = stripSlash(HttpsPolicy.withoutCredentials(host));
-        this.http = new HttpService(client, retry, timing);
-        // check answers a person who waits for it: seconds, not the sync's minutes of retries.
-        this.checkHttp = StoreHttp.forCheck(http, retry);
+        return null;
     }
 
     // ---- VectorStore ----------------------------------------------------------------------------
 
     @Override
-    public void check(int dimension) {
-        requirePositive(dimension);
+    protected void doCheck(int dimension) {
         heartbeat();
-        verifyTenantAndDatabase(checkHttp);
-        Answer answer = ChromaHttp.send(checkHttp, api.get(api.collection(collection)));
+        verifyTenantAndDatabase(endpoint.check());
+        Answer answer = endpoint.send(endpoint.check(), endpoint.get(paths.collection(collection)));
         if (answer.code() == 404) {
             return; // prepare creates it
         }
-        verify(ChromaCollection.parse(require(answer, "read collection '" + collection + "'")), dimension);
+        verify(ChromaCollection.parse(endpoint.require(answer, "read collection '" + collection + "'")), dimension);
     }
 
     @Override
-    public void prepare(int dimension) {
-        requirePositive(dimension);
+    protected void doPrepare(int dimension) {
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.put("name", collection);
-        body.putObject("configuration").putObject("hnsw").put("space", metric);
+        body.putObject("configuration").putObject("hnsw").put("space", metric.configName());
         body.put("get_or_create", true);
-        Answer answer = ChromaHttp.send(http, api.post(api.collections(), ChromaJson.write(body)));
+        Answer answer = endpoint.send(endpoint.post(paths.collections(), ChromaJson.write(body)));
         if (!answer.ok() && (answer.code() == 400 || answer.code() == 404)) {
             // Chroma answers "Database [x] does not exist" even when the tenant is the missing part.
-            verifyTenantAndDatabase(http);
+            verifyTenantAndDatabase(endpoint.sync());
         }
-        ChromaCollection info = ChromaCollection.parse(require(answer, "create collection '" + collection + "'"));
+        ChromaCollection info =
+                ChromaCollection.parse(endpoint.require(answer, "create collection '" + collection + "'"));
         verify(info, dimension);
         maxBatchSize = readMaxBatchSize();
         collectionId = info.id();
+        endpoint.markPrepared();
     }
 
     @Override
-    public void upsert(List<ChunkPoint> points) {
-        if (points.isEmpty()) {
-            return;
-        }
-        String id = requirePrepared();
-        // Two points with one id in a request would leave "which one won" to the server: last wins here.
-        Map<String, ChunkPoint> unique = new LinkedHashMap<>();
-        for (ChunkPoint point : points) {
-            unique.remove(point.id());
-            unique.put(point.id(), point);
-        }
+    protected void doUpsert(Collection<ChunkPoint> points) {
+        String id = collectionId;
         PointBatches.forEach(
-                unique.values(),
-                maxBatchSize,
-                MAX_REQUEST_BYTES,
-                ChromaJson::estimateBytes,
-                batch -> upsertRequest(id, batch));
+                points, maxBatchSize, MAX_REQUEST_BYTES, ChromaJson::estimateBytes, batch -> upsertRequest(id, batch));
     }
 
     @Override
-    public void deleteChunks(List<RecordTrim> trims) {
-        if (trims.isEmpty()) {
-            return; // never send an empty filter
-        }
-        String id = requirePrepared();
+    protected void doDeleteChunks(List<RecordTrim> trims) {
         for (ObjectNode where : ChromaWhere.trims(trims)) {
-            delete(id, where, "delete replaced chunks");
+            delete(where, "delete replaced chunks");
         }
     }
 
     @Override
-    public void deleteStale(StreamId stream, StaleFilter filter) {
-        Objects.requireNonNull(stream, "stream");
-        Objects.requireNonNull(filter, "filter");
-        delete(requirePrepared(), ChromaWhere.stale(stream, filter), "delete stale chunks of stream " + stream);
+    protected void doDeleteStale(StreamId stream, StaleFilter filter) {
+        delete(ChromaWhere.stale(stream, filter), "delete stale chunks of stream " + stream);
     }
 
     @Override
-    public List<QueryHit> query(float[] vector, int limit, StreamId stream) {
-        if (limit < 1) {
-            throw new SystemException("query limit must be >= 1, got " + limit);
-        }
+    protected List<QueryHit> doQuery(float[] vector, int limit, StreamId stream) {
         String id = lookupId();
         if (id == null) {
             return List.of();
@@ -243,7 +217,7 @@ public final class ChromaVectorStore implements VectorStore {
             gen.writeEndArray();
             gen.writeEndObject();
         });
-        JsonNode json = require(ChromaHttp.send(http, api.post(api.records(id, "query"), body)), "query");
+        JsonNode json = endpoint.call(endpoint.post(paths.records(id, "query"), body), "query");
         // One query vector: every field is a list with one row.
         JsonNode ids = json.path("ids").path(0);
         List<QueryHit> hits = new ArrayList<>();
@@ -251,8 +225,8 @@ public final class ChromaVectorStore implements VectorStore {
             hits.add(new QueryHit(
                     ids.get(i).asText(),
                     json.path("distances").path(0).path(i).asDouble(),
-                    ChromaJson.textOrNull(json.path("documents").path(0).path(i)),
-                    ChromaJson.metadata(json.path("metadatas").path(0).path(i))));
+                    StoreJson.textOrNull(json.path("documents").path(0).path(i)),
+                    StoreJson.metadata(json.path("metadatas").path(0).path(i), Set.of())));
         }
         return hits;
     }
@@ -262,103 +236,29 @@ public final class ChromaVectorStore implements VectorStore {
         return RULES;
     }
 
-    // ---- inspection (tests, demo) ---------------------------------------------------------------
-
-    /**
-     * Every point of {@code stream} (or of the whole collection when null), without vectors, read page
-     * by page; empty when the collection does not exist. For tests and tools, not for the write path.
-     */
-    public List<StoredPoint> getAll(StreamId stream) {
-        return getAll(stream, false);
-    }
-
-    /** As {@link #getAll(StreamId)}, with the vectors when {@code withVectors}. */
-    public List<StoredPoint> getAll(StreamId stream, boolean withVectors) {
-        String id = lookupId();
-        if (id == null) {
-            return List.of();
-        }
-        List<StoredPoint> points = new ArrayList<>();
-        for (int offset = 0; ; offset += PAGE_SIZE) {
-            int pageOffset = offset;
-            byte[] body = ChromaJson.write(gen -> {
-                gen.writeStartObject();
-                if (stream != null) {
-                    gen.writeFieldName("where");
-                    gen.writeTree(ChromaWhere.stream(stream));
-                }
-                gen.writeArrayFieldStart("include");
-                gen.writeString("documents");
-                gen.writeString("metadatas");
-                if (withVectors) {
-                    gen.writeString("embeddings");
-                }
-                gen.writeEndArray();
-                gen.writeNumberField("limit", PAGE_SIZE);
-                gen.writeNumberField("offset", pageOffset);
-                gen.writeEndObject();
-            });
-            JsonNode json = require(ChromaHttp.send(http, api.post(api.records(id, "get"), body)), "read points");
-            JsonNode ids = json.path("ids");
-            for (int i = 0; i < ids.size(); i++) {
-                points.add(new StoredPoint(
-                        ids.get(i).asText(),
-                        ChromaJson.textOrNull(json.path("documents").path(i)),
-                        ChromaJson.metadata(json.path("metadatas").path(i)),
-                        withVectors ? ChromaJson.vector(json.path("embeddings").path(i)) : null));
-            }
-            if (ids.size() < PAGE_SIZE) {
-                return points;
-            }
-        }
-    }
-
-    /** The number of points in the collection; 0 when it does not exist. */
-    public long count() {
-        String id = lookupId();
-        if (id == null) {
-            return 0;
-        }
-        return require(ChromaHttp.send(http, api.get(api.records(id, "count"))), "count points")
-                .asLong();
-    }
-
-    /** The collection id once {@link #prepare} ran, else null (tests). */
-    String collectionId() {
-        return collectionId;
-    }
-
     // ---- check steps ----------------------------------------------------------------------------
 
     private void heartbeat() {
-        Answer answer;
-        try {
-            answer = ChromaHttp.send(checkHttp, api.get(api.heartbeat()));
-        } catch (TransientException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw new ConfigException("Chroma at " + shownUrl + " is not reachable: " + HttpErrors.describe(io), e);
-            }
-            throw e;
-        }
+        Answer answer = endpoint.sendForCheck(endpoint.get(paths.heartbeat()));
         if (answer.code() == 404 || answer.code() == 405) {
-            throw new ConfigException(shownUrl + " does not answer Chroma's API v2 heartbeat ("
+            throw new ConfigException(endpoint.shownUrl() + " does not answer Chroma's API v2 heartbeat ("
                     + answer.status().describe() + "); vectorsink needs Chroma 1.0 or later");
         }
-        require(answer, "answer the heartbeat");
+        endpoint.require(answer, "answer the heartbeat");
     }
 
     private void verifyTenantAndDatabase(HttpService service) {
-        Answer tenantAnswer = ChromaHttp.send(service, api.get(api.tenant()));
+        Answer tenantAnswer = endpoint.send(service, endpoint.get(paths.tenant()));
         if (tenantAnswer.code() == 404) {
-            throw new ConfigException("Chroma tenant '" + tenant + "' does not exist at " + shownUrl);
+            throw new ConfigException("Chroma tenant '" + tenant + "' does not exist at " + endpoint.shownUrl());
         }
-        require(tenantAnswer, "read tenant '" + tenant + "'");
-        Answer databaseAnswer = ChromaHttp.send(service, api.get(api.database()));
+        endpoint.require(tenantAnswer, "read tenant '" + tenant + "'");
+        Answer databaseAnswer = endpoint.send(service, endpoint.get(paths.database()));
         if (databaseAnswer.code() == 404) {
-            throw new ConfigException(
-                    "Chroma database '" + database + "' does not exist in tenant '" + tenant + "' at " + shownUrl);
+            throw new ConfigException("Chroma database '" + database + "' does not exist in tenant '" + tenant + "' at "
+                    + endpoint.shownUrl());
         }
-        require(databaseAnswer, "read database '" + database + "'");
+        endpoint.require(databaseAnswer, "read database '" + database + "'");
     }
 
     private void verify(ChromaCollection info, int dimension) {
@@ -369,7 +269,7 @@ public final class ChromaVectorStore implements VectorStore {
                     + "; use another collection name or an embedding model with " + info.dimension()
                     + " dimensions");
         }
-        if (!info.space().equals(metric)) {
+        if (!info.space().equals(metric.configName())) {
             problems.add("Chroma collection '" + collection + "' uses the " + info.space()
                     + " distance, but distance_metric is " + metric + "; set distance_metric to " + info.space()
                     + " or use another collection name");
@@ -380,7 +280,7 @@ public final class ChromaVectorStore implements VectorStore {
     }
 
     private int readMaxBatchSize() {
-        Answer answer = ChromaHttp.send(http, api.get(api.preFlightChecks()));
+        Answer answer = endpoint.send(endpoint.get(paths.preFlightChecks()));
         int published = answer.ok() ? answer.json().path("max_batch_size").asInt(0) : 0;
         return published > 0 ? published : DEFAULT_MAX_BATCH_SIZE;
     }
@@ -391,12 +291,8 @@ public final class ChromaVectorStore implements VectorStore {
         boolean anyNullDocument = batch.stream().anyMatch(p -> p.document() == null);
         Map<String, Existing> existing = readExisting(id, batch, anyNullDocument);
         byte[] body = ChromaJson.upsertBody(batch, existing);
-        Answer answer = ChromaHttp.send(http, api.post(api.records(id, "upsert"), body));
-        if (answer.code() == 413 && batch.size() > 1) {
-            // Too large for the server or a proxy in front of it: halve until it fits.
-            int half = batch.size() / 2;
-            upsertRequest(id, batch.subList(0, half));
-            upsertRequest(id, batch.subList(half, batch.size()));
+        Answer answer = endpoint.send(endpoint.post(paths.records(id, "upsert"), body));
+        if (sentInHalves(answer, batch, half -> upsertRequest(id, half))) {
             return;
         }
         if (answer.code() == 413) {
@@ -404,7 +300,7 @@ public final class ChromaVectorStore implements VectorStore {
                     + ChromaJson.estimateBytes(batch.get(0)) / 1024
                     + " KiB as too large (HTTP 413); raise the request size limit or lower chunk_size");
         }
-        require(answer, "upsert into collection '" + collection + "'");
+        endpoint.require(answer, "upsert into collection '" + collection + "'");
     }
 
     /** The metadata keys (and, if asked, document presence) of the batch's ids that already exist. */
@@ -424,7 +320,7 @@ public final class ChromaVectorStore implements VectorStore {
             gen.writeEndArray();
             gen.writeEndObject();
         });
-        JsonNode json = require(ChromaHttp.send(http, api.post(api.records(id, "get"), body)), "read existing chunks");
+        JsonNode json = endpoint.call(endpoint.post(paths.records(id, "get"), body), "read existing chunks");
         Map<String, Existing> existing = new HashMap<>();
         JsonNode ids = json.path("ids");
         for (int i = 0; i < ids.size(); i++) {
@@ -439,45 +335,10 @@ public final class ChromaVectorStore implements VectorStore {
         return existing;
     }
 
-    private void delete(String id, ObjectNode where, String action) {
+    private void delete(ObjectNode where, String action) {
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.set("where", where);
-        require(ChromaHttp.send(http, api.post(api.records(id, "delete"), ChromaJson.write(body))), action);
-    }
-
-    // ---- answers --------------------------------------------------------------------------------
-
-    private JsonNode require(Answer answer, String action) {
-        if (!answer.ok()) {
-            throw failure(answer.status(), action);
-        }
-        return answer.json();
-    }
-
-    /** The exception for a final unsuccessful answer to {@code action}. */
-    private ConnectorException failure(HttpStatus status, String action) {
-        int code = status.code();
-        if (code == 404 && collectionId != null) {
-            return new TransientException("Chroma collection '" + collection + "' disappeared during the sync ("
-                    + action + " answered HTTP 404); the next attempt creates it again");
-        }
-        if (code == 400 && status.bodySnippet().toLowerCase(Locale.ROOT).contains("dimension")) {
-            return new ConfigException("Chroma refused to " + action + ": the vector dimension does not match the"
-                    + " collection (" + status.describe() + "); use another collection name or the embedding"
-                    + " model the collection was made with");
-        }
-        if (code >= 400 && code < 500 && code != 401 && code != 403 && code != 404 && code != 405) {
-            return new SystemException("Chroma refused to " + action + " (" + status.describe() + ")");
-        }
-        return HttpErrors.classify(SERVICE, status);
-    }
-
-    private String requirePrepared() {
-        String id = collectionId;
-        if (id == null) {
-            throw new SystemException("the Chroma store must be prepared before it is written to");
-        }
-        return id;
+        endpoint.call(endpoint.post(paths.records(collectionId, "delete"), ChromaJson.write(body)), action);
     }
 
     /** The collection id, looked up by name if {@link #prepare} has not run; null when it does not exist. */
@@ -486,15 +347,13 @@ public final class ChromaVectorStore implements VectorStore {
         if (id != null) {
             return id;
         }
-        Answer answer = ChromaHttp.send(http, api.get(api.collection(collection)));
+        Answer answer = endpoint.send(endpoint.get(paths.collection(collection)));
         if (answer.code() == 404) {
             return null;
         }
-        return ChromaCollection.parse(require(answer, "read collection '" + collection + "'"))
+        return ChromaCollection.parse(endpoint.require(answer, "read collection '" + collection + "'"))
                 .id();
     }
-
-    // ---- small helpers --------------------------------------------------------------------------
 
     private static String orDefault(String value, String fallback) {
         return value == null || value.isBlank() ? fallback : value.strip();

@@ -1,5 +1,12 @@
 package io.vectorsink.store.chroma;
 
+import static io.vectorsink.store.ChunkFields.CHUNK_INDEX;
+import static io.vectorsink.store.ChunkFields.GENERATION_ID;
+import static io.vectorsink.store.ChunkFields.NAMESPACE;
+import static io.vectorsink.store.ChunkFields.RECORD_ID;
+import static io.vectorsink.store.ChunkFields.STREAM;
+import static io.vectorsink.store.ChunkFields.SYNC_ID;
+
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -25,13 +32,6 @@ final class ChromaWhere {
 
     /** Record ids per delete request; bounds the request body and the server's work per call. */
     static final int MAX_IDS_PER_REQUEST = 256;
-
-    static final String STREAM = "_ab_stream";
-    static final String NAMESPACE = "_ab_namespace";
-    static final String RECORD_ID = "_ab_record_id";
-    static final String CHUNK_INDEX = "_ab_chunk_index";
-    static final String GENERATION_ID = "_ab_generation_id";
-    static final String SYNC_ID = "_ab_sync_id";
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 

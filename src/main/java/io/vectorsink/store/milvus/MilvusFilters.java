@@ -1,5 +1,12 @@
 package io.vectorsink.store.milvus;
 
+import static io.vectorsink.store.ChunkFields.CHUNK_INDEX;
+import static io.vectorsink.store.ChunkFields.GENERATION_ID;
+import static io.vectorsink.store.ChunkFields.NAMESPACE;
+import static io.vectorsink.store.ChunkFields.RECORD_ID;
+import static io.vectorsink.store.ChunkFields.STREAM;
+import static io.vectorsink.store.ChunkFields.SYNC_ID;
+
 import io.vectorsink.error.SystemException;
 import io.vectorsink.protocol.StreamId;
 import io.vectorsink.store.StaleFilter;
@@ -13,12 +20,6 @@ import java.util.stream.Collectors;
  * same escapes), so record ids with quotes or backslashes cannot break out of a literal.
  */
 final class MilvusFilters {
-    static final String STREAM = "_ab_stream";
-    static final String NAMESPACE = "_ab_namespace";
-    static final String RECORD_ID = "_ab_record_id";
-    static final String CHUNK_INDEX = "_ab_chunk_index";
-    static final String GENERATION_ID = "_ab_generation_id";
-    static final String SYNC_ID = "_ab_sync_id";
 
     private MilvusFilters() {}
 

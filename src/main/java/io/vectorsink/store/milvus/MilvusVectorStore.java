@@ -1,11 +1,7 @@
 package io.vectorsink.store.milvus;
 
-import static io.vectorsink.store.StoreHttp.requirePositive;
-
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vectorsink.config.AdvancedConfig;
 import io.vectorsink.config.IndexingConfig;
@@ -16,40 +12,35 @@ import io.vectorsink.error.TransientException;
 import io.vectorsink.http.HttpClients;
 import io.vectorsink.http.HttpErrors;
 import io.vectorsink.http.HttpService;
-import io.vectorsink.http.HttpStatus;
 import io.vectorsink.http.HttpsPolicy;
 import io.vectorsink.http.RetrySettings;
 import io.vectorsink.http.RetryTiming;
 import io.vectorsink.protocol.Json;
 import io.vectorsink.protocol.StreamId;
+import io.vectorsink.store.AuthHeaders;
+import io.vectorsink.store.ChunkFields;
 import io.vectorsink.store.ChunkPoint;
+import io.vectorsink.store.DistanceMetric;
 import io.vectorsink.store.MetadataRules;
 import io.vectorsink.store.PointBatches;
 import io.vectorsink.store.QueryHit;
 import io.vectorsink.store.RecordTrims;
+import io.vectorsink.store.RestEndpoint;
+import io.vectorsink.store.RestVectorStore;
 import io.vectorsink.store.StaleFilter;
-import io.vectorsink.store.StoreHttp;
 import io.vectorsink.store.StoreJson;
-import io.vectorsink.store.VectorStore;
-import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import okhttp3.Headers;
-import okhttp3.HttpUrl;
-import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
-import okhttp3.RequestBody;
-import okhttp3.Response;
-import okhttp3.ResponseBody;
 
 /**
  * Milvus over REST API v2. One collection holds every stream's chunks: a VarChar primary key {@code id}
@@ -62,7 +53,7 @@ import okhttp3.ResponseBody;
  * collection is a config error, anything else a system error. An upsert counts only when
  * {@code data.upsertCount} equals the rows sent. Thread-safe.
  */
-public final class MilvusVectorStore implements VectorStore {
+public final class MilvusVectorStore extends RestVectorStore {
     static final String SERVICE = "Milvus";
 
     /** Rows per upsert request (the store's own bound; Milvus limits the request bytes). */
@@ -78,7 +69,16 @@ public final class MilvusVectorStore implements VectorStore {
     static final int MAX_ROW_DYNAMIC_BYTES = 65_536;
 
     /** User metadata get 32 KiB, leaving 32 KiB for the chunk text; see {@link #MAX_ROW_DYNAMIC_BYTES}. */
-    private static final MetadataRules RULES = new MetadataRules(30 * 1024, 32 * 1024);
+    /**
+     * The row's primary key {@code id}, its {@code vector} and the chunk {@code text} have their own names in a
+     * row: user fields of those names are reserved ({@code text} is freed when no chunk text is stored).
+     */
+    private static final MetadataRules RULES = new MetadataRules(
+            30 * 1024,
+            32 * 1024,
+            Integer.MAX_VALUE,
+            java.util.Set.of("id", "vector", ChunkFields.TEXT),
+            java.util.List.of());
 
     /*
      * The codes are Milvus's own (pkg/util/merr/errors.go in milvus-io/milvus), which the REST API v2 puts in
@@ -102,22 +102,17 @@ public final class MilvusVectorStore implements VectorStore {
     /** Collection not found (merr ErrCollectionNotFound). */
     static final int COLLECTION_NOT_FOUND = 100;
 
-    private static final MediaType JSON = MediaType.get("application/json");
+    private static final Map<DistanceMetric, String> METRICS =
+            Map.of(DistanceMetric.COSINE, "COSINE", DistanceMetric.L2, "L2", DistanceMetric.IP, "IP");
 
-    private static final Map<String, String> METRICS = Map.of("cosine", "COSINE", "l2", "L2", "ip", "IP");
+    /** Fields of a search hit that are not metadata: the key, the vector, the chunk text and the distance. */
+    private static final Set<String> NOT_METADATA = Set.of("id", "vector", ChunkFields.TEXT, "distance");
 
-    private final HttpUrl base;
-    private final String shownUrl;
     private final String db;
     private final String collection;
-    private final String metric;
-    private final Headers headers;
-    private final HttpService http;
-    private final HttpService checkHttp;
+    private final DistanceMetric metric;
     private final RetryTiming timing;
     private final RetrySettings retry;
-
-    private volatile boolean prepared;
 
     /**
      * A store on the shared connection pool, with {@code advanced}'s request timeout. Does no I/O;
@@ -139,44 +134,46 @@ public final class MilvusVectorStore implements VectorStore {
             OkHttpClient client,
             RetryTiming timing,
             RetrySettings retry) {
-        Objects.requireNonNull(config, "config");
-        Objects.requireNonNull(advanced, "advanced");
-        HttpUrl url = HttpsPolicy.check("indexing.host", config.host(), advanced.allowInsecureHttp());
-        this.base = url.newBuilder().query(null).fragment(null).build();
-        this.shownUrl = HttpsPolicy.withoutCredentials(url);
+        super(RestEndpoint.at(SERVICE, HttpsPolicy.check("indexing.host", config.host(), advanced.allowInsecureHttp()))
+                .headers(authHeaders(config.auth()))
+                .target("collection '" + config.collection() + "'")
+                // Milvus answers a missing collection inside an HTTP 200 (code 100): an HTTP 404 is a URL that
+                // is not Milvus's REST API v2, whenever it comes.
+                .failures((status, action, prepared) ->
+                        status.code() == 404 ? HttpErrors.classify(SERVICE, status) : null)
+                .build(client, timing, retry));
         this.db = config.db();
         this.collection = config.collection();
-        this.metric = config.distanceMetric().toLowerCase(Locale.ROOT);
-        Headers.Builder builder = new Headers.Builder();
-        if (config.auth() instanceof IndexingConfig.MilvusAuth.Token token) {
-            Secrets.register(token.token());
-            builder.add("Authorization", "Bearer " + token.token());
-        } else if (config.auth() instanceof IndexingConfig.MilvusAuth.UserPassword user) {
-            Secrets.register(user.password());
-            Secrets.register(user.username() + ":" + user.password());
-            builder.add("Authorization", "Bearer " + user.username() + ":" + user.password());
-        }
-        this.headers = builder.build();
+        this.metric = config.metric();
         this.timing = timing;
         this.retry = retry;
-        this.http = new HttpService(client, retry, timing);
-        this.checkHttp = StoreHttp.forCheck(http, retry);
+    }
+
+    private static Headers authHeaders(IndexingConfig.MilvusAuth auth) {
+        if (auth instanceof IndexingConfig.MilvusAuth.Token token) {
+            return AuthHeaders.authorization("Bearer", token.token());
+        }
+        if (auth instanceof IndexingConfig.MilvusAuth.UserPassword user) {
+            Secrets.register(user.password());
+            return AuthHeaders.authorization("Bearer", user.username() + ":" + user.password());
+        }
+        return Headers.of();
     }
 
     // ---- VectorStore ----------------------------------------------------------------------------
 
     @Override
-    public void check(int dimension) {
-        requirePositive(dimension);
+    protected void doCheck(int dimension) {
         JsonNode answer;
         try {
-            answer =
-                    call(checkHttp, "collections/describe", target(), "describe collection '" + collection + "'", true);
+            answer = call(
+                    endpoint.check(),
+                    "collections/describe",
+                    target(),
+                    "describe collection '" + collection + "'",
+                    true);
         } catch (TransientException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw new ConfigException("Milvus at " + shownUrl + " is not reachable: " + HttpErrors.describe(io), e);
-            }
-            throw e;
+            throw endpoint.unreachable(e);
         }
         if (answer != null) {
             verify(answer.path("data"), dimension);
@@ -184,10 +181,9 @@ public final class MilvusVectorStore implements VectorStore {
     }
 
     @Override
-    public void prepare(int dimension) {
-        requirePositive(dimension);
-        JsonNode described =
-                call(http, "collections/describe", target(), "describe collection '" + collection + "'", true);
+    protected void doPrepare(int dimension) {
+        JsonNode described = call(
+                endpoint.sync(), "collections/describe", target(), "describe collection '" + collection + "'", true);
         if (described == null) {
             ObjectNode create = target();
             ObjectNode schema = create.putObject("schema");
@@ -206,39 +202,27 @@ public final class MilvusVectorStore implements VectorStore {
             // Deletes by expression read the collection first; Bounded (the default) could miss rows written
             // a moment before, and a trim right after its upsert must see them.
             create.putObject("params").put("consistencyLevel", "Strong");
-            call(http, "collections/create", create, "create collection '" + collection + "'", false);
-            described = call(http, "collections/describe", target(), "describe collection '" + collection + "'", false);
+            call(endpoint.sync(), "collections/create", create, "create collection '" + collection + "'", false);
+            described = call(
+                    endpoint.sync(),
+                    "collections/describe",
+                    target(),
+                    "describe collection '" + collection + "'",
+                    false);
         }
         verify(described.path("data"), dimension);
-        prepared = true;
+        endpoint.markPrepared();
     }
 
     @Override
-    public void upsert(List<ChunkPoint> points) {
-        if (points.isEmpty()) {
-            return;
-        }
-        requirePrepared();
-        Map<String, ObjectNode> unique = new LinkedHashMap<>();
-        for (ChunkPoint point : points) {
-            ObjectNode row = row(point);
-            unique.remove(point.id());
-            unique.put(point.id(), row);
-        }
+    protected void doUpsert(Collection<ChunkPoint> points) {
+        List<ObjectNode> rows = points.stream().map(this::row).toList();
         PointBatches.forEach(
-                unique.values(),
-                MAX_ROWS_PER_UPSERT,
-                MAX_UPSERT_BYTES - 512,
-                row -> write(row).length + 1L,
-                this::upsertRequest);
+                rows, MAX_ROWS_PER_UPSERT, MAX_UPSERT_BYTES - 512, row -> write(row).length + 1L, this::upsertRequest);
     }
 
     @Override
-    public void deleteChunks(List<RecordTrim> trims) {
-        if (trims.isEmpty()) {
-            return;
-        }
-        requirePrepared();
+    protected void doDeleteChunks(List<RecordTrim> trims) {
         List<RecordTrims.Group> groups = RecordTrims.groups(trims, MAX_IDS_PER_DELETE);
         for (RecordTrims.Group group : groups) {
             delete(MilvusFilters.trim(group.recordIds(), group.fromChunkIndex()), "delete replaced chunks");
@@ -246,18 +230,12 @@ public final class MilvusVectorStore implements VectorStore {
     }
 
     @Override
-    public void deleteStale(StreamId stream, StaleFilter filter) {
-        Objects.requireNonNull(stream, "stream");
-        Objects.requireNonNull(filter, "filter");
-        requirePrepared();
+    protected void doDeleteStale(StreamId stream, StaleFilter filter) {
         delete(MilvusFilters.stale(stream, filter), "delete stale chunks of stream " + stream);
     }
 
     @Override
-    public List<QueryHit> query(float[] vector, int limit, StreamId stream) {
-        if (limit < 1) {
-            throw new SystemException("query limit must be >= 1, got " + limit);
-        }
+    protected List<QueryHit> doQuery(float[] vector, int limit, StreamId stream) {
         ObjectNode body = target();
         ArrayNode values = body.putArray("data").addArray();
         for (float value : vector) {
@@ -269,15 +247,15 @@ public final class MilvusVectorStore implements VectorStore {
             body.put("filter", MilvusFilters.stream(stream));
         }
         body.putArray("outputFields").add("*");
-        JsonNode answer = call(http, "entities/search", body, "query", false);
+        JsonNode answer = call(endpoint.sync(), "entities/search", body, "query", false);
         List<QueryHit> hits = new ArrayList<>();
         for (JsonNode hit : answer.path("data")) {
-            JsonNode text = hit.path("text");
+            JsonNode text = hit.path(ChunkFields.TEXT);
             hits.add(new QueryHit(
                     hit.path("id").asText(),
                     distance(hit.path("distance").asDouble()),
-                    text.isTextual() ? text.textValue() : null,
-                    metadata(hit)));
+                    StoreJson.textOrNull(text),
+                    StoreJson.metadata(hit, NOT_METADATA)));
         }
         return hits;
     }
@@ -289,31 +267,7 @@ public final class MilvusVectorStore implements VectorStore {
 
     /** Milvus's COSINE and IP "distance" is a similarity (distance {@code 1 - s}); L2 is already squared. */
     double distance(double score) {
-        return metric.equals("l2") ? score : 1 - score;
-    }
-
-    /** A row's dynamic fields as metadata: everything but the key, the vector, the text and the distance. */
-    static Map<String, Object> metadata(JsonNode row) {
-        Map<String, Object> values = new LinkedHashMap<>();
-        row.properties().forEach(field -> {
-            String key = field.getKey();
-            JsonNode value = field.getValue();
-            if (key.equals("id") || key.equals("vector") || key.equals("text") || key.equals("distance")) {
-                return;
-            }
-            if (value.isTextual()) {
-                values.put(key, value.textValue());
-            } else if (value.isBoolean()) {
-                values.put(key, value.booleanValue());
-            } else if (value.isIntegralNumber() && value.canConvertToLong()) {
-                values.put(key, value.longValue());
-            } else if (value.isNumber()) {
-                values.put(key, value.doubleValue());
-            } else if (!value.isNull()) {
-                values.put(key, value.toString());
-            }
-        });
-        return values;
+        return metric == DistanceMetric.L2 ? score : 1 - score;
     }
 
     // ---- rows and checks ------------------------------------------------------------------------
@@ -332,13 +286,15 @@ public final class MilvusVectorStore implements VectorStore {
         ObjectNode dynamic = Json.MAPPER.createObjectNode();
         for (Map.Entry<String, Object> entry : point.metadata().entrySet()) {
             String key = entry.getKey();
-            if (key.equals("id") || key.equals("vector") || (key.equals("text") && point.document() != null)) {
+            if (key.equals("id")
+                    || key.equals("vector")
+                    || (key.equals(ChunkFields.TEXT) && point.document() != null)) {
                 continue; // the primary key, the vector and the chunk text keep their own names
             }
             putScalar(dynamic, key, entry.getValue());
         }
         if (point.document() != null) {
-            dynamic.put("text", point.document());
+            dynamic.put(ChunkFields.TEXT, point.document());
         }
         int bytes = write(dynamic).length;
         if (bytes > MAX_ROW_DYNAMIC_BYTES) {
@@ -410,10 +366,8 @@ public final class MilvusVectorStore implements VectorStore {
         for (JsonNode index : data.path("indexes")) {
             String existing = index.path("metricType").asText();
             if (index.path("fieldName").asText().equals("vector") && !existing.equals(wanted)) {
-                String matching = METRICS.entrySet().stream()
-                        .filter(e -> e.getValue().equals(existing))
-                        .map(Map.Entry::getKey)
-                        .findFirst()
+                String matching = DistanceMetric.named(METRICS, existing)
+                        .map(DistanceMetric::configName)
                         .orElse(null);
                 problems.add("Milvus collection '" + collection + "' indexes vectors with the " + existing
                         + " metric, but distance_metric is " + metric + " (" + wanted + "); "
@@ -431,7 +385,7 @@ public final class MilvusVectorStore implements VectorStore {
     private void upsertRequest(List<ObjectNode> batch) {
         ObjectNode body = target();
         body.putArray("data").addAll(batch);
-        JsonNode answer = call(http, "entities/upsert", body, "upsert " + batch.size() + " rows", false);
+        JsonNode answer = call(endpoint.sync(), "entities/upsert", body, "upsert " + batch.size() + " rows", false);
         long count = answer.path("data").path("upsertCount").asLong(-1);
         if (count != batch.size()) {
             throw new TransientException("Milvus confirmed " + count + " of the " + batch.size() + " rows sent to"
@@ -442,7 +396,7 @@ public final class MilvusVectorStore implements VectorStore {
     private void delete(String filter, String action) {
         ObjectNode body = target();
         body.put("filter", filter);
-        call(http, "entities/delete", body, action, false);
+        call(endpoint.sync(), "entities/delete", body, action, false);
     }
 
     // ---- requests and answers -------------------------------------------------------------------
@@ -459,20 +413,14 @@ public final class MilvusVectorStore implements VectorStore {
      * failures go through {@link HttpService}'s retries; body codes are classified here, and the busy ones
      * retried with the same backoff bounds. With {@code missingIsNull}, a missing collection answers null.
      */
-    private JsonNode call(HttpService service, String endpoint, ObjectNode body, String action, boolean missingIsNull) {
-        HttpUrl.Builder url = base.newBuilder().addPathSegment("v2").addPathSegment("vectordb");
-        for (String segment : endpoint.split("/")) {
-            url.addPathSegment(segment);
-        }
-        Request request = new Request.Builder()
-                .url(url.build())
-                .headers(headers)
-                .post(RequestBody.create(write(body), JSON))
-                .build();
+    private JsonNode call(
+            HttpService service, String operation, ObjectNode body, String action, boolean missingIsNull) {
+        String[] path = ("v2/vectordb/" + operation).split("/");
+        Request request = endpoint.post(endpoint.url(path), write(body));
         long start = timing.nanoTime().getAsLong();
         Duration delay = retry.initialDelay();
         for (int attempt = 1; ; attempt++) {
-            JsonNode answer = send(service, request, action);
+            JsonNode answer = endpoint.require(endpoint.send(service, request), action);
             int code = answer.path("code").asInt(0);
             if (code == 0) {
                 return answer;
@@ -484,7 +432,7 @@ public final class MilvusVectorStore implements VectorStore {
                 }
                 throw new ConfigException("Milvus collection '" + collection + "' of database '" + db + "' does not"
                         + " exist (" + action + " answered code " + code + ")"
-                        + (prepared ? "; it was removed during the sync" : ""));
+                        + (endpoint.prepared() ? "; it was removed during the sync" : ""));
             }
             String lower = message.toLowerCase(Locale.ROOT);
             if (AUTH_CODES.contains(code) || lower.contains("authenticat") || lower.contains("permission denied")) {
@@ -512,29 +460,8 @@ public final class MilvusVectorStore implements VectorStore {
         }
     }
 
-    private static JsonNode send(HttpService service, Request request, String action) {
-        try (Response response = service.execute(request)) {
-            if (!response.isSuccessful()) {
-                throw HttpErrors.classify(SERVICE, HttpStatus.of(response));
-            }
-            ResponseBody body = response.body();
-            byte[] bytes = body == null ? new byte[0] : body.bytes();
-            return bytes.length == 0 ? MissingNode.getInstance() : Json.MAPPER.readTree(bytes);
-        } catch (JsonProcessingException e) {
-            throw new SystemException("Milvus sent a malformed JSON answer to " + action, e);
-        } catch (IOException e) {
-            throw new TransientException("Milvus's answer to " + action + " broke off: " + HttpErrors.describe(e), e);
-        }
-    }
-
     private static byte[] write(JsonNode node) {
         return StoreJson.write(node, "a Milvus request body");
-    }
-
-    private void requirePrepared() {
-        if (!prepared) {
-            throw new SystemException("the Milvus store must be prepared before it is written to");
-        }
     }
 
     private static Duration min(Duration a, Duration b) {

@@ -1,5 +1,15 @@
 package io.vectorsink.store.opensearch;
 
+import static io.vectorsink.store.ChunkFields.CHUNK_COUNT;
+import static io.vectorsink.store.ChunkFields.CHUNK_INDEX;
+import static io.vectorsink.store.ChunkFields.EXTRACTED_AT;
+import static io.vectorsink.store.ChunkFields.GENERATION_ID;
+import static io.vectorsink.store.ChunkFields.NAMESPACE;
+import static io.vectorsink.store.ChunkFields.RECORD_ID;
+import static io.vectorsink.store.ChunkFields.STREAM;
+import static io.vectorsink.store.ChunkFields.SYNC_ID;
+import static io.vectorsink.store.ChunkFields.TEXT;
+
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -8,6 +18,7 @@ import io.vectorsink.error.SystemException;
 import io.vectorsink.protocol.Json;
 import io.vectorsink.protocol.StreamId;
 import io.vectorsink.store.ChunkPoint;
+import io.vectorsink.store.DistanceMetric;
 import io.vectorsink.store.StaleFilter;
 import io.vectorsink.store.StoreJson;
 import java.io.ByteArrayOutputStream;
@@ -22,15 +33,7 @@ import java.util.Map;
  */
 final class OpenSearchJson {
     static final String VECTOR_FIELD = "vector_field";
-    static final String TEXT_FIELD = "text";
     static final String METADATA = "metadata";
-
-    static final String STREAM = "_ab_stream";
-    static final String NAMESPACE = "_ab_namespace";
-    static final String RECORD_ID = "_ab_record_id";
-    static final String CHUNK_INDEX = "_ab_chunk_index";
-    static final String GENERATION_ID = "_ab_generation_id";
-    static final String SYNC_ID = "_ab_sync_id";
 
     /** The connector's own fields and the types its filters need: exact terms and numeric ranges. */
     static final Map<String, String> FIELD_TYPES = Map.of(
@@ -44,11 +47,11 @@ final class OpenSearchJson {
             "keyword",
             CHUNK_INDEX,
             "long",
-            "_ab_chunk_count",
+            CHUNK_COUNT,
             "long",
             GENERATION_ID,
             "long",
-            "_ab_extracted_at",
+            EXTRACTED_AT,
             "long");
 
     /**
@@ -66,7 +69,7 @@ final class OpenSearchJson {
      * metadata strings as keywords. Date detection is off, so a string that looks like a date in one record
      * and not in the next never fails a write.
      */
-    static byte[] createIndex(SearchEngine engine, int dimension, String metric) {
+    static byte[] createIndex(SearchEngine engine, int dimension, DistanceMetric metric) {
         ObjectNode body = NODES.objectNode();
         engine.addIndexSettings(body.putObject("settings").putObject("index"));
         ObjectNode mappings = body.putObject("mappings");
@@ -77,7 +80,7 @@ final class OpenSearchJson {
         template.putObject("mapping").put("type", "keyword").put("ignore_above", IGNORE_ABOVE);
         ObjectNode properties = mappings.putObject("properties");
         properties.set(VECTOR_FIELD, engine.vectorField(dimension, metric));
-        properties.putObject(TEXT_FIELD).put("type", "text");
+        properties.putObject(TEXT).put("type", "text");
         properties.set(METADATA, metadataMapping());
         return write(body);
     }
@@ -125,7 +128,7 @@ final class OpenSearchJson {
                 }
                 gen.writeEndArray();
                 if (point.document() != null) {
-                    gen.writeStringField(TEXT_FIELD, point.document());
+                    gen.writeStringField(TEXT, point.document());
                 }
                 gen.writeObjectFieldStart(METADATA);
                 for (Map.Entry<String, Object> entry : point.metadata().entrySet()) {

@@ -1,50 +1,47 @@
 package io.vectorsink.store.opensearch;
 
-import static io.vectorsink.store.StoreHttp.requirePositive;
-import static io.vectorsink.store.StoreHttp.stripSlash;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vectorsink.config.AdvancedConfig;
 import io.vectorsink.config.IndexingConfig;
+import io.vectorsink.config.IndexingConfig.OpenSearchAuth;
 import io.vectorsink.error.ConfigException;
 import io.vectorsink.error.ConnectorException;
 import io.vectorsink.error.SystemException;
 import io.vectorsink.error.TransientException;
 import io.vectorsink.http.HttpClients;
-import io.vectorsink.http.HttpErrors;
-import io.vectorsink.http.HttpService;
-import io.vectorsink.http.HttpStatus;
 import io.vectorsink.http.HttpsPolicy;
 import io.vectorsink.http.ItemResends;
 import io.vectorsink.http.RetryPolicies;
 import io.vectorsink.http.RetrySettings;
 import io.vectorsink.http.RetryTiming;
 import io.vectorsink.protocol.StreamId;
+import io.vectorsink.store.AuthHeaders;
+import io.vectorsink.store.ChunkFields;
 import io.vectorsink.store.ChunkPoint;
+import io.vectorsink.store.DistanceMetric;
 import io.vectorsink.store.MetadataRules;
 import io.vectorsink.store.PointBatches;
 import io.vectorsink.store.QueryHit;
 import io.vectorsink.store.RecordTrims;
+import io.vectorsink.store.RestEndpoint;
+import io.vectorsink.store.RestEndpoint.Answer;
+import io.vectorsink.store.RestVectorStore;
 import io.vectorsink.store.StaleFilter;
-import io.vectorsink.store.StoreHttp;
-import io.vectorsink.store.StoreHttp.Answer;
-import io.vectorsink.store.VectorStore;
+import io.vectorsink.store.StoreJson;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Collection;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import okhttp3.Headers;
 import okhttp3.HttpUrl;
+import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 
@@ -65,7 +62,7 @@ import okhttp3.Request;
  *
  * <p>Thread-safe.
  */
-public final class OpenSearchVectorStore implements VectorStore {
+public final class OpenSearchVectorStore extends RestVectorStore {
     static final String SERVICE = "OpenSearch";
 
     /** Documents per bulk request: within what OpenSearch recommends (5–15 MB, a few hundred documents). */
@@ -88,17 +85,12 @@ public final class OpenSearchVectorStore implements VectorStore {
 
     private static final Pattern FIELD_IN_REASON = Pattern.compile("field \\[([^\\]]{1,200})]");
 
-    private final HttpUrl base;
-    private final String shownUrl;
-    private final String index;
-    private final String metric;
-    private final String refresh;
-    private final Headers auth;
-    private final HttpService http;
-    private final HttpService checkHttp;
-    private final RetryTiming timing;
+    /** The bulk API takes newline-delimited JSON. */
+    private static final MediaType NDJSON = MediaType.get("application/x-ndjson");
 
-    private volatile boolean prepared;
+    private final String index;
+    private final DistanceMetric metric;
+    private final String refresh;
 
     /** OpenSearch or Elasticsearch, read from the root answer by {@link #engine}. */
     private volatile SearchEngine engine;
@@ -122,80 +114,70 @@ public final class OpenSearchVectorStore implements VectorStore {
             OkHttpClient client,
             RetryTiming timing,
             RetrySettings retry) {
-        Objects.requireNonNull(config, "config");
-        Objects.requireNonNull(advanced, "advanced");
-        HttpUrl url = HttpsPolicy.check("indexing.url", config.url(), advanced.allowInsecureHttp());
-        this.base = url.newBuilder().query(null).fragment(null).build();
-        this.shownUrl = stripSlash(HttpsPolicy.withoutCredentials(url));
+        super(RestEndpoint.at(SERVICE, HttpsPolicy.check("indexing.url", config.url(), advanced.allowInsecureHttp()))
+                .headers(authHeaders(config.auth()))
+                .target("index '" + config.index() + "'")
+                .build(client, timing, retry));
         this.index = config.index();
-        this.metric = config.distanceMetric().toLowerCase(Locale.ROOT);
-        if (!SearchEngine.OpenSearchKnn.SPACE_TYPES.containsKey(metric)) {
-            throw new ConfigException("indexing.distance_metric must be one of cosine, l2, ip, got '" + metric + "'");
-        }
+        this.metric = config.metric();
         this.refresh = config.refresh();
-        this.auth = OpenSearchHttp.authHeaders(config.auth());
-        this.timing = timing;
-        this.http = new HttpService(client, retry, timing);
-        // check answers a person who waits for it: seconds, not the sync's minutes of retries.
-        this.checkHttp = StoreHttp.forCheck(http, retry);
+    }
+
+    private static Headers authHeaders(OpenSearchAuth auth) {
+        if (auth instanceof OpenSearchAuth.Basic basic) {
+            return AuthHeaders.basic(basic.username(), basic.password());
+        }
+        if (auth instanceof OpenSearchAuth.ApiKey key) {
+            return AuthHeaders.authorization("ApiKey", key.apiKey());
+        }
+        return Headers.of();
     }
 
     // ---- VectorStore ----------------------------------------------------------------------------
 
     @Override
-    public void check(int dimension) {
-        requirePositive(dimension);
-        engine = ping(checkHttp, true);
-        Answer answer = send(checkHttp, get(indexUrl()));
+    protected void doCheck(int dimension) {
+        engine = ping(true);
+        Answer answer = endpoint.send(endpoint.check(), endpoint.get(indexUrl()));
         if (answer.code() == 404) {
             return; // prepare creates it
         }
-        verify(require(answer, "read index '" + index + "'"), engine, dimension);
+        verify(endpoint.require(answer, "read index '" + index + "'"), engine, dimension);
     }
 
     @Override
-    public void prepare(int dimension) {
-        requirePositive(dimension);
+    protected void doPrepare(int dimension) {
         SearchEngine engine = engine();
-        Answer existing = send(http, get(indexUrl()));
+        Answer existing = endpoint.send(endpoint.get(indexUrl()));
         if (existing.code() == 404) {
-            Answer created = send(http, put(indexUrl(), OpenSearchJson.createIndex(engine, dimension, metric)));
+            Answer created =
+                    endpoint.send(endpoint.put(indexUrl(), OpenSearchJson.createIndex(engine, dimension, metric)));
             boolean raced = !created.ok()
                     && created.code() == 400
                     && created.status().bodySnippet().contains("resource_already_exists_exception");
             if (!raced) {
-                require(created, "create index '" + index + "'");
+                endpoint.require(created, "create index '" + index + "'");
             }
-            existing = send(http, get(indexUrl()));
+            existing = endpoint.send(endpoint.get(indexUrl()));
         }
-        verify(require(existing, "read index '" + index + "'"), engine, dimension);
+        verify(endpoint.require(existing, "read index '" + index + "'"), engine, dimension);
         // An index made by someone else may lack the connector's fields; adding fields is always allowed,
         // and a field mapped with another type is refused (400) instead of silently breaking the filters.
-        Answer mapping = send(http, put(url("_mapping"), OpenSearchJson.putMetadataMapping()));
+        Answer mapping = endpoint.send(endpoint.put(url("_mapping"), OpenSearchJson.putMetadataMapping()));
         if (mapping.code() == 400) {
             throw new ConfigException("OpenSearch index '" + index + "' maps a metadata._ab_* field with another"
                     + " type than vectorsink needs (keyword for ids and names, long for numbers): "
                     + mapping.status().describe() + "; use another index name");
         }
-        require(mapping, "add the connector's fields to index '" + index + "'");
-        prepared = true;
+        endpoint.require(mapping, "add the connector's fields to index '" + index + "'");
+        endpoint.markPrepared();
     }
 
     @Override
-    public void upsert(List<ChunkPoint> points) {
-        if (points.isEmpty()) {
-            return;
-        }
-        requirePrepared();
-        // Two documents with one id in a request would leave "which one won" to the shards: last wins here.
-        Map<String, ChunkPoint> unique = new LinkedHashMap<>();
-        for (ChunkPoint point : points) {
-            unique.remove(point.id());
-            unique.put(point.id(), point);
-        }
+    protected void doUpsert(Collection<ChunkPoint> points) {
         // Entries are written lazily, one point at a time, so a point that cannot be written stops the
         // upsert after the batches before it were sent, not before any.
-        Iterable<BulkEntry> entries = () -> unique.values().stream()
+        Iterable<BulkEntry> entries = () -> points.stream()
                 .map(point -> new BulkEntry(point.id(), OpenSearchJson.bulkEntry(point)))
                 .iterator();
         PointBatches.forEach(entries, MAX_DOCUMENTS_PER_BULK, MAX_BULK_BYTES, entry -> entry.body().length, batch -> {
@@ -205,7 +187,7 @@ public final class OpenSearchVectorStore implements VectorStore {
                 ids.add(entry.id());
                 bodies.add(entry.body());
             }
-            bulk(ids, bodies, ItemResends.start(http, timing));
+            bulk(ids, bodies, endpoint.itemResends());
         });
     }
 
@@ -213,11 +195,7 @@ public final class OpenSearchVectorStore implements VectorStore {
     private record BulkEntry(String id, byte[] body) {}
 
     @Override
-    public void deleteChunks(List<RecordTrim> trims) {
-        if (trims.isEmpty()) {
-            return;
-        }
-        requirePrepared();
+    protected void doDeleteChunks(List<RecordTrim> trims) {
         List<RecordTrims.Group> groups = RecordTrims.groups(trims, MAX_IDS_PER_DELETE);
         refreshBeforeDelete();
         for (RecordTrims.Group group : groups) {
@@ -227,48 +205,27 @@ public final class OpenSearchVectorStore implements VectorStore {
     }
 
     @Override
-    public void deleteStale(StreamId stream, StaleFilter filter) {
-        Objects.requireNonNull(stream, "stream");
-        Objects.requireNonNull(filter, "filter");
-        requirePrepared();
+    protected void doDeleteStale(StreamId stream, StaleFilter filter) {
         refreshBeforeDelete();
         deleteByQuery(OpenSearchJson.staleQuery(stream, filter), "delete stale chunks of stream " + stream);
     }
 
     @Override
-    public List<QueryHit> query(float[] vector, int limit, StreamId stream) {
-        if (limit < 1) {
-            throw new SystemException("query limit must be >= 1, got " + limit);
-        }
-        Answer answer = send(http, post(url("_search"), OpenSearchJson.knnQuery(engine(), vector, limit, stream)));
+    protected List<QueryHit> doQuery(float[] vector, int limit, StreamId stream) {
+        Answer answer =
+                endpoint.send(endpoint.post(url("_search"), OpenSearchJson.knnQuery(engine(), vector, limit, stream)));
         if (answer.code() == 404) {
             return List.of();
         }
-        JsonNode hits = require(answer, "query").path("hits").path("hits");
+        JsonNode hits = endpoint.require(answer, "query").path("hits").path("hits");
         List<QueryHit> result = new ArrayList<>();
         for (JsonNode hit : hits) {
             JsonNode source = hit.path("_source");
-            Map<String, Object> metadata = new LinkedHashMap<>();
-            source.path(OpenSearchJson.METADATA).properties().forEach(field -> {
-                JsonNode value = field.getValue();
-                if (value.isTextual()) {
-                    metadata.put(field.getKey(), value.textValue());
-                } else if (value.isBoolean()) {
-                    metadata.put(field.getKey(), value.booleanValue());
-                } else if (value.isIntegralNumber() && value.canConvertToLong()) {
-                    metadata.put(field.getKey(), value.longValue());
-                } else if (value.isNumber()) {
-                    metadata.put(field.getKey(), value.doubleValue());
-                } else if (!value.isNull()) {
-                    metadata.put(field.getKey(), value.toString());
-                }
-            });
-            JsonNode text = source.path(OpenSearchJson.TEXT_FIELD);
             result.add(new QueryHit(
                     hit.path("_id").asText(),
                     distance(hit.path("_score").asDouble()),
-                    text.isTextual() ? text.textValue() : null,
-                    metadata));
+                    StoreJson.textOrNull(source.path(ChunkFields.TEXT)),
+                    StoreJson.metadata(source.path(OpenSearchJson.METADATA), Set.of())));
         }
         return result;
     }
@@ -286,9 +243,9 @@ public final class OpenSearchVectorStore implements VectorStore {
      */
     double distance(double score) {
         return switch (metric) {
-            case "cosine" -> 2 - 2 * score;
-            case "l2" -> score <= 0 ? Double.POSITIVE_INFINITY : 1 / score - 1;
-            default -> 1 - (score >= 1 ? score - 1 : 1 - 1 / score);
+            case COSINE -> 2 - 2 * score;
+            case L2 -> score <= 0 ? Double.POSITIVE_INFINITY : 1 / score - 1;
+            case IP -> 1 - (score >= 1 ? score - 1 : 1 - 1 / score);
         };
     }
 
@@ -302,7 +259,7 @@ public final class OpenSearchVectorStore implements VectorStore {
     private SearchEngine engine() {
         SearchEngine known = engine;
         if (known == null) {
-            known = ping(http, false);
+            known = ping(false);
             engine = known;
         }
         return known;
@@ -312,18 +269,10 @@ public final class OpenSearchVectorStore implements VectorStore {
      * Reads the root answer: is the URL reachable, and is it OpenSearch or Elasticsearch. With
      * {@code forCheck}, an unreachable URL is a config error.
      */
-    private SearchEngine ping(HttpService service, boolean forCheck) {
-        Answer answer;
-        try {
-            answer = send(service, get(base));
-        } catch (TransientException e) {
-            if (forCheck && e.getCause() instanceof IOException io) {
-                throw new ConfigException(
-                        "OpenSearch at " + shownUrl + " is not reachable: " + HttpErrors.describe(io), e);
-            }
-            throw e;
-        }
-        return SearchEngine.detect(require(answer, "answer at its root URL"), shownUrl, metric);
+    private SearchEngine ping(boolean forCheck) {
+        Request root = endpoint.get(endpoint.url());
+        Answer answer = forCheck ? endpoint.sendForCheck(root) : endpoint.send(root);
+        return SearchEngine.detect(endpoint.require(answer, "answer at its root URL"), endpoint.shownUrl(), metric);
     }
 
     /** Checks the index's vector field against the embedding model and the metric, in plain words. */
@@ -362,7 +311,7 @@ public final class OpenSearchVectorStore implements VectorStore {
         List<byte[]> pending = entries;
         while (true) {
             List<byte[]> sent = pending;
-            Answer answer = resends.send(service -> send(service, bulkRequest(sent)));
+            Answer answer = resends.send(service -> endpoint.send(service, bulkRequest(sent)));
             if (answer.code() == 413 && pending.size() > 1) {
                 // Too large for the cluster or a proxy in front of it: halve until it fits.
                 int half = pending.size() / 2;
@@ -375,7 +324,7 @@ public final class OpenSearchVectorStore implements VectorStore {
                         + pending.get(0).length / 1024
                         + " KiB as too large (HTTP 413); raise http.max_content_length or lower chunk_size");
             }
-            Failures failures = itemFailures(require(answer, "write to index '" + index + "'"), pendingIds);
+            Failures failures = itemFailures(endpoint.require(answer, "write to index '" + index + "'"), pendingIds);
             if (failures.isEmpty()) {
                 return;
             }
@@ -398,11 +347,7 @@ public final class OpenSearchVectorStore implements VectorStore {
         entries.forEach(body::writeBytes);
         HttpUrl url =
                 url("_bulk").newBuilder().addQueryParameter("refresh", refresh).build();
-        return new Request.Builder()
-                .url(url)
-                .headers(auth)
-                .post(okhttp3.RequestBody.create(body.toByteArray(), OpenSearchHttp.NDJSON))
-                .build();
+        return endpoint.post(url, body.toByteArray(), NDJSON);
     }
 
     /** What a bulk answer says went wrong, item by item; empty when every item is confirmed. */
@@ -489,7 +434,7 @@ public final class OpenSearchVectorStore implements VectorStore {
 
     private void refreshBeforeDelete() {
         if (refresh.equals("false")) {
-            require(send(http, post(url("_refresh"), new byte[0])), "refresh index '" + index + "'");
+            endpoint.call(endpoint.post(url("_refresh"), new byte[0]), "refresh index '" + index + "'");
         }
     }
 
@@ -500,7 +445,7 @@ public final class OpenSearchVectorStore implements VectorStore {
                 .addQueryParameter("refresh", refresh.equals("false") ? "false" : "true")
                 .addQueryParameter("conflicts", "proceed")
                 .build();
-        JsonNode answer = require(send(http, post(url, query)), action);
+        JsonNode answer = endpoint.call(endpoint.post(url, query), action);
         // A version conflict means the document changed after the query matched it: a newer write, kept.
         if (answer.path("timed_out").asBoolean(false) || answer.path("failures").size() > 0) {
             JsonNode first = answer.path("failures").path(0);
@@ -514,62 +459,13 @@ public final class OpenSearchVectorStore implements VectorStore {
         }
     }
 
-    // ---- requests and answers -------------------------------------------------------------------
+    // ---- requests ---------------------------------------------------------------------------------
 
     private HttpUrl indexUrl() {
-        return base.newBuilder().addPathSegment(index).build();
+        return endpoint.url(index);
     }
 
-    private HttpUrl url(String endpoint) {
-        return indexUrl().newBuilder().addPathSegment(endpoint).build();
-    }
-
-    private Request get(HttpUrl url) {
-        return new Request.Builder().url(url).headers(auth).get().build();
-    }
-
-    private Request put(HttpUrl url, byte[] body) {
-        return new Request.Builder()
-                .url(url)
-                .headers(auth)
-                .put(OpenSearchHttp.json(body))
-                .build();
-    }
-
-    private Request post(HttpUrl url, byte[] body) {
-        return new Request.Builder()
-                .url(url)
-                .headers(auth)
-                .post(OpenSearchHttp.json(body))
-                .build();
-    }
-
-    private static Answer send(HttpService service, Request request) {
-        return OpenSearchHttp.send(service, request);
-    }
-
-    private JsonNode require(Answer answer, String action) {
-        if (!answer.ok()) {
-            throw failure(answer.status(), action);
-        }
-        return answer.json();
-    }
-
-    private ConnectorException failure(HttpStatus status, String action) {
-        int code = status.code();
-        if (code == 404 && prepared) {
-            return new TransientException("OpenSearch index '" + index + "' disappeared during the sync (" + action
-                    + " answered HTTP 404); the next attempt creates it again");
-        }
-        if (code >= 400 && code < 500 && code != 401 && code != 403 && code != 404 && code != 405) {
-            return new SystemException("OpenSearch refused to " + action + " (" + status.describe() + ")");
-        }
-        return HttpErrors.classify(SERVICE, status);
-    }
-
-    private void requirePrepared() {
-        if (!prepared) {
-            throw new SystemException("the OpenSearch store must be prepared before it is written to");
-        }
+    private HttpUrl url(String operation) {
+        return endpoint.url(index, operation);
     }
 }

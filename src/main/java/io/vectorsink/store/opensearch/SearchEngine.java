@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vectorsink.error.ConfigException;
+import io.vectorsink.store.DistanceMetric;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +31,7 @@ sealed interface SearchEngine {
     void addIndexSettings(ObjectNode indexSettings);
 
     /** The mapping of the vector field for {@code dimension} and the config's metric. */
-    ObjectNode vectorField(int dimension, String metric);
+    ObjectNode vectorField(int dimension, DistanceMetric metric);
 
     /**
      * What is wrong with an existing index's vector field for this dimension and metric, in plain words;
@@ -38,7 +39,7 @@ sealed interface SearchEngine {
      *
      * @throws ConfigException when the field is missing or is not a vector field at all
      */
-    List<String> problems(JsonNode field, String index, int dimension, String metric);
+    List<String> problems(JsonNode field, String index, int dimension, DistanceMetric metric);
 
     /** A k-NN search body; {@code filter} (the stream's term filters) narrows it when not null. */
     ObjectNode knnSearch(float[] vector, int limit, ArrayNode filter);
@@ -49,7 +50,7 @@ sealed interface SearchEngine {
      *
      * @throws ConfigException when the answer is neither, or names an Elasticsearch too old for k-NN search
      */
-    static SearchEngine detect(JsonNode root, String shownUrl, String metric) {
+    static SearchEngine detect(JsonNode root, String shownUrl, DistanceMetric metric) {
         JsonNode version = root.path("version");
         String number = version.path("number").asText("");
         if (!version.path("number").isTextual()) {
@@ -67,7 +68,7 @@ sealed interface SearchEngine {
             throw new ConfigException(shownUrl + " runs Elasticsearch " + number + "; vectorsink needs Elasticsearch"
                     + " 8.4 or later (k-NN search in _search), or OpenSearch 2.x with the k-NN plugin");
         }
-        if (metric.equals("ip") && major == 8 && minor < 11) {
+        if (metric == DistanceMetric.IP && major == 8 && minor < 11) {
             throw new ConfigException(shownUrl + " runs Elasticsearch " + number + ", whose inner-product similarity"
                     + " needs unit-length vectors; distance_metric ip needs Elasticsearch 8.11 or later"
                     + " (max_inner_product), or use cosine");
@@ -81,8 +82,8 @@ sealed interface SearchEngine {
     /** OpenSearch's k-NN plugin: a {@code knn_vector} on the lucene engine and the {@code knn} query. */
     record OpenSearchKnn() implements SearchEngine {
         /** The k-NN space types for the config's metrics. */
-        static final Map<String, String> SPACE_TYPES =
-                Map.of("cosine", "cosinesimil", "l2", "l2", "ip", "innerproduct");
+        static final Map<DistanceMetric, String> SPACE_TYPES = Map.of(
+                DistanceMetric.COSINE, "cosinesimil", DistanceMetric.L2, "l2", DistanceMetric.IP, "innerproduct");
 
         @Override
         public String product() {
@@ -99,7 +100,7 @@ sealed interface SearchEngine {
          * not every node has (it crashes the node of the test suite), and lucene filters during the search.
          */
         @Override
-        public ObjectNode vectorField(int dimension, String metric) {
+        public ObjectNode vectorField(int dimension, DistanceMetric metric) {
             ObjectNode vector = NODES.objectNode();
             vector.put("type", "knn_vector");
             vector.put("dimension", dimension);
@@ -111,7 +112,7 @@ sealed interface SearchEngine {
         }
 
         @Override
-        public List<String> problems(JsonNode field, String index, int dimension, String metric) {
+        public List<String> problems(JsonNode field, String index, int dimension, DistanceMetric metric) {
             requireType(field, "knn_vector", product(), index);
             List<String> problems = new ArrayList<>();
             dimensionProblem(product(), index, field.path("dimension").asInt(-1), dimension, problems);
@@ -150,8 +151,8 @@ sealed interface SearchEngine {
          * (Elasticsearch refuses others), which vectors from a record's field need not be:
          * {@code max_inner_product} takes any.
          */
-        static final Map<String, String> SIMILARITIES =
-                Map.of("cosine", "cosine", "l2", "l2_norm", "ip", "max_inner_product");
+        static final Map<DistanceMetric, String> SIMILARITIES = Map.of(
+                DistanceMetric.COSINE, "cosine", DistanceMetric.L2, "l2_norm", DistanceMetric.IP, "max_inner_product");
 
         /** Candidates per shard: ten per result, within Elasticsearch's cap of 10,000. */
         static int candidates(int limit) {
@@ -167,7 +168,7 @@ sealed interface SearchEngine {
         public void addIndexSettings(ObjectNode indexSettings) {}
 
         @Override
-        public ObjectNode vectorField(int dimension, String metric) {
+        public ObjectNode vectorField(int dimension, DistanceMetric metric) {
             ObjectNode vector = NODES.objectNode();
             vector.put("type", "dense_vector");
             vector.put("dims", dimension);
@@ -177,7 +178,7 @@ sealed interface SearchEngine {
         }
 
         @Override
-        public List<String> problems(JsonNode field, String index, int dimension, String metric) {
+        public List<String> problems(JsonNode field, String index, int dimension, DistanceMetric metric) {
             requireType(field, "dense_vector", product(), index);
             List<String> problems = new ArrayList<>();
             if (!field.path("index").asBoolean(true)) {
@@ -250,14 +251,12 @@ sealed interface SearchEngine {
             String product,
             String index,
             String found,
-            String metric,
+            DistanceMetric metric,
             String needed,
-            Map<String, String> names,
+            Map<DistanceMetric, String> names,
             String foundName) {
-        String matching = names.entrySet().stream()
-                .filter(e -> e.getValue().equals(foundName))
-                .map(Map.Entry::getKey)
-                .findFirst()
+        String matching = DistanceMetric.named(names, foundName)
+                .map(DistanceMetric::configName)
                 .orElse(null);
         return product + " index '" + index + "' uses " + found + ", but distance_metric is " + metric + " (" + needed
                 + "); " + (matching == null ? "" : "set distance_metric to " + matching + " or ")

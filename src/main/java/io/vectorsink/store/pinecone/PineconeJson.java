@@ -1,5 +1,13 @@
 package io.vectorsink.store.pinecone;
 
+import static io.vectorsink.store.ChunkFields.CHUNK_INDEX;
+import static io.vectorsink.store.ChunkFields.GENERATION_ID;
+import static io.vectorsink.store.ChunkFields.NAMESPACE;
+import static io.vectorsink.store.ChunkFields.RECORD_ID;
+import static io.vectorsink.store.ChunkFields.STREAM;
+import static io.vectorsink.store.ChunkFields.SYNC_ID;
+import static io.vectorsink.store.ChunkFields.TEXT;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -20,13 +28,6 @@ import java.util.Map;
  * The chunk text is metadata under {@code text}, as LangChain's and Airbyte's Pinecone integrations store it.
  */
 final class PineconeJson {
-    static final String TEXT = "text";
-    static final String STREAM = "_ab_stream";
-    static final String NAMESPACE = "_ab_namespace";
-    static final String RECORD_ID = "_ab_record_id";
-    static final String CHUNK_INDEX = "_ab_chunk_index";
-    static final String GENERATION_ID = "_ab_generation_id";
-    static final String SYNC_ID = "_ab_sync_id";
 
     /** Pinecone keeps numbers as 64-bit floats: integers beyond 2^53 would lose digits, so they go as text. */
     static final long EXACT_INTEGER = 1L << 53;

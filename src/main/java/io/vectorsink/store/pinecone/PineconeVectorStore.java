@@ -1,49 +1,41 @@
 package io.vectorsink.store.pinecone;
 
-import static io.vectorsink.store.StoreHttp.describe;
-import static io.vectorsink.store.StoreHttp.requirePositive;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vectorsink.config.AdvancedConfig;
 import io.vectorsink.config.IndexingConfig;
 import io.vectorsink.error.ConfigException;
-import io.vectorsink.error.ConnectorException;
 import io.vectorsink.error.Secrets;
 import io.vectorsink.error.SystemException;
 import io.vectorsink.error.TransientException;
 import io.vectorsink.http.HttpClients;
-import io.vectorsink.http.HttpErrors;
-import io.vectorsink.http.HttpService;
-import io.vectorsink.http.HttpStatus;
 import io.vectorsink.http.HttpsPolicy;
 import io.vectorsink.http.RetrySettings;
 import io.vectorsink.http.RetryTiming;
 import io.vectorsink.protocol.StreamId;
+import io.vectorsink.store.ChunkFields;
 import io.vectorsink.store.ChunkPoint;
+import io.vectorsink.store.DistanceMetric;
 import io.vectorsink.store.MetadataRules;
 import io.vectorsink.store.PointBatches;
 import io.vectorsink.store.QueryHit;
 import io.vectorsink.store.RecordTrims;
+import io.vectorsink.store.RestEndpoint;
+import io.vectorsink.store.RestEndpoint.Answer;
+import io.vectorsink.store.RestVectorStore;
 import io.vectorsink.store.StaleFilter;
-import io.vectorsink.store.StoreHttp;
-import io.vectorsink.store.StoreHttp.Answer;
-import io.vectorsink.store.VectorStore;
-import java.io.IOException;
+import io.vectorsink.store.StoreJson;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import okhttp3.Headers;
 import okhttp3.HttpUrl;
-import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
-import okhttp3.Request;
-import okhttp3.RequestBody;
 
 /**
  * Pinecone over its REST API (control plane {@code api.pinecone.io}, data plane on the index's own host).
@@ -56,7 +48,7 @@ import okhttp3.RequestBody;
  * ids by record prefix (trims) or listing and fetching a namespace (stale chunks), then deleting by id.
  * Thread-safe.
  */
-public final class PineconeVectorStore implements VectorStore {
+public final class PineconeVectorStore extends RestVectorStore {
     static final String SERVICE = "Pinecone";
 
     /** The control plane. */
@@ -88,22 +80,19 @@ public final class PineconeVectorStore implements VectorStore {
      * 8 KiB for the chunk text: a chunk of 256 tokens is about 1–2 KiB. A chunk whose text does not fit the
      * rest is refused with a config_error (lower chunk_size), never cut or dropped.
      */
-    private static final MetadataRules RULES = new MetadataRules(30 * 1024, 32 * 1024);
+    /** A user field {@code text} would be overwritten by the chunk text: reserved (freed when text is omitted). */
+    private static final MetadataRules RULES = new MetadataRules(
+            30 * 1024, 32 * 1024, Integer.MAX_VALUE, java.util.Set.of(ChunkFields.TEXT), java.util.List.of());
 
-    private static final MediaType JSON = MediaType.get("application/json");
-
-    private static final Map<String, String> METRICS =
-            Map.of("cosine", "cosine", "l2", "euclidean", "ip", "dotproduct");
+    private static final Map<DistanceMetric, String> METRICS =
+            Map.of(DistanceMetric.COSINE, "cosine", DistanceMetric.L2, "euclidean", DistanceMetric.IP, "dotproduct");
 
     private final HttpUrl controlPlane;
     private final String index;
     private final String namespace;
     private final boolean streamNamespaces;
-    private final String metric;
+    private final DistanceMetric metric;
     private final boolean allowInsecureHttp;
-    private final Headers headers;
-    private final HttpService http;
-    private final HttpService checkHttp;
 
     private volatile HttpUrl dataPlane;
     private volatile boolean filterDeletesRefused;
@@ -133,43 +122,48 @@ public final class PineconeVectorStore implements VectorStore {
             OkHttpClient client,
             RetryTiming timing,
             RetrySettings retry) {
-        Objects.requireNonNull(config, "config");
-        Objects.requireNonNull(advanced, "advanced");
+        super(endpoint(config, advanced, controlPlaneUrl, client, timing, retry));
         this.allowInsecureHttp = advanced.allowInsecureHttp();
-        this.controlPlane = HttpsPolicy.check("Pinecone control plane", controlPlaneUrl, allowInsecureHttp);
+        this.controlPlane = endpoint.url();
         this.index = config.index();
         this.namespace = config.namespace();
         this.streamNamespaces = config.streamNamespaces();
-        this.metric = config.distanceMetric().toLowerCase(Locale.ROOT);
+        this.metric = config.metric();
+    }
+
+    private static RestEndpoint endpoint(
+            IndexingConfig.Pinecone config,
+            AdvancedConfig advanced,
+            String controlPlaneUrl,
+            OkHttpClient client,
+            RetryTiming timing,
+            RetrySettings retry) {
+        HttpUrl controlPlane =
+                HttpsPolicy.check("Pinecone control plane", controlPlaneUrl, advanced.allowInsecureHttp());
         Secrets.register(config.apiKey());
-        this.headers = Headers.of("Api-Key", config.apiKey(), "X-Pinecone-API-Version", API_VERSION);
-        this.http = new HttpService(client, retry, timing);
-        // check answers a person who waits for it: seconds, not the sync's minutes of retries.
-        this.checkHttp = StoreHttp.forCheck(http, retry);
+        String index = config.index();
+        return RestEndpoint.at(SERVICE, controlPlane)
+                .shownAs(controlPlane.host())
+                .headers(Headers.of("Api-Key", config.apiKey(), "X-Pinecone-API-Version", API_VERSION))
+                .target("index '" + index + "'")
+                // The index is never created here, so one that disappears stays gone: the user must act.
+                .failures((status, action, prepared) -> status.code() == 404 && prepared
+                        ? new ConfigException("Pinecone index '" + index + "' or its host disappeared during the"
+                                + " sync (" + action + " answered HTTP 404); check that the index still exists")
+                        : null)
+                .build(client, timing, retry);
     }
 
     // ---- VectorStore ----------------------------------------------------------------------------
 
     @Override
-    public void check(int dimension) {
-        requirePositive(dimension);
-        Answer answer;
-        try {
-            answer = send(checkHttp, get(indexUrl()));
-        } catch (TransientException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw new ConfigException(
-                        "Pinecone at " + controlPlane.host() + " is not reachable: " + HttpErrors.describe(io), e);
-            }
-            throw e;
-        }
-        verify(describe(answer), dimension);
+    protected void doCheck(int dimension) {
+        verify(describe(endpoint.sendForCheck(endpoint.get(indexUrl()))), dimension);
     }
 
     @Override
-    public void prepare(int dimension) {
-        requirePositive(dimension);
-        JsonNode description = describe(send(http, get(indexUrl())));
+    protected void doPrepare(int dimension) {
+        JsonNode description = describe(endpoint.send(endpoint.get(indexUrl())));
         verify(description, dimension);
         if (!description.path("status").path("ready").asBoolean(true)) {
             throw new TransientException("Pinecone index '" + index + "' is not ready yet (state "
@@ -182,29 +176,23 @@ public final class PineconeVectorStore implements VectorStore {
             throw new SystemException("Pinecone described index '" + index + "' without a usable host");
         }
         dataPlane = HttpsPolicy.check("the host of Pinecone index '" + index + "'", url, allowInsecureHttp);
+        endpoint.markPrepared();
     }
 
     @Override
-    public void upsert(List<ChunkPoint> points) {
-        if (points.isEmpty()) {
-            return;
-        }
-        requirePrepared();
-        // Per Pinecone namespace, one vector per id (last wins, as within any one request).
-        Map<String, Map<String, ObjectNode>> byNamespace = new LinkedHashMap<>();
+    protected void doUpsert(Collection<ChunkPoint> points) {
+        Map<String, List<ObjectNode>> byNamespace = new LinkedHashMap<>();
         for (ChunkPoint point : points) {
             ObjectNode vector = PineconeJson.vector(point);
             requireMetadataFits(vector);
-            Map<String, ObjectNode> vectors =
-                    byNamespace.computeIfAbsent(namespaceOf(point), k -> new LinkedHashMap<>());
-            String id = vector.get("id").asText();
-            vectors.remove(id);
-            vectors.put(id, vector);
+            byNamespace
+                    .computeIfAbsent(namespaceOf(point), k -> new ArrayList<>())
+                    .add(vector);
         }
-        for (Map.Entry<String, Map<String, ObjectNode>> entry : byNamespace.entrySet()) {
+        for (Map.Entry<String, List<ObjectNode>> entry : byNamespace.entrySet()) {
             // A vector's size is its own plus a comma; the envelope is well under 200 bytes.
             PointBatches.forEach(
-                    entry.getValue().values(),
+                    entry.getValue(),
                     MAX_VECTORS_PER_UPSERT,
                     MAX_UPSERT_BYTES - 256,
                     vector -> PineconeJson.write(vector).length + 1L,
@@ -213,11 +201,7 @@ public final class PineconeVectorStore implements VectorStore {
     }
 
     @Override
-    public void deleteChunks(List<RecordTrim> trims) {
-        if (trims.isEmpty()) {
-            return;
-        }
-        requirePrepared();
+    protected void doDeleteChunks(List<RecordTrim> trims) {
         // Each trim runs in its own stream's Pinecone namespace, which may be one this process never wrote to
         // (a CDC delete of a record written by an earlier sync).
         Map<String, List<RecordTrim>> trimsByNamespace = new LinkedHashMap<>();
@@ -260,10 +244,7 @@ public final class PineconeVectorStore implements VectorStore {
     }
 
     @Override
-    public void deleteStale(StreamId stream, StaleFilter filter) {
-        Objects.requireNonNull(stream, "stream");
-        Objects.requireNonNull(filter, "filter");
-        requirePrepared();
+    protected void doDeleteStale(StreamId stream, StaleFilter filter) {
         String ns = namespaceOf(stream);
         String action = "delete stale chunks of stream " + stream;
         if (!filterDeletesRefused && deleteByFilter(PineconeJson.staleFilter(stream, filter), ns, action)) {
@@ -284,22 +265,19 @@ public final class PineconeVectorStore implements VectorStore {
     }
 
     @Override
-    public List<QueryHit> query(float[] vector, int limit, StreamId stream) {
-        if (limit < 1) {
-            throw new SystemException("query limit must be >= 1, got " + limit);
-        }
-        requirePrepared();
+    protected List<QueryHit> doQuery(float[] vector, int limit, StreamId stream) {
+        requirePrepared(); // the data plane's host comes from prepare
         String ns = stream == null ? namespace : namespaceOf(stream);
         HttpUrl url = dataPlane.newBuilder().addPathSegment("query").build();
-        JsonNode answer = require(send(http, post(url, PineconeJson.query(vector, limit, stream, ns))), "query");
+        JsonNode answer = endpoint.call(endpoint.post(url, PineconeJson.query(vector, limit, stream, ns)), "query");
         List<QueryHit> hits = new ArrayList<>();
         for (JsonNode match : answer.path("matches")) {
             JsonNode metadata = match.path("metadata");
-            JsonNode text = metadata.path(PineconeJson.TEXT);
+            JsonNode text = metadata.path(ChunkFields.TEXT);
             hits.add(new QueryHit(
                     PineconeIds.chunkId(match.path("id").asText()),
                     distance(match.path("score").asDouble()),
-                    text.isTextual() ? text.textValue() : null,
+                    StoreJson.textOrNull(text),
                     PineconeJson.metadata(metadata)));
         }
         return hits;
@@ -315,12 +293,12 @@ public final class PineconeVectorStore implements VectorStore {
      * score similarity (distance {@code 1 - score}); euclidean scores the squared distance, as Chroma's l2.
      */
     double distance(double score) {
-        return metric.equals("l2") ? score : 1 - score;
+        return metric == DistanceMetric.L2 ? score : 1 - score;
     }
 
     /** The Pinecone namespace of a chunk: its stream's Airbyte namespace when so configured. */
     private String namespaceOf(ChunkPoint point) {
-        Object ns = point.metadata().get(PineconeJson.NAMESPACE);
+        Object ns = point.metadata().get(ChunkFields.NAMESPACE);
         return streamNamespaces && ns instanceof String s && !s.isEmpty() ? s : namespace;
     }
 
@@ -336,7 +314,7 @@ public final class PineconeVectorStore implements VectorStore {
             throw new ConfigException("Pinecone index '" + index + "' does not exist in this project; create it in"
                     + " Pinecone (vectorsink never creates indexes) or correct indexing.index");
         }
-        return require(answer, "describe index '" + index + "'");
+        return endpoint.require(answer, "describe index '" + index + "'");
     }
 
     private void verify(JsonNode description, int dimension) {
@@ -354,10 +332,8 @@ public final class PineconeVectorStore implements VectorStore {
         String existing = description.path("metric").asText();
         String wanted = METRICS.get(metric);
         if (!existing.equals(wanted)) {
-            String matching = METRICS.entrySet().stream()
-                    .filter(e -> e.getValue().equals(existing))
-                    .map(Map.Entry::getKey)
-                    .findFirst()
+            String matching = DistanceMetric.named(METRICS, existing)
+                    .map(DistanceMetric::configName)
                     .orElse(null);
             problems.add("Pinecone index '" + index + "' uses the " + existing + " metric, but distance_metric is "
                     + metric + " (" + wanted + "); "
@@ -385,18 +361,15 @@ public final class PineconeVectorStore implements VectorStore {
                 .addPathSegment("vectors")
                 .addPathSegment("upsert")
                 .build();
-        Answer answer = send(http, post(url, PineconeJson.upsert(batch, ns)));
-        if (answer.code() == 413 && batch.size() > 1) {
-            int half = batch.size() / 2;
-            upsertRequest(batch.subList(0, half), ns);
-            upsertRequest(batch.subList(half, batch.size()), ns);
+        Answer answer = endpoint.send(endpoint.post(url, PineconeJson.upsert(batch, ns)));
+        if (sentInHalves(answer, batch, half -> upsertRequest(half, ns))) {
             return;
         }
         if (answer.code() == 400 && answer.status().bodySnippet().contains("dimension")) {
             throw new ConfigException("Pinecone refused the vectors for index '" + index + "': "
                     + answer.status().describe() + "; use an index with the embedding model's dimension");
         }
-        JsonNode json = require(answer, "upsert " + batch.size() + " vectors into index '" + index + "'");
+        JsonNode json = endpoint.require(answer, "upsert " + batch.size() + " vectors into index '" + index + "'");
         long count = json.path("upsertedCount").asLong(-1);
         if (count != batch.size()) {
             throw new TransientException("Pinecone confirmed " + count + " of the " + batch.size()
@@ -406,20 +379,20 @@ public final class PineconeVectorStore implements VectorStore {
 
     /** True when deleted; false when the index refuses deletes by metadata filter (remembered). */
     private boolean deleteByFilter(ObjectNode filter, String ns, String action) {
-        Answer answer = send(http, post(deleteUrl(), PineconeJson.deleteByFilter(filter, ns)));
+        Answer answer = endpoint.send(endpoint.post(deleteUrl(), PineconeJson.deleteByFilter(filter, ns)));
         if (answer.code() == 400
                 && answer.status().bodySnippet().toLowerCase(Locale.ROOT).contains("not support")) {
             filterDeletesRefused = true;
             return false;
         }
-        require(answer, action);
+        endpoint.require(answer, action);
         return true;
     }
 
     private void deleteIds(List<String> ids, String ns) {
         for (int start = 0; start < ids.size(); start += MAX_IDS_PER_DELETE) {
             List<String> slice = ids.subList(start, Math.min(ids.size(), start + MAX_IDS_PER_DELETE));
-            require(send(http, post(deleteUrl(), PineconeJson.deleteByIds(slice, ns))), "delete chunks by id");
+            endpoint.call(endpoint.post(deleteUrl(), PineconeJson.deleteByIds(slice, ns)), "delete chunks by id");
         }
     }
 
@@ -441,7 +414,7 @@ public final class PineconeVectorStore implements VectorStore {
             if (token != null) {
                 url.addQueryParameter("paginationToken", token);
             }
-            JsonNode page = require(send(http, get(url.build())), "list vector ids");
+            JsonNode page = endpoint.call(endpoint.get(url.build()), "list vector ids");
             page.path("vectors").forEach(v -> ids.add(v.path("id").asText()));
             token = page.path("pagination").path("next").asText(null);
             if (token != null && !tokens.add(token)) {
@@ -458,41 +431,13 @@ public final class PineconeVectorStore implements VectorStore {
                 .addPathSegment("fetch")
                 .addQueryParameter("namespace", ns);
         ids.forEach(id -> url.addQueryParameter("ids", id));
-        return require(send(http, get(url.build())), "fetch vectors").path("vectors");
+        return endpoint.call(endpoint.get(url.build()), "fetch vectors").path("vectors");
     }
 
-    // ---- requests and answers -------------------------------------------------------------------
-
-    /** {@link StoreHttp#send} with Pinecone named in its messages. */
-    private static Answer send(HttpService service, Request request) {
-        return StoreHttp.send(service, request, "Pinecone");
-    }
-
-    private JsonNode require(Answer answer, String action) {
-        if (!answer.ok()) {
-            throw failure(answer.status(), action);
-        }
-        return answer.json();
-    }
-
-    private ConnectorException failure(HttpStatus status, String action) {
-        int code = status.code();
-        if (code == 404 && dataPlane != null) {
-            return new ConfigException("Pinecone index '" + index + "' or its host disappeared during the sync ("
-                    + action + " answered HTTP 404); check that the index still exists");
-        }
-        if (code >= 400 && code < 500 && code != 401 && code != 403 && code != 404 && code != 405) {
-            return new SystemException("Pinecone refused to " + action + " (" + status.describe() + ")");
-        }
-        return HttpErrors.classify(SERVICE, status);
-    }
+    // ---- requests -------------------------------------------------------------------------------
 
     private HttpUrl indexUrl() {
-        return controlPlane
-                .newBuilder()
-                .addPathSegment("indexes")
-                .addPathSegment(index)
-                .build();
+        return endpoint.url("indexes", index);
     }
 
     private HttpUrl deleteUrl() {
@@ -501,23 +446,5 @@ public final class PineconeVectorStore implements VectorStore {
                 .addPathSegment("vectors")
                 .addPathSegment("delete")
                 .build();
-    }
-
-    private Request get(HttpUrl url) {
-        return new Request.Builder().url(url).headers(headers).get().build();
-    }
-
-    private Request post(HttpUrl url, byte[] body) {
-        return new Request.Builder()
-                .url(url)
-                .headers(headers)
-                .post(RequestBody.create(body, JSON))
-                .build();
-    }
-
-    private void requirePrepared() {
-        if (dataPlane == null) {
-            throw new SystemException("the Pinecone store must be prepared before it is used");
-        }
     }
 }

@@ -1,5 +1,13 @@
 package io.vectorsink.store.qdrant;
 
+import static io.vectorsink.store.ChunkFields.CHUNK_INDEX;
+import static io.vectorsink.store.ChunkFields.GENERATION_ID;
+import static io.vectorsink.store.ChunkFields.NAMESPACE;
+import static io.vectorsink.store.ChunkFields.RECORD_ID;
+import static io.vectorsink.store.ChunkFields.STREAM;
+import static io.vectorsink.store.ChunkFields.SYNC_ID;
+import static io.vectorsink.store.ChunkFields.TEXT;
+
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -16,6 +24,7 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Qdrant request bodies and filters. A chunk is a point with the unnamed vector and a flat payload: the
@@ -23,14 +32,6 @@ import java.util.Map;
  * retrieval code keeps working.
  */
 final class QdrantJson {
-    static final String TEXT = "text";
-
-    static final String STREAM = "_ab_stream";
-    static final String NAMESPACE = "_ab_namespace";
-    static final String RECORD_ID = "_ab_record_id";
-    static final String CHUNK_INDEX = "_ab_chunk_index";
-    static final String GENERATION_ID = "_ab_generation_id";
-    static final String SYNC_ID = "_ab_sync_id";
 
     /** The payload indexes the connector's filters need, with their Qdrant field schemas. */
     static final Map<String, String> PAYLOAD_INDEXES = payloadIndexes();
@@ -178,27 +179,9 @@ final class QdrantJson {
         return write(body);
     }
 
-    /** Payload values as the store hands them out: integers as Long, other numbers as Double. */
+    /** Payload values as the store hands them out: integers as Long, other numbers as Double; no chunk text. */
     static Map<String, Object> metadata(JsonNode payload) {
-        Map<String, Object> values = new LinkedHashMap<>();
-        payload.properties().forEach(field -> {
-            JsonNode value = field.getValue();
-            if (field.getKey().equals(TEXT)) {
-                return;
-            }
-            if (value.isTextual()) {
-                values.put(field.getKey(), value.textValue());
-            } else if (value.isBoolean()) {
-                values.put(field.getKey(), value.booleanValue());
-            } else if (value.isIntegralNumber() && value.canConvertToLong()) {
-                values.put(field.getKey(), value.longValue());
-            } else if (value.isNumber()) {
-                values.put(field.getKey(), value.doubleValue());
-            } else if (!value.isNull()) {
-                values.put(field.getKey(), value.toString());
-            }
-        });
-        return values;
+        return StoreJson.metadata(payload, Set.of(TEXT));
     }
 
     static byte[] write(ObjectNode node) {

@@ -1,47 +1,37 @@
 package io.vectorsink.store.qdrant;
 
-import static io.vectorsink.store.StoreHttp.requirePositive;
-import static io.vectorsink.store.StoreHttp.stripSlash;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vectorsink.config.AdvancedConfig;
 import io.vectorsink.config.IndexingConfig;
 import io.vectorsink.error.ConfigException;
-import io.vectorsink.error.ConnectorException;
-import io.vectorsink.error.Secrets;
 import io.vectorsink.error.SystemException;
 import io.vectorsink.error.TransientException;
 import io.vectorsink.http.HttpClients;
-import io.vectorsink.http.HttpErrors;
-import io.vectorsink.http.HttpService;
-import io.vectorsink.http.HttpStatus;
 import io.vectorsink.http.HttpsPolicy;
 import io.vectorsink.http.RetrySettings;
 import io.vectorsink.http.RetryTiming;
 import io.vectorsink.protocol.StreamId;
+import io.vectorsink.store.AuthHeaders;
+import io.vectorsink.store.ChunkFields;
 import io.vectorsink.store.ChunkPoint;
+import io.vectorsink.store.DistanceMetric;
 import io.vectorsink.store.MetadataRules;
 import io.vectorsink.store.PointBatches;
 import io.vectorsink.store.QueryHit;
 import io.vectorsink.store.RecordTrims;
+import io.vectorsink.store.RestEndpoint;
+import io.vectorsink.store.RestEndpoint.Answer;
+import io.vectorsink.store.RestVectorStore;
 import io.vectorsink.store.StaleFilter;
-import io.vectorsink.store.StoreHttp;
-import io.vectorsink.store.StoreHttp.Answer;
-import io.vectorsink.store.VectorStore;
-import java.io.IOException;
+import io.vectorsink.store.StoreJson;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Collection;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.UUID;
 import okhttp3.Headers;
 import okhttp3.HttpUrl;
-import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
-import okhttp3.Request;
-import okhttp3.RequestBody;
 
 /**
  * Qdrant over its REST API. One collection holds every stream's chunks as points with UUID ids (Qdrant
@@ -58,7 +48,7 @@ import okhttp3.RequestBody;
  * <p>The chunk text is stored under the payload key {@code text} (Airbyte's layout); a metadata field
  * named {@code text} gives way to it when the chunk text is stored. Thread-safe.
  */
-public final class QdrantVectorStore implements VectorStore {
+public final class QdrantVectorStore extends RestVectorStore {
     static final String SERVICE = "Qdrant";
 
     /** Points per upsert request; Qdrant sets no count limit, this keeps requests and their wait short. */
@@ -74,22 +64,16 @@ public final class QdrantVectorStore implements VectorStore {
      * Qdrant's payload has no documented per-value limit; keyword indexes hold any string. Values are kept
      * within 32 KiB and a point's metadata within 1 MiB, so a payload never dominates a request.
      */
-    private static final MetadataRules RULES = new MetadataRules(32 * 1024, 1024 * 1024);
+    /** A user field {@code text} would be overwritten by the chunk text: reserved (freed when text is omitted). */
+    private static final MetadataRules RULES = new MetadataRules(
+            32 * 1024, 1024 * 1024, Integer.MAX_VALUE, java.util.Set.of(ChunkFields.TEXT), java.util.List.of());
 
-    private static final MediaType JSON = MediaType.get("application/json");
+    private static final Map<DistanceMetric, String> DISTANCES =
+            Map.of(DistanceMetric.COSINE, "Cosine", DistanceMetric.L2, "Euclid", DistanceMetric.IP, "Dot");
 
-    private static final Map<String, String> DISTANCES = Map.of("cosine", "Cosine", "l2", "Euclid", "ip", "Dot");
-
-    private final HttpUrl base;
-    private final String shownUrl;
     private final String collection;
-    private final String metric;
+    private final DistanceMetric metric;
     private final String distance;
-    private final Headers auth;
-    private final HttpService http;
-    private final HttpService checkHttp;
-
-    private volatile boolean prepared;
 
     /**
      * A store on the shared connection pool, with {@code advanced}'s request timeout. Does no I/O;
@@ -110,64 +94,49 @@ public final class QdrantVectorStore implements VectorStore {
             OkHttpClient client,
             RetryTiming timing,
             RetrySettings retry) {
-        Objects.requireNonNull(config, "config");
-        Objects.requireNonNull(advanced, "advanced");
-        HttpUrl url = HttpsPolicy.check("indexing.url", config.url(), advanced.allowInsecureHttp());
-        this.base = url.newBuilder().query(null).fragment(null).build();
-        this.shownUrl = stripSlash(HttpsPolicy.withoutCredentials(url));
+        super(RestEndpoint.at(SERVICE, HttpsPolicy.check("indexing.url", config.url(), advanced.allowInsecureHttp()))
+                .headers(authHeaders(config.apiKey()))
+                .target("collection '" + config.collection() + "'")
+                .build(client, timing, retry));
         this.collection = config.collection();
-        this.metric = config.distanceMetric().toLowerCase(Locale.ROOT);
+        this.metric = config.metric();
         this.distance = DISTANCES.get(metric);
-        if (distance == null) {
-            throw new ConfigException("indexing.distance_metric must be one of cosine, l2, ip, got '" + metric + "'");
+    }
+
+    private static Headers authHeaders(String apiKey) {
+        if (apiKey == null || apiKey.isEmpty()) {
+            return Headers.of();
         }
-        if (config.apiKey() == null || config.apiKey().isEmpty()) {
-            this.auth = Headers.of();
-        } else {
-            Secrets.register(config.apiKey());
-            this.auth = Headers.of("api-key", config.apiKey());
-        }
-        this.http = new HttpService(client, retry, timing);
-        // check answers a person who waits for it: seconds, not the sync's minutes of retries.
-        this.checkHttp = StoreHttp.forCheck(http, retry);
+        return AuthHeaders.header("api-key", apiKey);
     }
 
     // ---- VectorStore ----------------------------------------------------------------------------
 
     @Override
-    public void check(int dimension) {
-        requirePositive(dimension);
-        Answer answer;
-        try {
-            answer = send(checkHttp, get(collectionUrl()));
-        } catch (TransientException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw new ConfigException("Qdrant at " + shownUrl + " is not reachable: " + HttpErrors.describe(io), e);
-            }
-            throw e;
-        }
+    protected void doCheck(int dimension) {
+        Answer answer = endpoint.sendForCheck(endpoint.get(collectionUrl()));
         if (isMissingCollection(answer)) {
             return; // prepare creates it; check leaves the server as it was
         }
-        verify(require(answer, "read collection '" + collection + "'"), dimension);
+        verify(endpoint.require(answer, "read collection '" + collection + "'"), dimension);
     }
 
     @Override
-    public void prepare(int dimension) {
-        requirePositive(dimension);
-        Answer existing = send(http, get(collectionUrl()));
+    protected void doPrepare(int dimension) {
+        Answer existing = endpoint.send(endpoint.get(collectionUrl()));
         if (isMissingCollection(existing)) {
-            Answer created = send(http, put(collectionUrl(), QdrantJson.createCollection(dimension, distance)));
+            Answer created =
+                    endpoint.send(endpoint.put(collectionUrl(), QdrantJson.createCollection(dimension, distance)));
             // 409 since Qdrant 1.8, 400 before: another writer created it first, which is as good.
             boolean raced = !created.ok()
                     && (created.code() == 409 || created.code() == 400)
                     && created.status().bodySnippet().contains("already exists");
             if (!raced) {
-                require(created, "create collection '" + collection + "'");
+                endpoint.require(created, "create collection '" + collection + "'");
             }
-            existing = send(http, get(collectionUrl()));
+            existing = endpoint.send(endpoint.get(collectionUrl()));
         }
-        JsonNode info = require(existing, "read collection '" + collection + "'");
+        JsonNode info = endpoint.require(existing, "read collection '" + collection + "'");
         verify(info, dimension);
         JsonNode schema = info.path("result").path("payload_schema");
         for (Map.Entry<String, String> index : QdrantJson.PAYLOAD_INDEXES.entrySet()) {
@@ -178,28 +147,19 @@ public final class QdrantVectorStore implements VectorStore {
                         .addQueryParameter("wait", "true")
                         .build();
                 requireCompleted(
-                        send(http, put(url, QdrantJson.createPayloadIndex(index.getKey(), index.getValue()))),
+                        endpoint.send(
+                                endpoint.put(url, QdrantJson.createPayloadIndex(index.getKey(), index.getValue()))),
                         "create the payload index on " + index.getKey());
             }
         }
-        prepared = true;
+        endpoint.markPrepared();
     }
 
     @Override
-    public void upsert(List<ChunkPoint> points) {
-        if (points.isEmpty()) {
-            return;
-        }
-        requirePrepared();
-        // Two points with one id in a request would leave "which one won" to the server: last wins here.
-        Map<String, ChunkPoint> unique = new LinkedHashMap<>();
-        for (ChunkPoint point : points) {
-            requireUuid(point.id());
-            unique.remove(point.id());
-            unique.put(point.id(), point);
-        }
+    protected void doUpsert(Collection<ChunkPoint> points) {
+        points.forEach(point -> requireUuid(point.id()));
         PointBatches.forEach(
-                unique.values(),
+                points,
                 MAX_POINTS_PER_UPSERT,
                 MAX_UPSERT_BYTES,
                 point -> QdrantJson.upsert(List.of(point)).length,
@@ -207,11 +167,7 @@ public final class QdrantVectorStore implements VectorStore {
     }
 
     @Override
-    public void deleteChunks(List<RecordTrim> trims) {
-        if (trims.isEmpty()) {
-            return;
-        }
-        requirePrepared();
+    protected void doDeleteChunks(List<RecordTrim> trims) {
         List<RecordTrims.Group> groups = RecordTrims.groups(trims, MAX_IDS_PER_DELETE);
         for (RecordTrims.Group group : groups) {
             delete(QdrantJson.trimDelete(group.recordIds(), group.fromChunkIndex()), "delete replaced chunks");
@@ -219,35 +175,29 @@ public final class QdrantVectorStore implements VectorStore {
     }
 
     @Override
-    public void deleteStale(StreamId stream, StaleFilter filter) {
-        Objects.requireNonNull(stream, "stream");
-        Objects.requireNonNull(filter, "filter");
-        requirePrepared();
+    protected void doDeleteStale(StreamId stream, StaleFilter filter) {
         delete(QdrantJson.staleDelete(stream, filter), "delete stale chunks of stream " + stream);
     }
 
     @Override
-    public List<QueryHit> query(float[] vector, int limit, StreamId stream) {
-        if (limit < 1) {
-            throw new SystemException("query limit must be >= 1, got " + limit);
-        }
+    protected List<QueryHit> doQuery(float[] vector, int limit, StreamId stream) {
         HttpUrl url = collectionUrl()
                 .newBuilder()
                 .addPathSegment("points")
                 .addPathSegment("search")
                 .build();
-        Answer answer = send(http, post(url, QdrantJson.search(vector, limit, stream)));
+        Answer answer = endpoint.send(endpoint.post(url, QdrantJson.search(vector, limit, stream)));
         if (isMissingCollection(answer)) {
             return List.of();
         }
         List<QueryHit> hits = new ArrayList<>();
-        for (JsonNode hit : require(answer, "query").path("result")) {
+        for (JsonNode hit : endpoint.require(answer, "query").path("result")) {
             JsonNode payload = hit.path("payload");
-            JsonNode text = payload.path(QdrantJson.TEXT);
+            JsonNode text = payload.path(ChunkFields.TEXT);
             hits.add(new QueryHit(
                     hit.path("id").asText(),
                     distance(hit.path("score").asDouble()),
-                    text.isTextual() ? text.textValue() : null,
+                    StoreJson.textOrNull(text),
                     QdrantJson.metadata(payload)));
         }
         return hits;
@@ -264,10 +214,7 @@ public final class QdrantVectorStore implements VectorStore {
      * Chroma's l2), Dot the dot product (distance {@code 1 - dot}).
      */
     double distance(double score) {
-        return switch (metric) {
-            case "l2" -> score * score;
-            default -> 1 - score;
-        };
+        return metric == DistanceMetric.L2 ? score * score : 1 - score;
     }
 
     // ---- check steps ----------------------------------------------------------------------------
@@ -287,10 +234,8 @@ public final class QdrantVectorStore implements VectorStore {
         }
         String existing = vectors.path("distance").asText();
         if (!existing.equals(distance)) {
-            String wanted = DISTANCES.entrySet().stream()
-                    .filter(e -> e.getValue().equals(existing))
-                    .map(Map.Entry::getKey)
-                    .findFirst()
+            String wanted = DistanceMetric.named(DISTANCES, existing)
+                    .map(DistanceMetric::configName)
                     .orElse(null);
             problems.add("Qdrant collection '" + collection + "' uses the " + existing + " distance, but"
                     + " distance_metric is " + metric + " (" + distance + "); "
@@ -323,7 +268,7 @@ public final class QdrantVectorStore implements VectorStore {
                 || answer.status().bodySnippet().contains("Not found")) {
             return true;
         }
-        throw new ConfigException(shownUrl + " does not answer like Qdrant's REST API ("
+        throw new ConfigException(endpoint.shownUrl() + " does not answer like Qdrant's REST API ("
                 + answer.status().describe()
                 + "); check indexing.url and that it names the REST port (6333 by default)");
     }
@@ -336,12 +281,8 @@ public final class QdrantVectorStore implements VectorStore {
                 .addPathSegment("points")
                 .addQueryParameter("wait", "true")
                 .build();
-        Answer answer = send(http, put(url, QdrantJson.upsert(batch)));
-        if (answer.code() == 413 && batch.size() > 1) {
-            // Too large for the server or a proxy in front of it: halve until it fits.
-            int half = batch.size() / 2;
-            upsertRequest(batch.subList(0, half));
-            upsertRequest(batch.subList(half, batch.size()));
+        Answer answer = endpoint.send(endpoint.put(url, QdrantJson.upsert(batch)));
+        if (sentInHalves(answer, batch, this::upsertRequest)) {
             return;
         }
         if (answer.code() == 413) {
@@ -363,12 +304,12 @@ public final class QdrantVectorStore implements VectorStore {
                 .addPathSegment("delete")
                 .addQueryParameter("wait", "true")
                 .build();
-        requireCompleted(send(http, post(url, body)), action);
+        requireCompleted(endpoint.send(endpoint.post(url, body)), action);
     }
 
     /** A write counts once Qdrant says it was applied: {@code result.status == "completed"}. */
     private void requireCompleted(Answer answer, String action) {
-        JsonNode json = require(answer, action);
+        JsonNode json = endpoint.require(answer, action);
         String status = json.path("result").path("status").asText("");
         if (!status.equals("completed")) {
             throw new TransientException("Qdrant did not confirm that it applied the request to " + action
@@ -376,63 +317,10 @@ public final class QdrantVectorStore implements VectorStore {
         }
     }
 
-    // ---- requests and answers -------------------------------------------------------------------
-
-    /** {@link StoreHttp#send} with Qdrant named in its messages. */
-    private static Answer send(HttpService service, Request request) {
-        return StoreHttp.send(service, request, "Qdrant");
-    }
-
-    private JsonNode require(Answer answer, String action) {
-        if (!answer.ok()) {
-            throw failure(answer.status(), action);
-        }
-        return answer.json();
-    }
-
-    private ConnectorException failure(HttpStatus status, String action) {
-        int code = status.code();
-        if (code == 404 && prepared) {
-            return new TransientException("Qdrant collection '" + collection + "' disappeared during the sync ("
-                    + action + " answered HTTP 404); the next attempt creates it again");
-        }
-        if (code >= 400 && code < 500 && code != 401 && code != 403 && code != 404 && code != 405) {
-            return new SystemException("Qdrant refused to " + action + " (" + status.describe() + ")");
-        }
-        return HttpErrors.classify(SERVICE, status);
-    }
+    // ---- requests ---------------------------------------------------------------------------------
 
     private HttpUrl collectionUrl() {
-        return base.newBuilder()
-                .addPathSegment("collections")
-                .addPathSegment(collection)
-                .build();
-    }
-
-    private Request get(HttpUrl url) {
-        return new Request.Builder().url(url).headers(auth).get().build();
-    }
-
-    private Request put(HttpUrl url, byte[] body) {
-        return new Request.Builder()
-                .url(url)
-                .headers(auth)
-                .put(RequestBody.create(body, JSON))
-                .build();
-    }
-
-    private Request post(HttpUrl url, byte[] body) {
-        return new Request.Builder()
-                .url(url)
-                .headers(auth)
-                .post(RequestBody.create(body, JSON))
-                .build();
-    }
-
-    private void requirePrepared() {
-        if (!prepared) {
-            throw new SystemException("the Qdrant store must be prepared before it is written to");
-        }
+        return endpoint.url("collections", collection);
     }
 
     private static void requireUuid(String id) {

@@ -1,5 +1,15 @@
 package io.vectorsink.store.weaviate;
 
+import static io.vectorsink.store.ChunkFields.CHUNK_COUNT;
+import static io.vectorsink.store.ChunkFields.CHUNK_INDEX;
+import static io.vectorsink.store.ChunkFields.EXTRACTED_AT;
+import static io.vectorsink.store.ChunkFields.GENERATION_ID;
+import static io.vectorsink.store.ChunkFields.NAMESPACE;
+import static io.vectorsink.store.ChunkFields.RECORD_ID;
+import static io.vectorsink.store.ChunkFields.STREAM;
+import static io.vectorsink.store.ChunkFields.SYNC_ID;
+import static io.vectorsink.store.ChunkFields.TEXT;
+
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -27,16 +37,6 @@ import java.util.UUID;
  */
 final class WeaviateJson {
     /** The property of the chunk text (the name Airbyte's Weaviate destination uses by default). */
-    static final String TEXT = "text";
-
-    static final String STREAM = "_ab_stream";
-    static final String NAMESPACE = "_ab_namespace";
-    static final String RECORD_ID = "_ab_record_id";
-    static final String CHUNK_INDEX = "_ab_chunk_index";
-    static final String CHUNK_COUNT = "_ab_chunk_count";
-    static final String GENERATION_ID = "_ab_generation_id";
-    static final String EXTRACTED_AT = "_ab_extracted_at";
-    static final String SYNC_ID = "_ab_sync_id";
     static final String AIRBYTE_META = "_airbyte_meta";
 
     /** The text properties the store filters on: exact-match ({@code field} tokenization) and filterable. */

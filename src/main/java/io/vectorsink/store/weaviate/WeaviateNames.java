@@ -4,6 +4,7 @@ import io.vectorsink.config.IndexingConfig;
 import io.vectorsink.error.ConfigException;
 import io.vectorsink.error.SystemException;
 import io.vectorsink.protocol.StreamId;
+import io.vectorsink.store.ChunkFields;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -35,7 +36,7 @@ final class WeaviateNames {
 
     private static final Pattern KEPT = Pattern.compile("[_a-z][_0-9A-Za-z]{0," + (MAX_PROPERTY_NAME - 1) + "}");
     private static final Pattern INVALID = Pattern.compile("[^_0-9A-Za-z]");
-    private static final Set<String> RESERVED = Set.of("id", "_id", "_additional", WeaviateJson.TEXT);
+    private static final Set<String> RESERVED = Set.of("id", "_id", "_additional", ChunkFields.TEXT);
 
     private WeaviateNames() {}
 

@@ -8,8 +8,11 @@ import io.vectorsink.error.SystemException;
 import io.vectorsink.error.TransientException;
 import io.vectorsink.http.HttpService;
 import io.vectorsink.protocol.StreamId;
+import io.vectorsink.store.ChunkFields;
 import io.vectorsink.store.ChunkPoint;
-import io.vectorsink.store.StoreHttp.Answer;
+import io.vectorsink.store.DistanceMetric;
+import io.vectorsink.store.RestEndpoint;
+import io.vectorsink.store.RestEndpoint.Answer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,11 +32,12 @@ import okhttp3.HttpUrl;
  * Thread-safe: schema changes happen under one lock, lookups of known classes take none.
  */
 final class WeaviateSchema {
-    private static final Map<String, String> DISTANCES = Map.of("cosine", "cosine", "l2", "l2-squared", "ip", "dot");
+    private static final Map<DistanceMetric, String> DISTANCES =
+            Map.of(DistanceMetric.COSINE, "cosine", DistanceMetric.L2, "l2-squared", DistanceMetric.IP, "dot");
 
-    private final WeaviateHttp http;
+    private final RestEndpoint http;
     private final WeaviateLayout layout;
-    private final String metric;
+    private final DistanceMetric metric;
     private final String distance;
 
     /** The classes this store has verified (and, for writes, completed), by name. */
@@ -91,15 +95,11 @@ final class WeaviateSchema {
         }
     }
 
-    /** Fails with a {@link ConfigException} when {@code metric} is not one vectorsink maps to Weaviate's. */
-    WeaviateSchema(WeaviateHttp http, WeaviateLayout layout, String metric) {
+    WeaviateSchema(RestEndpoint http, WeaviateLayout layout, DistanceMetric metric) {
         this.http = http;
         this.layout = layout;
         this.metric = metric;
         this.distance = DISTANCES.get(metric);
-        if (distance == null) {
-            throw new ConfigException("indexing.distance_metric must be one of cosine, l2, ip, got '" + metric + "'");
-        }
     }
 
     /** The Weaviate distance (vectorIndexConfig.distance) of the configured metric. */
@@ -139,8 +139,8 @@ final class WeaviateSchema {
         if (layout instanceof WeaviateLayout.SingleClass single) {
             return single.className();
         }
-        Object name = point.metadata().get(WeaviateJson.STREAM);
-        Object namespace = point.metadata().get(WeaviateJson.NAMESPACE);
+        Object name = point.metadata().get(ChunkFields.STREAM);
+        Object namespace = point.metadata().get(ChunkFields.NAMESPACE);
         if (!(name instanceof String airbyteName) || !(namespace instanceof String ns)) {
             throw new SystemException("chunk " + point.id() + " names no stream in _ab_stream and _ab_namespace");
         }
@@ -207,7 +207,7 @@ final class WeaviateSchema {
                 if (!create) {
                     return null;
                 }
-                Answer created = WeaviateHttp.send(
+                Answer created = http.send(
                         http.sync(), http.post(http.url("schema"), WeaviateJson.createClass(className, distance)));
                 // 422 "already exists": another writer created it first, which is as good.
                 boolean raced =
@@ -238,7 +238,7 @@ final class WeaviateSchema {
                 complete(state);
             }
             ClassState raced = classes.putIfAbsent(state.name, state);
-            http.classKnown();
+            http.markPrepared(); // from now on a 404 means a class was deleted during the sync
             return raced != null ? raced : state;
         }
     }
@@ -280,7 +280,7 @@ final class WeaviateSchema {
     /** {@code POST /v1/schema/{class}/properties}; a property another writer added first is read back. */
     private void addProperty(ClassState state, ObjectNode property) {
         String name = property.path("name").asText();
-        Answer answer = WeaviateHttp.send(
+        Answer answer = http.send(
                 http.sync(), http.post(http.url("schema", state.name, "properties"), WeaviateJson.write(property)));
         if (answer.code() == 422 && answer.status().bodySnippet().contains("already exists")) {
             JsonNode cls = readClass(http.sync(), state.name)
@@ -300,10 +300,10 @@ final class WeaviateSchema {
      */
     private List<JsonNode> layoutClasses(HttpService service) {
         String prefix = ((WeaviateLayout.ClassPerStream) layout).classPrefix();
-        JsonNode schema = http.require(WeaviateHttp.send(service, http.get(http.url("schema"))), "read the schema");
+        JsonNode schema = http.require(http.send(service, http.get(http.url("schema"))), "read the schema");
         List<JsonNode> ours = new ArrayList<>();
         for (JsonNode cls : schema.path("classes")) {
-            if (cls.path("class").asText().startsWith(prefix) && properties(cls).containsKey(WeaviateJson.STREAM)) {
+            if (cls.path("class").asText().startsWith(prefix) && properties(cls).containsKey(ChunkFields.STREAM)) {
                 ours.add(cls);
             }
         }
@@ -312,7 +312,7 @@ final class WeaviateSchema {
 
     /** {@code GET /v1/schema/{class}}: the class, or empty when Weaviate answers 404. */
     private Optional<JsonNode> readClass(HttpService service, String className) {
-        Answer answer = WeaviateHttp.send(service, http.get(http.url("schema", className)));
+        Answer answer = http.send(service, http.get(http.url("schema", className)));
         if (answer.code() == 404) {
             return Optional.empty();
         }
@@ -358,7 +358,7 @@ final class WeaviateSchema {
                         + " text with field tokenization to match it exactly, so use another class name");
             }
         }
-        for (String integer : List.of(WeaviateJson.CHUNK_INDEX, WeaviateJson.GENERATION_ID)) {
+        for (String integer : List.of(ChunkFields.CHUNK_INDEX, ChunkFields.GENERATION_ID)) {
             JsonNode property = properties.get(integer);
             if (property != null
                     && (!type(property).equals("int")
@@ -367,7 +367,7 @@ final class WeaviateSchema {
                         + " filterable int, so use another class name");
             }
         }
-        JsonNode text = properties.get(WeaviateJson.TEXT);
+        JsonNode text = properties.get(ChunkFields.TEXT);
         if (text != null && !type(text).equals("text")) {
             problems.add(label + " defines text as " + type(text) + "; vectorsink stores the chunk text there, so"
                     + " use another class name");
@@ -381,7 +381,7 @@ final class WeaviateSchema {
                     .addQueryParameter("include", "vector")
                     .build();
             JsonNode objects = http.require(
-                            WeaviateHttp.send(service, http.get(sample)), "read an object of class '" + name + "'")
+                            http.send(service, http.get(sample)), "read an object of class '" + name + "'")
                     .path("objects");
             if (objects.size() > 0 && objects.get(0).path("vector").isArray()) {
                 int size = objects.get(0).path("vector").size();
@@ -397,12 +397,9 @@ final class WeaviateSchema {
 
     /** The distance_metric whose Weaviate distance is {@code weaviateDistance}, or null when none is. */
     private static String metricOf(String weaviateDistance) {
-        for (Map.Entry<String, String> known : DISTANCES.entrySet()) {
-            if (known.getValue().equals(weaviateDistance)) {
-                return known.getKey();
-            }
-        }
-        return null;
+        return DistanceMetric.named(DISTANCES, weaviateDistance)
+                .map(DistanceMetric::configName)
+                .orElse(null);
     }
 
     private static Map<String, JsonNode> properties(JsonNode cls) {

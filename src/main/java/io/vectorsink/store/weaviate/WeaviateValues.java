@@ -7,12 +7,15 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vectorsink.error.SystemException;
 import io.vectorsink.protocol.Json;
+import io.vectorsink.store.ChunkFields;
 import io.vectorsink.store.ChunkPoint;
+import io.vectorsink.store.StoreJson;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A chunk's metadata as Weaviate properties, and back. Weaviate types a property once, so a value of
@@ -47,7 +50,7 @@ final class WeaviateValues {
             }
         }
         if (point.document() != null) {
-            properties.put(WeaviateJson.TEXT, point.document());
+            properties.put(ChunkFields.TEXT, point.document());
         }
         Object meta = point.metadata().get(WeaviateJson.AIRBYTE_META);
         if (!changes.isEmpty()) {
@@ -83,25 +86,6 @@ final class WeaviateValues {
      * chunk text, {@code _additional} and nulls (Weaviate answers null for a property the object lacks).
      */
     static Map<String, Object> metadata(JsonNode object) {
-        Map<String, Object> metadata = new LinkedHashMap<>();
-        object.properties().forEach(field -> {
-            String key = field.getKey();
-            JsonNode value = field.getValue();
-            if (key.equals("_additional") || key.equals(WeaviateJson.TEXT) || value.isNull()) {
-                return;
-            }
-            if (value.isTextual()) {
-                metadata.put(key, value.textValue());
-            } else if (value.isBoolean()) {
-                metadata.put(key, value.booleanValue());
-            } else if (value.isIntegralNumber() && value.canConvertToLong()) {
-                metadata.put(key, value.longValue());
-            } else if (value.isNumber()) {
-                metadata.put(key, value.doubleValue());
-            } else {
-                metadata.put(key, value.toString());
-            }
-        });
-        return metadata;
+        return StoreJson.metadata(object, Set.of("_additional", ChunkFields.TEXT));
     }
 }

@@ -1,44 +1,50 @@
 package io.vectorsink.store.weaviate;
 
-import static io.vectorsink.store.StoreHttp.requirePositive;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vectorsink.config.AdvancedConfig;
 import io.vectorsink.config.IndexingConfig;
 import io.vectorsink.error.ConfigException;
 import io.vectorsink.error.ConnectorException;
+import io.vectorsink.error.Secrets;
 import io.vectorsink.error.SystemException;
 import io.vectorsink.error.TransientException;
 import io.vectorsink.http.HttpClients;
-import io.vectorsink.http.HttpErrors;
+import io.vectorsink.http.HttpService;
+import io.vectorsink.http.HttpStatus;
+import io.vectorsink.http.HttpsPolicy;
 import io.vectorsink.http.ItemResends;
 import io.vectorsink.http.RetrySettings;
 import io.vectorsink.http.RetryTiming;
 import io.vectorsink.protocol.StreamId;
+import io.vectorsink.store.AuthHeaders;
+import io.vectorsink.store.ChunkFields;
 import io.vectorsink.store.ChunkPoint;
+import io.vectorsink.store.DistanceMetric;
 import io.vectorsink.store.MetadataRules;
 import io.vectorsink.store.PointBatches;
 import io.vectorsink.store.QueryHit;
 import io.vectorsink.store.RecordTrims;
+import io.vectorsink.store.RestEndpoint;
+import io.vectorsink.store.RestEndpoint.Answer;
+import io.vectorsink.store.RestVectorStore;
 import io.vectorsink.store.StaleFilter;
-import io.vectorsink.store.StoreHttp.Answer;
-import io.vectorsink.store.VectorStore;
+import io.vectorsink.store.StoreJson;
 import io.vectorsink.store.weaviate.WeaviateSchema.ClassState;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import okhttp3.Headers;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 
@@ -64,10 +70,16 @@ import okhttp3.OkHttpClient;
  * {@code consistency_level}.
  *
  * <p>Parts: {@link WeaviateSchema} holds the classes and their properties, {@link WeaviateValues} fits
- * metadata to them, {@link WeaviateJson} writes the bodies and {@link WeaviateHttp} sends them; this class
+ * metadata to them, {@link WeaviateJson} writes the bodies and {@link RestEndpoint} sends them; this class
  * keeps the {@link VectorStore} methods, writes, deletes and queries. Thread-safe.
  */
-public final class WeaviateVectorStore implements VectorStore {
+public final class WeaviateVectorStore extends RestVectorStore {
+    static final String SERVICE = "Weaviate";
+
+    /** The oldest Weaviate with {@code ContainsAny} (1.21); {@code field} tokenization came in 1.19. */
+    static final int[] MIN_VERSION = {1, 21};
+
+    private static final Pattern VERSION = Pattern.compile("^(\\d+)\\.(\\d+)");
 
     /**
      * Objects per batch request. Weaviate documents no limit on the count; its clients send 100 by default,
@@ -92,11 +104,9 @@ public final class WeaviateVectorStore implements VectorStore {
 
     private static final Pattern PROPERTY_IN_MESSAGE = Pattern.compile("prop(?:erty)?(?: with name)? '([^']{1,120})'");
 
-    private final WeaviateHttp http;
     private final WeaviateSchema schema;
-    private final String metric;
+    private final DistanceMetric metric;
     private final String consistencyLevel;
-    private final RetryTiming timing;
 
     /**
      * A store on the shared connection pool, with {@code advanced}'s request timeout. Does no I/O;
@@ -108,7 +118,7 @@ public final class WeaviateVectorStore implements VectorStore {
                 advanced,
                 HttpClients.forConfig(advanced),
                 RetryTiming.system(),
-                RetrySettings.forService(WeaviateHttp.SERVICE, advanced));
+                RetrySettings.forService(SERVICE, advanced));
     }
 
     /** For tests: injected retry timing and bounds, so retries are observed instead of slept. */
@@ -118,28 +128,72 @@ public final class WeaviateVectorStore implements VectorStore {
             OkHttpClient client,
             RetryTiming timing,
             RetrySettings retry) {
-        Objects.requireNonNull(config, "config");
-        Objects.requireNonNull(advanced, "advanced");
-        this.http = new WeaviateHttp(config, advanced, client, timing, retry);
-        this.metric = config.distanceMetric().toLowerCase(Locale.ROOT);
-        this.schema = new WeaviateSchema(http, config.layout(), metric);
+        super(endpoint(config, advanced, client, timing, retry));
+        this.metric = config.metric();
+        this.schema = new WeaviateSchema(endpoint, config.layout(), metric);
         this.consistencyLevel = config.consistencyLevel();
-        this.timing = timing;
+    }
+
+    private static RestEndpoint endpoint(
+            IndexingConfig.Weaviate config,
+            AdvancedConfig advanced,
+            OkHttpClient client,
+            RetryTiming timing,
+            RetrySettings retry) {
+        HttpUrl url = HttpsPolicy.check("indexing.host", config.host(), advanced.allowInsecureHttp());
+        String shownUrl = RestEndpoint.shown(url);
+        return RestEndpoint.at(SERVICE, url)
+                .base(url.newBuilder()
+                        .query(null)
+                        .fragment(null)
+                        .addPathSegment("v1")
+                        .build())
+                .headers(headers(config))
+                .failures((status, action, classesKnown) -> failure(status, action, classesKnown, shownUrl))
+                .build(client, timing, retry);
+    }
+
+    /** The credentials and extra headers, registered as secrets before anything can show them. */
+    private static Headers headers(IndexingConfig.Weaviate config) {
+        Headers.Builder builder = new Headers.Builder();
+        config.extraHeaders().values().forEach(Secrets::register);
+        config.extraHeaders().forEach(builder::add);
+        if (config.auth() instanceof IndexingConfig.WeaviateAuth.ApiKey key) {
+            builder.addAll(AuthHeaders.authorization("Bearer", key.apiKey()));
+        } else if (config.auth() instanceof IndexingConfig.WeaviateAuth.BearerToken token) {
+            builder.addAll(AuthHeaders.authorization("Bearer", token.token()));
+        }
+        return builder.build();
+    }
+
+    /**
+     * Weaviate's own failure cases: once a class is known a 404 most likely means a class was deleted
+     * during the sync (worth a retry that creates it again), before that a host that is not Weaviate; a 422
+     * is a request Weaviate understood and refused as invalid, which the config decides.
+     */
+    private static ConnectorException failure(HttpStatus status, String action, boolean classesKnown, String shownUrl) {
+        if (status.code() == 404 && classesKnown) {
+            return new TransientException("Weaviate answered HTTP 404 to " + action + "; a class may have been"
+                    + " deleted during the sync; the sync's next attempt (a new process) creates it again");
+        }
+        if (status.code() == 404) {
+            return new ConfigException(shownUrl + " does not answer like Weaviate's REST API (" + action + ": "
+                    + status.describe() + "); check indexing.host and that it names the REST port (8080 by default)");
+        }
+        if (status.code() == 422) {
+            return new ConfigException("Weaviate refused to " + action + " (" + status.describe() + ")");
+        }
+        return null;
     }
 
     // ---- VectorStore ----------------------------------------------------------------------------
 
     @Override
-    public void check(int dimension) {
-        requirePositive(dimension);
+    protected void doCheck(int dimension) {
         try {
-            http.requireVersion(http.check());
+            requireVersion(endpoint.check());
         } catch (TransientException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw new ConfigException(
-                        "Weaviate at " + http.shownUrl() + " is not reachable: " + HttpErrors.describe(io), e);
-            }
-            throw e;
+            throw endpoint.unreachable(e);
         }
         List<String> problems = schema.problems(dimension);
         if (!problems.isEmpty()) {
@@ -148,31 +202,24 @@ public final class WeaviateVectorStore implements VectorStore {
     }
 
     @Override
-    public void prepare(int dimension) {
-        requirePositive(dimension);
-        http.requireVersion(http.sync());
+    protected void doPrepare(int dimension) {
+        requireVersion(endpoint.sync());
         schema.prepare(dimension);
     }
 
     @Override
-    public void upsert(List<ChunkPoint> points) {
-        if (points.isEmpty()) {
-            return;
-        }
-        requirePrepared();
-        // Per class, two points with one id in a request would leave "which one won" to the server: last wins.
-        Map<String, Map<String, ChunkPoint>> byClass = new LinkedHashMap<>();
+    protected void doUpsert(Collection<ChunkPoint> points) {
+        Map<String, List<ChunkPoint>> byClass = new LinkedHashMap<>();
         for (ChunkPoint point : points) {
             requireUuid(point.id());
-            Map<String, ChunkPoint> unique = byClass.computeIfAbsent(schema.classOf(point), k -> new LinkedHashMap<>());
-            unique.remove(point.id());
-            unique.put(point.id(), point);
+            byClass.computeIfAbsent(schema.classOf(point), k -> new ArrayList<>())
+                    .add(point);
         }
-        byClass.forEach((className, unique) -> {
+        byClass.forEach((className, classPoints) -> {
             ClassState state = schema.state(className, true);
-            schema.declareProperties(state, unique.values());
-            List<byte[]> objects = new ArrayList<>(unique.size());
-            for (ChunkPoint point : unique.values()) {
+            schema.declareProperties(state, classPoints);
+            List<byte[]> objects = new ArrayList<>(classPoints.size());
+            for (ChunkPoint point : classPoints) {
                 objects.add(WeaviateJson.object(
                         className, point.id(), point.vector(), WeaviateValues.fitted(state.types(), point)));
             }
@@ -181,16 +228,12 @@ public final class WeaviateVectorStore implements VectorStore {
                     MAX_OBJECTS_PER_BATCH,
                     MAX_BATCH_BYTES - WeaviateJson.BATCH_OVERHEAD,
                     object -> object.length + 1L,
-                    batch -> sendBatch(className, batch, ItemResends.start(http.sync(), timing)));
+                    batch -> sendBatch(className, batch, endpoint.itemResends()));
         });
     }
 
     @Override
-    public void deleteChunks(List<RecordTrim> trims) {
-        if (trims.isEmpty()) {
-            return;
-        }
-        requirePrepared();
+    protected void doDeleteChunks(List<RecordTrim> trims) {
         Map<String, List<RecordTrim>> byClass = new LinkedHashMap<>();
         for (RecordTrim trim : trims) {
             byClass.computeIfAbsent(schema.classFor(trim.stream()), k -> new ArrayList<>())
@@ -210,10 +253,7 @@ public final class WeaviateVectorStore implements VectorStore {
     }
 
     @Override
-    public void deleteStale(StreamId stream, StaleFilter filter) {
-        Objects.requireNonNull(stream, "stream");
-        Objects.requireNonNull(filter, "filter");
-        requirePrepared();
+    protected void doDeleteStale(StreamId stream, StaleFilter filter) {
         String className = schema.classFor(stream);
         if (schema.state(className, false) == null) {
             return;
@@ -226,10 +266,7 @@ public final class WeaviateVectorStore implements VectorStore {
      * class per stream: every vectorsink class in Weaviate whose name has the prefix), merging hits by distance.
      */
     @Override
-    public List<QueryHit> query(float[] vector, int limit, StreamId stream) {
-        if (limit < 1) {
-            throw new SystemException("query limit must be >= 1, got " + limit);
-        }
+    protected List<QueryHit> doQuery(float[] vector, int limit, StreamId stream) {
         ObjectNode where = stream == null ? null : WeaviateJson.and(WeaviateJson.streamConditions(stream));
         List<QueryHit> hits = new ArrayList<>();
         for (ClassState state : schema.searched(stream)) {
@@ -250,7 +287,7 @@ public final class WeaviateVectorStore implements VectorStore {
      * product (Chroma's ip is {@code 1 - dot}).
      */
     double distance(double weaviateDistance) {
-        return metric.equals("ip") ? 1 + weaviateDistance : weaviateDistance;
+        return metric == DistanceMetric.IP ? 1 + weaviateDistance : weaviateDistance;
     }
 
     // ---- writes ---------------------------------------------------------------------------------
@@ -261,7 +298,7 @@ public final class WeaviateVectorStore implements VectorStore {
      * a proxy share; any other object error fails at once.
      */
     private void sendBatch(String className, List<byte[]> objects, ItemResends resends) {
-        HttpUrl url = http.url("batch", "objects")
+        HttpUrl url = endpoint.url("batch", "objects")
                 .newBuilder()
                 .addQueryParameter("consistency_level", consistencyLevel)
                 .build();
@@ -269,20 +306,16 @@ public final class WeaviateVectorStore implements VectorStore {
         while (true) {
             List<byte[]> sent = pending;
             Answer answer =
-                    resends.send(service -> WeaviateHttp.send(service, http.post(url, WeaviateJson.batch(sent))));
-            if (answer.code() == 413 && pending.size() > 1) {
-                // Too large for a proxy in front of Weaviate: halve until it fits.
-                int half = pending.size() / 2;
-                sendBatch(className, pending.subList(0, half), resends);
-                sendBatch(className, pending.subList(half, pending.size()), resends);
-                return;
+                    resends.send(service -> endpoint.send(service, endpoint.post(url, WeaviateJson.batch(sent))));
+            if (sentInHalves(answer, pending, half -> sendBatch(className, half, resends))) {
+                return; // the halves share this write's resend bound
             }
             if (answer.code() == 413) {
                 throw new ConfigException("Weaviate (or a proxy in front of it) refused one chunk as too large (HTTP"
                         + " 413); lower chunk_size or raise the proxy's body limit");
             }
             JsonNode results =
-                    http.require(answer, "write " + pending.size() + " objects to class '" + className + "'");
+                    endpoint.require(answer, "write " + pending.size() + " objects to class '" + className + "'");
             if (!results.isArray() || results.size() != pending.size()) {
                 throw new TransientException("Weaviate answered " + (results.isArray() ? results.size() : 0)
                         + " results to a batch of " + pending.size() + " objects for class '" + className
@@ -365,14 +398,13 @@ public final class WeaviateVectorStore implements VectorStore {
      * any failed object fails the delete.
      */
     private void deleteAll(String className, ObjectNode where, String action) {
-        HttpUrl url = http.url("batch", "objects")
+        HttpUrl url = endpoint.url("batch", "objects")
                 .newBuilder()
                 .addQueryParameter("consistency_level", consistencyLevel)
                 .build();
         byte[] body = WeaviateJson.batchDelete(className, where);
         while (true) {
-            JsonNode results = http.require(WeaviateHttp.send(http.sync(), http.delete(url, body)), action)
-                    .path("results");
+            JsonNode results = endpoint.call(endpoint.delete(url, body), action).path("results");
             long matches = results.path("matches").asLong(-1);
             long successful = results.path("successful").asLong(0);
             long failed = results.path("failed").asLong(0);
@@ -396,12 +428,9 @@ public final class WeaviateVectorStore implements VectorStore {
 
     private List<QueryHit> search(ClassState state, float[] vector, int limit, ObjectNode where) {
         String name = state.name();
-        JsonNode answer = http.require(
-                WeaviateHttp.send(
-                        http.sync(),
-                        http.post(
-                                http.url("graphql"),
-                                WeaviateJson.search(name, vector, limit, where, state.selectable()))),
+        JsonNode answer = endpoint.call(
+                endpoint.post(
+                        endpoint.url("graphql"), WeaviateJson.search(name, vector, limit, where, state.selectable())),
                 "query class '" + name + "'");
         JsonNode errors = answer.path("errors");
         if (errors.size() > 0) {
@@ -410,20 +439,38 @@ public final class WeaviateVectorStore implements VectorStore {
         }
         List<QueryHit> hits = new ArrayList<>();
         for (JsonNode object : answer.path("data").path("Get").path(name)) {
-            JsonNode text = object.path(WeaviateJson.TEXT);
+            JsonNode text = object.path(ChunkFields.TEXT);
             JsonNode additional = object.path("_additional");
             hits.add(new QueryHit(
                     additional.path("id").asText(),
                     distance(additional.path("distance").asDouble()),
-                    text.isTextual() ? text.textValue() : null,
+                    StoreJson.textOrNull(text),
                     WeaviateValues.metadata(object)));
         }
         return hits;
     }
 
-    private void requirePrepared() {
-        if (!schema.prepared()) {
-            throw new SystemException("the Weaviate store must be prepared before it is written to");
+    /** Prepared once the schema is: the endpoint alone knows only that some class exists. */
+    @Override
+    protected boolean isPrepared() {
+        return schema.prepared();
+    }
+
+    /** Reads {@code /v1/meta} with {@code service} and refuses a Weaviate older than {@link #MIN_VERSION}. */
+    private void requireVersion(HttpService service) {
+        JsonNode meta = endpoint.require(endpoint.send(service, endpoint.get(endpoint.url("meta"))), "read /v1/meta");
+        String version = meta.path("version").asText("");
+        Matcher parts = VERSION.matcher(version);
+        if (!parts.find()) {
+            throw new ConfigException(endpoint.shownUrl() + " does not answer /v1/meta like Weaviate (no version);"
+                    + " check indexing.host");
+        }
+        int major = Integer.parseInt(parts.group(1));
+        int minor = Integer.parseInt(parts.group(2));
+        if (major < MIN_VERSION[0] || (major == MIN_VERSION[0] && minor < MIN_VERSION[1])) {
+            throw new ConfigException("Weaviate at " + endpoint.shownUrl() + " is version " + version
+                    + "; vectorsink needs " + MIN_VERSION[0] + "." + MIN_VERSION[1] + " or later (for ContainsAny"
+                    + " filters)");
         }
     }
 

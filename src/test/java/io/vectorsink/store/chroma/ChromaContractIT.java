@@ -50,11 +50,11 @@ class ChromaContractIT implements VectorStoreContract {
 
     @Override
     public List<StoredChunk> readAll(String collection) {
-        return store(ChromaServer.shared().url(), collection, "cosine", new FakeRetryTiming().timing())
-                .getAll(null)
-                .stream()
-                .map(p -> new StoredChunk(p.id(), p.document(), p.metadata()))
-                .toList();
+        return new ChromaInspector(ChromaServer.shared().url())
+                .all(collection).stream()
+                        .map(p -> new StoredChunk(
+                                p.id(), p.document(), StoredChunk.metadata(Json.MAPPER.valueToTree(p.metadata()))))
+                        .toList();
     }
 
     @Override

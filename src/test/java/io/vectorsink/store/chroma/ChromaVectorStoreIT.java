@@ -12,6 +12,7 @@ import io.vectorsink.protocol.StreamId;
 import io.vectorsink.store.ChunkPoint;
 import io.vectorsink.store.PointIds;
 import io.vectorsink.store.VectorStore.RecordTrim;
+import io.vectorsink.testing.ChromaInspector;
 import io.vectorsink.testing.ChromaServer;
 import io.vectorsink.testing.FakeRetryTiming;
 import java.io.IOException;
@@ -74,12 +75,16 @@ class ChromaVectorStoreIT {
         return points;
     }
 
-    private static Map<String, List<Long>> chunkIndexesByRecord(ChromaVectorStore store) {
-        return store.getAll(null).stream()
+    private static ChromaInspector inspector() {
+        return new ChromaInspector(ChromaServer.shared().url());
+    }
+
+    private static Map<String, List<Long>> chunkIndexesByRecord(String collection) {
+        return inspector().all(collection).stream()
                 .collect(Collectors.groupingBy(
-                        p -> (String) p.metadata().get("_ab_record_id"),
+                        p -> p.text("_ab_record_id"),
                         Collectors.mapping(
-                                p -> (Long) p.metadata().get("_ab_chunk_index"),
+                                p -> p.number("_ab_chunk_index"),
                                 Collectors.collectingAndThen(
                                         Collectors.toList(),
                                         l -> l.stream().sorted().toList()))));
@@ -124,17 +129,23 @@ class ChromaVectorStoreIT {
         String name = newCollection();
         ChromaVectorStore first = store(name, "ip");
         first.prepare(3);
+        first.upsert(record("first", 1));
         ChromaVectorStore second = store(name, "ip");
         second.prepare(3);
+        second.upsert(record("second", 1));
 
-        assertThat(second.collectionId()).isEqualTo(first.collectionId());
+        // One collection holds both: the second prepare found the first one's instead of making another.
+        assertThat(inspector().all(name))
+                .extracting(p -> p.text("_ab_record_id"))
+                .containsExactlyInAnyOrder("first", "second");
     }
 
     // ---- writes ---------------------------------------------------------------------------------
 
     @Test
     void should_apply_many_trims_across_several_requests() {
-        ChromaVectorStore store = store(newCollection(), "cosine");
+        String collection = newCollection();
+        ChromaVectorStore store = store(collection, "cosine");
         store.prepare(3);
         List<ChunkPoint> points = new ArrayList<>();
         List<RecordTrim> trims = new ArrayList<>();
@@ -146,7 +157,7 @@ class ChromaVectorStoreIT {
 
         store.deleteChunks(trims);
 
-        Map<String, List<Long>> remaining = chunkIndexesByRecord(store);
+        Map<String, List<Long>> remaining = chunkIndexesByRecord(collection);
         for (int r = 0; r < 600; r++) {
             int keep = r % 5;
             List<Long> expected = new ArrayList<>();
@@ -162,23 +173,26 @@ class ChromaVectorStoreIT {
     }
 
     @Test
-    void should_read_every_point_back_across_pages() {
-        ChromaVectorStore store = store(newCollection(), "cosine");
+    void should_store_every_point_of_a_large_upsert_and_query_by_stream() {
+        String collection = newCollection();
+        ChromaVectorStore store = store(collection, "cosine");
         store.prepare(3);
         List<ChunkPoint> points = new ArrayList<>();
-        for (int i = 0; i < ChromaVectorStore.PAGE_SIZE + 5; i++) {
+        for (int i = 0; i < 1005; i++) {
             points.add(chunk(STREAM, "r" + i, 0, 1, SYNC, 1, i, 0));
         }
         store.upsert(points);
 
-        assertThat(store.getAll(STREAM)).hasSize(ChromaVectorStore.PAGE_SIZE + 5);
-        assertThat(store.getAll(StreamId.of("nothing"))).isEmpty();
-        assertThat(store.count()).isEqualTo(ChromaVectorStore.PAGE_SIZE + 5);
+        assertThat(inspector().all(collection)).hasSize(1005);
+        assertThat(store.query(new float[] {1, 0, 0}, 5, STREAM)).hasSize(5);
+        assertThat(store.query(new float[] {1, 0, 0}, 5, StreamId.of("nothing")))
+                .isEmpty();
     }
 
     @Test
     void should_write_concurrently_from_several_threads() throws Exception {
-        ChromaVectorStore store = store(newCollection(), "cosine");
+        String collection = newCollection();
+        ChromaVectorStore store = store(collection, "cosine");
         store.prepare(3);
         List<Thread> threads = new ArrayList<>();
         List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -200,6 +214,6 @@ class ChromaVectorStoreIT {
         }
 
         assertThat(failures).isEmpty();
-        assertThat(store.count()).isEqualTo(60);
+        assertThat(inspector().all(collection)).hasSize(60);
     }
 }

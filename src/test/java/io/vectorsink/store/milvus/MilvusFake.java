@@ -65,8 +65,10 @@ final class MilvusFake implements ResponseDefinitionTransformerV2 {
         List<StoredChunk> chunks = new ArrayList<>();
         collection.rows.forEach((id, row) -> {
             JsonNode text = row.path("text");
-            chunks.add(
-                    new StoredChunk(id, text.isTextual() ? text.textValue() : null, MilvusVectorStore.metadata(row)));
+            // A row's dynamic fields are its metadata: all but the key, the vector and the chunk text.
+            Map<String, Object> metadata = new LinkedHashMap<>(StoredChunk.metadata(row));
+            List.of("id", "vector", "text").forEach(metadata::remove);
+            chunks.add(new StoredChunk(id, text.isTextual() ? text.textValue() : null, metadata));
         });
         return chunks;
     }

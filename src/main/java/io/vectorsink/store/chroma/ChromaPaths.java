@@ -4,51 +4,24 @@ import io.vectorsink.config.IndexingConfig.ChromaAuth;
 import io.vectorsink.error.ConfigException;
 import io.vectorsink.error.Secrets;
 import io.vectorsink.error.SystemException;
-import io.vectorsink.http.HttpService;
-import io.vectorsink.store.StoreHttp;
-import io.vectorsink.store.StoreHttp.Answer;
-import java.nio.charset.StandardCharsets;
+import io.vectorsink.store.AuthHeaders;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import okhttp3.Credentials;
 import okhttp3.Headers;
 import okhttp3.HttpUrl;
-import okhttp3.MediaType;
-import okhttp3.Request;
-import okhttp3.RequestBody;
 
-/** Chroma's REST API v2 addresses, authentication headers, and calls that always close their response. */
-final class ChromaHttp {
-    private static final MediaType JSON = MediaType.get("application/json");
-
+/** Chroma's REST API v2 addresses and authentication headers. */
+final class ChromaPaths {
     private final HttpUrl base;
     private final String tenant;
     private final String database;
-    private final Headers auth;
 
-    ChromaHttp(HttpUrl host, String tenant, String database, Headers auth) {
-        this.base = apiBase(host);
+    /** @param base the API root, {@link #apiBase} */
+    ChromaPaths(HttpUrl base, String tenant, String database) {
+        this.base = base;
         this.tenant = tenant;
         this.database = database;
-        this.auth = auth;
-    }
-
-    /** Executes {@code request} through {@code service} (with its retries) and closes the response. */
-    static Answer send(HttpService service, Request request) {
-        return StoreHttp.send(service, request, "Chroma");
-    }
-
-    Request get(HttpUrl url) {
-        return new Request.Builder().url(url).headers(auth).get().build();
-    }
-
-    Request post(HttpUrl url, byte[] body) {
-        return new Request.Builder()
-                .url(url)
-                .headers(auth)
-                .post(RequestBody.create(body, JSON))
-                .build();
     }
 
     HttpUrl heartbeat() {
@@ -96,30 +69,20 @@ final class ChromaHttp {
             return Headers.of();
         }
         if (auth instanceof ChromaAuth.Token token) {
-            if (token.token() == null || token.token().isBlank()) {
-                throw new ConfigException("indexing.auth token must not be empty");
-            }
-            Secrets.register(token.token());
+            Secrets.register(token.token()); // before the message below can show anything
             String header =
                     token.header() == null ? "authorization" : token.header().toLowerCase(Locale.ROOT);
             if (header.equals("authorization")) {
-                return Headers.of("Authorization", "Bearer " + token.token());
+                return AuthHeaders.authorization("Bearer", token.token());
             }
             if (header.equals("x_chroma_token") || header.equals("x-chroma-token")) {
-                return Headers.of("X-Chroma-Token", token.token());
+                return AuthHeaders.header("X-Chroma-Token", token.token());
             }
             throw new ConfigException(
                     "indexing.auth header must be authorization or x_chroma_token, got '" + token.header() + "'");
         }
         if (auth instanceof ChromaAuth.Basic basic) {
-            if (basic.username() == null || basic.username().isEmpty() || basic.password() == null) {
-                throw new ConfigException("indexing.auth basic needs a username and a password");
-            }
-            Secrets.register(basic.password());
-            String value = Credentials.basic(basic.username(), basic.password(), StandardCharsets.UTF_8);
-            // The encoded pair is as good as the password if a server echoes the header back.
-            Secrets.register(value.substring("Basic ".length()));
-            return Headers.of("Authorization", value);
+            return AuthHeaders.basic(basic.username(), basic.password());
         }
         throw new SystemException("unknown Chroma auth " + auth.getClass().getName());
     }

@@ -1,0 +1,68 @@
+package io.vectorsink.error;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+
+/**
+ * A text stream that passes every line through {@link Secrets#redact} before it reaches {@code out}:
+ * stderr, where slf4j-simple writes the library logs and the retry warnings, and where the JVM prints
+ * what nobody caught. A line is held until its end, so a secret is never split between two writes; a line
+ * longer than {@link #MAX_LINE_BYTES} is scrubbed and written in pieces, and {@link #close} writes what
+ * is left, as {@link #drain} does at the end of the process. Thread-safe.
+ */
+public final class ScrubbingOutputStream extends OutputStream {
+    static final int MAX_LINE_BYTES = 64 * 1024;
+
+    private final OutputStream out;
+    private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+
+    public ScrubbingOutputStream(OutputStream out) {
+        this.out = Objects.requireNonNull(out, "out");
+    }
+
+    @Override
+    public synchronized void write(int b) throws IOException {
+        line.write(b);
+        if (b == '\n' || line.size() >= MAX_LINE_BYTES) {
+            emit();
+        }
+    }
+
+    @Override
+    public synchronized void write(byte[] bytes, int offset, int length) throws IOException {
+        Objects.checkFromIndexSize(offset, length, bytes.length);
+        for (int i = offset; i < offset + length; i++) {
+            write(bytes[i]);
+        }
+    }
+
+    /** Passes on the lines written whole; a line still open waits for its end (or for {@link #close}). */
+    @Override
+    public synchronized void flush() throws IOException {
+        out.flush();
+    }
+
+    /** Scrubs and writes the line still open, if any: for the end of the process. */
+    public synchronized void drain() throws IOException {
+        emit();
+    }
+
+    @Override
+    public synchronized void close() throws IOException {
+        emit();
+        out.close();
+    }
+
+    private void emit() throws IOException {
+        if (line.size() == 0) {
+            return;
+        }
+        String text = line.toString(StandardCharsets.UTF_8);
+        line.reset();
+        out.write(Secrets.redact(text).getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+}

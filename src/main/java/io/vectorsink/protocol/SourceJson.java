@@ -1,0 +1,102 @@
+package io.vectorsink.protocol;
+
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+/**
+ * Reads a line of the source's JSON into a tree whose numbers keep the literal the source wrote:
+ * {@code 100.0} stays {@code 100.0}, not Jackson's {@code 1E+2}, and {@code -0.0} stays {@code -0.0}. Chunk
+ * text, nested values stored as JSON text, and anything else rendered from a record therefore show numbers
+ * as they came. The parser is {@link Json#MAPPER}'s, with its limits and its duplicate-key check; text after
+ * the value is refused as {@code FAIL_ON_TRAILING_TOKENS} would.
+ */
+public final class SourceJson {
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private SourceJson() {}
+
+    /** The tree of {@code text}, or null when it holds no value. */
+    public static JsonNode read(String text) throws JsonProcessingException {
+        try (JsonParser parser = Json.MAPPER.getFactory().createParser(text)) {
+            JsonToken first = parser.nextToken();
+            if (first == null) {
+                return null;
+            }
+            JsonNode root = tree(parser, first);
+            if (parser.nextToken() != null) {
+                throw new JsonParseException(parser, "Trailing token after the value");
+            }
+            return root;
+        } catch (JsonProcessingException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading a string cannot fail", e);
+        }
+    }
+
+    /** Builds the value that starts at {@code first}, without recursion: nesting depth is the parser's limit. */
+    private static JsonNode tree(JsonParser parser, JsonToken first) throws IOException {
+        Deque<JsonNode> open = new ArrayDeque<>();
+        JsonToken token = first;
+        while (true) {
+            JsonNode done = null;
+            switch (token) {
+                case START_OBJECT -> open.push(attach(open, parser, NODES.objectNode()));
+                case START_ARRAY -> open.push(attach(open, parser, NODES.arrayNode()));
+                case END_OBJECT, END_ARRAY -> done = open.pop();
+                case FIELD_NAME -> {
+                    // the name is read when the value is attached
+                }
+                default -> done = attach(open, parser, scalar(parser, token));
+            }
+            if (done != null && open.isEmpty()) {
+                return done;
+            }
+            token = parser.nextToken();
+        }
+    }
+
+    private static JsonNode attach(Deque<JsonNode> open, JsonParser parser, JsonNode value) throws IOException {
+        JsonNode parent = open.peek();
+        if (parent instanceof ObjectNode object) {
+            object.set(parser.currentName(), value);
+        } else if (parent instanceof ArrayNode array) {
+            array.add(value);
+        }
+        return value;
+    }
+
+    private static JsonNode scalar(JsonParser parser, JsonToken token) throws IOException {
+        return switch (token) {
+            case VALUE_STRING -> NODES.textNode(parser.getText());
+            case VALUE_TRUE -> NODES.booleanNode(true);
+            case VALUE_FALSE -> NODES.booleanNode(false);
+            case VALUE_NULL -> NODES.nullNode();
+            case VALUE_NUMBER_INT -> integer(parser);
+            case VALUE_NUMBER_FLOAT -> new SourceNumber(parser.getText(), parser.getDecimalValue());
+            default -> throw new JsonParseException(parser, "Unexpected token " + token);
+        };
+    }
+
+    /** Integers as Jackson's own nodes, except a literal they would not render as written ({@code -0}). */
+    private static JsonNode integer(JsonParser parser) throws IOException {
+        String literal = parser.getText();
+        JsonNode node =
+                switch (parser.getNumberType()) {
+                    case INT -> NODES.numberNode(parser.getIntValue());
+                    case LONG -> NODES.numberNode(parser.getLongValue());
+                    default -> NODES.numberNode(parser.getBigIntegerValue());
+                };
+        return node.asText().equals(literal) ? node : new SourceNumber(literal, parser.getDecimalValue());
+    }
+}

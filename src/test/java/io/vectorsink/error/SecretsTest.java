@@ -1,0 +1,132 @@
+package io.vectorsink.error;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class SecretsTest {
+    private static final String TOKEN = "abc/DEF+ghi/jkl==";
+
+    @AfterEach
+    void forget() {
+        Secrets.clear();
+    }
+
+    private static String base64(String text) {
+        return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void should_remove_a_secret_as_is() {
+        Secrets.register(TOKEN);
+
+        assertThat(Secrets.redact("token " + TOKEN + " refused")).isEqualTo("token **** refused");
+    }
+
+    @Test
+    void should_remove_a_secret_json_escaped() {
+        Secrets.register(TOKEN);
+
+        assertThat(Secrets.redact("{\"echo\": \"abc\\/DEF+ghi\\/jkl==\"}")).isEqualTo("{\"echo\": \"****\"}");
+        assertThat(Secrets.redact("\"abc\\u002fDEF\\u002Bghi\\u002Fjkl\\u003d\\u003D\""))
+                .isEqualTo("\"****\"");
+        // JSON inside a JSON string: the escapes are escaped again.
+        assertThat(Secrets.redact("\"abc\\\\\\/DEF+ghi\\\\\\/jkl==\"")).isEqualTo("\"****\"");
+    }
+
+    @Test
+    void should_remove_a_secret_with_quotes_and_backslashes_json_escaped() {
+        Secrets.register("pa\"ss\\word-1");
+
+        assertThat(Secrets.redact("bad pa\\\"ss\\\\word-1!")).isEqualTo("bad ****!");
+    }
+
+    @Test
+    void should_remove_a_secret_url_encoded() {
+        Secrets.register(TOKEN);
+
+        assertThat(Secrets.redact("GET /?key=" + URLEncoder.encode(TOKEN, StandardCharsets.UTF_8) + "&x=1"))
+                .isEqualTo("GET /?key=****&x=1");
+        assertThat(Secrets.redact("key=abc%2fDEF%2Bghi%2Fjkl%3d%3D")).isEqualTo("key=****");
+        assertThat(Secrets.redact("key=abc%252FDEF%252Bghi%252Fjkl%253D%253D")).isEqualTo("key=****");
+    }
+
+    @Test
+    void should_remove_a_secret_with_a_space_form_encoded() {
+        Secrets.register("Bearer tok en-42");
+
+        assertThat(Secrets.redact("a=Bearer+tok+en-42")).isEqualTo("a=****");
+    }
+
+    @Test
+    void should_remove_a_secret_html_escaped() {
+        Secrets.register(TOKEN);
+
+        assertThat(Secrets.redact("<p>abc&#x2F;DEF&#43;ghi&#47;jkl==</p>")).isEqualTo("<p>****</p>");
+    }
+
+    @Test
+    void should_remove_a_secret_base64_encoded() {
+        Secrets.register(TOKEN);
+        String encoded = base64(TOKEN);
+
+        assertThat(Secrets.redact("echo " + encoded)).doesNotContain(encoded.replace("=", ""));
+        assertThat(Secrets.redact("echo "
+                        + Base64.getUrlEncoder()
+                                .withoutPadding()
+                                .encodeToString(TOKEN.getBytes(StandardCharsets.UTF_8))))
+                .isEqualTo("echo ****");
+    }
+
+    @Test
+    void should_remove_the_token_of_a_bearer_header_value() {
+        Secrets.register("Bearer s3cr3t-t0ken");
+
+        assertThat(Secrets.redact("token s3cr3t-t0ken expired")).isEqualTo("token **** expired");
+        assertThat(Secrets.redact("header 'Bearer s3cr3t-t0ken'")).isEqualTo("header '****'");
+    }
+
+    @Test
+    void should_remove_the_pair_and_the_password_of_basic_credentials() {
+        String encoded = base64("writer:pa55/w+rd");
+        Secrets.register(encoded);
+
+        assertThat(Secrets.redact("Authorization: Basic " + encoded)).isEqualTo("Authorization: Basic ****");
+        assertThat(Secrets.redact("user writer:pa55/w+rd")).isEqualTo("user ****");
+        assertThat(Secrets.redact("password pa55\\/w+rd")).isEqualTo("password ****");
+        assertThat(Secrets.redact("user writer")).isEqualTo("user writer");
+    }
+
+    @Test
+    void should_remove_the_key_of_an_api_key_header_value() {
+        String encoded = base64("VuaCfGcBCdbkQm-e5aOx:ui2lp2axTNmsyakw9tvNnw");
+        Secrets.register("ApiKey " + encoded);
+
+        assertThat(Secrets.redact("{\"key\":\"ui2lp2axTNmsyakw9tvNnw\"}")).isEqualTo("{\"key\":\"****\"}");
+        assertThat(Secrets.redact("echo " + encoded.replace("/", "\\/"))).isEqualTo("echo ****");
+        assertThat(Secrets.redact("id VuaCfGcBCdbkQm-e5aOx")).isEqualTo("id VuaCfGcBCdbkQm-e5aOx");
+    }
+
+    @Test
+    void should_remove_a_longer_secret_whole_before_a_part_of_it() {
+        Secrets.register("pa55/w+rd");
+        Secrets.register(base64("writer:pa55/w+rd"));
+
+        assertThat(Secrets.redact("writer:pa55/w+rd")).isEqualTo("****");
+    }
+
+    @Test
+    void should_leave_text_alone_when_nothing_or_only_short_values_are_registered() {
+        assertThat(Secrets.redact("abc")).isEqualTo("abc");
+        Secrets.register("abc");
+        Secrets.register("   ");
+        Secrets.register(null);
+
+        assertThat(Secrets.redact("abc %61bc")).isEqualTo("abc %61bc");
+        assertThat(Secrets.redact(null)).isNull();
+    }
+}
