@@ -370,7 +370,14 @@ public final class LocalOnnxEmbedder implements Embedder {
     private final class Counter implements TokenCounter {
         @Override
         public int count(String text) {
-            return tokenize(text).count();
+            // The chunker counts every piece it considers; only chunks need their ids kept.
+            lifecycle.readLock().lock();
+            try {
+                ensureOpen();
+                return tokenizer.encode(text, false, false).getIds().length;
+            } finally {
+                lifecycle.readLock().unlock();
+            }
         }
 
         @Override
