@@ -65,7 +65,7 @@ class ReferenceVectorsTest {
         Chunker small = new Chunker(TextSplitterConfig.Separator.defaults(), 24, 0, embedder.tokenCounter());
         List<Chunk> chunks = new ArrayList<>();
         try (Stream<Path> docs = Files.list(Path.of("docs"))) {
-            for (Path doc : docs.sorted().toList()) {
+            for (Path doc : docs.filter(Files::isRegularFile).sorted().toList()) {
                 String text = Files.readString(doc, StandardCharsets.UTF_8);
                 chunks.addAll(chunker.splitMeasured(text).stream().limit(6).toList());
                 chunks.addAll(small.splitMeasured(text).stream().limit(6).toList());
