@@ -26,8 +26,10 @@ public final class ScrubbingOutputStream extends OutputStream {
     @Override
     public synchronized void write(int b) throws IOException {
         line.write(b);
-        if (b == '\n' || line.size() >= MAX_LINE_BYTES) {
+        if (b == '\n') {
             emit();
+        } else if (line.size() >= MAX_LINE_BYTES) {
+            emitPiece();
         }
     }
 
@@ -64,5 +66,32 @@ public final class ScrubbingOutputStream extends OutputStream {
         line.reset();
         out.write(Secrets.redact(text).getBytes(StandardCharsets.UTF_8));
         out.flush();
+    }
+
+    /**
+     * Writes a piece of a line too long to hold, up to its last whole character: a character cut in two
+     * would be decoded as two replacement characters, one at the end of each piece.
+     */
+    private void emitPiece() throws IOException {
+        byte[] bytes = line.toByteArray();
+        int whole = wholeCharacters(bytes);
+        line.reset();
+        line.write(bytes, 0, whole);
+        emit();
+        line.write(bytes, whole, bytes.length - whole);
+    }
+
+    /** The length of the longest start of {@code bytes} that does not end inside a UTF-8 character. */
+    static int wholeCharacters(byte[] bytes) {
+        int start = bytes.length - 1;
+        while (start > 0 && bytes.length - start < 4 && (bytes[start] & 0xC0) == 0x80) {
+            start--; // a continuation byte: the character began before it
+        }
+        if (start < 0) {
+            return 0;
+        }
+        int lead = bytes[start] & 0xFF;
+        int size = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+        return bytes.length - start < size ? start : bytes.length;
     }
 }

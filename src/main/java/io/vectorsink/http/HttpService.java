@@ -102,8 +102,17 @@ public final class HttpService {
                 pass.ignored();
                 throw e;
             }
-            if (!RetryPolicies.shouldRetry(response, failure)
-                    || (response != null && finalAnswers.test(HttpStatus.of(response)))) {
+            boolean done;
+            try {
+                done = !RetryPolicies.shouldRetry(response, failure)
+                        || (response != null && finalAnswers.test(HttpStatus.of(response)));
+            } catch (RuntimeException | Error e) {
+                // The pass goes back whatever fails here: a pass never returned shrinks the gate for good,
+                // and once every pass is lost the next caller waits forever.
+                pass.ignored();
+                throw e;
+            }
+            if (done) {
                 pass.succeeded();
                 if (failure != null) {
                     throw new SystemException("Call to " + name() + " was interrupted", failure);
@@ -112,14 +121,14 @@ public final class HttpService {
             }
             boolean rateLimited = response != null && response.code() == 429;
             boolean counts = RetryBudget.usesAnAttempt(rateLimited, gate);
-            Optional<Duration> hint =
-                    response == null ? Optional.empty() : RateLimitHints.waitHint(response, timing.wallClock());
             boolean cut = false;
             if (rateLimited) {
                 cut = pass.overloaded();
             } else {
                 pass.ignored();
             }
+            Optional<Duration> hint =
+                    response == null ? Optional.empty() : RateLimitHints.waitHint(response, timing.wallClock());
             String outcome = describeAndClose(response, failure);
             RetryBudget.Next next = budget.next(counts, hint);
             if (cut) {

@@ -46,7 +46,10 @@ public final class RateLimitHints {
         if (millis.isPresent()) {
             return millis;
         }
-        Optional<Duration> retryAfter = RetryPolicies.retryAfter(response.header("Retry-After"), clock);
+        // Capped as the other hints are: a Retry-After of 10^17 seconds would overflow the milliseconds of
+        // the wait (an ArithmeticException from the retry loop instead of "the wait passes the bound").
+        Optional<Duration> retryAfter =
+                RetryPolicies.retryAfter(response.header("Retry-After"), clock).map(wait -> min(wait, CEILING));
         Optional<Duration> reset = reset(response);
         if (retryAfter.isPresent() && reset.isPresent()) {
             return Optional.of(min(retryAfter.get(), reset.get()));

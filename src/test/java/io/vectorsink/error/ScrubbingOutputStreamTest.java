@@ -63,4 +63,13 @@ class ScrubbingOutputStreamTest {
 
         assertThat(written()).isEqualTo("Grüße, 世界 🌍\n");
     }
+
+    @Test
+    void should_not_cut_a_character_in_two_when_a_long_line_is_written_in_pieces() {
+        String line = "a".repeat(ScrubbingOutputStream.MAX_LINE_BYTES - 1) + "é 世界 🌍 " + "b".repeat(70_000) + "🌍";
+
+        err.println(line);
+
+        assertThat(written()).isEqualTo(line + "\n");
+    }
 }

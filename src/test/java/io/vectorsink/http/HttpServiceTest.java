@@ -251,6 +251,22 @@ class HttpServiceTest {
     }
 
     @Test
+    void should_give_its_pass_back_when_reading_an_answer_fails() {
+        AdaptiveLimiter limiter = new AdaptiveLimiter(1, 0.5, clock.timing());
+        server.stubFor(get("/thing").willReturn(aResponse().withStatus(429)));
+        RetrySettings settings =
+                new RetrySettings("OpenAI", 5, Duration.ofMillis(500), Duration.ofSeconds(8), Duration.ofMinutes(5));
+        HttpService service = new HttpService(client, settings, clock.timing(), limiter).withFinalAnswers(status -> {
+            throw new IllegalStateException("a provider's reading of its answer failed");
+        });
+
+        assertThatThrownBy(() -> service.execute(request())).isInstanceOf(IllegalStateException.class);
+
+        // A pass never given back would leave the gate of one pass shut: the next call would wait forever.
+        assertThat(limiter.inFlight()).isZero();
+    }
+
+    @Test
     void should_stop_within_the_total_duration_when_every_attempt_fails() {
         server.stubFor(get("/thing").willReturn(aResponse().withStatus(500)));
 

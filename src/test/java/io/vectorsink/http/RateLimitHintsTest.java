@@ -61,6 +61,17 @@ class RateLimitHintsTest {
     }
 
     @Test
+    void should_cap_an_absurd_retry_after_so_that_the_wait_can_be_counted_in_milliseconds() {
+        Duration hint = RateLimitHints.waitHint(answer("Retry-After", "99999999999999999"), CLOCK)
+                .orElseThrow();
+
+        assertThat(hint).isEqualTo(Duration.ofDays(1));
+        // What the retry loop does with the hint (jitter, message) must not overflow.
+        assertThat(RetryPolicies.withUpwardJitter(hint, 1.0))
+                .isEqualTo(Duration.ofDays(1).plusSeconds(1));
+    }
+
+    @Test
     void should_prefer_retry_after_ms_to_anything_else() {
         assertThat(RateLimitHints.waitHint(
                         answer("retry-after-ms", "1500", "Retry-After", "1", "x-ratelimit-reset-tokens", "30ms"),

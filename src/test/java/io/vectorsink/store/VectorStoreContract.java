@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
 import com.github.tomakehurst.wiremock.http.ResponseDefinition;
 import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
@@ -22,6 +23,7 @@ import io.vectorsink.error.TransientException;
 import io.vectorsink.http.RetryTiming;
 import io.vectorsink.protocol.StreamId;
 import io.vectorsink.store.VectorStore.RecordTrim;
+import io.vectorsink.testing.ExchangeCheck;
 import io.vectorsink.testing.FakeRetryTiming;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -117,6 +119,14 @@ public interface VectorStoreContract {
      */
     Optional<String> unconfirmedUpsertAnswer(String requestBody);
 
+    /**
+     * The check of every exchange against the vendor's API definition, registered on the live stand-in and
+     * on every WireMock server of the suite; empty for a store whose live backend is the real server.
+     */
+    default Optional<ExchangeCheck> exchangeCheck() {
+        return Optional.empty();
+    }
+
     /** The name under which stubs ask for {@link #successfulUpsertAnswer} ({@code withTransformers}). */
     String UPSERT_ANSWERS = "vectorsink-upsert-answers";
 
@@ -125,6 +135,11 @@ public interface VectorStoreContract {
     @AfterEach
     default void forgetSecrets() {
         Secrets.clear();
+    }
+
+    @AfterEach
+    default void exchangesMatchTheVendorsApiDefinition() {
+        exchangeCheck().ifPresent(ExchangeCheck::assertAllValid);
     }
 
     static ChunkPoint chunk(StreamId stream, String recordId, int index, long generation, String syncId, float... v) {
@@ -416,8 +431,10 @@ public interface VectorStoreContract {
         for (int code : new int[] {401, 403}) {
             withWireMock(server -> {
                 String collection = newCollection();
-                server.stubFor(
-                        any(anyUrl()).atPriority(1).willReturn(aResponse().withStatus(code)));
+                server.stubFor(any(anyUrl())
+                        .atPriority(1)
+                        .withMetadata(ExchangeCheck.FAULT)
+                        .willReturn(aResponse().withStatus(code)));
                 FakeRetryTiming clock = new FakeRetryTiming();
                 VectorStore store = storeAt(server.baseUrl(), collection, clock.timing());
 
@@ -432,6 +449,7 @@ public interface VectorStoreContract {
                 stubHealthyEmptyCollection(server, collection);
                 server.stubFor(upsertStub(collection)
                         .atPriority(1)
+                        .withMetadata(ExchangeCheck.FAULT)
                         .willReturn(aResponse().withStatus(code)));
                 VectorStore store = storeAt(server.baseUrl(), collection, new FakeRetryTiming().timing());
                 store.prepare(3);
@@ -452,12 +470,14 @@ public interface VectorStoreContract {
                     .atPriority(1)
                     .inScenario("flaky")
                     .whenScenarioStateIs(Scenario.STARTED)
+                    .withMetadata(ExchangeCheck.FAULT)
                     .willReturn(aResponse().withStatus(503))
                     .willSetStateTo("throttled"));
             server.stubFor(upsertStub(collection)
                     .atPriority(1)
                     .inScenario("flaky")
                     .whenScenarioStateIs("throttled")
+                    .withMetadata(ExchangeCheck.FAULT)
                     .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "7"))
                     .willSetStateTo("healthy"));
             FakeRetryTiming clock = new FakeRetryTiming();
@@ -477,8 +497,10 @@ public interface VectorStoreContract {
         withWireMock(server -> {
             String collection = newCollection();
             stubHealthyEmptyCollection(server, collection);
-            server.stubFor(
-                    upsertStub(collection).atPriority(1).willReturn(aResponse().withStatus(503)));
+            server.stubFor(upsertStub(collection)
+                    .atPriority(1)
+                    .withMetadata(ExchangeCheck.FAULT)
+                    .willReturn(aResponse().withStatus(503)));
             FakeRetryTiming clock = new FakeRetryTiming();
             VectorStore store = storeAt(server.baseUrl(), collection, clock.timing());
             store.prepare(3);
@@ -566,8 +588,10 @@ public interface VectorStoreContract {
 
     /** Runs {@code test} against a fresh WireMock server that can build upsert answers from the request. */
     default void withWireMock(Consumer<WireMockServer> test) {
-        WireMockServer server = new WireMockServer(
-                wireMockConfig().dynamicPort().bindAddress("127.0.0.1").extensions(new UpsertAnswers(this)));
+        WireMockConfiguration config =
+                wireMockConfig().dynamicPort().bindAddress("127.0.0.1").extensions(new UpsertAnswers(this));
+        exchangeCheck().ifPresent(check -> config.extensions(check));
+        WireMockServer server = new WireMockServer(config);
         server.start();
         try {
             test.accept(server);

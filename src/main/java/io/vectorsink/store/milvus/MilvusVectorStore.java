@@ -187,7 +187,7 @@ public final class MilvusVectorStore extends RestVectorStore {
         if (described == null) {
             ObjectNode create = target();
             ObjectNode schema = create.putObject("schema");
-            schema.put("autoId", false);
+            schema.put("autoID", false); // CollectionSchema names it autoID (request_v2.go)
             schema.put("enableDynamicField", true);
             ArrayNode fields = schema.putArray("fields");
             ObjectNode id = fields.addObject();
@@ -422,7 +422,7 @@ public final class MilvusVectorStore extends RestVectorStore {
         for (int attempt = 1; ; attempt++) {
             JsonNode answer = endpoint.require(endpoint.send(service, request), action);
             int code = answer.path("code").asInt(0);
-            if (code == 0) {
+            if (isSuccess(answer, code)) {
                 return answer;
             }
             String message = answer.path("message").asText("");
@@ -458,6 +458,18 @@ public final class MilvusVectorStore extends RestVectorStore {
             }
             delay = min(delay.multipliedBy(2), retry.maxDelay());
         }
+    }
+
+    /**
+     * Code 0 is success. Milvus 2.4.0 to about 2.4.5 answered success with code 200 (HTTP's OK) instead; in
+     * Milvus's error table 200 is "partition not found", and an error always carries a message, so 200 with
+     * data and no message is those servers' success.
+     */
+    static boolean isSuccess(JsonNode answer, int code) {
+        return code == 0
+                || (code == 200
+                        && answer.has("data")
+                        && answer.path("message").asText("").isEmpty());
     }
 
     private static byte[] write(JsonNode node) {

@@ -54,8 +54,14 @@ public final class PineconeVectorStore extends RestVectorStore {
     /** The control plane. */
     public static final String CONTROL_PLANE = "https://api.pinecone.io";
 
-    /** The API version every request names, so answers keep the shape this class reads. */
-    static final String API_VERSION = "2025-04";
+    /**
+     * The API version every request names, so answers keep the shape this class reads: the newest stable
+     * version Pinecone's published definitions describe (Pinecone supports a version for 12 months).
+     */
+    static final String API_VERSION = "2026-04";
+
+    /** The name Pinecone's documentation gives the default namespace; an empty namespace config means it. */
+    static final String DEFAULT_NAMESPACE = "__default__";
 
     /** Pinecone's limit: 1,000 vectors per upsert request. */
     static final int MAX_VECTORS_PER_UPSERT = 1000;
@@ -126,7 +132,7 @@ public final class PineconeVectorStore extends RestVectorStore {
         this.allowInsecureHttp = advanced.allowInsecureHttp();
         this.controlPlane = endpoint.url();
         this.index = config.index();
-        this.namespace = config.namespace();
+        this.namespace = config.namespace().isEmpty() ? DEFAULT_NAMESPACE : config.namespace();
         this.streamNamespaces = config.streamNamespaces();
         this.metric = config.metric();
     }
@@ -339,6 +345,14 @@ public final class PineconeVectorStore extends RestVectorStore {
                     + metric + " (" + wanted + "); "
                     + (matching == null ? "" : "set distance_metric to " + matching + " or ")
                     + "use another index");
+        }
+        List<String> unfiltered = PineconeFilterFields.notFilterable(description);
+        if (!unfiltered.isEmpty()) {
+            problems.add("Pinecone index '" + index + "' indexes only some metadata fields for filtering and leaves"
+                    + " out " + String.join(", ", unfiltered) + ", which vectorsink deletes and queries by: its"
+                    + " deletes would match nothing and replaced chunks would stay; use an index that makes "
+                    + String.join(", ", PineconeFilterFields.FILTERED) + " filterable (serverless schema"
+                    + " fields, pod metadata_config.indexed) or indexes all metadata");
         }
         if (!problems.isEmpty()) {
             throw new ConfigException(problems, null);

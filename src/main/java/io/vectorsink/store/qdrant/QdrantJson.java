@@ -164,10 +164,10 @@ final class QdrantJson {
         return write(body);
     }
 
-    /** {@code POST /collections/{c}/points/search}, filtered to {@code stream} when it is not null. */
-    static byte[] search(float[] vector, int limit, StreamId stream) {
+    /** {@code POST /collections/{c}/points/query}, nearest to {@code vector}, filtered to {@code stream} when it is not null. */
+    static byte[] query(float[] vector, int limit, StreamId stream) {
         ObjectNode body = NODES.objectNode();
-        ArrayNode values = body.putArray("vector");
+        ArrayNode values = body.putArray("query");
         for (float value : vector) {
             values.add(value);
         }

@@ -74,6 +74,8 @@ public final class QdrantVectorStore extends RestVectorStore {
     private final String collection;
     private final DistanceMetric metric;
     private final String distance;
+    /** Request sizes for this collection, read by {@link #prepare} from its strict mode. */
+    private volatile QdrantLimits limits = QdrantLimits.DEFAULTS;
 
     /**
      * A store on the shared connection pool, with {@code advanced}'s request timeout. Does no I/O;
@@ -138,6 +140,7 @@ public final class QdrantVectorStore extends RestVectorStore {
         }
         JsonNode info = endpoint.require(existing, "read collection '" + collection + "'");
         verify(info, dimension);
+        limits = QdrantLimits.of(info);
         JsonNode schema = info.path("result").path("payload_schema");
         for (Map.Entry<String, String> index : QdrantJson.PAYLOAD_INDEXES.entrySet()) {
             if (!schema.has(index.getKey())) {
@@ -160,7 +163,7 @@ public final class QdrantVectorStore extends RestVectorStore {
         points.forEach(point -> requireUuid(point.id()));
         PointBatches.forEach(
                 points,
-                MAX_POINTS_PER_UPSERT,
+                limits.pointsPerUpsert(),
                 MAX_UPSERT_BYTES,
                 point -> QdrantJson.upsert(List.of(point)).length,
                 this::upsertRequest);
@@ -168,7 +171,7 @@ public final class QdrantVectorStore extends RestVectorStore {
 
     @Override
     protected void doDeleteChunks(List<RecordTrim> trims) {
-        List<RecordTrims.Group> groups = RecordTrims.groups(trims, MAX_IDS_PER_DELETE);
+        List<RecordTrims.Group> groups = RecordTrims.groups(trims, limits.idsPerDelete());
         for (RecordTrims.Group group : groups) {
             delete(QdrantJson.trimDelete(group.recordIds(), group.fromChunkIndex()), "delete replaced chunks");
         }
@@ -181,17 +184,18 @@ public final class QdrantVectorStore extends RestVectorStore {
 
     @Override
     protected List<QueryHit> doQuery(float[] vector, int limit, StreamId stream) {
+        // The universal query API (Qdrant 1.10 and later); points/search is no longer in Qdrant's definition.
         HttpUrl url = collectionUrl()
                 .newBuilder()
                 .addPathSegment("points")
-                .addPathSegment("search")
+                .addPathSegment("query")
                 .build();
-        Answer answer = endpoint.send(endpoint.post(url, QdrantJson.search(vector, limit, stream)));
+        Answer answer = endpoint.send(endpoint.post(url, QdrantJson.query(vector, limit, stream)));
         if (isMissingCollection(answer)) {
             return List.of();
         }
         List<QueryHit> hits = new ArrayList<>();
-        for (JsonNode hit : endpoint.require(answer, "query").path("result")) {
+        for (JsonNode hit : endpoint.require(answer, "query").path("result").path("points")) {
             JsonNode payload = hit.path("payload");
             JsonNode text = payload.path(ChunkFields.TEXT);
             hits.add(new QueryHit(

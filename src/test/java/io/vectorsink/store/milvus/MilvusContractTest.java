@@ -32,6 +32,8 @@ import io.vectorsink.store.ChunkPoint;
 import io.vectorsink.store.StoredChunk;
 import io.vectorsink.store.VectorStore;
 import io.vectorsink.store.VectorStoreContract;
+import io.vectorsink.testing.ApiDefinition;
+import io.vectorsink.testing.ExchangeCheck;
 import io.vectorsink.testing.FakeRetryTiming;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -53,6 +55,13 @@ import org.junit.jupiter.params.provider.CsvSource;
 class MilvusContractTest implements VectorStoreContract {
     private static final String TOKEN = "root:Milvus-secret-9f";
 
+    /**
+     * The definition of the endpoints vectorsink uses, written from Milvus's Go source (Milvus publishes none;
+     * files and commits in its header), which every exchange with the fake and the stubs must match.
+     */
+    static final ExchangeCheck API =
+            ExchangeCheck.against("Milvus", ApiDefinition.load("vendor-api/milvus/rest-v2.yaml"));
+
     private static MilvusFake fake;
     private static WireMockServer server;
 
@@ -60,7 +69,7 @@ class MilvusContractTest implements VectorStoreContract {
     static void startFake() {
         fake = new MilvusFake(TOKEN);
         server = new WireMockServer(
-                wireMockConfig().dynamicPort().bindAddress("127.0.0.1").extensions(fake));
+                wireMockConfig().dynamicPort().bindAddress("127.0.0.1").extensions(fake, API));
         server.start();
         server.stubFor(any(anyUrl()).willReturn(aResponse()));
     }
@@ -68,6 +77,12 @@ class MilvusContractTest implements VectorStoreContract {
     @AfterAll
     static void stopFake() {
         server.stop();
+        System.out.println(API.summary());
+    }
+
+    @Override
+    public Optional<ExchangeCheck> exchangeCheck() {
+        return Optional.of(API);
     }
 
     static MilvusVectorStore store(String url, String collection, String metric, RetryTiming timing) {
@@ -204,6 +219,46 @@ class MilvusContractTest implements VectorStoreContract {
     // ---- Milvus's own request shapes and answers ----------------------------------------------------
 
     @Test
+    void should_write_trim_and_query_on_a_milvus_2_4_that_answers_success_with_code_200() {
+        MilvusFake early = new MilvusFake(TOKEN, 200);
+        WireMockServer earlyServer = new WireMockServer(
+                wireMockConfig().dynamicPort().bindAddress("127.0.0.1").extensions(early, API));
+        earlyServer.start();
+        try {
+            earlyServer.stubFor(any(anyUrl()).willReturn(aResponse()));
+            String collection = newCollection();
+            VectorStore store = store(earlyServer.baseUrl(), collection, "cosine", new FakeRetryTiming().timing());
+            store.check(3);
+            store.prepare(3);
+
+            store.upsert(VectorStoreContract.record("r1", 3, "v1"));
+            store.deleteChunks(List.of(new VectorStore.RecordTrim(STREAM, "r1", 1)));
+
+            assertThat(early.rows("default/" + collection)).hasSize(1);
+            assertThat(store.query(new float[] {1, 1, 0}, 5, STREAM)).hasSize(1);
+        } finally {
+            earlyServer.stop();
+        }
+    }
+
+    @Test
+    void should_fail_on_code_200_with_a_message_which_is_partition_not_found() {
+        withWireMock(wireMock -> {
+            String collection = newCollection();
+            stubHealthyEmptyCollection(wireMock, collection);
+            wireMock.stubFor(upsertStub(collection)
+                    .atPriority(1)
+                    .willReturn(okJson("{\"code\":200,\"message\":\"partition not found[partition=_default]\"}")));
+            VectorStore store = storeAt(wireMock.baseUrl(), collection, new FakeRetryTiming().timing());
+            store.prepare(3);
+
+            assertThatThrownBy(() -> store.upsert(VectorStoreContract.record("r1", 1, "v1")))
+                    .isInstanceOf(SystemException.class)
+                    .hasMessageContaining("code 200");
+        });
+    }
+
+    @Test
     void should_create_a_collection_with_a_varchar_key_a_float_vector_and_dynamic_fields() {
         String collection = newCollection();
         VectorStore store = newStore(collection, "ip");
@@ -218,7 +273,7 @@ class MilvusContractTest implements VectorStoreContract {
                         .withRequestBody(
                                 equalToJson(
                                         "{\"dbName\":\"default\",\"collectionName\":\"" + collection + "\","
-                                                + "\"schema\":{\"autoId\":false,\"enableDynamicField\":true,\"fields\":["
+                                                + "\"schema\":{\"autoID\":false,\"enableDynamicField\":true,\"fields\":["
                                                 + "{\"fieldName\":\"id\",\"dataType\":\"VarChar\",\"isPrimary\":true,"
                                                 + "\"elementTypeParams\":{\"max_length\":64}},"
                                                 + "{\"fieldName\":\"vector\",\"dataType\":\"FloatVector\",\"elementTypeParams\":{\"dim\":3}}]},"

@@ -31,6 +31,9 @@ import java.util.regex.Pattern;
  */
 final class MilvusFake implements ResponseDefinitionTransformerV2 {
     private final String token;
+    /** The code of a success: 0, or 200 as Milvus 2.4.0 to about 2.4.5 answered. */
+    private final int successCode;
+
     private final Map<String, Collection> collections = new LinkedHashMap<>();
 
     private static final class Collection {
@@ -45,7 +48,12 @@ final class MilvusFake implements ResponseDefinitionTransformerV2 {
     }
 
     MilvusFake(String token) {
+        this(token, 0);
+    }
+
+    MilvusFake(String token, int successCode) {
         this.token = token;
+        this.successCode = successCode;
     }
 
     @Override
@@ -271,9 +279,9 @@ final class MilvusFake implements ResponseDefinitionTransformerV2 {
         }
     }
 
-    private static ObjectNode ok(JsonNode data) {
+    private ObjectNode ok(JsonNode data) {
         ObjectNode answer = Json.MAPPER.createObjectNode();
-        answer.put("code", 0);
+        answer.put("code", successCode);
         answer.set("data", data);
         return answer;
     }

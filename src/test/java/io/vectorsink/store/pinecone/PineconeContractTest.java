@@ -36,6 +36,7 @@ import io.vectorsink.store.StoredChunk;
 import io.vectorsink.store.VectorStore;
 import io.vectorsink.store.VectorStore.RecordTrim;
 import io.vectorsink.store.VectorStoreContract;
+import io.vectorsink.testing.ExchangeCheck;
 import io.vectorsink.testing.FakeRetryTiming;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -44,6 +45,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -60,6 +62,13 @@ import org.junit.jupiter.api.Test;
 class PineconeContractTest implements VectorStoreContract {
     private static final String KEY = "pcsk_test_5f2a9c";
 
+    /**
+     * Pinecone's own OpenAPI definitions, which every exchange with the fakes and the stubs must match: the
+     * data plane's under {@code /data/{index}} (where the fakes serve an index's host), the control plane's
+     * everywhere else.
+     */
+    static final ExchangeCheck API = ExchangeCheck.routed("Pinecone", new PineconePlanes()::route);
+
     private static PineconeFake fake;
     private static WireMockServer server;
     private static PineconeFake filtering;
@@ -75,7 +84,7 @@ class PineconeContractTest implements VectorStoreContract {
 
     private static WireMockServer start(PineconeFake backend) {
         WireMockServer started = new WireMockServer(
-                wireMockConfig().dynamicPort().bindAddress("127.0.0.1").extensions(backend));
+                wireMockConfig().dynamicPort().bindAddress("127.0.0.1").extensions(backend, API));
         started.start();
         backend.setPort(started.port());
         started.stubFor(any(anyUrl()).willReturn(aResponse()));
@@ -86,6 +95,12 @@ class PineconeContractTest implements VectorStoreContract {
     static void stopFakes() {
         server.stop();
         filteringServer.stop();
+        System.out.println(API.summary());
+    }
+
+    @Override
+    public Optional<ExchangeCheck> exchangeCheck() {
+        return Optional.of(API);
     }
 
     static PineconeVectorStore store(
@@ -142,8 +157,9 @@ class PineconeContractTest implements VectorStoreContract {
     static String description(String index, int dimension, String metric, int port) {
         return "{\"name\":\"" + index + "\",\"vector_type\":\"dense\",\"metric\":\"" + metric + "\",\"dimension\":"
                 + dimension + ",\"status\":{\"ready\":true,\"state\":\"Ready\"},\"host\":\"127.0.0.1:" + port
-                + "\",\"spec\":{\"serverless\":{\"region\":\"us-east-1\",\"cloud\":\"aws\"}},"
-                + "\"deletion_protection\":\"disabled\",\"tags\":null}";
+                + "\",\"spec\":{\"serverless\":{\"region\":\"us-east-1\",\"cloud\":\"aws\","
+                + "\"read_capacity\":{\"mode\":\"OnDemand\",\"status\":{\"state\":\"Ready\"}}}},"
+                + "\"deletion_protection\":\"disabled\"}";
     }
 
     @Override
@@ -303,7 +319,7 @@ class PineconeContractTest implements VectorStoreContract {
                     .withRequestBody(equalToJson("{\"vectors\":[{\"id\":\"" + id + "\",\"values\":[1.0,0.0,0.0],"
                             + "\"metadata\":{\"_ab_stream\":\"docs\",\"_ab_namespace\":\"\",\"_ab_record_id\":\"r1\","
                             + "\"_ab_chunk_index\":0,\"_ab_generation_id\":1,\"_ab_sync_id\":\"sync-1\","
-                            + "\"text\":\"r1 chunk 0\"}}],\"namespace\":\"\"}")));
+                            + "\"text\":\"r1 chunk 0\"}}],\"namespace\":\"__default__\"}")));
             assertThat(wireMock.findAll(anyRequestedFor(anyUrl())))
                     .allSatisfy(r -> assertThat(r.getHeader("Api-Key")).isEqualTo(KEY));
         });
@@ -322,11 +338,62 @@ class PineconeContractTest implements VectorStoreContract {
 
             wireMock.verify(postRequestedFor(urlEqualTo("/vectors/delete"))
                     .withRequestBody(equalToJson("{\"filter\":{\"$and\":[{\"_ab_record_id\":{\"$in\":[\"r1\"]}},"
-                            + "{\"_ab_chunk_index\":{\"$gte\":2}}]},\"namespace\":\"\"}")));
+                            + "{\"_ab_chunk_index\":{\"$gte\":2}}]},\"namespace\":\"__default__\"}")));
             wireMock.verify(postRequestedFor(urlEqualTo("/vectors/delete"))
                     .withRequestBody(equalToJson("{\"filter\":{\"$and\":[{\"_ab_stream\":{\"$eq\":\"docs\"}},"
                             + "{\"_ab_namespace\":{\"$eq\":\"\"}},{\"_ab_generation_id\":{\"$lt\":5}}]},"
-                            + "\"namespace\":\"\"}")));
+                            + "\"namespace\":\"__default__\"}")));
+        });
+    }
+
+    @Test
+    void should_fail_check_and_prepare_naming_the_fields_a_serverless_schema_leaves_unfilterable() {
+        String collection = newCollection();
+        filtering.createIndex(collection, 3, "cosine", Set.of("_ab_stream", "_ab_namespace", "_ab_chunk_index"));
+        VectorStore store =
+                store(filteringServer.baseUrl(), collection, "", false, "cosine", new FakeRetryTiming().timing());
+
+        assertThatThrownBy(() -> store.check(3))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("_ab_record_id, _ab_generation_id, _ab_sync_id")
+                .hasMessageNotContaining("out _ab_stream");
+        assertThatThrownBy(() -> store.prepare(3)).isInstanceOf(ConfigException.class);
+    }
+
+    @Test
+    void should_pass_check_on_a_serverless_schema_that_makes_every_filtered_field_filterable() {
+        String collection = newCollection();
+        filtering.createIndex(collection, 3, "cosine", Set.copyOf(PineconeFilterFields.FILTERED));
+        VectorStore store =
+                store(filteringServer.baseUrl(), collection, "", false, "cosine", new FakeRetryTiming().timing());
+        store.check(3);
+        store.prepare(3);
+        store.upsert(VectorStoreContract.record("r1", 3, "v1"));
+
+        store.deleteChunks(List.of(new RecordTrim(STREAM, "r1", 1)));
+
+        assertThat(filtering.points(collection))
+                .extracting(StoredChunk::chunkIndex)
+                .containsExactly(0L);
+    }
+
+    @Test
+    void should_fail_check_naming_the_fields_a_pod_index_leaves_out_of_metadata_config() {
+        withWireMock(wireMock -> {
+            String collection = newCollection();
+            wireMock.stubFor(get("/indexes/" + collection)
+                    .willReturn(okJson("{\"name\":\"" + collection + "\",\"vector_type\":\"dense\",\"metric\":"
+                            + "\"cosine\",\"dimension\":3,\"status\":{\"ready\":true,\"state\":\"Ready\"},"
+                            + "\"host\":\"127.0.0.1:1\",\"spec\":{\"pod\":{\"environment\":\"us-east1-gcp\","
+                            + "\"replicas\":1,\"shards\":1,\"pod_type\":\"p1.x1\",\"pods\":1,"
+                            + "\"metadata_config\":{\"indexed\":[\"_ab_stream\",\"_ab_namespace\",\"_ab_record_id\","
+                            + "\"_ab_chunk_index\",\"_ab_generation_id\",\"title\"]}}},"
+                            + "\"deletion_protection\":\"disabled\"}")));
+            VectorStore store = storeAt(wireMock.baseUrl(), collection, new FakeRetryTiming().timing());
+
+            assertThatThrownBy(() -> store.check(3))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("leaves out _ab_sync_id,");
         });
     }
 

@@ -17,6 +17,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -31,6 +32,8 @@ import java.util.TreeMap;
 final class PineconeFake implements ResponseDefinitionTransformerV2 {
     private final String apiKey;
     private final boolean refuseFilterDeletes;
+    static final String DEFAULT_NAMESPACE = "__default__";
+
     private final Map<String, Index> indexes = new LinkedHashMap<>();
     private int hostPort;
 
@@ -39,10 +42,23 @@ final class PineconeFake implements ResponseDefinitionTransformerV2 {
         final String metric;
         /** namespace → id → vector; ids sorted, as list returns them. */
         final Map<String, TreeMap<String, Vector>> namespaces = new LinkedHashMap<>();
+        /** The metadata fields the index's schema makes filterable; null when every field is (no schema). */
+        final Set<String> filterable;
 
-        Index(int dimension, String metric) {
+        Index(int dimension, String metric, Set<String> filterable) {
             this.dimension = dimension;
             this.metric = metric;
+            this.filterable = filterable;
+        }
+
+        /** The metadata a filter sees: only the indexed fields (a filter on another field matches nothing). */
+        JsonNode filterView(ObjectNode metadata) {
+            if (filterable == null) {
+                return metadata;
+            }
+            ObjectNode view = metadata.deepCopy();
+            view.retain(filterable);
+            return view;
         }
     }
 
@@ -64,7 +80,12 @@ final class PineconeFake implements ResponseDefinitionTransformerV2 {
 
     /** What the owner does in Pinecone's console: a dense index with this dimension and metric. */
     synchronized void createIndex(String name, int dimension, String metric) {
-        indexes.putIfAbsent(name, new Index(dimension, metric));
+        indexes.putIfAbsent(name, new Index(dimension, metric, null));
+    }
+
+    /** A serverless index whose metadata schema makes only {@code filterable} fields filterable. */
+    synchronized void createIndex(String name, int dimension, String metric, Set<String> filterable) {
+        indexes.putIfAbsent(name, new Index(dimension, metric, Set.copyOf(filterable)));
     }
 
     synchronized boolean exists(String name) {
@@ -148,7 +169,20 @@ final class PineconeFake implements ResponseDefinitionTransformerV2 {
         body.put("dimension", index.dimension);
         body.putObject("status").put("ready", true).put("state", "Ready");
         body.put("host", "127.0.0.1:" + hostPort + "/data/" + name);
-        body.putObject("spec").putObject("serverless").put("cloud", "aws").put("region", "us-east-1");
+        ObjectNode serverless = body.putObject("spec")
+                .putObject("serverless")
+                .put("cloud", "aws")
+                .put("region", "us-east-1");
+        serverless
+                .putObject("read_capacity")
+                .put("mode", "OnDemand")
+                .putObject("status")
+                .put("state", "Ready");
+        if (index.filterable != null) {
+            ObjectNode fields = serverless.putObject("schema").putObject("fields");
+            index.filterable.stream().sorted().forEach(field -> fields.putObject(field)
+                    .put("filterable", true));
+        }
         body.put("deletion_protection", "disabled");
         return body;
     }
@@ -168,8 +202,8 @@ final class PineconeFake implements ResponseDefinitionTransformerV2 {
                 }
             }
         }
-        TreeMap<String, Vector> vectors =
-                index.namespaces.computeIfAbsent(body.path("namespace").asText(""), k -> new TreeMap<>());
+        TreeMap<String, Vector> vectors = index.namespaces.computeIfAbsent(
+                namespace(body.path("namespace").asText("")), k -> new TreeMap<>());
         for (JsonNode vector : body.path("vectors")) {
             float[] values = new float[vector.path("values").size()];
             for (int i = 0; i < values.length; i++) {
@@ -193,13 +227,13 @@ final class PineconeFake implements ResponseDefinitionTransformerV2 {
 
     private ResponseDefinition delete(Index index, JsonNode body) {
         TreeMap<String, Vector> vectors =
-                index.namespaces.getOrDefault(body.path("namespace").asText(""), new TreeMap<>());
+                index.namespaces.getOrDefault(namespace(body.path("namespace").asText("")), new TreeMap<>());
         if (body.has("filter")) {
             if (refuseFilterDeletes) {
                 return grpcError(
                         400, 3, "Serverless and Starter indexes do not support deleting with metadata filtering");
             }
-            vectors.values().removeIf(vector -> matches(body.get("filter"), vector.metadata()));
+            vectors.values().removeIf(vector -> matches(body.get("filter"), index.filterView(vector.metadata())));
         } else if (body.has("ids")) {
             body.get("ids").forEach(id -> vectors.remove(id.asText()));
         } else if (body.path("deleteAll").asBoolean(false)) {
@@ -209,7 +243,7 @@ final class PineconeFake implements ResponseDefinitionTransformerV2 {
     }
 
     private ResponseDefinition list(Index index, LoggedRequest request) {
-        String ns = param(request, "namespace", "");
+        String ns = namespace(param(request, "namespace", ""));
         String prefix = param(request, "prefix", "");
         int limit = Integer.parseInt(param(request, "limit", "100"));
         String after = param(request, "paginationToken", null);
@@ -231,7 +265,7 @@ final class PineconeFake implements ResponseDefinitionTransformerV2 {
     }
 
     private ResponseDefinition fetch(Index index, LoggedRequest request) {
-        String ns = param(request, "namespace", "");
+        String ns = namespace(param(request, "namespace", ""));
         TreeMap<String, Vector> vectors = index.namespaces.getOrDefault(ns, new TreeMap<>());
         ObjectNode answer = Json.MAPPER.createObjectNode();
         ObjectNode found = answer.putObject("vectors");
@@ -261,10 +295,10 @@ final class PineconeFake implements ResponseDefinitionTransformerV2 {
             query[i] = (float) body.path("vector").get(i).asDouble();
         }
         TreeMap<String, Vector> vectors =
-                index.namespaces.getOrDefault(body.path("namespace").asText(""), new TreeMap<>());
+                index.namespaces.getOrDefault(namespace(body.path("namespace").asText("")), new TreeMap<>());
         List<Map.Entry<String, Vector>> candidates = new ArrayList<>(vectors.entrySet());
-        candidates.removeIf(e ->
-                body.has("filter") && !matches(body.get("filter"), e.getValue().metadata()));
+        candidates.removeIf(e -> body.has("filter")
+                && !matches(body.get("filter"), index.filterView(e.getValue().metadata())));
         Map<String, Double> scores = new LinkedHashMap<>();
         candidates.forEach(e ->
                 scores.put(e.getKey(), score(index.metric, query, e.getValue().values())));
@@ -281,7 +315,7 @@ final class PineconeFake implements ResponseDefinitionTransformerV2 {
                 match.set("metadata", e.getValue().metadata());
             }
         });
-        answer.put("namespace", body.path("namespace").asText(""));
+        answer.put("namespace", namespace(body.path("namespace").asText("")));
         answer.putObject("usage").put("readUnits", 5);
         return json(200, answer);
     }
@@ -386,6 +420,11 @@ final class PineconeFake implements ResponseDefinitionTransformerV2 {
             return expected.asDouble() == actual.asDouble();
         }
         return expected.equals(actual);
+    }
+
+    /** Pinecone's default namespace is named {@code __default__}; the empty name still addresses it. */
+    static String namespace(String name) {
+        return name.isEmpty() ? DEFAULT_NAMESPACE : name;
     }
 
     private static String param(LoggedRequest request, String name, String fallback) {

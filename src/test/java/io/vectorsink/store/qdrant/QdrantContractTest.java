@@ -32,10 +32,14 @@ import io.vectorsink.protocol.Json;
 import io.vectorsink.store.ChunkPoint;
 import io.vectorsink.store.StoredChunk;
 import io.vectorsink.store.VectorStore;
+import io.vectorsink.store.VectorStore.RecordTrim;
 import io.vectorsink.store.VectorStoreContract;
+import io.vectorsink.testing.ApiDefinition;
+import io.vectorsink.testing.ExchangeCheck;
 import io.vectorsink.testing.FakeRetryTiming;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,6 +56,10 @@ import org.junit.jupiter.api.Test;
 class QdrantContractTest implements VectorStoreContract {
     private static final String KEY = "qdrant-key-7f3a9c";
 
+    /** Qdrant's own OpenAPI definition, which every exchange with the fake and the stubs must match. */
+    static final ExchangeCheck API =
+            ExchangeCheck.against("Qdrant", ApiDefinition.load("vendor-api/qdrant/openapi-v1.19.json"));
+
     private static QdrantFake fake;
     private static WireMockServer server;
 
@@ -59,7 +67,7 @@ class QdrantContractTest implements VectorStoreContract {
     static void startFake() {
         fake = new QdrantFake(null);
         server = new WireMockServer(
-                wireMockConfig().dynamicPort().bindAddress("127.0.0.1").extensions(fake));
+                wireMockConfig().dynamicPort().bindAddress("127.0.0.1").extensions(fake, API));
         server.start();
         server.stubFor(any(anyUrl()).willReturn(aResponse()));
     }
@@ -67,6 +75,12 @@ class QdrantContractTest implements VectorStoreContract {
     @AfterAll
     static void stopFake() {
         server.stop();
+        System.out.println(API.summary());
+    }
+
+    @Override
+    public Optional<ExchangeCheck> exchangeCheck() {
+        return Optional.of(API);
     }
 
     static QdrantVectorStore store(String url, String apiKey, String collection, String metric, RetryTiming timing) {
@@ -114,7 +128,10 @@ class QdrantContractTest implements VectorStoreContract {
                 .append("\",\"points\":0}"));
         return "{\"result\":{\"status\":\"green\",\"optimizer_status\":\"ok\",\"points_count\":0,\"segments_count\":2,"
                 + "\"config\":{\"params\":{\"vectors\":{\"size\":" + size + ",\"distance\":\"" + distance + "\"},"
-                + "\"shard_number\":1,\"replication_factor\":1,\"on_disk_payload\":true}},"
+                + "\"shard_number\":1,\"replication_factor\":1,\"on_disk_payload\":true},"
+                + "\"hnsw_config\":{\"m\":16,\"ef_construct\":100,\"full_scan_threshold\":10000},"
+                + "\"optimizer_config\":{\"deleted_threshold\":0.2,\"vacuum_min_vector_number\":1000,"
+                + "\"default_segment_number\":0,\"flush_interval_sec\":5}},"
                 + "\"payload_schema\":{" + schema + "}},\"status\":\"ok\",\"time\":0.000021}";
     }
 
@@ -248,6 +265,27 @@ class QdrantContractTest implements VectorStoreContract {
             assertThat(stored.document()).isEqualTo("the chunk");
             assertThat(stored.metadata()).isEqualTo(base.metadata());
         });
+    }
+
+    @Test
+    void should_size_trims_and_upserts_to_the_collections_strict_mode_limits() {
+        String collection = newCollection();
+        newStore(collection, "cosine").prepare(3);
+        fake.strictMode(collection, 100, 64);
+        VectorStore store = newStore(collection, "cosine");
+        store.prepare(3);
+        List<ChunkPoint> points = new ArrayList<>();
+        List<RecordTrim> trims = new ArrayList<>();
+        for (int r = 0; r < 300; r++) {
+            points.addAll(VectorStoreContract.record("r" + r, 2, "v1"));
+            trims.add(new RecordTrim(STREAM, "r" + r, 1));
+        }
+
+        store.upsert(points);
+        store.deleteChunks(trims);
+
+        assertThat(readAll(collection)).hasSize(300).allSatisfy(chunk -> assertThat(chunk.chunkIndex())
+                .isZero());
     }
 
     @Test

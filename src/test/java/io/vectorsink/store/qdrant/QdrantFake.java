@@ -22,10 +22,13 @@ import java.util.Map;
 /**
  * A stateful stand-in for Qdrant's REST API, as a WireMock transformer: the endpoints vectorsink uses,
  * with the request and answer shapes of Qdrant's API reference (collections with one unnamed vector,
- * payload indexes, upsert and delete by filter with {@code wait=true}, search), the {@code api-key}
+ * payload indexes, upsert and delete by filter with {@code wait=true}, query), the {@code api-key}
  * check, and Qdrant's filter semantics (must / should / must_not, match value / any, range, nested
- * filters; a condition on a missing key is false). Qdrant itself cannot run on this machine; this keeps
- * the contract's semantic tests meaningful for the store's filters without it.
+ * filters; a condition on a missing key is false). A collection can be put in strict mode ({@link
+ * #strictMode}): requests beyond its {@code condition_max_size} or {@code upsert_max_batchsize} are refused
+ * as Qdrant refuses them. Qdrant itself cannot run on this machine; this keeps the contract's semantic tests
+ * meaningful for the store's filters without it. Every exchange is checked against Qdrant's OpenAPI
+ * definition ({@code QdrantContractTest.API}), so the answers carry every field it requires.
  */
 final class QdrantFake implements ResponseDefinitionTransformerV2 {
     private final String apiKey;
@@ -37,6 +40,8 @@ final class QdrantFake implements ResponseDefinitionTransformerV2 {
         final String distance;
         final Map<String, String> payloadSchema = new LinkedHashMap<>();
         final Map<String, Point> points = new LinkedHashMap<>();
+        /** {@code strict_mode_config} as Qdrant reports it; null when strict mode was never configured. */
+        ObjectNode strictMode;
 
         Collection(int size, String distance) {
             this.size = size;
@@ -73,6 +78,15 @@ final class QdrantFake implements ResponseDefinitionTransformerV2 {
 
     synchronized boolean exists(String name) {
         return collections.containsKey(name);
+    }
+
+    /** What an operator (or Qdrant Cloud) does: strict mode on for {@code name}, with these two limits. */
+    synchronized void strictMode(String name, int conditionMaxSize, int upsertMaxBatchsize) {
+        collections.get(name).strictMode = Json.MAPPER
+                .createObjectNode()
+                .put("enabled", true)
+                .put("condition_max_size", conditionMaxSize)
+                .put("upsert_max_batchsize", upsertMaxBatchsize);
     }
 
     @Override
@@ -116,6 +130,11 @@ final class QdrantFake implements ResponseDefinitionTransformerV2 {
                 return ok(updateResult());
             }
             case "PUT points" -> {
+                String refused = strictLimit(
+                        collection, "upsert_max_batchsize", body.path("points").size());
+                if (refused != null) {
+                    return error(400, refused);
+                }
                 for (JsonNode point : body.path("points")) {
                     if (point.path("vector").size() != collection.size) {
                         return error(
@@ -136,11 +155,17 @@ final class QdrantFake implements ResponseDefinitionTransformerV2 {
             }
             case "POST points/delete" -> {
                 JsonNode filter = body.path("filter");
+                String refused = strictLimit(collection, "condition_max_size", largestCondition(filter));
+                if (refused != null) {
+                    return error(400, refused);
+                }
                 collection.points.values().removeIf(point -> matches(filter, point.payload()));
                 return ok(updateResult());
             }
-            case "POST points/search" -> {
-                return ok(search(collection, body));
+            case "POST points/query" -> {
+                ObjectNode result = Json.MAPPER.createObjectNode();
+                result.set("points", query(collection, body));
+                return ok(result);
             }
             default -> {
                 return error(404, "Not found");
@@ -154,9 +179,30 @@ final class QdrantFake implements ResponseDefinitionTransformerV2 {
         result.put("optimizer_status", "ok");
         result.put("points_count", collection.points.size());
         result.put("segments_count", 1);
-        ObjectNode params = result.putObject("config").putObject("params");
+        ObjectNode config = result.putObject("config");
+        ObjectNode params = config.putObject("params");
         params.putObject("vectors").put("size", collection.size).put("distance", collection.distance);
         params.put("shard_number", 1);
+        // Qdrant's defaults, as a new collection reports them.
+        config.putObject("hnsw_config")
+                .put("m", 16)
+                .put("ef_construct", 100)
+                .put("full_scan_threshold", 10000)
+                .put("max_indexing_threads", 0)
+                .put("on_disk", false);
+        config.putObject("optimizer_config")
+                .put("deleted_threshold", 0.2)
+                .put("vacuum_min_vector_number", 1000)
+                .put("default_segment_number", 0)
+                .putNull("max_segment_size")
+                .putNull("memmap_threshold")
+                .put("indexing_threshold", 10000)
+                .put("flush_interval_sec", 5)
+                .putNull("max_optimization_threads");
+        config.putObject("wal_config").put("wal_capacity_mb", 32).put("wal_segments_ahead", 0);
+        if (collection.strictMode != null) {
+            config.set("strict_mode_config", collection.strictMode);
+        }
         ObjectNode schema = result.putObject("payload_schema");
         collection.payloadSchema.forEach((field, type) ->
                 schema.putObject(field).put("data_type", type).put("points", collection.points.size()));
@@ -170,10 +216,38 @@ final class QdrantFake implements ResponseDefinitionTransformerV2 {
         return result;
     }
 
-    private ArrayNode search(Collection collection, JsonNode body) {
-        float[] query = new float[body.path("vector").size()];
+    /** Qdrant's refusal of a request beyond the collection's strict-mode {@code limit}, or null. */
+    private static String strictLimit(Collection collection, String limit, int value) {
+        if (collection.strictMode == null || !collection.strictMode.path(limit).isNumber()) {
+            return null;
+        }
+        int max = collection.strictMode.path(limit).asInt();
+        return value <= max
+                ? null
+                : "Bad request: Limit exceeded " + value + " > " + max + " for \"" + limit + "\". Help: Reduce the \""
+                        + limit + "\" parameter to or below " + max + ".";
+    }
+
+    /** The most values any one condition of {@code filter} holds (a {@code match.any} holds many). */
+    private static int largestCondition(JsonNode filter) {
+        int largest = 0;
+        for (String clause : List.of("must", "should", "must_not")) {
+            for (JsonNode condition : filter.path(clause)) {
+                largest = Math.max(
+                        largest,
+                        condition.has("key")
+                                ? Math.max(
+                                        1, condition.path("match").path("any").size())
+                                : largestCondition(condition));
+            }
+        }
+        return largest;
+    }
+
+    private ArrayNode query(Collection collection, JsonNode body) {
+        float[] query = new float[body.path("query").size()];
         for (int i = 0; i < query.length; i++) {
-            query[i] = (float) body.path("vector").get(i).asDouble();
+            query[i] = (float) body.path("query").get(i).asDouble();
         }
         boolean euclid = collection.distance.equals("Euclid");
         List<Map.Entry<String, Point>> candidates = new ArrayList<>(collection.points.entrySet());

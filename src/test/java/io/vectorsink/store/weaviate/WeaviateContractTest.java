@@ -27,6 +27,8 @@ import io.vectorsink.protocol.Json;
 import io.vectorsink.store.StoredChunk;
 import io.vectorsink.store.VectorStore;
 import io.vectorsink.store.VectorStoreContract;
+import io.vectorsink.testing.ApiDefinition;
+import io.vectorsink.testing.ExchangeCheck;
 import io.vectorsink.testing.FakeRetryTiming;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -45,6 +47,14 @@ import org.junit.jupiter.api.BeforeAll;
 class WeaviateContractTest implements VectorStoreContract {
     static final String KEY = "weaviate-key-5c1e07";
 
+    /**
+     * Weaviate's own Swagger definition, which every exchange with the fake and the stubs must match (its
+     * {@code basePath} is {@code /v1}), read as written: it composes batch results with {@code allOf} and
+     * leaves {@code vectorIndexConfig} free-form.
+     */
+    static final ExchangeCheck API =
+            ExchangeCheck.under("Weaviate", "/v1", ApiDefinition.loadAsWritten("vendor-api/weaviate/schema.json"));
+
     private static WeaviateFake fake;
     private static WireMockServer server;
 
@@ -52,7 +62,7 @@ class WeaviateContractTest implements VectorStoreContract {
     static void startFake() {
         fake = new WeaviateFake(null, 10_000);
         server = new WireMockServer(
-                wireMockConfig().dynamicPort().bindAddress("127.0.0.1").extensions(fake));
+                wireMockConfig().dynamicPort().bindAddress("127.0.0.1").extensions(fake, API));
         server.start();
         server.stubFor(any(anyUrl()).willReturn(aResponse()));
     }
@@ -60,6 +70,12 @@ class WeaviateContractTest implements VectorStoreContract {
     @AfterAll
     static void stopFake() {
         server.stop();
+        System.out.println(API.summary());
+    }
+
+    @Override
+    public Optional<ExchangeCheck> exchangeCheck() {
+        return Optional.of(API);
     }
 
     static WeaviateVectorStore store(IndexingConfig.Weaviate config, RetryTiming timing) {

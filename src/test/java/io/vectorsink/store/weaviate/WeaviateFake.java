@@ -189,7 +189,8 @@ final class WeaviateFake implements ResponseDefinitionTransformerV2 {
     public synchronized ResponseDefinition transform(ServeEvent event) {
         LoggedRequest request = event.getRequest();
         if (apiKey != null && !("Bearer " + apiKey).equals(request.getHeader("Authorization"))) {
-            return error(401, "anonymous access not enabled, please provide an auth scheme such as OIDC");
+            // Weaviate's definition declares every 401 without a body.
+            return new ResponseDefinitionBuilder().withStatus(401).build();
         }
         URI uri = URI.create(request.getUrl());
         String[] path = uri.getPath().substring(1).split("/");
@@ -406,7 +407,17 @@ final class WeaviateFake implements ResponseDefinitionTransformerV2 {
         results.put("limit", queryMaximumResults);
         results.put("successful", failDeletes ? 0 : matched.size());
         results.put("failed", failDeletes ? matched.size() : 0);
-        results.putNull("objects");
+        // With output "minimal" only the objects that failed are listed (the definition types this as an array).
+        ArrayNode objects = results.putArray("objects");
+        if (failDeletes) {
+            matched.forEach(id -> objects.addObject()
+                    .put("id", id)
+                    .put("status", "FAILED")
+                    .putObject("errors")
+                    .putArray("error")
+                    .addObject()
+                    .put("message", "shard not ready"));
+        }
         return answer;
     }
 

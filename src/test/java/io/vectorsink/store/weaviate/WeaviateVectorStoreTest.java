@@ -36,6 +36,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -49,12 +50,22 @@ class WeaviateVectorStoreTest {
         Secrets.clear();
     }
 
+    @AfterEach
+    void exchangesMatchWeaviatesApiDefinition() {
+        WeaviateContractTest.API.assertAllValid();
+    }
+
+    @AfterAll
+    static void countExchanges() {
+        System.out.println(WeaviateContractTest.API.summary());
+    }
+
     /** Runs {@code test} against a fresh {@link WeaviateFake} behind WireMock. */
     private static void withFake(
             String apiKey, int queryMaximumResults, BiConsumer<WeaviateFake, WireMockServer> test) {
         WeaviateFake fake = new WeaviateFake(apiKey, queryMaximumResults);
         WireMockServer server = new WireMockServer(
-                wireMockConfig().dynamicPort().bindAddress("127.0.0.1").extensions(fake));
+                wireMockConfig().dynamicPort().bindAddress("127.0.0.1").extensions(fake, WeaviateContractTest.API));
         server.start();
         try {
             server.stubFor(any(anyUrl()).willReturn(aResponse()));
@@ -515,8 +526,8 @@ class WeaviateVectorStoreTest {
 
     @Test
     void should_fail_check_on_a_class_whose_filter_properties_are_not_exact_match() {
-        WireMockServer server =
-                new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"));
+        WireMockServer server = new WireMockServer(
+                wireMockConfig().dynamicPort().bindAddress("127.0.0.1").extensions(WeaviateContractTest.API));
         server.start();
         try {
             String definition = WeaviateContractTest.classDefinition("Docs", "cosine")
@@ -536,8 +547,8 @@ class WeaviateVectorStoreTest {
 
     @Test
     void should_fail_check_on_a_class_with_multi_tenancy_or_without_property_lengths() {
-        WireMockServer server =
-                new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"));
+        WireMockServer server = new WireMockServer(
+                wireMockConfig().dynamicPort().bindAddress("127.0.0.1").extensions(WeaviateContractTest.API));
         server.start();
         try {
             String definition = WeaviateContractTest.classDefinition("Docs", "cosine")
