@@ -111,7 +111,9 @@ final class Connector {
                     VectorStore store = StoreFactory.create(config.indexing(), config.advanced())) {
                 embedder.check(); // one minimal call for remote providers: key, model, vector length
                 store.check(embedder.dimensions());
-                String ready = "Embedding with " + embedder.description() + "; the index is ready";
+                StringBuilder notes = new StringBuilder();
+                store.checkNotes().forEach(note -> notes.append(". Note: ").append(note));
+                String ready = "Embedding with " + embedder.description() + "; the index is ready" + notes;
                 // A misspelt key would be ignored by every sync: the check is where the user can still see it.
                 if (unknown.isEmpty()) {
                     out.connectionStatus(true, ready);

@@ -101,7 +101,8 @@ final class ConfigBinder {
                     node.get("index").textValue(),
                     node.get("distance_metric").textValue(),
                     node.get("refresh").textValue(),
-                    openSearchAuth(node.get("auth")));
+                    openSearchAuth(node.get("auth")),
+                    node.path("vector_field").textValue());
             case "qdrant" -> new IndexingConfig.Qdrant(
                     withoutSlash(node.get("url").textValue()),
                     emptyToNull(node.path("api_key").textValue()),

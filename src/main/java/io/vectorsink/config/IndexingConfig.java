@@ -100,16 +100,35 @@ public sealed interface IndexingConfig {
      * @param refresh {@code wait_for} (default: a write returns once it is searchable), {@code true} (force a
      *     refresh per request) or {@code false} (leave it to the index's refresh interval)
      * @param auth how requests authenticate
+     * @param vectorField the document field that holds the vector; null: an existing index's one vector
+     *     field, or {@code vector_field} for an index vectorsink creates
      */
-    record OpenSearch(String url, String index, String distanceMetric, String refresh, OpenSearchAuth auth)
+    record OpenSearch(
+            String url, String index, String distanceMetric, String refresh, OpenSearchAuth auth, String vectorField)
             implements IndexingConfig {
 
         /** The accepted refresh policies, the default first. */
         public static final List<String> REFRESH_POLICIES = List.of("wait_for", "true", "false");
 
+        /** A field name: starts with a letter; letters, digits, {@code _} and {@code -} (no dots: no objects). */
+        private static final java.util.regex.Pattern FIELD_NAME =
+                java.util.regex.Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,127}");
+
+        public OpenSearch(String url, String index, String distanceMetric, String refresh, OpenSearchAuth auth) {
+            this(url, index, distanceMetric, refresh, auth, null);
+        }
+
         public OpenSearch {
             Objects.requireNonNull(url, "url");
             Objects.requireNonNull(index, "index");
+            if (vectorField != null
+                    && (!FIELD_NAME.matcher(vectorField).matches()
+                            || vectorField.equals("text")
+                            || vectorField.equals("metadata"))) {
+                throw new ConfigException("vector_field must start with a letter and hold only letters, digits, _ and"
+                        + " - (at most 128), and not be text or metadata (the chunk's other fields), got '"
+                        + vectorField + "'");
+            }
             distanceMetric = DistanceMetric.nameOrDefault(distanceMetric);
             refresh = refresh == null ? REFRESH_POLICIES.get(0) : refresh;
             auth = auth == null ? new OpenSearchAuth.None() : auth;

@@ -19,6 +19,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -42,6 +43,9 @@ public final class RecordMapper {
 
     /** The keys the pipeline adds to every chunk: the connector's fields and {@code _airbyte_meta}. */
     static final int CONNECTOR_KEYS = RESERVED.size();
+
+    /** The length of {@code {"changes":[]}}: what a change's JSON adds to it is its own length and a comma. */
+    private static final long EMPTY_META_BYTES = Utf8.length(airbyteMeta(List.of()));
 
     private final ProcessingConfig processing;
     private final MetadataRules rules;
@@ -276,43 +280,72 @@ public final class RecordMapper {
         return Utf8.escapeLoneSurrogates(value.toString());
     }
 
-    /** Truncates the largest string values until the whole metadata fits the store's per-chunk limit. */
+    /** A string value that may be cut to make the metadata fit; the largest go first, ties in field order. */
+    private record Cuttable(String key, long bytes, int order) implements Comparable<Cuttable> {
+        @Override
+        public int compareTo(Cuttable other) {
+            return bytes != other.bytes ? Long.compare(other.bytes, bytes) : Integer.compare(order, other.order);
+        }
+    }
+
+    /**
+     * Truncates the largest string values until the whole metadata, {@code _airbyte_meta} with the changes
+     * that record the cuts included, fits the store's per-chunk limit. Linear in the number of fields: one
+     * running total, and the candidates in a heap built once (a record may have 100,000 fields).
+     */
     private void fitTotal(Map<String, Object> metadata, Set<String> keyFields, List<ObjectNode> changes, String where) {
-        long total = size(metadata);
-        // Leaves room for the connector's own _ab_ fields and _airbyte_meta.
+        // Leaves room for the connector's own _ab_ fields; _airbyte_meta is counted as it grows.
         long budget = (long) rules.maxMetadataBytes() - 2048;
-        while (total > budget) {
-            String largest = null;
-            long largestSize = 0;
-            for (var entry : metadata.entrySet()) {
-                if (entry.getValue() instanceof String s && !keyFields.contains(entry.getKey())) {
-                    long size = Utf8.length(s);
-                    if (size > largestSize) {
-                        largest = entry.getKey();
-                        largestSize = size;
-                    }
-                }
+        long total = size(metadata) + metaSize(changes);
+        if (total <= budget) {
+            return;
+        }
+        List<Cuttable> candidates = new ArrayList<>();
+        for (var entry : metadata.entrySet()) {
+            if (entry.getValue() instanceof String s && !keyFields.contains(entry.getKey())) {
+                candidates.add(new Cuttable(entry.getKey(), Utf8.length(s), candidates.size()));
             }
-            if (largest == null || largestSize == 0) {
+        }
+        PriorityQueue<Cuttable> largestFirst = new PriorityQueue<>(candidates);
+        while (total > budget) {
+            Cuttable next = largestFirst.poll();
+            ObjectNode change =
+                    next == null ? null : change(next.key(), "TRUNCATED", "DESTINATION_RECORD_SIZE_LIMITATION");
+            long recorded = change == null ? 0 : changeSize(change, changes.isEmpty());
+            if (next == null || next.bytes() <= recorded) {
+                // Every value left is smaller than the change that would record its cut: nothing more can help.
                 throw new ConfigException("The metadata of the record " + where + " does not fit the store's limit of "
                         + rules.maxMetadataBytes() + " bytes even with every text value emptied;"
                         + " choose fewer processing.metadata_fields");
             }
-            long keep = Math.max(0, largestSize - (total - budget));
-            String cut = Utf8.truncate((String) metadata.get(largest), keep);
-            metadata.put(largest, cut);
-            changes.add(change(largest, "TRUNCATED", "DESTINATION_RECORD_SIZE_LIMITATION"));
-            total = size(metadata);
+            long keep = Math.max(0, next.bytes() - (total + recorded - budget));
+            String cut = Utf8.truncate((String) metadata.get(next.key()), keep);
+            metadata.put(next.key(), cut);
+            changes.add(change);
+            total += Utf8.length(cut) - next.bytes() + recorded;
         }
     }
 
     private static long size(Map<String, Object> metadata) {
         long bytes = 2;
         for (var entry : metadata.entrySet()) {
-            bytes += Utf8.length(entry.getKey()) + 6;
-            bytes += entry.getValue() instanceof String s ? Utf8.length(s) : 24;
+            bytes += entry(entry.getKey(), entry.getValue());
         }
         return bytes;
+    }
+
+    private static long entry(String key, Object value) {
+        return Utf8.length(key) + 6 + (value instanceof String s ? Utf8.length(s) : 24);
+    }
+
+    /** What {@code _airbyte_meta} adds to a chunk's metadata for these changes (nothing when there are none). */
+    private static long metaSize(List<ObjectNode> changes) {
+        return changes.isEmpty() ? 0 : entry(AIRBYTE_META, airbyteMeta(changes));
+    }
+
+    /** What one more change adds: its JSON and a comma, or the whole {@code _airbyte_meta} entry if it is the first. */
+    private static long changeSize(ObjectNode change, boolean first) {
+        return first ? metaSize(List.of(change)) : Utf8.length(airbyteMeta(List.of(change))) - EMPTY_META_BYTES + 1;
     }
 
     private static List<ObjectNode> upstreamChanges(JsonNode meta) {

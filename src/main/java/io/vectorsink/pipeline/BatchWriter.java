@@ -32,10 +32,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * Embeds and writes batches concurrently, and acknowledges their tickets once the store has confirmed
  * every write (invariant 1; the invariants are numbered in docs/architecture.md). Embedding runs on
  * {@code embedding_concurrency} threads and store writes on {@code upsert_concurrency} threads, so provider
- * latency is hidden; order is kept where it matters: a batch's store write waits for every earlier batch
- * that holds a version of one of its records (invariant 4). Memory is bounded by a budget of in-flight
- * chunks: {@link #submit} blocks while it is spent (invariant 5). The first failure is kept, stops all
- * acknowledgements, and is rethrown to the caller (invariant 6).
+ * latency is hidden; writes that wait for a busy store are combined into one store call
+ * ({@link CombinedWrites}). Order is kept where it matters: a batch's store write waits for every earlier
+ * batch that holds a version of one of its records (invariant 4). Memory is bounded by a budget of
+ * in-flight chunks: {@link #submit} blocks while it is spent (invariant 5). The first failure is kept,
+ * stops all acknowledgements, and is rethrown to the caller (invariant 6).
  */
 final class BatchWriter implements AutoCloseable {
     private final Embedder embedder;
@@ -45,6 +46,8 @@ final class BatchWriter implements AutoCloseable {
     private final Semaphore inFlightChunks;
     private final ExecutorService embedPool;
     private final ExecutorService storePool;
+    private final ExecutorService writePool;
+    private final CombinedWrites writes;
     private final Map<String, CompletableFuture<Void>> lastWriteOfRecord = new ConcurrentHashMap<>();
     private final Map<StreamId, Set<CompletableFuture<Void>>> inFlightByStream = new ConcurrentHashMap<>();
     private final Set<CompletableFuture<Void>> inFlight = ConcurrentHashMap.newKeySet();
@@ -59,6 +62,9 @@ final class BatchWriter implements AutoCloseable {
         this.inFlightChunks = new Semaphore(budget);
         this.embedPool = Executors.newFixedThreadPool(advanced.embeddingConcurrency(), daemon("embed"));
         this.storePool = Executors.newFixedThreadPool(advanced.upsertConcurrency(), daemon("store"));
+        this.writePool = Executors.newFixedThreadPool(advanced.upsertConcurrency(), daemon("write"));
+        this.writes = new CombinedWrites(
+                store, writePool, advanced.upsertConcurrency(), advanced.batchSize(), this::throwIfCancelled);
     }
 
     /** Starts embedding and writing a batch; blocks while the in-flight budget is spent. */
@@ -82,7 +88,7 @@ final class BatchWriter implements AutoCloseable {
         CompletableFuture<List<float[]>> embedded = CompletableFuture.supplyAsync(() -> embed(chunks), embedPool);
         CompletableFuture<Void> earlierWrites = CompletableFuture.allOf(conflicts.toArray(CompletableFuture[]::new));
         CompletableFuture<Void> written = embedded.thenCombine(earlierWrites, (vectors, ignored) -> vectors)
-                .thenAcceptAsync(vectors -> write(works, chunks, vectors), storePool);
+                .thenCompose(vectors -> writes.write(works, points(chunks, vectors)));
         track(stream, written, works);
         written.whenComplete((ignored, error) -> {
             try {
@@ -199,29 +205,13 @@ final class BatchWriter implements AutoCloseable {
         return vectors;
     }
 
-    private void write(List<RecordWork> works, List<PendingChunk> chunks, List<float[]> vectors) {
-        throwIfCancelled();
+    private static List<ChunkPoint> points(List<PendingChunk> chunks, List<float[]> vectors) {
         List<ChunkPoint> points = new ArrayList<>(chunks.size());
         for (int i = 0; i < chunks.size(); i++) {
             PendingChunk chunk = chunks.get(i);
             points.add(new ChunkPoint(chunk.id(), vectors.get(i), chunk.document(), chunk.metadata()));
         }
-        if (!points.isEmpty()) {
-            store.upsert(points);
-        }
-        // Upsert first, trim after: a record is never missing from the store, only briefly over-complete.
-        List<VectorStore.RecordTrim> trims = new ArrayList<>();
-        for (RecordWork work : works) {
-            if (work.delete()) {
-                trims.add(new VectorStore.RecordTrim(work.stream(), work.recordId(), 0));
-            } else if (work.trim()) {
-                trims.add(new VectorStore.RecordTrim(
-                        work.stream(), work.recordId(), work.chunks().size()));
-            }
-        }
-        if (!trims.isEmpty()) {
-            store.deleteChunks(trims);
-        }
+        return points;
     }
 
     private void track(StreamId stream, CompletableFuture<Void> future, List<RecordWork> works) {
@@ -293,6 +283,7 @@ final class BatchWriter implements AutoCloseable {
     public void close() {
         embedPool.shutdownNow();
         storePool.shutdownNow();
+        writePool.shutdownNow();
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {

@@ -65,6 +65,8 @@ final class RecordChunker {
             // a text of separators only still identifies the record
             texts = List.of(Chunk.unmeasured(mapped.text().strip()));
         }
+        // Once per record: with many changes (a record of 100,000 fields cut to fit) it is large.
+        String airbyteMeta = mapped.changes().isEmpty() ? null : RecordMapper.airbyteMeta(mapped.changes());
         List<PendingChunk> chunks = new ArrayList<>(texts.size());
         for (int index = 0; index < texts.size(); index++) {
             String id = keyed ? PointIds.forChunk(recordId, index) : PointIds.random();
@@ -80,8 +82,8 @@ final class RecordChunker {
             metadata.put(ChunkFields.EXTRACTED_AT, record.emittedAt());
             metadata.put(ChunkFields.SYNC_ID, stream.syncId());
             metadata.putAll(mapped.metadata());
-            if (!mapped.changes().isEmpty()) {
-                metadata.put(RecordMapper.AIRBYTE_META, RecordMapper.airbyteMeta(mapped.changes()));
+            if (airbyteMeta != null) {
+                metadata.put(RecordMapper.AIRBYTE_META, airbyteMeta);
             }
             Chunk chunk = texts.get(index);
             chunks.add(new PendingChunk(id, chunk, omitRawText ? null : chunk.text(), metadata, ownVector));

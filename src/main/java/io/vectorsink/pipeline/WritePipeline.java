@@ -43,6 +43,7 @@ public final class WritePipeline {
     private final OutputWriter out;
     private final AdvancedConfig advanced;
     private final Clock clock;
+    private final WaitingStates waitingStates;
     private final Map<StreamId, StreamBatch> batches = new LinkedHashMap<>();
     private final Set<StreamId> completed = new HashSet<>();
     private boolean sawStreamStatus;
@@ -57,6 +58,17 @@ public final class WritePipeline {
             OutputWriter out,
             AdvancedConfig advanced,
             Clock clock) {
+        this(catalog, parts, store, out, advanced, clock, WaitingStates.forThisJvm());
+    }
+
+    WritePipeline(
+            ConfiguredCatalog catalog,
+            PipelineParts parts,
+            VectorStore store,
+            OutputWriter out,
+            AdvancedConfig advanced,
+            Clock clock,
+            WaitingStates waitingStates) {
         this.catalog = catalog;
         this.chunker = new RecordChunker(
                 parts.mapper(),
@@ -68,7 +80,11 @@ public final class WritePipeline {
         this.out = out;
         this.advanced = advanced;
         this.clock = clock;
-        this.ledger = new CheckpointLedger(out::state);
+        this.waitingStates = waitingStates;
+        this.ledger = new CheckpointLedger((state, recordCount) -> {
+            out.state(state, recordCount);
+            waitingStates.released();
+        });
         this.writer = new BatchWriter(parts.embedder(), store, ledger, advanced);
     }
 
@@ -164,6 +180,8 @@ public final class WritePipeline {
         } else {
             flushAll();
         }
+        // Backpressure: while the states that wait for the store fill their budget, no more input is read.
+        waitingStates.admit(WaitingStates.estimatedBytes(state.raw()), writer::throwIfFailed);
         ledger.addState(state);
     }
 
@@ -188,6 +206,12 @@ public final class WritePipeline {
     /** Removes what an overwrite or truncate refresh replaced, once the new data is written. */
     private void finalizeStream(ConfiguredStream stream) {
         writer.throwIfFailed();
+        if (staleFilter(stream).isEmpty() && replacesOtherSyncs(stream)) {
+            out.warn("Stream " + stream.id() + " is overwritten, but neither the catalog (generation_id, sync_id)"
+                    + " nor the platform (" + ConfiguredCatalog.JOB_ID_VARIABLE + ") identifies this sync across"
+                    + " attempts, so the chunks of earlier syncs are kept: an earlier attempt's chunks, which its"
+                    + " emitted states cover, cannot be told from them");
+        }
         staleFilter(stream).ifPresent(filter -> {
             long ticket = ledger.openOperation(stream.id());
             out.info("Stream " + stream.id() + " is complete; removing its chunks that match " + filter);
@@ -195,14 +219,26 @@ public final class WritePipeline {
         });
     }
 
+    /**
+     * What a completed stream removes. The rule: only data that no attempt of this sync can have written,
+     * told apart by an id that every attempt of the sync shares, because an earlier attempt may have emitted
+     * states for what it wrote, and Airbyte never sends those records again. A generation id is such an id;
+     * so is the catalog's {@code sync_id} or the platform's job id. Without any of them, an earlier attempt's
+     * chunks look exactly like an earlier sync's, so nothing is removed.
+     */
     static Optional<StaleFilter> staleFilter(ConfiguredStream stream) {
         if (stream.minimumGenerationId() > 0) {
             return Optional.of(new StaleFilter.OlderGeneration(stream.minimumGenerationId()));
         }
-        if (stream.syncMode() == ConfiguredStream.DestinationSyncMode.OVERWRITE && !stream.generationIdsPresent()) {
+        if (replacesOtherSyncs(stream) && stream.syncIdSharedByAttempts()) {
             return Optional.of(new StaleFilter.OtherSync(stream.syncId()));
         }
         return Optional.empty();
+    }
+
+    /** An overwrite from a platform that sends no generation ids: what other syncs wrote is to be replaced. */
+    private static boolean replacesOtherSyncs(ConfiguredStream stream) {
+        return stream.syncMode() == ConfiguredStream.DestinationSyncMode.OVERWRITE && !stream.generationIdsPresent();
     }
 
     private void finish() throws InterruptedException {
@@ -222,7 +258,13 @@ public final class WritePipeline {
                     + " states still waiting for the store; no further state was emitted");
         }
         out.info("Wrote " + records + " records as " + writer.chunksWritten() + " chunks; released "
-                + ledger.releasedStates() + " states");
+                + ledger.releasedStates() + " states; the states waiting for the store took at most "
+                + mebibytes(waitingStates.largestWaitingBytes()) + " of their " + mebibytes(waitingStates.budgetBytes())
+                + " budget");
+    }
+
+    private static String mebibytes(long bytes) {
+        return String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
     }
 
     static String noCompletionSignal(ConfiguredStream stream, StaleFilter filter) {

@@ -27,17 +27,36 @@ public final class ConfiguredCatalog {
     }
 
     /**
-     * Reads a ConfiguredAirbyteCatalog. Every problem is reported at once, as a config_error: the
-     * catalog is what the user configured in the connection.
+     * The environment variable in which the Airbyte platform gives every connector container the id of its
+     * job; every attempt of a job has the same one (the attempt number is in {@code WORKER_JOB_ATTEMPT}).
+     */
+    public static final String JOB_ID_VARIABLE = "WORKER_JOB_ID";
+
+    /**
+     * Reads a ConfiguredAirbyteCatalog, with the platform's job id from the environment as the sync id of a
+     * catalog that carries none.
      */
     public static ConfiguredCatalog parse(JsonNode catalog) {
+        return parse(catalog, System.getenv(JOB_ID_VARIABLE));
+    }
+
+    /**
+     * Reads a ConfiguredAirbyteCatalog. Every problem is reported at once, as a config_error: the
+     * catalog is what the user configured in the connection.
+     *
+     * @param platformJobId the platform's job id ({@value #JOB_ID_VARIABLE}), or null; the sync id of streams
+     *     whose catalog entry has no {@code sync_id}, since every attempt of the sync shares it
+     */
+    public static ConfiguredCatalog parse(JsonNode catalog, String platformJobId) {
         List<String> problems = new ArrayList<>();
         Map<StreamId, ConfiguredStream> streams = new LinkedHashMap<>();
         JsonNode list = catalog == null ? null : catalog.get("streams");
         if (list == null || !list.isArray()) {
             throw new ConfigException("The catalog has no 'streams' list");
         }
-        String runId = UUID.randomUUID().toString();
+        boolean jobKnown = platformJobId != null && !platformJobId.isBlank();
+        String runId =
+                jobKnown ? "job-" + platformJobId.strip() : UUID.randomUUID().toString();
         for (int i = 0; i < list.size(); i++) {
             JsonNode configured = list.get(i);
             JsonNode stream = configured.path("stream");
@@ -72,8 +91,11 @@ public final class ConfiguredCatalog {
                         + generation);
             }
             JsonNode syncId = configured.get("sync_id");
-            String sync = syncId == null || syncId.isNull() ? runId : syncId.asText();
-            if (streams.put(id, new ConfiguredStream(id, mode, key, generation, minimum, generations, sync)) != null) {
+            boolean fromCatalog = syncId != null && !syncId.isNull();
+            String sync = fromCatalog ? syncId.asText() : runId;
+            boolean shared = fromCatalog || jobKnown;
+            if (streams.put(id, new ConfiguredStream(id, mode, key, generation, minimum, generations, sync, shared))
+                    != null) {
                 problems.add("stream " + id + " appears twice in the catalog");
             }
         }

@@ -9,7 +9,10 @@ import java.util.List;
  * @param generationId this sync's generation of the stream's data (0 when the platform sends none)
  * @param minimumGenerationId chunks of older generations are removed once the stream is COMPLETE (0: never)
  * @param generationIdsPresent whether the catalog carried generation ids at all (older platforms do not)
- * @param syncId the platform's sync id, or a random id of this run when the catalog has none
+ * @param syncId the catalog's {@code sync_id}; else the platform's job id, which every attempt of the sync
+ *     shares; else a random id of this run
+ * @param syncIdSharedByAttempts whether {@code syncId} is the same in every attempt of this sync (it came
+ *     from the catalog or the platform's job id), so that chunks of another sync id cannot be this sync's
  */
 public record ConfiguredStream(
         StreamId id,
@@ -18,7 +21,8 @@ public record ConfiguredStream(
         long generationId,
         long minimumGenerationId,
         boolean generationIdsPresent,
-        String syncId) {
+        String syncId,
+        boolean syncIdSharedByAttempts) {
     public ConfiguredStream {
         primaryKey = primaryKey.stream().map(List::copyOf).toList();
     }

@@ -22,6 +22,14 @@ public interface VectorStore extends AutoCloseable {
      */
     void check(int dimension);
 
+    /**
+     * What the last {@link #check} found that is not wrong but worth knowing, such as an existing index that
+     * scores with quantized vectors; shown with a successful check. Empty by default.
+     */
+    default List<String> checkNotes() {
+        return List.of();
+    }
+
     /** Creates the collection if it is missing; verifies dimension and metric if it exists. */
     void prepare(int dimension);
 

@@ -2,6 +2,7 @@ package io.vectorsink.mapping;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vectorsink.config.ProcessingConfig;
@@ -13,6 +14,7 @@ import io.vectorsink.protocol.Json;
 import io.vectorsink.protocol.SourceJson;
 import io.vectorsink.protocol.StreamId;
 import io.vectorsink.store.MetadataRules;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -24,7 +26,8 @@ class RecordMapperTest {
             1,
             0,
             true,
-            "9");
+            "9",
+            true);
 
     private static ProcessingConfig processing(
             List<String> text, List<String> metadata, List<ProcessingConfig.FieldMapping> renames) {
@@ -106,7 +109,8 @@ class RecordMapperTest {
                 STREAM.generationId(),
                 STREAM.minimumGenerationId(),
                 STREAM.generationIdsPresent(),
-                STREAM.syncId());
+                STREAM.syncId(),
+                STREAM.syncIdSharedByAttempts());
         var mapper = new RecordMapper(
                 processing(
                         List.of("t"),
@@ -242,6 +246,62 @@ class RecordMapperTest {
                 .hasMessageContaining("line 4")
                 .hasMessageContaining("stream docs")
                 .hasMessageNotContaining("private");
+    }
+
+    @Test
+    void should_cut_the_largest_value_only_as_much_as_the_limit_needs_counting_the_change_that_records_it()
+            throws Exception {
+        // Budget: the limit less 2048 bytes kept for the connector's own fields.
+        var mapper =
+                new RecordMapper(processing(List.of("t"), List.of(), List.of()), new MetadataRules(4096, 2048 + 900));
+        MappedRecord mapped = mapper.map(
+                record("{\"t\":\"x\",\"big\":\"" + "b".repeat(1000) + "\",\"mid\":\"" + "m".repeat(300) + "\"}"),
+                STREAM);
+        assertThat(mapped.metadata()).containsEntry("mid", "m".repeat(300)).containsEntry("t", "x");
+        assertThat((String) mapped.metadata().get("big")).hasSizeBetween(300, 600);
+        assertThat(mapped.changes())
+                .extracting(c -> c.get("field").asText() + " " + c.get("reason").asText())
+                .containsExactly("big DESTINATION_RECORD_SIZE_LIMITATION");
+        assertThat(estimatedSize(mapped)).isLessThanOrEqualTo(900);
+    }
+
+    /**
+     * Regression (issue 12, item 3): fitting scanned every field for every value it cut, so a record of
+     * 100,000 string fields took minutes of CPU on the main thread (no flush, no state meanwhile). Here
+     * about 80,000 of its values must be emptied: linear work takes well under a second.
+     */
+    @Test
+    void should_fit_a_record_of_100000_fields_in_linear_time() throws Exception {
+        StringBuilder data = new StringBuilder("{\"t\":\"x\"");
+        for (int i = 0; i < 100_000; i++) {
+            data.append(",\"f")
+                    .append(String.format("%06d", i))
+                    .append("\":\"")
+                    .append("v".repeat(200))
+                    .append('"');
+        }
+        InputMessage.Record wide = record(data.append('}').toString());
+        int limit = 12_000_000;
+        var mapper = new RecordMapper(processing(List.of("t"), List.of(), List.of()), new MetadataRules(32_766, limit));
+        MappedRecord mapped = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> mapper.map(wide, STREAM));
+        assertThat(estimatedSize(mapped)).isLessThanOrEqualTo(limit - 2048);
+        assertThat(mapped.changes()).hasSizeGreaterThan(70_000);
+        // The largest values go first, ties in field order: the first fields are emptied, the last kept.
+        assertThat(mapped.metadata()).containsEntry("f000000", "").containsEntry("f099999", "v".repeat(200));
+    }
+
+    /** The metadata's size as the fitting counts it: JSON text of keys and values, with _airbyte_meta. */
+    private static long estimatedSize(MappedRecord mapped) {
+        java.util.Map<String, Object> all = new java.util.LinkedHashMap<>(mapped.metadata());
+        if (!mapped.changes().isEmpty()) {
+            all.put(RecordMapper.AIRBYTE_META, RecordMapper.airbyteMeta(mapped.changes()));
+        }
+        long bytes = 2;
+        for (var entry : all.entrySet()) {
+            bytes += Utf8.length(entry.getKey()) + 6;
+            bytes += entry.getValue() instanceof String text ? Utf8.length(text) : 24;
+        }
+        return bytes;
     }
 
     @Test

@@ -267,6 +267,57 @@ class PipelineFailureTest {
         assertThatThrownBy(() -> run.get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class);
     }
 
+    /**
+     * Regression (issue 12, item 12): a write that fails while a state waits must end the sync with the
+     * store's own error. {@code awaitIdle} could see the failed write gone from the in-flight set, yet have
+     * checked for a failure just before the write's callback recorded it, and return as if all was well:
+     * the sync then ended with "states still waiting" instead of the store's refusal. The ledger's lock,
+     * held by the test, parks the callback inside {@code fail} so that the waiting thread spins right
+     * across that window.
+     */
+    @Test
+    void should_report_the_store_error_not_the_waiting_state_when_a_write_fails_at_the_end() throws Exception {
+        StreamId docs = StreamId.of("docs");
+        int hidden = 0;
+        for (int round = 0; round < 400; round++) {
+            RecordingStore failing = new RecordingStore();
+            failing.failWith = new TransientException("Elasticsearch refused the vectors: byte expected");
+            CheckpointLedger ledger = new CheckpointLedger((s, n) -> {});
+            BatchWriter writer = new BatchWriter(new FakeEmbedder(4), failing, ledger, advanced);
+            StreamBatch batch = new StreamBatch(0);
+            batch.add(new RecordWork(
+                    ledger.openRecord(docs),
+                    docs,
+                    null,
+                    false,
+                    false,
+                    List.of(new PendingChunk("c", "t", "t", Map.of()))));
+            CompletableFuture<Void> idle;
+            synchronized (ledger) {
+                writer.submit(docs, batch);
+                idle = CompletableFuture.runAsync(() -> {
+                    try {
+                        writer.awaitIdle();
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                Thread.sleep(round % 3);
+            }
+            try {
+                idle.get(10, TimeUnit.SECONDS);
+                hidden++;
+            } catch (ExecutionException e) {
+                assertThat(e.getCause()).isInstanceOf(TransientException.class);
+            } finally {
+                writer.close();
+            }
+        }
+        assertThat(hidden)
+                .as("rounds in which awaitIdle returned although the write had failed")
+                .isZero();
+    }
+
     /** Regression: CDC deletes weigh nothing, so they are buffered without bound until a state or the timer. */
     @Test
     void should_bound_buffered_cdc_deletes_by_the_batch_size() throws Exception {

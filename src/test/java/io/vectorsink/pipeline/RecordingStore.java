@@ -26,6 +26,10 @@ final class RecordingStore implements VectorStore {
     final AtomicInteger maxInFlightPoints = new AtomicInteger();
     volatile Predicate<List<ChunkPoint>> holdWhen = points -> false;
     volatile RuntimeException failWith;
+    /** How long each upsert takes: a store that is slower than the pipeline. */
+    volatile long upsertMillis;
+
+    final AtomicInteger upsertCalls = new AtomicInteger();
     final CountDownLatch held = new CountDownLatch(1);
     final CountDownLatch release = new CountDownLatch(1);
 
@@ -37,11 +41,15 @@ final class RecordingStore implements VectorStore {
 
     @Override
     public void upsert(List<ChunkPoint> batch) {
+        upsertCalls.incrementAndGet();
         int now = inFlightPoints.addAndGet(batch.size());
         maxInFlightPoints.accumulateAndGet(now, Math::max);
         try {
             if (failWith != null) {
                 throw failWith;
+            }
+            if (upsertMillis > 0) {
+                Thread.sleep(upsertMillis);
             }
             if (holdWhen.test(batch)) {
                 held.countDown();

@@ -14,8 +14,11 @@ import io.vectorsink.error.SystemException;
 import io.vectorsink.error.TransientException;
 import io.vectorsink.mapping.RecordMapper;
 import io.vectorsink.protocol.ConfiguredCatalog;
+import io.vectorsink.protocol.InputMessage;
 import io.vectorsink.protocol.MessageReader;
 import io.vectorsink.protocol.OutputWriter;
+import io.vectorsink.protocol.StateText;
+import io.vectorsink.protocol.StreamId;
 import io.vectorsink.store.MetadataRules;
 import io.vectorsink.testing.Messages;
 import java.io.ByteArrayInputStream;
@@ -25,9 +28,11 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** The pipeline's ordering, acknowledgement and memory rules, with an in-memory store that can be held. */
@@ -43,6 +48,18 @@ class WritePipelineTest {
     }
 
     private WritePipeline pipeline(ObjectNode configuredStream, AdvancedConfig advanced) {
+        return pipeline(configuredStream, advanced, WaitingStates.forThisJvm());
+    }
+
+    private WritePipeline pipeline(ObjectNode[] configuredStreams, AdvancedConfig advanced) {
+        return pipeline(configuredStreams, advanced, WaitingStates.forThisJvm());
+    }
+
+    private WritePipeline pipeline(ObjectNode configuredStream, AdvancedConfig advanced, WaitingStates waiting) {
+        return pipeline(new ObjectNode[] {configuredStream}, advanced, waiting);
+    }
+
+    private WritePipeline pipeline(ObjectNode[] configuredStreams, AdvancedConfig advanced, WaitingStates waiting) {
         var processing = new ProcessingConfig(
                 5, 0, List.of("text"), List.of(), List.of(), TextSplitterConfig.Separator.defaults());
         var embedder = new FakeEmbedder(4);
@@ -51,8 +68,8 @@ class WritePipelineTest {
                 new Chunker(processing.textSplitter(), 5, 0, embedder.tokenCounter()),
                 embedder,
                 false);
-        var catalog = ConfiguredCatalog.parse(Messages.json(Messages.catalog(configuredStream)));
-        return new WritePipeline(catalog, parts, store, out, advanced, Clock.systemUTC());
+        var catalog = ConfiguredCatalog.parse(Messages.json(Messages.catalog(configuredStreams)));
+        return new WritePipeline(catalog, parts, store, out, advanced, Clock.systemUTC(), waiting);
     }
 
     private List<JsonNode> states() {
@@ -226,5 +243,92 @@ class WritePipelineTest {
         assertThat(states())
                 .extracting(s -> s.get("stream").get("stream_state").toString())
                 .containsExactly("{\"c\":1}");
+    }
+
+    /**
+     * Regression (issue 12, item 2): while the store is slow, states of a megabyte each (CDC states, ten
+     * records apart) piled up in memory until the heap ran out, well before the chunk budget was spent. Now
+     * the states that wait take at most their byte budget, and the reader waits: it takes no more input
+     * than the budget and the read-ahead hold.
+     */
+    @Test
+    void should_stop_reading_while_the_waiting_states_fill_their_byte_budget() throws Exception {
+        store.holdWhen = batch -> true; // the store takes every write and answers none until released
+        var advanced = new AdvancedConfig(16, 2, 2, Duration.ofSeconds(60), 4096, Duration.ofSeconds(1), false);
+        WaitingStates budget = new WaitingStates(3 << 20);
+        var pipeline = pipeline(Messages.stream("docs", "append", List.of(), 1, 0), advanced, budget);
+        int rounds = 60;
+        AtomicInteger taken = new AtomicInteger();
+        String blob = "x".repeat(1 << 20);
+        Iterator<InputMessage> input = new Iterator<>() {
+            public boolean hasNext() {
+                return taken.get() < rounds * 11;
+            }
+
+            public InputMessage next() {
+                int n = taken.getAndIncrement();
+                StreamId docs = StreamId.of("docs");
+                if (n % 11 < 10) {
+                    return new InputMessage.Record(n + 1, docs, Messages.json("{\"text\":\"r" + n + "\"}"), 1, null);
+                }
+                String state = "{\"type\":\"STREAM\",\"stream\":{\"stream_descriptor\":{\"name\":\"docs\"},"
+                        + "\"stream_state\":{\"round\":" + n / 11 + ",\"cdc\":\"" + blob + "\"}}}";
+                return new InputMessage.State(n + 1, InputMessage.StateType.STREAM, docs, StateText.of(state));
+            }
+        };
+        var run = CompletableFuture.runAsync(() -> {
+            try {
+                pipeline.run(input);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertThat(store.held.await(5, TimeUnit.SECONDS)).isTrue();
+        Thread.sleep(1000);
+        // One state of about 2 MiB (estimated) fits the 3 MiB budget; the next waits, and with it the reader.
+        assertThat(budget.waitingBytes()).isLessThanOrEqualTo(3 << 20);
+        assertThat(taken.get()).as("messages taken from the input").isLessThan(60);
+        assertThat(run).isNotDone();
+
+        store.release.countDown();
+        run.get(60, TimeUnit.SECONDS);
+        assertThat(states())
+                .extracting(state -> state.at("/stream/stream_state/round").asInt())
+                .containsExactlyElementsOf(
+                        java.util.stream.IntStream.range(0, rounds).boxed().toList());
+        assertThat(budget.waitingBytes()).isZero();
+        assertThat(budget.largestWaitingBytes()).isLessThanOrEqualTo(3 << 20);
+    }
+
+    /**
+     * Issue 12, item 10: many small streams, each with its own state, made one store request per stream.
+     * Writes that wait for a busy store are now combined into one request, whatever their streams: 300
+     * streams of one record against a store that takes 20 ms per request need a few dozen requests, not 300.
+     */
+    @Test
+    void should_combine_the_writes_of_many_small_streams_while_the_store_is_busy() throws Exception {
+        store.upsertMillis = 20;
+        int streams = 300;
+        List<ObjectNode> configured = new java.util.ArrayList<>();
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < streams; i++) {
+            configured.add(Messages.stream("s" + i, "append", List.of(), 1, 0));
+            text.append(Messages.record("s" + i, "{\"text\":\"record " + i + "\"}"))
+                    .append(Messages.streamState("s" + i, "{\"c\":" + i + "}"))
+                    .append(Messages.status("s" + i, "COMPLETE"));
+        }
+        var advanced = new AdvancedConfig(128, 2, 2, Duration.ofSeconds(60), 4096, Duration.ofSeconds(1), false);
+        var pipeline = pipeline(configured.toArray(ObjectNode[]::new), advanced);
+
+        pipeline.run(input(text.toString()));
+
+        assertThat(store.documents()).hasSize(streams);
+        assertThat(states())
+                .extracting(state -> state.at("/stream/stream_state/c").asInt())
+                .containsExactlyElementsOf(
+                        java.util.stream.IntStream.range(0, streams).boxed().toList());
+        assertThat(store.upsertCalls.get())
+                .as("store requests for %d streams", streams)
+                .isLessThan(60);
     }
 }

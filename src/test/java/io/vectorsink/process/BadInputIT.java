@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vectorsink.testing.ChromaInspector.Point;
 import io.vectorsink.testing.ConnectorProcess;
+import io.vectorsink.testing.HoldingProxy;
 import io.vectorsink.testing.Messages;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -607,6 +608,72 @@ class BadInputIT extends ProcessTestSupport {
 
     private static String word(int index) {
         return "w" + index;
+    }
+
+    // ---------------------------------------------------------------- second round: a stalled store
+
+    /**
+     * Issue 12, item 2: a source that sends states of a megabyte (CDC states, ten records apart) while the
+     * store answers nothing. The states that wait for the store used to fill the heap (an OutOfMemoryError
+     * after 113 states at 256 MB); now they take at most an eighth of the heap and the connector stops
+     * reading until the store answers. 150 states of 1 MB (150 MB) pass through a 128 MB heap.
+     */
+    @Test
+    void should_hold_back_the_source_not_run_out_of_memory_when_large_states_wait_for_a_stalled_store()
+            throws Exception {
+        String collection = freshCollection("big-states");
+        int states = 150;
+        String blob = "s".repeat(1 << 20);
+        try (HoldingProxy proxy = new HoldingProxy(chromaUrl());
+                ConnectorProcess sync = startWrite(
+                        """
+                        {"processing": {"chunk_size": 10, "chunk_overlap": 0, "text_fields": ["text"]},
+                         "embedding": {"mode": "fake", "dimensions": 8},
+                         "indexing": {"mode": "chroma", "host": "%s", "collection": "%s"},
+                         "advanced": {"batch_size": 16}}
+                        """
+                                .formatted(proxy.url(), collection),
+                        DOCS,
+                        java.util.Map.of(),
+                        List.of("-Xmx128m"))) {
+            Thread source = new Thread(() -> {
+                try {
+                    sync.write(PREFIX);
+                    for (int round = 0; round < states; round++) {
+                        StringBuilder lines = new StringBuilder();
+                        for (int i = 0; i < 10; i++) {
+                            int id = 2 + round * 10 + i;
+                            lines.append(line("{\"id\":" + id + ",\"text\":\"record " + id + "\"}"));
+                        }
+                        sync.write(lines + streamState("docs", "{\"c\":" + (round + 2) + ",\"cdc\":\"" + blob + "\"}"));
+                    }
+                    sync.closeStdin();
+                } catch (UncheckedIOException e) {
+                    // the connector died; the assertions below say how
+                }
+            });
+            source.setDaemon(true);
+            source.start();
+            assertThat(proxy.awaitHeldUpsert(60))
+                    .as("an upsert reached the store")
+                    .isTrue();
+            Thread.sleep(15_000); // the store stays silent while the source pushes its states
+            assertThat(source.isAlive())
+                    .as("the source is held back, not read to its end")
+                    .isTrue();
+            proxy.release();
+            source.join(120_000);
+            ConnectorProcess.Result result = sync.await(180);
+            assertThat(result.exitCode())
+                    .as("exit code; stderr:\n" + result.stderr())
+                    .isZero();
+            assertThat(result.states())
+                    .extracting(state -> state.at("/stream/stream_state/c").asInt())
+                    .containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, states + 1)
+                            .boxed()
+                            .toList());
+        }
+        assertThat(chroma().all(collection)).hasSize(1 + 10 * states);
     }
 
     // ---------------------------------------------------------------- second round (issue 12)

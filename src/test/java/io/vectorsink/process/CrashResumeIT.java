@@ -4,10 +4,12 @@ import static io.vectorsink.testing.Messages.catalog;
 import static io.vectorsink.testing.Messages.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vectorsink.process.ResumingSync.Attempt;
 import io.vectorsink.process.Workload.Chunk;
 import io.vectorsink.process.Workload.Line;
 import io.vectorsink.store.StoredChunk;
+import io.vectorsink.testing.Messages;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +24,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Crash and resume (docs/architecture.md, invariants 1 and 4; behaviour.md "What at-least-once delivery means
- * here"): a sync into a real store ({@link StoreUnderTest}: Chroma, and OpenSearch for the keyed runs) is
+ * here"): a sync into a real store ({@link StoreUnderTest}: Chroma, and OpenSearch and Elasticsearch for the
+ * keyed runs) is
  * SIGKILLed again and again at seeded random points and resumed as Airbyte resumes it, from the last state
  * the connector emitted. Dedup and keyed overwrite must end with exactly the expected chunks; append may hold
  * extra copies, but only of what came after an attempt's last emitted state.
@@ -49,14 +52,21 @@ class CrashResumeIT extends ProcessTestSupport {
 
     /**
      * The keyed runs, on every store with a real server here. OpenSearch gets fewer kills (its attempts
-     * start slower and it shares the machine), 22 in all across the two runs.
+     * start slower and it shares the machine), 22 in all across the two runs; Elasticsearch, which shares
+     * the connector's code with OpenSearch, fewer still (7), to keep the suite within CI's time.
      */
     static Stream<Arguments> dedupRuns() {
-        return Stream.of(Arguments.of(CHROMA, 24), Arguments.of(StoreUnderTest.openSearch(), 12));
+        return Stream.of(
+                Arguments.of(CHROMA, 24),
+                Arguments.of(StoreUnderTest.openSearch(), 12),
+                Arguments.of(StoreUnderTest.elasticsearch(), 4));
     }
 
     static Stream<Arguments> overwriteRuns() {
-        return Stream.of(Arguments.of(CHROMA, 20), Arguments.of(StoreUnderTest.openSearch(), 10));
+        return Stream.of(
+                Arguments.of(CHROMA, 20),
+                Arguments.of(StoreUnderTest.openSearch(), 10),
+                Arguments.of(StoreUnderTest.elasticsearch(), 3));
     }
 
     static void assertExactly(Set<Chunk> expected, List<Chunk> stored, String when) {
@@ -136,33 +146,160 @@ class CrashResumeIT extends ProcessTestSupport {
         report("append", sync, started);
     }
 
-    @Test
-    void should_keep_copies_of_unconfirmed_records_of_a_killed_overwrite_without_key_and_drop_the_old_generation()
-            throws Exception {
+    /**
+     * How a platform identifies a sync, in every combination of the catalog's {@code generation_id},
+     * {@code minimum_generation_id} and {@code sync_id} and the job id in the environment: the catalog
+     * entry and environment of sync number {@code n}, and whether a completed sync removes what earlier
+     * syncs wrote.
+     */
+    record Identity(String name, long generation, long minimum, Long syncId, String jobId, boolean removesEarlier) {
+        ObjectNode stream(String name, List<String> key, int n) {
+            ObjectNode stream = Messages.stream(name, "overwrite", key, -1, 0);
+            if (generation >= 0) {
+                stream.put("generation_id", generation * n);
+            }
+            if (minimum >= 0) {
+                stream.put("minimum_generation_id", minimum * n);
+            }
+            if (syncId != null) {
+                stream.put("sync_id", syncId + n);
+            }
+            return stream;
+        }
+
+        /** Whether every attempt of a sync writes the same {@code _ab_sync_id}. */
+        boolean shared() {
+            return syncId != null || jobId != null;
+        }
+
+        Map<String, String> environment(int n) {
+            return jobId == null ? Map.of() : Map.of("WORKER_JOB_ID", jobId + n);
+        }
+
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Stream<Identity> identities() {
+        return Stream.of(
+                new Identity("no generation ids, no sync_id, no job id", -1, -1, null, null, false),
+                new Identity("only the platform's job id (WORKER_JOB_ID)", -1, -1, null, "70", true),
+                new Identity("only sync_id", -1, -1, 500L, null, true),
+                new Identity("generation ids without sync_id", 1, 1, null, null, true),
+                new Identity("generation ids and sync_id", 1, 1, 500L, null, true),
+                new Identity("generation_id without minimum_generation_id", 1, -1, 500L, null, false),
+                new Identity("minimum_generation_id 0", 1, 0, 500L, "70", false));
+    }
+
+    static Stream<Identity> killedIdentities() {
+        return identities()
+                .filter(i -> i.name().startsWith("no generation")
+                        || i.name().startsWith("only the")
+                        || i.name().equals("generation ids and sync_id"));
+    }
+
+    /**
+     * Regression (issue 12, item 1): an overwrite whose catalog has no generation ids and no sync_id drew a
+     * random sync id in every attempt, and the attempt that completed removed "the other syncs' chunks":
+     * the records of the first attempt that its emitted states covered, which Airbyte never sends again.
+     * The first attempt reads records 0-59, emits the states after 24 and 49 and fails on a bad line; the
+     * second is sent 50-99 and ends cleanly. Every record must be there, in every combination of ids; what
+     * an earlier sync wrote goes only where the platform identifies the sync across attempts.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("identities")
+    void should_keep_every_record_an_emitted_state_covers_when_a_failed_overwrite_is_resumed(Identity identity) {
+        String collection = freshCollection("resume-overwrite");
+        String config = config(CHROMA, collection);
+        String earlier = catalog(identity.stream("logs", List.of(), 1));
+        String now = catalog(identity.stream("logs", List.of(), 2));
+        StringBuilder old = new StringBuilder();
+        for (int i = 0; i < 10; i++) {
+            old.append(Messages.record("logs", "{\"text\":\"earlier sync " + i + "\"}"));
+        }
+        old.append(Messages.streamState("logs", "{\"cursor\":0}"));
+        var first = write(config, earlier, old.toString(), identity.environment(1));
+        assertThat(first.exitCode()).as(first.stderr()).isZero();
+
+        var failed =
+                write(config, now, logs(0, 60, 25) + "{\"type\":\"RECORD\",\"record\":\n", identity.environment(2));
+        assertThat(failed.exitCode()).as(failed.stderr()).isEqualTo(1);
+        assertThat(failed.states())
+                .extracting(state -> state.at("/stream/stream_state/cursor").asInt())
+                .containsExactly(25, 50);
+        var resumed = write(config, now, logs(50, 100, 25), identity.environment(2));
+        assertThat(resumed.exitCode()).as(resumed.stderr()).isZero();
+
+        Map<String, Long> copies = CHROMA.all(collection).stream()
+                .collect(Collectors.groupingBy(StoredChunk::document, Collectors.counting()));
+        for (int i = 0; i < 100; i++) {
+            assertThat(copies.getOrDefault("text: record " + i, 0L))
+                    .as("copies of record %d (%s)", i, identity)
+                    .isEqualTo(1L);
+        }
+        long earlierLeft =
+                copies.keySet().stream().filter(d -> d.contains("earlier sync")).count();
+        assertThat(earlierLeft)
+                .as("chunks of the earlier sync left (%s)", identity)
+                .isEqualTo(identity.removesEarlier() ? 0 : 10);
+    }
+
+    /** Records {@code [from, to)} of stream logs, with a state (cursor = records so far) after every {@code every}. */
+    private static String logs(int from, int to, int every) {
+        StringBuilder text = new StringBuilder();
+        for (int i = from; i < to; i++) {
+            text.append(Messages.record("logs", "{\"text\":\"record " + i + "\"}"));
+            if ((i + 1) % every == 0) {
+                text.append(Messages.streamState("logs", "{\"cursor\":" + (i + 1) + "}"));
+            }
+        }
+        return text.toString();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("killedIdentities")
+    void should_keep_copies_of_unconfirmed_records_of_a_killed_overwrite_without_key_and_drop_the_old_generation(
+            Identity identity) throws Exception {
         String collection = freshCollection("crash-overwrite-unkeyed");
         String config = config(CHROMA, collection);
         Workload first = Workload.unkeyed(SEED + 4, "logs", 1, 60);
-        var clean = write(config, catalog(stream("logs", "overwrite", List.of(), 1, 1)), first.text(0, first.size()));
+        var clean = write(
+                config,
+                catalog(identity.stream("logs", List.of(), 1)),
+                first.text(0, first.size()),
+                identity.environment(1));
         assertThat(clean.exitCode()).as(clean.stderr()).isZero();
 
         Workload second = Workload.unkeyed(SEED + 5, "logs", 2, 150);
-        String catalog = catalog(stream("logs", "overwrite", List.of(), 2, 2));
-        ResumingSync sync = new ResumingSync(second, () -> startWrite(config, catalog), SEED + 5);
+        String catalog = catalog(identity.stream("logs", List.of(), 2));
+        ResumingSync sync = new ResumingSync(
+                second, () -> startWrite(config, catalog, identity.environment(2), List.of("-Xmx512m")), SEED + 5);
         long started = System.nanoTime();
         Set<String> firstDocuments =
                 first.expectedAt(first.size()).stream().map(Chunk::document).collect(Collectors.toSet());
         for (int kill = 1; kill <= 6; kill++) {
             sync.killedAttempt();
-            assertThat(CHROMA.chunks(collection).stream()
-                            .filter(c -> c.generation() == 1)
-                            .map(Chunk::document))
+            assertThat(CHROMA.chunks(collection).stream().map(Chunk::document).filter(firstDocuments::contains))
                     .as("generation 1 after kill %d", kill)
                     .containsExactlyInAnyOrderElementsOf(firstDocuments);
         }
         sync.finalAttempt();
-        // Only generation 2 is left (the documents of both generations differ), with bounded copies.
-        assertDuplicatesBounded(second, sync, CHROMA, collection, "overwrite without key");
-        report("overwrite without key", sync, started);
+        // The documents of both generations differ: the first is gone, or kept whole where nothing tells
+        // an earlier attempt from an earlier sync; the second is there with bounded copies.
+        assertThat(CHROMA.chunks(collection).stream().map(Chunk::document).filter(firstDocuments::contains))
+                .as("generation 1 after the final attempt (%s)", identity)
+                .hasSize(identity.removesEarlier() ? 0 : firstDocuments.size());
+        assertDuplicatesBounded(
+                second,
+                sync,
+                CHROMA,
+                collection,
+                "overwrite without key, " + identity,
+                firstDocuments,
+                identity.shared());
+        report("overwrite without key, " + identity, sync, started);
     }
 
     /**
@@ -172,12 +309,31 @@ class CrashResumeIT extends ProcessTestSupport {
      */
     private static void assertDuplicatesBounded(
             Workload workload, ResumingSync sync, StoreUnderTest store, String collection, String name) {
-        List<StoredChunk> points = store.all(collection);
+        assertDuplicatesBounded(workload, sync, store, collection, name, Set.of(), true);
+    }
+
+    /**
+     * As above, for the chunks other than those with one of the {@code earlier} documents. Where attempts
+     * share no sync id ({@code sharedSyncId} false), each attempt's copies carry its own {@code _ab_sync_id}.
+     */
+    private static void assertDuplicatesBounded(
+            Workload workload,
+            ResumingSync sync,
+            StoreUnderTest store,
+            String collection,
+            String name,
+            Set<String> earlier,
+            boolean sharedSyncId) {
+        List<StoredChunk> points = store.all(collection).stream()
+                .filter(point -> !earlier.contains(point.document()))
+                .toList();
         Map<String, Long> copies =
                 points.stream().collect(Collectors.groupingBy(StoredChunk::document, Collectors.counting()));
         Map<String, Set<Map<String, Object>>> metadata = points.stream()
                 .collect(Collectors.groupingBy(
-                        StoredChunk::document, Collectors.mapping(StoredChunk::metadata, Collectors.toSet())));
+                        StoredChunk::document,
+                        Collectors.mapping(
+                                point -> withoutSyncIdUnless(sharedSyncId, point.metadata()), Collectors.toSet())));
         assertThat(metadata.values())
                 .as("the copies of a chunk are identical in metadata")
                 .allSatisfy(variants -> assertThat(variants).hasSize(1));
@@ -213,6 +369,14 @@ class CrashResumeIT extends ProcessTestSupport {
         System.out.printf(
                 "[crash %s] %d chunks expected, %d stored (%d extra copies; documented bound %d)%n",
                 name, expectedChunks, total, total - expectedChunks, allowedExtra);
+    }
+
+    private static Map<String, Object> withoutSyncIdUnless(boolean keep, Map<String, Object> metadata) {
+        Map<String, Object> copy = new java.util.HashMap<>(metadata);
+        if (!keep) {
+            copy.remove("_ab_sync_id");
+        }
+        return copy;
     }
 
     /**

@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The store side under faults (docs/architecture.md, invariant 6): a {@link FaultProxy} between the connector
- * and a real store (Chroma, and OpenSearch for the mixed faults). With a tenth of the requests failing in
+ * and a real store (Chroma, and OpenSearch and Elasticsearch for the mixed faults). With a tenth of the requests failing in
  * every way the proxy knows, a dedup sync ends with exactly the right chunks; under a persistent outage it
  * fails within {@code retry_max_seconds} with a transient_error, and no state leaves for records the store
  * did not acknowledge.
@@ -53,7 +53,7 @@ class FaultInjectionIT extends ProcessTestSupport {
 
     /** Every store with a real server here. */
     static Stream<StoreUnderTest> stores() {
-        return Stream.of(StoreUnderTest.chroma(), StoreUnderTest.openSearch());
+        return Stream.of(StoreUnderTest.chroma(), StoreUnderTest.openSearch(), StoreUnderTest.elasticsearch());
     }
 
     @ParameterizedTest(name = "{0}")

@@ -4,6 +4,8 @@ import io.vectorsink.testing.ChromaInspector;
 import io.vectorsink.testing.ChromaServer;
 import io.vectorsink.testing.ConnectorProcess;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,17 +45,27 @@ abstract class ProcessTestSupport {
     }
 
     ConnectorProcess.Result write(String config, String catalog, String stdin) {
-        return ConnectorProcess.run(
-                stdin,
-                "write",
-                "--config",
-                file("config.json", config).toString(),
-                "--catalog",
-                file("catalog.json", catalog).toString());
+        return write(config, catalog, stdin, Map.of());
+    }
+
+    /** {@code write} to completion with these environment variables (the platform's job id). */
+    ConnectorProcess.Result write(String config, String catalog, String stdin, Map<String, String> environment) {
+        try (ConnectorProcess process = startWrite(config, catalog, environment, List.of("-Xmx512m"))) {
+            process.write(stdin);
+            process.closeStdin();
+            return process.await(180);
+        }
     }
 
     ConnectorProcess startWrite(String config, String catalog) {
+        return startWrite(config, catalog, Map.of(), List.of("-Xmx512m"));
+    }
+
+    /** {@code write} with these environment variables and JVM options. */
+    ConnectorProcess startWrite(String config, String catalog, Map<String, String> environment, List<String> jvm) {
         return ConnectorProcess.start(
+                environment,
+                jvm,
                 "write",
                 "--config",
                 file("config.json", config).toString(),

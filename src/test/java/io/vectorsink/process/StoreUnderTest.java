@@ -5,10 +5,12 @@ import io.vectorsink.protocol.Json;
 import io.vectorsink.store.StoredChunk;
 import io.vectorsink.testing.ChromaInspector;
 import io.vectorsink.testing.ChromaServer;
+import io.vectorsink.testing.ElasticsearchNode;
 import io.vectorsink.testing.OpenSearchInspector;
 import io.vectorsink.testing.OpenSearchNode;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
 
 /**
  * A real store that the reliability runs (crash and resume, fault injection) write to: how the config
@@ -47,6 +49,14 @@ interface StoreUnderTest {
     /** The shared in-process OpenSearch node with k-NN (one per test JVM), refresh policy {@code wait_for}. */
     static StoreUnderTest openSearch() {
         return new OpenSearch();
+    }
+
+    /**
+     * The shared Elasticsearch 8.19 node (one per test JVM, its own process), refresh policy
+     * {@code wait_for}, reached as its superuser through the node's {@code _delete_by_query} proxy.
+     */
+    static StoreUnderTest elasticsearch() {
+        return OpenSearch.elasticsearch();
     }
 
     /** Chroma over REST API v2. */
@@ -92,18 +102,48 @@ interface StoreUnderTest {
     }
 
     /**
-     * OpenSearch 2.19 with k-NN. Reading back refreshes the index first, so documents that a killed attempt
-     * had indexed but not yet made searchable count too: they are in the index.
+     * OpenSearch 2.19 with k-NN, or Elasticsearch 8.19: the same connector mode. Reading back refreshes the
+     * index first, so documents that a killed attempt had indexed but not yet made searchable count too:
+     * they are in the index.
      */
     final class OpenSearch implements StoreUnderTest {
+        private final String name;
+        private final Supplier<String> url;
+        private final String auth;
+        private final Supplier<OpenSearchInspector> inspector;
+
+        OpenSearch() {
+            this(
+                    "OpenSearch",
+                    () -> OpenSearchNode.shared().url(),
+                    null,
+                    () -> new OpenSearchInspector(OpenSearchNode.shared().url()));
+        }
+
+        private OpenSearch(String name, Supplier<String> url, String auth, Supplier<OpenSearchInspector> inspector) {
+            this.name = name;
+            this.url = url;
+            this.auth = auth;
+            this.inspector = inspector;
+        }
+
+        /** Elasticsearch, reached as its superuser through the node's {@code _delete_by_query} proxy. */
+        static OpenSearch elasticsearch() {
+            return new OpenSearch(
+                    "Elasticsearch",
+                    () -> ElasticsearchNode.shared().url(),
+                    ElasticsearchNode.ADMIN.configAuth(),
+                    OpenSearchInspector::elasticsearch);
+        }
+
         @Override
         public String name() {
-            return "OpenSearch";
+            return name;
         }
 
         @Override
         public String url() {
-            return OpenSearchNode.shared().url();
+            return url.get();
         }
 
         @Override
@@ -115,12 +155,13 @@ interface StoreUnderTest {
         @Override
         public String indexing(String url, String target) {
             return """
-                    {"mode": "opensearch", "url": "%s", "index": "%s"}""".formatted(url, target);
+                    {"mode": "opensearch", "url": "%s", "index": "%s"%s}"""
+                    .formatted(url, target, auth == null ? "" : ", \"auth\": " + auth);
         }
 
         @Override
         public List<StoredChunk> all(String target) {
-            return new OpenSearchInspector(url()).all(target);
+            return inspector.get().all(target);
         }
 
         @Override

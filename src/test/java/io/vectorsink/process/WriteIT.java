@@ -230,13 +230,44 @@ class WriteIT extends ProcessTestSupport {
                 .containsExactlyInAnyOrder("text: old", "text: partial", "text: also partial");
     }
 
+    /**
+     * Platforms before refreshes send no generation ids and no sync_id, but give every attempt of a job its
+     * id in {@code WORKER_JOB_ID}: the next job's clean end replaces what the earlier one wrote.
+     */
     @Test
     void should_replace_a_legacy_overwrite_stream_at_the_clean_end_of_input() {
         String collection = freshCollection("legacy-overwrite");
         String catalog = catalog(stream("docs", "overwrite", List.of(), -1, -1));
-        ok(write(fakeConfig(collection, ""), catalog, record("docs", "{\"text\":\"first run\"}")));
-        ok(write(fakeConfig(collection, ""), catalog, record("docs", "{\"text\":\"second run\"}")));
+        ok(write(
+                fakeConfig(collection, ""),
+                catalog,
+                record("docs", "{\"text\":\"first run\"}"),
+                Map.of("WORKER_JOB_ID", "41")));
+        ok(write(
+                fakeConfig(collection, ""),
+                catalog,
+                record("docs", "{\"text\":\"second run\"}"),
+                Map.of("WORKER_JOB_ID", "42")));
         assertThat(chroma().all(collection)).extracting(Point::document).containsExactly("text: second run");
+    }
+
+    /**
+     * Without generation ids, sync_id or job id, an earlier attempt of this sync cannot be told from an earlier
+     * sync, and removing "other syncs" could remove records an earlier attempt's emitted states cover
+     * (CrashResumeIT): nothing is removed, and the log says why.
+     */
+    @Test
+    void should_keep_a_legacy_overwrite_streams_older_data_when_nothing_identifies_the_sync() {
+        String collection = freshCollection("legacy-overwrite-anonymous");
+        String catalog = catalog(stream("docs", "overwrite", List.of(), -1, -1));
+        ok(write(fakeConfig(collection, ""), catalog, record("docs", "{\"text\":\"first run\"}")));
+        var second = write(fakeConfig(collection, ""), catalog, record("docs", "{\"text\":\"second run\"}"));
+        ok(second);
+        assertThat(chroma().all(collection))
+                .extracting(Point::document)
+                .containsExactlyInAnyOrder("text: first run", "text: second run");
+        assertThat(second.messages("LOG"))
+                .anySatisfy(log -> assertThat(log.at("/log/message").asText()).contains("WORKER_JOB_ID"));
     }
 
     @Test

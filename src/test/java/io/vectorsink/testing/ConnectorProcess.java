@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -47,14 +48,26 @@ public final class ConnectorProcess implements AutoCloseable {
 
     /** Starts the connector with {@code args}; stdin stays open until {@link #closeStdin()}. */
     public static ConnectorProcess start(String... args) {
+        return start(Map.of(), List.of("-Xmx512m"), args);
+    }
+
+    /**
+     * Starts the connector with {@code args}, the JVM options {@code jvmOptions} and these environment
+     * variables. The platform's job id ({@code WORKER_JOB_ID}) is set only when {@code environment} sets it,
+     * whatever the environment of the tests holds.
+     */
+    public static ConnectorProcess start(Map<String, String> environment, List<String> jvmOptions, String... args) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx512m");
+        command.addAll(jvmOptions);
         command.add("-jar");
         command.add(jar().toAbsolutePath().toString());
         command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().remove("WORKER_JOB_ID");
+        builder.environment().putAll(environment);
         try {
-            return new ConnectorProcess(new ProcessBuilder(command).start(), SecretScan.ofArgs(List.of(args)));
+            return new ConnectorProcess(builder.start(), SecretScan.ofArgs(List.of(args)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -12,14 +12,28 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Reads an OpenSearch index straight over HTTP, independently of the store under test. */
+/**
+ * Reads an OpenSearch or Elasticsearch index straight over HTTP, independently of the store under test.
+ */
 public final class OpenSearchInspector {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private final String url;
+    private final String authorization;
 
     public OpenSearchInspector(String url) {
+        this(url, null);
+    }
+
+    /** An inspector that sends {@code authorization} (an {@code Authorization} header value) when not null. */
+    public OpenSearchInspector(String url, String authorization) {
         this.url = url;
+        this.authorization = authorization;
+    }
+
+    /** The Elasticsearch test node's indexes, read as its superuser. */
+    public static OpenSearchInspector elasticsearch() {
+        return new OpenSearchInspector(ElasticsearchNode.shared().nodeUrl(), ElasticsearchNode.ADMIN.header());
     }
 
     public boolean exists(String index) {
@@ -34,7 +48,7 @@ public final class OpenSearchInspector {
         HttpResponse<String> response = send(
                 "POST",
                 "/" + index + "/_search",
-                "{\"size\": 10000, \"query\": {\"match_all\": {}}, \"_source\": {\"excludes\": [\"vector_field\"]}}");
+                "{\"size\": 10000, \"query\": {\"match_all\": {}}, \"_source\": {\"excludes\": [\"vector_field\", \"vector\"]}}");
         if (response.statusCode() != 200) {
             throw new IllegalStateException("search answered " + response.statusCode() + ": " + response.body());
         }
@@ -64,9 +78,13 @@ public final class OpenSearchInspector {
         }
     }
 
-    private HttpResponse<String> send(String method, String path, String body) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url + path))
-                .header("Content-Type", "application/json")
+    /** Sends {@code body} (JSON, or null) to {@code path}; returns the answer whatever its status. */
+    public HttpResponse<String> send(String method, String path, String body) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url + path));
+        if (authorization != null) {
+            builder.header("Authorization", authorization);
+        }
+        HttpRequest request = builder.header("Content-Type", "application/json")
                 .method(
                         method,
                         body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))

@@ -27,12 +27,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The documents, mappings and queries vectorsink sends to OpenSearch. A chunk is one document:
- * {@code {"vector_field": [...], "text": "...", "metadata": {...}}}, the field names LangChain's
- * OpenSearch vector store uses by default, so retrieval code finds them without configuration.
+ * The documents, mappings and queries vectorsink sends to OpenSearch or Elasticsearch. A chunk is one
+ * document: {@code {"vector_field": [...], "text": "...", "metadata": {...}}}, the field names LangChain's
+ * OpenSearch vector store uses by default, so retrieval code finds them without configuration; the vector
+ * field's name is configurable ({@code indexing.vector_field}; LangChain's Elasticsearch store uses
+ * {@code vector}).
  */
 final class OpenSearchJson {
+    /** The vector field of an index vectorsink creates when {@code indexing.vector_field} is not set. */
     static final String VECTOR_FIELD = "vector_field";
+
     static final String METADATA = "metadata";
 
     /** The connector's own fields and the types its filters need: exact terms and numeric ranges. */
@@ -69,7 +73,7 @@ final class OpenSearchJson {
      * metadata strings as keywords. Date detection is off, so a string that looks like a date in one record
      * and not in the next never fails a write.
      */
-    static byte[] createIndex(SearchEngine engine, int dimension, DistanceMetric metric) {
+    static byte[] createIndex(SearchEngine engine, String vectorField, int dimension, DistanceMetric metric) {
         ObjectNode body = NODES.objectNode();
         engine.addIndexSettings(body.putObject("settings").putObject("index"));
         ObjectNode mappings = body.putObject("mappings");
@@ -79,7 +83,7 @@ final class OpenSearchJson {
         template.put("match_mapping_type", "string");
         template.putObject("mapping").put("type", "keyword").put("ignore_above", IGNORE_ABOVE);
         ObjectNode properties = mappings.putObject("properties");
-        properties.set(VECTOR_FIELD, engine.vectorField(dimension, metric));
+        properties.set(vectorField, engine.vectorField(dimension, metric));
         properties.putObject(TEXT).put("type", "text");
         properties.set(METADATA, metadataMapping());
         return write(body);
@@ -105,7 +109,7 @@ final class OpenSearchJson {
     }
 
     /** One bulk action and document: two NDJSON lines. */
-    static byte[] bulkEntry(ChunkPoint point) {
+    static byte[] bulkEntry(ChunkPoint point, String vectorField) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             try (JsonGenerator gen = Json.MAPPER.getFactory().createGenerator(out)) {
@@ -118,7 +122,7 @@ final class OpenSearchJson {
             out.write('\n');
             try (JsonGenerator gen = Json.MAPPER.getFactory().createGenerator(out)) {
                 gen.writeStartObject();
-                gen.writeArrayFieldStart(VECTOR_FIELD);
+                gen.writeArrayFieldStart(vectorField);
                 for (float value : point.vector()) {
                     if (!Float.isFinite(value)) {
                         throw new SystemException(
@@ -140,7 +144,7 @@ final class OpenSearchJson {
             }
             out.write('\n');
         } catch (IOException e) {
-            throw new SystemException("could not write an OpenSearch bulk entry", e);
+            throw new SystemException("could not write a bulk entry", e);
         }
         return out.toByteArray();
     }
@@ -199,11 +203,11 @@ final class OpenSearchJson {
     }
 
     /** A k-NN search, filtered to {@code stream} when it is not null, without the vectors in the answer. */
-    static byte[] knnQuery(SearchEngine engine, float[] vector, int limit, StreamId stream) {
-        return write(engine.knnSearch(vector, limit, stream == null ? null : streamFilter(stream)));
+    static byte[] knnQuery(SearchEngine engine, String vectorField, float[] vector, int limit, StreamId stream) {
+        return write(engine.knnSearch(vectorField, vector, limit, stream == null ? null : streamFilter(stream)));
     }
 
     static byte[] write(ObjectNode node) {
-        return StoreJson.write(node, "an OpenSearch request body");
+        return StoreJson.write(node, "a search server request body");
     }
 }

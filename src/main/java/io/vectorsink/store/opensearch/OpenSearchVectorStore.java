@@ -9,6 +9,8 @@ import io.vectorsink.error.ConnectorException;
 import io.vectorsink.error.SystemException;
 import io.vectorsink.error.TransientException;
 import io.vectorsink.http.HttpClients;
+import io.vectorsink.http.HttpErrors;
+import io.vectorsink.http.HttpStatus;
 import io.vectorsink.http.HttpsPolicy;
 import io.vectorsink.http.ItemResends;
 import io.vectorsink.http.RetryPolicies;
@@ -28,6 +30,7 @@ import io.vectorsink.store.RestEndpoint.Answer;
 import io.vectorsink.store.RestVectorStore;
 import io.vectorsink.store.StaleFilter;
 import io.vectorsink.store.StoreJson;
+import io.vectorsink.store.opensearch.OpenSearchRoot.Root;
 import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -63,7 +66,8 @@ import okhttp3.Request;
  * <p>Thread-safe.
  */
 public final class OpenSearchVectorStore extends RestVectorStore {
-    static final String SERVICE = "OpenSearch";
+    /** How messages name the server until its root answer says which one it is. */
+    static final String SERVICE = "OpenSearch or Elasticsearch";
 
     /** Documents per bulk request: within what OpenSearch recommends (5–15 MB, a few hundred documents). */
     static final int MAX_DOCUMENTS_PER_BULK = 500;
@@ -92,8 +96,62 @@ public final class OpenSearchVectorStore extends RestVectorStore {
     private final DistanceMetric metric;
     private final String refresh;
 
-    /** OpenSearch or Elasticsearch, read from the root answer by {@link #engine}. */
-    private volatile SearchEngine engine;
+    /** The configured vector field, or null: an existing index's own, else {@link OpenSearchJson#VECTOR_FIELD}. */
+    private final String configuredVectorField;
+
+    /** OpenSearch or Elasticsearch, read from the root answer by {@link #engine}; names the server in messages. */
+    private final Engine engine;
+
+    /** The index's vector field, once the index was read ({@link #verify}). */
+    private volatile String vectorField;
+
+    /** What check found worth knowing about an index that works. */
+    private volatile List<String> notes = List.of();
+
+    /**
+     * The engine, once known, and how its failures read: every message names the server that answered.
+     * Held apart from the store because the endpoint, built before the store, asks it.
+     */
+    private static final class Engine {
+        private final String index;
+        private volatile SearchEngine known;
+
+        Engine(String index) {
+            this.index = index;
+        }
+
+        String product() {
+            SearchEngine engine = known;
+            return engine == null ? SERVICE : engine.product();
+        }
+
+        /**
+         * The failures the shared policy would word with the endpoint's fixed name, here with the product;
+         * a 403 carries the server's reason (a missing privilege or a read-only index).
+         */
+        ConnectorException read(HttpStatus status, String action, boolean prepared) {
+            int code = status.code();
+            String product = product();
+            if (code == 404 && prepared) {
+                return new TransientException(product + " index '" + index + "' disappeared during the sync (" + action
+                        + " answered HTTP 404); the next attempt creates it again");
+            }
+            if (code == 403) {
+                return new ConfigException(product + " refused to " + action + " (HTTP 403"
+                        + OpenSearchErrors.reason(status)
+                                .map(reason -> ": " + reason)
+                                .orElse("")
+                        + "); check the user's privileges and that the index is not read-only");
+            }
+            if (code >= 400 && code < 500 && code != 401 && code != 404 && code != 405) {
+                return new SystemException(product + " refused to " + action + " (" + status.describe() + ")");
+            }
+            if (code == 401 || code >= 500 || code == 404 || code == 405) {
+                return HttpErrors.classify(product, status);
+            }
+            return null;
+        }
+    }
 
     /**
      * A store on the shared connection pool, with {@code advanced}'s request timeout. Does no I/O;
@@ -114,13 +172,26 @@ public final class OpenSearchVectorStore extends RestVectorStore {
             OkHttpClient client,
             RetryTiming timing,
             RetrySettings retry) {
+        this(config, advanced, client, timing, retry, new Engine(config.index()));
+    }
+
+    private OpenSearchVectorStore(
+            IndexingConfig.OpenSearch config,
+            AdvancedConfig advanced,
+            OkHttpClient client,
+            RetryTiming timing,
+            RetrySettings retry,
+            Engine engine) {
         super(RestEndpoint.at(SERVICE, HttpsPolicy.check("indexing.url", config.url(), advanced.allowInsecureHttp()))
                 .headers(authHeaders(config.auth()))
                 .target("index '" + config.index() + "'")
+                .failures(engine::read)
                 .build(client, timing, retry));
         this.index = config.index();
         this.metric = config.metric();
         this.refresh = config.refresh();
+        this.configuredVectorField = config.vectorField();
+        this.engine = engine;
     }
 
     private static Headers authHeaders(OpenSearchAuth auth) {
@@ -137,7 +208,9 @@ public final class OpenSearchVectorStore extends RestVectorStore {
 
     @Override
     protected void doCheck(int dimension) {
-        engine = ping(true);
+        SearchEngine engine = ping(true);
+        this.engine.known = engine;
+        requireDimensionsFit(engine, dimension);
         Answer answer = endpoint.send(endpoint.check(), endpoint.get(indexUrl()));
         if (answer.code() == 404) {
             return; // prepare creates it
@@ -146,12 +219,19 @@ public final class OpenSearchVectorStore extends RestVectorStore {
     }
 
     @Override
+    public List<String> checkNotes() {
+        return notes;
+    }
+
+    @Override
     protected void doPrepare(int dimension) {
         SearchEngine engine = engine();
+        requireDimensionsFit(engine, dimension);
         Answer existing = endpoint.send(endpoint.get(indexUrl()));
         if (existing.code() == 404) {
-            Answer created =
-                    endpoint.send(endpoint.put(indexUrl(), OpenSearchJson.createIndex(engine, dimension, metric)));
+            String field = configuredVectorField == null ? OpenSearchJson.VECTOR_FIELD : configuredVectorField;
+            Answer created = endpoint.send(
+                    endpoint.put(indexUrl(), OpenSearchJson.createIndex(engine, field, dimension, metric)));
             boolean raced = !created.ok()
                     && created.code() == 400
                     && created.status().bodySnippet().contains("resource_already_exists_exception");
@@ -165,7 +245,7 @@ public final class OpenSearchVectorStore extends RestVectorStore {
         // and a field mapped with another type is refused (400) instead of silently breaking the filters.
         Answer mapping = endpoint.send(endpoint.put(url("_mapping"), OpenSearchJson.putMetadataMapping()));
         if (mapping.code() == 400) {
-            throw new ConfigException("OpenSearch index '" + index + "' maps a metadata._ab_* field with another"
+            throw new ConfigException(product() + " index '" + index + "' maps a metadata._ab_* field with another"
                     + " type than vectorsink needs (keyword for ids and names, long for numbers): "
                     + mapping.status().describe() + "; use another index name");
         }
@@ -177,8 +257,9 @@ public final class OpenSearchVectorStore extends RestVectorStore {
     protected void doUpsert(Collection<ChunkPoint> points) {
         // Entries are written lazily, one point at a time, so a point that cannot be written stops the
         // upsert after the batches before it were sent, not before any.
+        String field = vectorField;
         Iterable<BulkEntry> entries = () -> points.stream()
-                .map(point -> new BulkEntry(point.id(), OpenSearchJson.bulkEntry(point)))
+                .map(point -> new BulkEntry(point.id(), OpenSearchJson.bulkEntry(point, field)))
                 .iterator();
         PointBatches.forEach(entries, MAX_DOCUMENTS_PER_BULK, MAX_BULK_BYTES, entry -> entry.body().length, batch -> {
             List<String> ids = new ArrayList<>(batch.size());
@@ -212,8 +293,18 @@ public final class OpenSearchVectorStore extends RestVectorStore {
 
     @Override
     protected List<QueryHit> doQuery(float[] vector, int limit, StreamId stream) {
-        Answer answer =
-                endpoint.send(endpoint.post(url("_search"), OpenSearchJson.knnQuery(engine(), vector, limit, stream)));
+        SearchEngine engine = engine();
+        String searched = vectorField;
+        if (searched == null) {
+            Answer description = endpoint.send(endpoint.get(indexUrl()));
+            if (description.code() == 404) {
+                return List.of();
+            }
+            searched =
+                    resolveVectorField(concrete(endpoint.require(description, "read index '" + index + "'")), engine);
+        }
+        Answer answer = endpoint.send(
+                endpoint.post(url("_search"), OpenSearchJson.knnQuery(engine, searched, vector, limit, stream)));
         if (answer.code() == 404) {
             return List.of();
         }
@@ -257,12 +348,29 @@ public final class OpenSearchVectorStore extends RestVectorStore {
      * failure: only check, which a person waits for, turns it into advice about the URL.
      */
     private SearchEngine engine() {
-        SearchEngine known = engine;
+        SearchEngine known = engine.known;
         if (known == null) {
             known = ping(false);
-            engine = known;
+            engine.known = known;
         }
         return known;
+    }
+
+    /** The server's name for messages: the engine's once known. */
+    private String product() {
+        return engine.product();
+    }
+
+    /**
+     * Elasticsearch maps at most 4,096 dimensions (8.11+): a model that makes more fails here in plain
+     * words, not at the first write.
+     */
+    private void requireDimensionsFit(SearchEngine engine, int dimension) {
+        if (dimension > engine.maxDimensions()) {
+            throw new ConfigException(engine.product() + " at " + endpoint.shownUrl() + " indexes vectors of at most "
+                    + engine.maxDimensions() + " dimensions, but the embedding model makes " + dimension
+                    + "; choose a model (or a dimensions setting) with at most " + engine.maxDimensions());
+        }
     }
 
     /**
@@ -270,19 +378,49 @@ public final class OpenSearchVectorStore extends RestVectorStore {
      * {@code forCheck}, an unreachable URL is a config error.
      */
     private SearchEngine ping(boolean forCheck) {
-        Request root = endpoint.get(endpoint.url());
-        Answer answer = forCheck ? endpoint.sendForCheck(root) : endpoint.send(root);
-        return SearchEngine.detect(endpoint.require(answer, "answer at its root URL"), endpoint.shownUrl(), metric);
+        Request request = endpoint.get(endpoint.url());
+        Root root;
+        try {
+            root = Root.read(forCheck ? endpoint.check() : endpoint.sync(), request);
+        } catch (TransientException e) {
+            throw forCheck ? endpoint.unreachable(e) : e;
+        }
+        if (root.status() != null) {
+            throw rootFailure(root);
+        }
+        return SearchEngine.detect(root.json(), endpoint.shownUrl(), metric);
+    }
+
+    /**
+     * Why the root answer failed, naming the server by its {@code X-elastic-product} header or the wording
+     * of its refusal. A 403 here means the user lacks the {@code monitor} cluster privilege on either
+     * engine; the server's own reason says so, and goes into the message.
+     */
+    private ConnectorException rootFailure(Root root) {
+        HttpStatus status = root.status();
+        String product = root.product();
+        if (status.code() == 403) {
+            return new ConfigException(product + " at " + endpoint.shownUrl() + " refused to answer at its root URL"
+                    + " (HTTP 403"
+                    + OpenSearchErrors.reason(status)
+                            .map(reason -> ": " + reason)
+                            .orElse("")
+                    + "); vectorsink reads it to tell Elasticsearch from OpenSearch, which needs the monitor"
+                    + " cluster privilege (cluster:monitor/main): grant it to the user");
+        }
+        if (status.code() == 401) {
+            return HttpErrors.classify(product, status);
+        }
+        return endpoint.failure(status, "answer at its root URL");
     }
 
     /** Checks the index's vector field against the embedding model and the metric, in plain words. */
     private void verify(JsonNode description, SearchEngine engine, int dimension) {
-        // GET /{index} answers {"<concrete index name>": {...}}, also when index is an alias.
-        JsonNode concrete =
-                description.elements().hasNext() ? description.elements().next() : description;
+        JsonNode concrete = concrete(description);
         JsonNode properties = concrete.path("mappings").path("properties");
-        List<String> problems = new ArrayList<>(
-                engine.problems(properties.path(OpenSearchJson.VECTOR_FIELD), index, dimension, metric));
+        String vectorName = resolveVectorField(concrete, engine);
+        JsonNode vector = properties.path(vectorName);
+        List<String> problems = new ArrayList<>(engine.problems(vector, vectorName, index, dimension, metric));
         JsonNode metadata = properties.path(OpenSearchJson.METADATA).path("properties");
         TreeSet<String> mistyped = new TreeSet<>();
         OpenSearchJson.FIELD_TYPES.forEach((name, type) -> {
@@ -298,6 +436,40 @@ public final class OpenSearchVectorStore extends RestVectorStore {
         if (!problems.isEmpty()) {
             throw new ConfigException(problems, null);
         }
+        vectorField = vectorName;
+        notes = engine.notes(vector, vectorName, index);
+    }
+
+    /** {@code GET /{index}} answers {@code {"<concrete index name>": {...}}}, also when index is an alias. */
+    private static JsonNode concrete(JsonNode description) {
+        return description.elements().hasNext() ? description.elements().next() : description;
+    }
+
+    /**
+     * The vector field of an existing index: the configured one; else {@code vector_field} when the index
+     * has it, else the index's one field of the engine's vector type (an index LangChain's Elasticsearch
+     * store made names it {@code vector}). Several such fields and none configured is a config error.
+     */
+    private String resolveVectorField(JsonNode concrete, SearchEngine engine) {
+        if (configuredVectorField != null) {
+            return configuredVectorField;
+        }
+        JsonNode properties = concrete.path("mappings").path("properties");
+        if (properties.has(OpenSearchJson.VECTOR_FIELD)) {
+            return OpenSearchJson.VECTOR_FIELD;
+        }
+        List<String> candidates = new ArrayList<>();
+        properties.properties().forEach(field -> {
+            if (engine.vectorType().equals(field.getValue().path("type").asText())) {
+                candidates.add(field.getKey());
+            }
+        });
+        if (candidates.size() > 1) {
+            throw new ConfigException(engine.product() + " index '" + index + "' has " + candidates.size() + " "
+                    + engine.vectorType() + " fields (" + String.join(", ", candidates)
+                    + "); set indexing.vector_field to the one vectorsink writes");
+        }
+        return candidates.isEmpty() ? OpenSearchJson.VECTOR_FIELD : candidates.get(0);
     }
 
     // ---- writes ---------------------------------------------------------------------------------
@@ -320,7 +492,7 @@ public final class OpenSearchVectorStore extends RestVectorStore {
                 return;
             }
             if (answer.code() == 413) {
-                throw new ConfigException("OpenSearch (or a proxy in front of it) refused one chunk of "
+                throw new ConfigException(product() + " (or a proxy in front of it) refused one chunk of "
                         + pending.get(0).length / 1024
                         + " KiB as too large (HTTP 413); raise http.max_content_length or lower chunk_size");
             }
@@ -354,7 +526,7 @@ public final class OpenSearchVectorStore extends RestVectorStore {
     private Failures itemFailures(JsonNode answer, List<String> ids) {
         JsonNode items = answer.path("items");
         if (!items.isArray() || items.size() != ids.size()) {
-            throw new SystemException("OpenSearch answered a bulk request of " + ids.size() + " documents with "
+            throw new SystemException(product() + " answered a bulk request of " + ids.size() + " documents with "
                     + items.size() + " items; the write is not confirmed");
         }
         Failures failures = new Failures();
@@ -369,7 +541,7 @@ public final class OpenSearchVectorStore extends RestVectorStore {
             }
         }
         if (failures.isEmpty() && answer.path("errors").asBoolean(false)) {
-            throw new SystemException("OpenSearch flagged errors in a bulk answer whose items all succeeded;"
+            throw new SystemException(product() + " flagged errors in a bulk answer whose items all succeeded;"
                     + " the write is not confirmed");
         }
         return failures;
@@ -381,6 +553,7 @@ public final class OpenSearchVectorStore extends RestVectorStore {
         private final List<String> ids = new ArrayList<>();
         private final TreeMap<String, Integer> kinds = new TreeMap<>();
         private boolean retryable = true;
+        private boolean vectorRefused;
         private int worstStatus;
 
         void add(int position, String id, int status, JsonNode error) {
@@ -389,7 +562,9 @@ public final class OpenSearchVectorStore extends RestVectorStore {
             String type = error.path("type").asText("no error type");
             Matcher field = FIELD_IN_REASON.matcher(error.path("reason").asText(""));
             // The reason may quote the document's content; only the error type and field name are kept.
-            String kind = "HTTP " + status + " " + type + (field.find() ? " on field " + field.group(1) : "");
+            String fieldName = field.find() ? field.group(1) : null;
+            vectorRefused |= fieldName != null && fieldName.equals(vectorField);
+            String kind = "HTTP " + status + " " + type + (fieldName != null ? " on field " + fieldName : "");
             kinds.merge(kind, 1, Integer::sum);
             retryable &= RetryPolicies.isRetryableStatus(status);
             worstStatus = Math.max(worstStatus, status);
@@ -418,7 +593,7 @@ public final class OpenSearchVectorStore extends RestVectorStore {
         }
 
         ConnectorException exception(int sent, String tries) {
-            String message = "OpenSearch refused " + ids.size() + " of " + sent
+            String message = product() + " refused " + ids.size() + " of " + sent
                     + " documents in a bulk write to index '" + index + "': " + describe();
             if (retryable) {
                 return new TransientException(message + "; still refused " + tries);
@@ -426,6 +601,11 @@ public final class OpenSearchVectorStore extends RestVectorStore {
             if (worstStatus == 401 || worstStatus == 403) {
                 return new ConfigException(message + "; check the credentials' permissions and that the index is"
                         + " not read-only (a full disk blocks writes)");
+            }
+            if (vectorRefused) {
+                return new ConfigException(message + "; the index's vector field '" + vectorField + "' does not"
+                        + " accept these vectors: check its mapping (type, dims, element_type) or use another index"
+                        + " name");
             }
             return new ConfigException(message + "; the index's mapping does not accept these documents: check"
                     + " the metadata fields or use another index name");
@@ -449,7 +629,7 @@ public final class OpenSearchVectorStore extends RestVectorStore {
         // A version conflict means the document changed after the query matched it: a newer write, kept.
         if (answer.path("timed_out").asBoolean(false) || answer.path("failures").size() > 0) {
             JsonNode first = answer.path("failures").path(0);
-            throw new TransientException("OpenSearch could not " + action + " in index '" + index + "' ("
+            throw new TransientException(product() + " could not " + action + " in index '" + index + "' ("
                     + (answer.path("timed_out").asBoolean(false)
                             ? "timed out"
                             : answer.path("failures").size() + " failures, first: HTTP "

@@ -30,19 +30,33 @@ sealed interface SearchEngine {
     /** The index settings the vector field needs ({@code index.knn} for OpenSearch). */
     void addIndexSettings(ObjectNode indexSettings);
 
+    /** The mapping type of the vector field: {@code knn_vector} or {@code dense_vector}. */
+    String vectorType();
+
+    /** The most dimensions a vector field of this engine indexes. */
+    int maxDimensions();
+
     /** The mapping of the vector field for {@code dimension} and the config's metric. */
     ObjectNode vectorField(int dimension, DistanceMetric metric);
 
     /**
-     * What is wrong with an existing index's vector field for this dimension and metric, in plain words;
-     * empty when it fits.
+     * What is wrong with an existing index's vector field {@code name} for this dimension and metric, in
+     * plain words; empty when it fits.
      *
      * @throws ConfigException when the field is missing or is not a vector field at all
      */
-    List<String> problems(JsonNode field, String index, int dimension, DistanceMetric metric);
+    List<String> problems(JsonNode field, String name, String index, int dimension, DistanceMetric metric);
 
-    /** A k-NN search body; {@code filter} (the stream's term filters) narrows it when not null. */
-    ObjectNode knnSearch(float[] vector, int limit, ArrayNode filter);
+    /**
+     * What a user should know about an existing vector field that works (such as distances that are
+     * approximate); empty when there is nothing to say.
+     */
+    default List<String> notes(JsonNode field, String name, String index) {
+        return List.of();
+    }
+
+    /** A k-NN search body on {@code field}; {@code filter} (the stream's term filters) narrows it when not null. */
+    ObjectNode knnSearch(String field, float[] vector, int limit, ArrayNode filter);
 
     /**
      * The engine behind a root answer ({@code GET /}): OpenSearch names itself in
@@ -73,7 +87,7 @@ sealed interface SearchEngine {
                     + " needs unit-length vectors; distance_metric ip needs Elasticsearch 8.11 or later"
                     + " (max_inner_product), or use cosine");
         }
-        return new ElasticsearchDenseVector();
+        return new ElasticsearchDenseVector(number, major, minor);
     }
 
     /** {@code major.minor} at the start of a version number such as {@code 8.15.1} or {@code 9.0.0-SNAPSHOT}. */
@@ -95,6 +109,17 @@ sealed interface SearchEngine {
             indexSettings.put("knn", true);
         }
 
+        @Override
+        public String vectorType() {
+            return "knn_vector";
+        }
+
+        /** The lucene engine's limit (OpenSearch 2.x). */
+        @Override
+        public int maxDimensions() {
+            return 16_000;
+        }
+
         /**
          * An explicit HNSW method on the lucene engine: the default engine, faiss, needs native libraries that
          * not every node has (it crashes the node of the test suite), and lucene filters during the search.
@@ -112,8 +137,8 @@ sealed interface SearchEngine {
         }
 
         @Override
-        public List<String> problems(JsonNode field, String index, int dimension, DistanceMetric metric) {
-            requireType(field, "knn_vector", product(), index);
+        public List<String> problems(JsonNode field, String name, String index, int dimension, DistanceMetric metric) {
+            requireType(field, name, vectorType(), product(), index);
             List<String> problems = new ArrayList<>();
             dimensionProblem(product(), index, field.path("dimension").asInt(-1), dimension, problems);
             String space = field.path("method")
@@ -128,9 +153,9 @@ sealed interface SearchEngine {
         }
 
         @Override
-        public ObjectNode knnSearch(float[] vector, int limit, ArrayNode filter) {
-            ObjectNode body = searchBody(limit);
-            ObjectNode knn = body.putObject("query").putObject("knn").putObject(OpenSearchJson.VECTOR_FIELD);
+        public ObjectNode knnSearch(String field, float[] vector, int limit, ArrayNode filter) {
+            ObjectNode body = searchBody(field, limit);
+            ObjectNode knn = body.putObject("query").putObject("knn").putObject(field);
             addVector(knn.putArray("vector"), vector);
             knn.put("k", limit);
             if (filter != null) {
@@ -144,8 +169,10 @@ sealed interface SearchEngine {
     /**
      * Elasticsearch 8.4+: an indexed {@code dense_vector} with a similarity, and the {@code knn} option of
      * {@code _search}, whose filter applies during the graph search.
+     *
+     * @param version the version number the root answer gave, for messages
      */
-    record ElasticsearchDenseVector() implements SearchEngine {
+    record ElasticsearchDenseVector(String version, int major, int minor) implements SearchEngine {
         /**
          * The similarities for the config's metrics. {@code dot_product} would require unit-length vectors
          * (Elasticsearch refuses others), which vectors from a record's field need not be:
@@ -153,6 +180,13 @@ sealed interface SearchEngine {
          */
         static final Map<DistanceMetric, String> SIMILARITIES = Map.of(
                 DistanceMetric.COSINE, "cosine", DistanceMetric.L2, "l2_norm", DistanceMetric.IP, "max_inner_product");
+
+        /**
+         * The {@code index_options} types that keep quantized copies of the vectors and score with them:
+         * Elasticsearch 8.14+ maps a new {@code dense_vector} as {@code int8_hnsw} unless told otherwise.
+         */
+        static final List<String> QUANTIZED =
+                List.of("int8_hnsw", "int4_hnsw", "bbq_hnsw", "int8_flat", "int4_flat", "bbq_flat");
 
         /** Candidates per shard: ten per result, within Elasticsearch's cap of 10,000. */
         static int candidates(int limit) {
@@ -168,25 +202,55 @@ sealed interface SearchEngine {
         public void addIndexSettings(ObjectNode indexSettings) {}
 
         @Override
+        public String vectorType() {
+            return "dense_vector";
+        }
+
+        /** 4,096 from 8.11 on (2,048 in 8.8–8.10, 1,024 before): the limit the mapping enforces. */
+        @Override
+        public int maxDimensions() {
+            if (major > 8 || minor >= 11) {
+                return 4096;
+            }
+            return minor >= 8 ? 2048 : 1024;
+        }
+
+        /**
+         * {@code index_options} type {@code hnsw}: the graph holds the float vectors themselves, so the scores
+         * (and the distances vectorsink reports) are exact, where the default of 8.14+ ({@code int8_hnsw})
+         * scores with 8-bit copies. Every 8.x with indexed vectors takes this {@code index_options}.
+         */
+        @Override
         public ObjectNode vectorField(int dimension, DistanceMetric metric) {
             ObjectNode vector = NODES.objectNode();
             vector.put("type", "dense_vector");
             vector.put("dims", dimension);
             vector.put("index", true);
             vector.put("similarity", SIMILARITIES.get(metric));
+            vector.putObject("index_options").put("type", "hnsw");
             return vector;
         }
 
         @Override
-        public List<String> problems(JsonNode field, String index, int dimension, DistanceMetric metric) {
-            requireType(field, "dense_vector", product(), index);
+        public List<String> problems(JsonNode field, String name, String index, int dimension, DistanceMetric metric) {
+            requireType(field, name, vectorType(), product(), index);
             List<String> problems = new ArrayList<>();
             if (!field.path("index").asBoolean(true)) {
-                problems.add("Elasticsearch index '" + index + "' does not index its dense_vector field '"
-                        + OpenSearchJson.VECTOR_FIELD + "' (\"index\": false), so it cannot be searched;"
-                        + " use another index name");
+                problems.add("Elasticsearch index '" + index + "' does not index its dense_vector field '" + name
+                        + "' (\"index\": false), so it cannot be searched; use another index name");
             }
-            dimensionProblem(product(), index, field.path("dims").asInt(-1), dimension, problems);
+            String elementType = field.path("element_type").asText("float");
+            if (!elementType.equals("float")) {
+                problems.add("Elasticsearch index '" + index + "' stores its dense_vector field '" + name
+                        + "' with element_type " + elementType + ", which holds "
+                        + (elementType.equals("byte") ? "whole numbers from -128 to 127" : "bits")
+                        + ", not the decimal values embeddings are; use another index name (vectorsink creates it"
+                        + " with element_type float)");
+            }
+            // Without dims the first document sets it (Elasticsearch 8.x): any dimension fits until then.
+            if (field.has("dims")) {
+                dimensionProblem(product(), index, field.path("dims").asInt(), dimension, problems);
+            }
             // Elasticsearch 8.11+ maps an indexed float vector without a similarity as cosine.
             String similarity = field.path("similarity").asText("cosine");
             String wanted = SIMILARITIES.get(metric);
@@ -204,10 +268,21 @@ sealed interface SearchEngine {
         }
 
         @Override
-        public ObjectNode knnSearch(float[] vector, int limit, ArrayNode filter) {
-            ObjectNode body = searchBody(limit);
+        public List<String> notes(JsonNode field, String name, String index) {
+            String type = field.path("index_options").path("type").asText("");
+            if (!QUANTIZED.contains(type)) {
+                return List.of();
+            }
+            return List.of("Elasticsearch index '" + index + "' quantizes its dense_vector field '" + name
+                    + "' (index_options type " + type + "), so search scores and distances are approximate;"
+                    + " an index vectorsink creates uses type hnsw, whose scores are exact");
+        }
+
+        @Override
+        public ObjectNode knnSearch(String field, float[] vector, int limit, ArrayNode filter) {
+            ObjectNode body = searchBody(field, limit);
             ObjectNode knn = body.putObject("knn");
-            knn.put("field", OpenSearchJson.VECTOR_FIELD);
+            knn.put("field", field);
             addVector(knn.putArray("query_vector"), vector);
             knn.put("k", limit);
             knn.put("num_candidates", candidates(limit));
@@ -219,10 +294,10 @@ sealed interface SearchEngine {
     }
 
     /** A search of {@code limit} hits that leaves the vectors out of the answer. */
-    private static ObjectNode searchBody(int limit) {
+    private static ObjectNode searchBody(String field, int limit) {
         ObjectNode body = NODES.objectNode();
         body.put("size", limit);
-        body.putObject("_source").putArray("excludes").add(OpenSearchJson.VECTOR_FIELD);
+        body.putObject("_source").putArray("excludes").add(field);
         return body;
     }
 
@@ -232,10 +307,11 @@ sealed interface SearchEngine {
         }
     }
 
-    private static void requireType(JsonNode field, String type, String product, String index) {
+    private static void requireType(JsonNode field, String name, String type, String product, String index) {
         if (!type.equals(field.path("type").asText())) {
             throw new ConfigException(product + " index '" + index + "' exists but has no " + type + " field '"
-                    + OpenSearchJson.VECTOR_FIELD + "'; use another index name (vectorsink creates it)");
+                    + name + "'; use another index name (vectorsink creates it) or set indexing.vector_field to"
+                    + " the index's " + type + " field");
         }
     }
 

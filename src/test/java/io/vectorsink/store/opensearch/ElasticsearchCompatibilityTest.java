@@ -34,10 +34,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The same store behind an Elasticsearch URL. Elasticsearch cannot run here; WireMock answers as its 8.x
- * reference documents the root, index, mapping and search APIs. Bulk writes and deletes are the APIs the
- * real OpenSearch node proves (OpenSearchContractIT), so only what differs is tested here: how the
- * engine is recognised, the {@code dense_vector} mapping, its verification, and the {@code knn} search.
+ * The same store behind an Elasticsearch URL, for the versions the real test node (8.19, see
+ * ElasticsearchContractIT and ElasticsearchIndexIT) is not: WireMock answers as the 8.x and 9.x reference
+ * documents the root, index, mapping and search APIs: how the engine and its version are recognised, the
+ * {@code dense_vector} mapping, its verification, and the {@code knn} search.
  */
 class ElasticsearchCompatibilityTest {
     private static final String INDEX = "docs";
@@ -57,10 +57,15 @@ class ElasticsearchCompatibilityTest {
     }
 
     static String indexDescription(int dims, String similarity) {
-        return "{\"" + INDEX + "\":{\"aliases\":{},\"mappings\":{\"properties\":{"
+        return indexDescription(INDEX, dims, similarity, "int8_hnsw");
+    }
+
+    /** {@code GET /{index}} of an index with a {@code dense_vector} whose {@code index_options} type is given. */
+    static String indexDescription(String index, int dims, String similarity, String indexType) {
+        return "{\"" + index + "\":{\"aliases\":{},\"mappings\":{\"properties\":{"
                 + "\"vector_field\":{\"type\":\"dense_vector\",\"dims\":" + dims + ",\"index\":true,"
                 + "\"similarity\":\"" + similarity
-                + "\",\"index_options\":{\"type\":\"int8_hnsw\",\"m\":16,\"ef_construction\":100}},"
+                + "\",\"index_options\":{\"type\":\"" + indexType + "\",\"m\":16,\"ef_construction\":100}},"
                 + "\"text\":{\"type\":\"text\"},"
                 + "\"metadata\":{\"properties\":{\"_ab_stream\":{\"type\":\"keyword\"}}}}},"
                 + "\"settings\":{\"index\":{\"number_of_shards\":\"1\"}}}}";
@@ -174,6 +179,8 @@ class ElasticsearchCompatibilityTest {
     @Test
     void should_search_with_the_knn_option_filtered_by_stream_and_turn_scores_into_distances() {
         server.stubFor(get("/").willReturn(okJson(root("8.15.0"))));
+        // A store that did not prepare reads the index's mapping for its vector field first.
+        server.stubFor(get("/" + INDEX).willReturn(okJson(indexDescription(3, "cosine"))));
         server.stubFor(post("/" + INDEX + "/_search")
                 .willReturn(okJson("{\"took\":2,\"timed_out\":false,\"hits\":{\"total\":{\"value\":2},\"hits\":["
                         + "{\"_index\":\"docs\",\"_id\":\"a\",\"_score\":0.9,\"_source\":{\"text\":\"near\","

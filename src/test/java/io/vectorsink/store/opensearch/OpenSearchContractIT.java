@@ -39,8 +39,18 @@ import java.util.Optional;
  */
 class OpenSearchContractIT implements VectorStoreContract {
     static OpenSearchVectorStore store(String url, String index, String metric, String refresh, RetryTiming timing) {
+        return store(url, index, metric, refresh, null, timing);
+    }
+
+    static OpenSearchVectorStore store(
+            String url,
+            String index,
+            String metric,
+            String refresh,
+            IndexingConfig.OpenSearchAuth auth,
+            RetryTiming timing) {
         return new OpenSearchVectorStore(
-                new IndexingConfig.OpenSearch(url, index, metric, refresh, null),
+                new IndexingConfig.OpenSearch(url, index, metric, refresh, auth),
                 AdvancedConfig.defaults(),
                 HttpClients.shared(),
                 timing,
