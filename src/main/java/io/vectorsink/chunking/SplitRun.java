@@ -4,7 +4,9 @@ import io.vectorsink.chunking.Boundary.Characters;
 import io.vectorsink.chunking.Boundary.Literal;
 import io.vectorsink.error.ConfigException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The splitting of one text: the recursive splitter, the greedy merger and the character fallback. It produces
@@ -13,10 +15,14 @@ import java.util.List;
  */
 final class SplitRun {
     /**
-     * A chunk candidate {@code [start, end)}; {@code verified} when its stripped text was already counted and
-     * found within the model's limit, so the final check can skip it.
+     * A chunk candidate {@code [start, end)}; {@code tokens} when its stripped text was already tokenized and
+     * found within the model's limit (so the final check can skip it and its ids can be used), null otherwise.
      */
-    record Span(int start, int end, boolean verified) {}
+    record Span(int start, int end, Tokens tokens) {
+        boolean verified() {
+            return tokens != null;
+        }
+    }
 
     /** A character window may stop short of the limit by this fraction: it saves token counts, not chunk space. */
     private static final int WINDOW_SLACK_DIVISOR = 16;
@@ -27,6 +33,9 @@ final class SplitRun {
     private final TokenCounter counter;
     private final int hardLimit;
     private final List<Span> spans = new ArrayList<>();
+
+    /** The tokens of the ranges counted for the current character window, by {@link #key}. */
+    private final Map<Long, Tokens> windowTokens = new HashMap<>();
 
     /**
      * @param separatorTokens per level, the token count of its literal separator (unused for other levels)
@@ -95,13 +104,15 @@ final class SplitRun {
         int previousEnd = -1;
         int guess = limit;
         while (start < to) {
+            windowTokens.clear();
             int end = windowEnd(start, to, limit, guess);
             if (end <= previousEnd) {
                 // The overlap left no room for new text: continue right after the previous window instead.
                 start = Text.skipWhitespace(text, previousEnd, to);
                 end = windowEnd(start, to, limit, guess);
             }
-            spans.add(new Span(start, end, true));
+            Tokens tokens = windowTokens.get(key(start, end));
+            spans.add(new Span(start, end, tokens != null ? tokens : measure(start, end)));
             if (Text.skipWhitespace(text, end, to) >= to) {
                 return;
             }
@@ -205,10 +216,27 @@ final class SplitRun {
                 : Character.charCount(text.codePointAt(anchor + length));
     }
 
-    /** Tokens of {@code [start, end)} as it will be emitted: without surrounding whitespace. */
+    /**
+     * Tokens of {@code [start, end)} as it will be emitted: without surrounding whitespace. The tokenization is
+     * kept for the window being fitted, so the window that is chosen reaches the model without another one.
+     */
     private int tokens(int start, int end) {
         String stripped = Text.strip(text, start, end);
-        return stripped.isEmpty() ? 0 : counter.count(stripped);
+        if (stripped.isEmpty()) {
+            return 0;
+        }
+        Tokens tokens = counter.tokenize(stripped);
+        windowTokens.put(key(start, end), tokens);
+        return tokens.count();
+    }
+
+    private Tokens measure(int start, int end) {
+        String stripped = Text.strip(text, start, end);
+        return stripped.isEmpty() ? Tokens.counted(0) : counter.tokenize(stripped);
+    }
+
+    private static long key(int start, int end) {
+        return ((long) start << 32) | (end & 0xffffffffL);
     }
 
     /** Non-empty pieces of a range between the cuts of one level. */
@@ -298,7 +326,7 @@ final class SplitRun {
         }
 
         private void emit() {
-            spans.add(new Span(starts[head], ends[size - 1], false));
+            spans.add(new Span(starts[head], ends[size - 1], null));
         }
 
         private void clear() {

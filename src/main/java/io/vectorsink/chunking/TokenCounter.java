@@ -8,4 +8,12 @@ package io.vectorsink.chunking;
 public interface TokenCounter {
     /** Number of tokens in {@code text}, excluding any special tokens the model adds around an input. */
     int count(String text);
+
+    /**
+     * The tokens of {@code text}: a counter whose tokenizer produces ids returns them, so that the chunk it
+     * measured reaches the model without a second tokenization. The default only counts.
+     */
+    default Tokens tokenize(String text) {
+        return Tokens.counted(count(text));
+    }
 }

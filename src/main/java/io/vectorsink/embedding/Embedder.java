@@ -1,5 +1,6 @@
 package io.vectorsink.embedding;
 
+import io.vectorsink.chunking.Chunk;
 import io.vectorsink.chunking.TokenCounter;
 import java.util.List;
 
@@ -20,7 +21,10 @@ public interface Embedder extends AutoCloseable {
     /** The tokenizer that chunk sizes are measured with. */
     TokenCounter tokenCounter();
 
-    /** How many inputs one {@link #embed} call should carry at most for best throughput. */
+    /**
+     * How many inputs one request to the model carries at most (a remote provider's inputs per request, a
+     * local model's texts per run). {@link #embed} takes any number and splits them itself.
+     */
     int maxBatchSize();
 
     /**
@@ -29,6 +33,14 @@ public interface Embedder extends AutoCloseable {
      * @throws io.vectorsink.error.ConnectorException when the provider fails for good
      */
     List<float[]> embed(List<String> texts);
+
+    /**
+     * Embeds chunks as the chunker measured them, in order. An embedder whose {@link #tokenCounter()} hands
+     * out token ids runs those ids instead of tokenizing the text again; the default embeds the texts.
+     */
+    default List<float[]> embedChunks(List<Chunk> chunks) {
+        return embed(chunks.stream().map(Chunk::text).toList());
+    }
 
     /** A short, secret-free description for logs, e.g. {@code local all-minilm-l6-v2-q (384 dims)}. */
     String description();

@@ -1,6 +1,7 @@
 package io.vectorsink.pipeline;
 
 import io.vectorsink.checkpoint.CheckpointLedger;
+import io.vectorsink.chunking.Chunk;
 import io.vectorsink.config.AdvancedConfig;
 import io.vectorsink.embedding.Embedder;
 import io.vectorsink.error.ConnectorException;
@@ -173,29 +174,28 @@ final class BatchWriter implements AutoCloseable {
         }
     }
 
-    /** Vectors for every chunk, in order: the record's own where it brought one, the embedder's otherwise. */
+    /**
+     * Vectors for every chunk, in order: the record's own where it brought one, the embedder's otherwise. The
+     * whole batch goes to the embedder in one call, which splits it as its model or provider needs: a remote
+     * embedder sends its requests concurrently (so {@code embedding_concurrency} batches keep that many times
+     * the requests of one batch in flight), a local one groups the chunks by length into model runs.
+     */
     private List<float[]> embed(List<PendingChunk> chunks) {
         throwIfCancelled();
-        List<PendingChunk> toEmbed =
-                chunks.stream().filter(c -> c.vector() == null).toList();
-        List<float[]> computed = new ArrayList<>(toEmbed.size());
-        int step = Math.max(1, embedder.maxBatchSize());
-        for (int from = 0; from < toEmbed.size(); from += step) {
-            List<String> texts = toEmbed.subList(from, Math.min(toEmbed.size(), from + step)).stream()
-                    .map(PendingChunk::text)
-                    .toList();
-            List<float[]> part = embedder.embed(texts);
-            if (part.size() != texts.size()) {
-                throw new SystemException(
-                        "The embedder returned " + part.size() + " vectors for " + texts.size() + " texts");
+        List<Chunk> toEmbed = chunks.stream()
+                .filter(c -> c.vector() == null)
+                .map(PendingChunk::chunk)
+                .toList();
+        List<float[]> computed = toEmbed.isEmpty() ? List.of() : embedder.embedChunks(toEmbed);
+        if (computed.size() != toEmbed.size()) {
+            throw new SystemException(
+                    "The embedder returned " + computed.size() + " vectors for " + toEmbed.size() + " texts");
+        }
+        for (float[] vector : computed) {
+            if (vector.length != embedder.dimensions()) {
+                throw new SystemException("The embedder returned a vector of " + vector.length + " dimensions; "
+                        + embedder.dimensions() + " expected");
             }
-            for (float[] vector : part) {
-                if (vector.length != embedder.dimensions()) {
-                    throw new SystemException("The embedder returned a vector of " + vector.length + " dimensions; "
-                            + embedder.dimensions() + " expected");
-                }
-            }
-            computed.addAll(part);
         }
         List<float[]> vectors = new ArrayList<>(chunks.size());
         int next = 0;

@@ -36,7 +36,7 @@ public final class WritePipeline {
     private static final long PROGRESS_INTERVAL_MILLIS = 30_000;
 
     private final ConfiguredCatalog catalog;
-    private final RecordChunker chunker;
+    private final RecordPlanner planner;
     private final VectorStore store;
     private final CheckpointLedger ledger;
     private final BatchWriter writer;
@@ -70,7 +70,7 @@ public final class WritePipeline {
             Clock clock,
             WaitingStates waitingStates) {
         this.catalog = catalog;
-        this.chunker = new RecordChunker(
+        this.planner = new RecordPlanner(
                 parts.mapper(),
                 parts.chunker(),
                 parts.omitRawText(),
@@ -100,7 +100,7 @@ public final class WritePipeline {
                     if (!reader.isAlive() && queue.isEmpty()) {
                         throw new SystemException("The input reader stopped without reaching the end of input");
                     }
-                    flushExpired();
+                    onTimer();
                     continue;
                 }
                 if (item == END) {
@@ -114,7 +114,7 @@ public final class WritePipeline {
                 } catch (ConnectorException error) {
                     throw afterWritesUnderWay(error);
                 }
-                flushExpired();
+                onTimer();
             }
             finish();
         } catch (RuntimeException | Error | InterruptedException e) {
@@ -157,7 +157,7 @@ public final class WritePipeline {
                 throw new SystemException("Input line " + record.lineNumber() + " is a record of stream " + stream.id()
                         + ", which was already reported COMPLETE");
             }
-            work = chunker.prepare(ledger.openRecord(stream.id()), record, stream);
+            work = planner.plan(ledger.openRecord(stream.id()), record, stream);
         } catch (ConnectorException e) {
             // Mapping, vectors, keys: whatever fails here fails for this record's stream.
             throw e.inStream(record.stream().namespace(), record.stream().name());
@@ -312,8 +312,14 @@ public final class WritePipeline {
         }
     }
 
-    private void flushExpired() throws InterruptedException {
+    /** The timer's work: flush the batches older than the flush interval, and say how far the sync got. */
+    private void onTimer() throws InterruptedException {
         long now = clock.millis();
+        logProgressIfDue(now);
+        flushExpired(now);
+    }
+
+    private void logProgressIfDue(long now) {
         if (now - lastProgressMillis >= PROGRESS_INTERVAL_MILLIS) {
             if (lastProgressMillis > 0) {
                 out.info("Progress: " + records + " records read, " + writer.chunksWritten() + " chunks written, "
@@ -321,6 +327,9 @@ public final class WritePipeline {
             }
             lastProgressMillis = now;
         }
+    }
+
+    private void flushExpired(long now) throws InterruptedException {
         long interval = advanced.flushInterval().toMillis();
         for (StreamId stream : Set.copyOf(batches.keySet())) {
             if (now - batches.get(stream).createdAtMillis() >= interval) {

@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Local embeddings, not a test: the built jar's {@code write} (all-MiniLM-L6-v2 quantized, real Chroma,
- * chunk_size 256, overlap 32, default batch size 128 and embedding concurrency 2) against the raw throughput
+ * chunk_size 254, overlap 32, default batch size 128 and embedding concurrency 2) against the raw throughput
  * of the same model on the same chunk texts (read back from the collection the connector wrote), embedded
  * in-process by {@link LocalOnnxEmbedder} in batches of 128 from 2 threads, as the pipeline calls it.
  * Runs alternate; medians of REPS.
@@ -34,6 +34,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class LocalEmbeddingBench {
     private static final int BATCH = 128;
     private static final int THREADS = 2;
+    private static final int CHUNK_SIZE = 254;
 
     private LocalEmbeddingBench() {}
 
@@ -64,6 +65,7 @@ public final class LocalEmbeddingBench {
             for (int rep = 1; rep <= reps; rep++) {
                 Run fixed = connector(dir, server, catalog, embedding, one, "one-" + rep);
                 add(seconds, "connector, 1 record (fixed cost: JVM, model load)", fixed.seconds());
+                add(cpu, "connector, 1 record (fixed cost: JVM, model load)", fixed.cpuSeconds());
                 Run run = connector(dir, server, catalog, embedding, messages, "conn-" + rep);
                 add(seconds, "connector write", run.seconds());
                 add(cpu, "connector write", run.cpuSeconds());
@@ -80,7 +82,8 @@ public final class LocalEmbeddingBench {
             double fixed = BenchSupport.median(seconds.get("connector, 1 record (fixed cost: JVM, model load)"));
             double connector = BenchSupport.median(seconds.get("connector write"));
             double raw = BenchSupport.median(seconds.get("raw embedding, same chunks"));
-            System.out.printf(Locale.ROOT, "%d records -> %d chunks (max 256 tokens, overlap 32)%n", records, chunks);
+            System.out.printf(
+                    Locale.ROOT, "%d records -> %d chunks (max %d tokens, overlap 32)%n", records, chunks, CHUNK_SIZE);
             System.out.println("| run | median s | records/s | chunks/s | CPU s |");
             System.out.println("|---|---:|---:|---:|---:|");
             for (Map.Entry<String, List<Double>> entry : seconds.entrySet()) {
@@ -103,6 +106,19 @@ public final class LocalEmbeddingBench {
                     100 * raw / connector,
                     fixed,
                     100 * raw / (connector - fixed));
+            double connectorCpu = BenchSupport.median(cpu.get("connector write"));
+            double rawCpu = BenchSupport.median(cpu.get("raw embedding, same chunks"));
+            double fixedCpu = BenchSupport.median(cpu.get("connector, 1 record (fixed cost: JVM, model load)"));
+            System.out.printf(
+                    Locale.ROOT,
+                    "CPU per chunk: connector %.2f ms, raw model %.2f ms: connector / raw %.2f; without the fixed"
+                            + " cost's %.1f CPU s: %.2f ms, connector / raw %.2f%n",
+                    1000 * connectorCpu / chunks,
+                    1000 * rawCpu / chunks,
+                    connectorCpu / rawCpu,
+                    fixedCpu,
+                    1000 * (connectorCpu - fixedCpu) / chunks,
+                    (connectorCpu - fixedCpu) / rawCpu);
             System.out.println("connector peak RSS (MB) per run: " + rss);
             System.out.println("all runs (s): " + seconds);
             System.out.println("load average at the end: " + BenchSupport.loadAverage());
@@ -116,8 +132,8 @@ public final class LocalEmbeddingBench {
 
     private static Run connector(
             Path dir, ChromaServer server, Path catalog, String embedding, Path input, String name) {
-        Path config = BenchSupport.config(dir, name, server.url(), name, embedding, 256);
-        // the demo's chunking: 256 tokens, 32 overlap
+        Path config = BenchSupport.config(dir, name, server.url(), name, embedding, CHUNK_SIZE);
+        // the demo's chunking: 254 tokens, 32 overlap
         String json;
         try {
             json = Files.readString(config).replace("\"chunk_overlap\":0", "\"chunk_overlap\":32");
@@ -140,13 +156,12 @@ public final class LocalEmbeddingBench {
         return points.stream().map(p -> p.path("document").asText()).toList();
     }
 
-    /** Embeds {@code texts} as the pipeline does: batches of 128 split to the model's batch size, 2 threads. */
+    /** Embeds {@code texts} as the pipeline does: batches of 128, one embed call each, 2 threads. */
     private static double embed(LocalOnnxEmbedder embedder, List<String> texts) throws Exception {
         List<List<String>> batches = new ArrayList<>();
         for (int from = 0; from < texts.size(); from += BATCH) {
             batches.add(texts.subList(from, Math.min(texts.size(), from + BATCH)));
         }
-        int step = Math.max(1, embedder.maxBatchSize());
         AtomicInteger next = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(THREADS);
         try {
@@ -155,10 +170,7 @@ public final class LocalEmbeddingBench {
             for (int t = 0; t < THREADS; t++) {
                 running.add(pool.submit(() -> {
                     for (int b = next.getAndIncrement(); b < batches.size(); b = next.getAndIncrement()) {
-                        List<String> batch = batches.get(b);
-                        for (int from = 0; from < batch.size(); from += step) {
-                            embedder.embed(batch.subList(from, Math.min(batch.size(), from + step)));
-                        }
+                        embedder.embed(batches.get(b));
                     }
                     return null;
                 }));

@@ -22,6 +22,7 @@ import dev.langchain4j.store.embedding.chroma.ChromaApiVersion;
 import dev.langchain4j.store.embedding.chroma.ChromaEmbeddingStore;
 import io.vectorsink.bench.BenchSupport.Chroma;
 import io.vectorsink.bench.BenchSupport.Run;
+import io.vectorsink.chunking.Chunk;
 import io.vectorsink.embedding.local.LocalModel;
 import io.vectorsink.embedding.local.LocalOnnxEmbedder;
 import io.vectorsink.protocol.Json;
@@ -56,16 +57,16 @@ import java.util.concurrent.Future;
  *
  * <ul>
  *   <li><b>vectorsink</b>: the jar's {@code write} with the {@link LocalEmbeddingBench} settings (local
- *       {@code all-minilm-l6-v2-q}, chunk_size 256 tokens, overlap 32, {@code append_dedup}, default batch
+ *       {@code all-minilm-l6-v2-q}, chunk_size 254 tokens, overlap 32, {@code append_dedup}, default batch
  *       size 128, embedding and upsert concurrency 2) and the demo's metadata fields (id, year, president,
  *       party; the documents on the LangChain4j side carry the same), plus a 1-record run for its fixed cost.
  *   <li><b>LangChain4j, stock</b>: {@code EmbeddingStoreIngestor} with {@link AllMiniLmL6V2QuantizedEmbeddingModel}
- *       on an executor of 2 threads, {@code DocumentSplitters.recursive(256, 32, HuggingFaceTokenCountEstimator)}
+ *       on an executor of 2 threads, {@code DocumentSplitters.recursive(254, 32, HuggingFaceTokenCountEstimator)}
  *       and {@link ChromaEmbeddingStore} (API v2).
  *   <li><b>LangChain4j, vectorsink's embedder</b>: the same ingestor, splitter and store, with the model
- *       replaced by the connector's {@link LocalOnnxEmbedder} (same ONNX file, tokenizer window lifted to
- *       512 positions, one ONNX thread per caller) behind LangChain4j's {@link EmbeddingModel}, in batches
- *       of 32 on 2 threads: the same embedding work as the connector, so the gap to the connector is the
+ *       replaced by the connector's {@link LocalOnnxEmbedder} (same ONNX file, untruncated, one ONNX thread
+ *       per caller, each segment tokenized once) behind LangChain4j's {@link EmbeddingModel}, in batches
+ *       of 128 on 2 threads: the same embedding work as the connector, so the gap to the connector is the
  *       rest of the pipeline.
  * </ul>
  *
@@ -82,7 +83,10 @@ import java.util.concurrent.Future;
  * </pre>
  */
 public final class PeerBench {
-    private static final int CHUNK_SIZE = 256;
+    private static final int CHUNK_SIZE = 254;
+    /** The connector's default batch_size: what one embed call of its pipeline carries. */
+    private static final int PIPELINE_BATCH = 128;
+
     private static final int CHUNK_OVERLAP = 32;
     private static final int THREADS = 2;
 
@@ -598,8 +602,8 @@ public final class PeerBench {
     }
 
     /**
-     * The connector's embedder behind LangChain4j's interface: batches of its {@link
-     * LocalOnnxEmbedder#maxBatchSize()} spread over the executor's threads, as the connector's pipeline calls it.
+     * The connector's embedder behind LangChain4j's interface: batches of 128 spread over the executor's
+     * threads, as the connector's pipeline calls it, each segment tokenized once.
      */
     private static final class EmbedderModel implements EmbeddingModel {
         private final LocalOnnxEmbedder embedder;
@@ -612,12 +616,15 @@ public final class PeerBench {
 
         @Override
         public Response<List<Embedding>> embedAll(List<TextSegment> segments) {
-            List<String> texts = segments.stream().map(TextSegment::text).toList();
-            int step = embedder.maxBatchSize();
+            // Each segment is tokenized once, and those ids are what the model runs (and what is counted).
+            List<Chunk> texts = segments.stream()
+                    .map(segment ->
+                            new Chunk(segment.text(), embedder.tokenCounter().tokenize(segment.text())))
+                    .toList();
             List<Future<List<float[]>>> batches = new ArrayList<>();
-            for (int from = 0; from < texts.size(); from += step) {
-                List<String> batch = texts.subList(from, Math.min(texts.size(), from + step));
-                batches.add(pool.submit(() -> embedder.embed(batch)));
+            for (int from = 0; from < texts.size(); from += PIPELINE_BATCH) {
+                List<Chunk> batch = texts.subList(from, Math.min(texts.size(), from + PIPELINE_BATCH));
+                batches.add(pool.submit(() -> embedder.embedChunks(batch)));
             }
             List<Embedding> embeddings = new ArrayList<>(texts.size());
             try {
@@ -630,9 +637,7 @@ public final class PeerBench {
             } catch (ExecutionException e) {
                 throw new IllegalStateException("embedding failed", e.getCause());
             }
-            int tokens = texts.stream()
-                    .mapToInt(t -> embedder.tokenCounter().count(t))
-                    .sum();
+            int tokens = texts.stream().mapToInt(t -> t.tokens().count()).sum();
             return Response.from(embeddings, new TokenUsage(tokens));
         }
 

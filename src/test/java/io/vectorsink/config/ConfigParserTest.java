@@ -68,7 +68,7 @@ class ConfigParserTest {
 
         assertThat(config.processing())
                 .isEqualTo(new ProcessingConfig(
-                        256, 0, List.of(), List.of(), List.of(), TextSplitterConfig.Separator.defaults()));
+                        254, 0, List.of(), List.of(), List.of(), TextSplitterConfig.Separator.defaults()));
         assertThat(config.embedding()).isEqualTo(new EmbeddingConfig.Local(EmbeddingConfig.Local.MINILM));
         assertThat(config.indexing())
                 .isEqualTo(new Chroma(
@@ -165,7 +165,7 @@ class ConfigParserTest {
         ConnectorConfig config = ConfigParser.parse(raw, SELF_MANAGED);
 
         assertThat(((Chroma) config.indexing()).tenant()).isEqualTo("default_tenant");
-        assertThat(config.processing().chunkSize()).isEqualTo(256);
+        assertThat(config.processing().chunkSize()).isEqualTo(254);
     }
 
     @ParameterizedTest
@@ -316,7 +316,7 @@ class ConfigParserTest {
         assertThat(problems(equal))
                 .containsExactly("processing.chunk_overlap: must be less than processing.chunk_size (100)");
         assertThat(problems(larger))
-                .containsExactly("processing.chunk_overlap: must be less than processing.chunk_size (256)");
+                .containsExactly("processing.chunk_overlap: must be less than processing.chunk_size (254)");
     }
 
     @Test

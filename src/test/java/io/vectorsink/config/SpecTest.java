@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vectorsink.embedding.local.LocalModel;
 import io.vectorsink.error.ConfigException;
 import io.vectorsink.store.DistanceMetric;
 import java.io.IOException;
@@ -219,12 +220,12 @@ class SpecTest {
 
     @Test
     void should_keep_its_default_chunk_size_within_the_local_models_window() {
-        // sentence-transformers embeds at most 256 word pieces with all-MiniLM-L6-v2; bge-small takes 512.
+        // all-MiniLM-L6-v2, the default model, is made for 256 word pieces, [CLS] and [SEP] among them.
         int chunkSize = connection
                 .at("/properties/processing/properties/chunk_size/default")
                 .asInt();
 
-        assertThat(chunkSize).isBetween(1, 256);
+        assertThat(chunkSize).isBetween(1, LocalModel.ALL_MINILM_L6_V2_Q.window() - 2);
     }
 
     @Test

@@ -154,14 +154,17 @@ class SpecAndCheckIT extends ProcessTestSupport {
     void should_reject_a_chunk_size_the_local_model_cannot_embed_whole() {
         String config =
                 """
-                {"processing": {"chunk_size": 4000, "text_fields": ["text"]},
+                {"processing": {"chunk_size": 255, "text_fields": ["text"]},
                  "embedding": {"mode": "local"},
                  "indexing": {"mode": "chroma", "host": "%s", "collection": "too-big"}}
                 """
                         .formatted(chromaUrl());
         JsonNode status = onlyStatus(check(config));
         assertThat(status.get("status").asText()).isEqualTo("FAILED");
-        assertThat(status.get("message").asText()).contains("chunk_size").contains("4000");
+        // all-MiniLM-L6-v2 is made for 256 word pieces: 254 tokens and [CLS], [SEP].
+        assertThat(status.get("message").asText())
+                .contains("chunk_size is 255")
+                .contains("set chunk_size to 254 or less");
     }
 
     @Test

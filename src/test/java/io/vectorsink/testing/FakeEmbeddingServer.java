@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A simulated OpenAI-compatible embeddings server on loopback, for contract tests and the benchmark.
- * {@code POST /v1/embeddings} answers OpenAI's format with {@link FakeEmbedder} vectors (the same text
+ * {@code POST /v1/embeddings} answers OpenAI's format (and {@code POST /v2/embed} Cohere's v2 format) with {@link FakeEmbedder} vectors (the same text
  * always gets the same unit vector), after a fixed latency, and enforces a tokens-per-minute quota the
  * way OpenAI describes its limits: a token bucket that refills continuously at {@code tpm / 60} tokens
  * per second and holds at most {@code burst} of them. A request whose tokens (cl100k_base) exceed what
@@ -70,6 +70,7 @@ public final class FakeEmbeddingServer implements AutoCloseable {
         });
         server.setExecutor(executor);
         server.createContext("/v1/embeddings", this::handle);
+        server.createContext("/v2/embed", this::handle);
         server.start();
     }
 
@@ -90,6 +91,11 @@ public final class FakeEmbeddingServer implements AutoCloseable {
             throws IOException {
         return new FakeEmbeddingServer(
                 dimensions, latency, new TokenBucket(tokensPerMinute, burst, System.nanoTime()), resetHeaders, 64);
+    }
+
+    /** The API root for Cohere's v2 API ({@code POST /v2/embed}, Cohere's format), e.g. {@code http://127.0.0.1:40123}. */
+    public String cohereBaseUrl() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
     /** The API root, e.g. {@code http://127.0.0.1:40123/v1}. */
@@ -140,7 +146,8 @@ public final class FakeEmbeddingServer implements AutoCloseable {
             try (InputStream in = exchange.getRequestBody()) {
                 body = Json.MAPPER.readTree(in);
             }
-            JsonNode input = body == null ? null : body.get("input");
+            boolean cohere = exchange.getRequestURI().getPath().equals("/v2/embed");
+            JsonNode input = body == null ? null : body.get(cohere ? "texts" : "input");
             if (input == null || !input.isArray() || input.isEmpty()) {
                 send(exchange, 400, "{\"error\": {\"message\": \"input must be a non-empty list\"}}");
                 return;
@@ -184,10 +191,10 @@ public final class FakeEmbeddingServer implements AutoCloseable {
                 List<String> texts = new java.util.ArrayList<>(input.size());
                 input.forEach(text -> texts.add(text.asText()));
                 List<float[]> vectors = embedder.embed(texts);
-                ObjectNode answer = Json.MAPPER.createObjectNode();
+                ObjectNode answer = cohere ? cohereAnswer(vectors) : Json.MAPPER.createObjectNode();
                 answer.put("object", "list");
                 ArrayNode data = answer.putArray("data");
-                for (int i = 0; i < vectors.size(); i++) {
+                for (int i = 0; i < (cohere ? 0 : vectors.size()); i++) {
                     ObjectNode item = data.addObject();
                     item.put("object", "embedding");
                     item.put("index", i);
@@ -213,6 +220,19 @@ public final class FakeEmbeddingServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Cohere's v2 answer: {@code {"embeddings": {"float": [[...], ...]}}}, in input order. */
+    private static ObjectNode cohereAnswer(List<float[]> vectors) {
+        ObjectNode answer = Json.MAPPER.createObjectNode();
+        ArrayNode floats = answer.putObject("embeddings").putArray("float");
+        for (float[] vector : vectors) {
+            ArrayNode values = floats.addArray();
+            for (float v : vector) {
+                values.add(v);
+            }
+        }
+        return answer;
     }
 
     private static void send(HttpExchange exchange, int code, String json) throws IOException {

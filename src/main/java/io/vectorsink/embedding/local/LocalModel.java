@@ -1,51 +1,50 @@
 package io.vectorsink.embedding.local;
 
-import dev.langchain4j.model.embedding.onnx.PoolingMode;
 import io.vectorsink.error.ConfigException;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
 /**
- * The in-process models the connector ships, with the facts needed to run them whole: where their
- * files sit in the LangChain4j jars, how token vectors are pooled, and how many positions the network
- * really has.
+ * The in-process models the connector ships, with the facts needed to run them: where their files sit in
+ * the LangChain4j jars, how token vectors are pooled, and how many tokens each model is made for.
  */
 public enum LocalModel {
     /**
      * sentence-transformers/all-MiniLM-L6-v2, int8-quantised ONNX export by Xenova, 384 dimensions, mean
-     * pooling (as in LangChain4j's {@code AllMiniLmL6V2QuantizedEmbeddingModel}). The network has 512
-     * position embeddings; sentence-transformers caps it at 256 tokens because it was fine-tuned on short
-     * texts, so quality is best below that, but every one of 510 tokens is embedded (see {@link
-     * #positionLimit}).
+     * pooling. Its model card and sentence-transformers' {@code max_seq_length} cut inputs at 256 word
+     * pieces: the model was trained on texts of at most 128 and is documented for 256, although the network
+     * has 512 position rows. [CLS] and [SEP] count among the 256.
      */
     ALL_MINILM_L6_V2_Q(
-            "all-minilm-l6-v2-q", "all-minilm-l6-v2-q.onnx", "all-minilm-l6-v2-q-tokenizer.json", PoolingMode.MEAN),
+            "all-minilm-l6-v2-q", "all-minilm-l6-v2-q.onnx", "all-minilm-l6-v2-q-tokenizer.json", Pooling.MEAN, 256),
 
     /**
-     * BAAI/bge-small-en-v1.5, int8-quantised ONNX export by Xenova, 384 dimensions, CLS pooling (as in
-     * LangChain4j's {@code BgeSmallEnV15QuantizedEmbeddingModel}); trained for 512-token inputs.
+     * BAAI/bge-small-en-v1.5, int8-quantised ONNX export by Xenova, 384 dimensions, CLS pooling; made for
+     * inputs of up to 512 tokens (its model card and {@code max_seq_length}), [CLS] and [SEP] included.
      */
     BGE_SMALL_EN_V15_Q(
-            "bge-small-en-v1.5-q", "bge-small-en-v1.5-q.onnx", "bge-small-en-v1.5-q-tokenizer.json", PoolingMode.CLS);
+            "bge-small-en-v1.5-q", "bge-small-en-v1.5-q.onnx", "bge-small-en-v1.5-q-tokenizer.json", Pooling.CLS, 512);
 
-    /**
-     * Both ONNX graphs add a learned position-embedding table of 512 rows: an input of 512 token ids
-     * runs, one of 513 fails in node {@code /embeddings/Add_1} ("Attempting to broadcast an axis by a
-     * dimension other than 1. 512 by 513", measured with onnxruntime 1.20). [CLS] and [SEP] take two of
-     * those positions.
-     */
-    private static final int POSITIONS = 512;
+    /** How one vector is made of a text's token vectors. */
+    enum Pooling {
+        /** The mean of every token's vector ([CLS] and [SEP] included), as sentence-transformers does. */
+        MEAN,
+        /** The vector of [CLS], the first token. */
+        CLS
+    }
 
     private final String modelName;
     private final String onnxResource;
     private final String tokenizerResource;
-    private final PoolingMode pooling;
+    private final Pooling pooling;
+    private final int window;
 
-    LocalModel(String modelName, String onnxResource, String tokenizerResource, PoolingMode pooling) {
+    LocalModel(String modelName, String onnxResource, String tokenizerResource, Pooling pooling, int window) {
         this.modelName = modelName;
         this.onnxResource = onnxResource;
         this.tokenizerResource = tokenizerResource;
         this.pooling = pooling;
+        this.window = window;
     }
 
     /** The name users write in {@code embedding.model}. */
@@ -61,13 +60,13 @@ public enum LocalModel {
         return tokenizerResource;
     }
 
-    PoolingMode pooling() {
+    Pooling pooling() {
         return pooling;
     }
 
-    /** Token positions the network accepts, special tokens included. */
-    public int positionLimit() {
-        return POSITIONS;
+    /** Tokens of one input the model is documented for, [CLS] and [SEP] included: 256 or 512. */
+    public int window() {
+        return window;
     }
 
     /**

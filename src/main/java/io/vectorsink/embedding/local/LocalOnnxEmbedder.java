@@ -1,22 +1,21 @@
 package io.vectorsink.embedding.local;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import dev.langchain4j.data.embedding.Embedding;
-import dev.langchain4j.data.segment.TextSegment;
-import dev.langchain4j.model.embedding.onnx.AbstractInProcessEmbeddingModel;
-import dev.langchain4j.model.embedding.onnx.OnnxBertBiEncoder;
-import dev.langchain4j.model.output.Response;
-import dev.langchain4j.model.output.TokenUsage;
+import io.vectorsink.chunking.Chunk;
 import io.vectorsink.chunking.TokenCounter;
+import io.vectorsink.chunking.Tokens;
 import io.vectorsink.embedding.Embedder;
 import io.vectorsink.error.SystemException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.ArrayList;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.ReadWriteLock;
@@ -24,84 +23,100 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * Embeds text in process with one of the ONNX models shipped in the LangChain4j jars ({@link LocalModel}),
- * every token of every input included.
+ * every token of every input included, with ONNX Runtime directly.
  *
- * <p>LangChain4j's stock models cannot be used as they come: the tokenizer.json of all-MiniLM-L6-v2-q
- * truncates at 128 tokens, so only the first 126 tokens of a text are embedded, and texts that differ
- * after that get the same vector. This class loads the same model and tokenizer files, lifts the
- * tokenizer's truncation to the network's 512 positions ({@link TokenizerJson}), and refuses any input
- * longer than {@link #maxInputTokens()} instead of letting the library cut it or split and average it.
- * After each call it checks that the encoder saw exactly the tokens {@link #tokenCounter()} counted.
+ * <p>One {@link #embed} call is run as few model runs as its {@link OnnxSettings} allow: the inputs are
+ * grouped by length ({@link BatchPlan}), each group padded to its longest and masked, and the vectors pooled
+ * over the mask and L2-normalised, as sentence-transformers does. Chunks come with the token ids the chunker
+ * measured them by ({@link #embedChunks}), so a chunk is tokenized once; the counter never truncates, and any
+ * input over {@link #maxInputTokens()} is refused rather than cut. After each run the embedder checks that
+ * the model returned a vector for every position it was given, so no input was cut short.
  *
- * <p>Threading: one ONNX session is shared; each {@link #embed} call runs entirely in its caller's thread
- * with one intra-op thread, so concurrency is exactly the number of caller threads (on 2 cores, 2 caller
- * threads with one intra-op thread each measured best). {@link #close()} waits for running calls.
+ * <p>Threading: one ONNX session is shared; each call runs in its caller's thread with {@link
+ * OnnxSettings#intraOpThreads()} ONNX threads, so with the default of one, concurrency is exactly the number of
+ * caller threads. {@link #close()} waits for running calls.
  */
 public final class LocalOnnxEmbedder implements Embedder {
-    /** [CLS] and [SEP], which the tokenizer adds around every input. */
+    /** [CLS] and [SEP], which the model expects around every input. */
     private static final int SPECIAL_TOKENS = 2;
 
-    private static final int MAX_BATCH_SIZE = 32;
     private static final String DIMENSION_PROBE = "dimension probe";
+    private static final String INPUT_IDS = "input_ids";
+    private static final String ATTENTION_MASK = "attention_mask";
+    private static final String TOKEN_TYPE_IDS = "token_type_ids";
 
     private final LocalModel model;
+    private final OnnxSettings settings;
+    private final OrtEnvironment environment;
     private final OrtSession session;
-    private final HuggingFaceTokenizer counter;
-    private final PinnedEncoderModel encoder;
+    private final HuggingFaceTokenizer tokenizer;
+    private final boolean takesTokenTypes;
+    private final long cls;
+    private final long sep;
     private final int dimensions;
+    private final TokenCounter counter = new Counter();
     private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private boolean closed;
 
     private LocalOnnxEmbedder(
-            LocalModel model, OrtSession session, HuggingFaceTokenizer counter, OnnxBertBiEncoder bi) {
+            LocalModel model,
+            OnnxSettings settings,
+            OrtEnvironment environment,
+            OrtSession session,
+            HuggingFaceTokenizer tokenizer) {
         this.model = model;
+        this.settings = settings;
+        this.environment = environment;
         this.session = session;
-        this.counter = counter;
-        this.encoder = new PinnedEncoderModel(bi);
-        this.dimensions = embedUnlocked(List.of(DIMENSION_PROBE)).get(0).length;
+        this.tokenizer = tokenizer;
+        this.takesTokenTypes = session.getInputNames().contains(TOKEN_TYPE_IDS);
+        long[] specials = tokenizer.encode("", true, false).getIds();
+        if (specials.length != SPECIAL_TOKENS) {
+            throw new SystemException("the tokenizer of local model " + model.modelName() + " adds " + specials.length
+                    + " special tokens to an input; [CLS] and [SEP] expected");
+        }
+        this.cls = specials[0];
+        this.sep = specials[1];
+        this.dimensions =
+                embedUnlocked(List.of(Chunk.unmeasured(DIMENSION_PROBE))).get(0).length;
     }
 
-    /** Loads {@code model} with one ONNX intra-op thread per caller thread, the best setting measured. */
+    /** Loads {@code model} with the fastest settings measured. */
     public static LocalOnnxEmbedder load(LocalModel model) {
-        return load(model, 1);
+        return load(model, OnnxSettings.defaults());
     }
 
     /**
      * Loads {@code model} from the jars on the classpath.
      *
-     * @param intraOpThreads ONNX threads that each {@link #embed} call may use (1 lets the caller threads
-     *     be the only parallelism)
      * @throws SystemException when the model files are missing or onnxruntime cannot load them
      */
-    public static LocalOnnxEmbedder load(LocalModel model, int intraOpThreads) {
-        if (intraOpThreads < 1) {
-            throw new IllegalArgumentException("intraOpThreads must be >= 1, got " + intraOpThreads);
-        }
-        byte[] onnx = readResource(model, model.onnxResource());
-        byte[] tokenizerJson;
-        try {
-            tokenizerJson =
-                    TokenizerJson.withTruncation(readResource(model, model.tokenizerResource()), model.positionLimit());
-        } catch (IOException e) {
-            throw new SystemException("the tokenizer of local model " + model.modelName() + " cannot be read", e);
-        }
+    public static LocalOnnxEmbedder load(LocalModel model, OnnxSettings settings) {
+        return load(model, readResource(model, model.onnxResource()), settings);
+    }
+
+    /** {@code model}'s tokenizer and pooling with the network {@code onnx} (for comparing exports). */
+    static LocalOnnxEmbedder load(LocalModel model, byte[] onnx, OnnxSettings settings) {
+        byte[] tokenizerJson = readResource(model, model.tokenizerResource());
         OrtEnvironment environment = OrtEnvironment.getEnvironment();
         OrtSession session = null;
-        HuggingFaceTokenizer counter = null;
+        HuggingFaceTokenizer tokenizer = null;
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            options.setIntraOpNumThreads(intraOpThreads);
+            options.setIntraOpNumThreads(settings.intraOpThreads());
             options.setInterOpNumThreads(1);
             options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            options.setOptimizationLevel(settings.optimization());
+            options.setCPUArenaAllocator(settings.arena());
+            // Shapes change from run to run: a memory pattern planned for one shape would not be reused.
+            options.setMemoryPatternOptimization(false);
+            options.addConfigEntry("session.intra_op.allow_spinning", settings.spinning() ? "1" : "0");
             session = environment.createSession(onnx, options);
-            // The counter must never truncate: it is how oversized inputs are detected.
-            counter = HuggingFaceTokenizer.newInstance(
+            // Never truncate (oversized inputs must be seen, not cut) and never pad (runs pad themselves).
+            tokenizer = HuggingFaceTokenizer.newInstance(
                     new ByteArrayInputStream(tokenizerJson), Map.of("padding", "false", "truncation", "false"));
-            OnnxBertBiEncoder bi = new OnnxBertBiEncoder(
-                    environment, session, new ByteArrayInputStream(tokenizerJson), model.pooling());
-            return new LocalOnnxEmbedder(model, session, counter, bi);
+            return new LocalOnnxEmbedder(model, settings, environment, session, tokenizer);
         } catch (OrtException | IOException | RuntimeException e) {
-            closeQuietly(counter, session);
+            closeQuietly(tokenizer, session);
             if (e instanceof SystemException systemException) {
                 throw systemException;
             }
@@ -133,35 +148,25 @@ public final class LocalOnnxEmbedder implements Embedder {
         return dimensions;
     }
 
-    /** The position limit minus [CLS] and [SEP]: 510 for both shipped models. */
+    /** The model's window minus [CLS] and [SEP]: 254 for all-MiniLM-L6-v2, 510 for bge-small-en-v1.5. */
     @Override
     public int maxInputTokens() {
-        return model.positionLimit() - SPECIAL_TOKENS;
+        return model.window() - SPECIAL_TOKENS;
     }
 
-    /** Counts with the model's own WordPiece tokenizer, without truncation and without [CLS]/[SEP]. */
+    /**
+     * Counts with the model's own WordPiece tokenizer, without truncation and without [CLS]/[SEP]; {@link
+     * TokenCounter#tokenize} also hands out the ids, which {@link #embedChunks} runs as they are.
+     */
     @Override
     public TokenCounter tokenCounter() {
-        return this::countTokens;
+        return counter;
     }
 
-    private int countTokens(String text) {
-        lifecycle.readLock().lock();
-        try {
-            ensureOpen();
-            return countUnlocked(text);
-        } finally {
-            lifecycle.readLock().unlock();
-        }
-    }
-
-    private int countUnlocked(String text) {
-        return counter.encode(text, false, false).getIds().length;
-    }
-
+    /** Texts per model run at most. */
     @Override
     public int maxBatchSize() {
-        return MAX_BATCH_SIZE;
+        return settings.maxBatchTexts();
     }
 
     /**
@@ -172,63 +177,154 @@ public final class LocalOnnxEmbedder implements Embedder {
      */
     @Override
     public List<float[]> embed(List<String> texts) {
-        if (texts.isEmpty()) {
+        return embedChunks(texts.stream().map(Chunk::unmeasured).toList());
+    }
+
+    /** As {@link #embed}, running the token ids of chunks this embedder's counter measured. */
+    @Override
+    public List<float[]> embedChunks(List<Chunk> chunks) {
+        if (chunks.isEmpty()) {
             return List.of();
         }
         lifecycle.readLock().lock();
         try {
             ensureOpen();
-            return embedUnlocked(texts);
+            return embedUnlocked(chunks);
         } finally {
             lifecycle.readLock().unlock();
         }
     }
 
-    private List<float[]> embedUnlocked(List<String> texts) {
-        List<TextSegment> segments = new ArrayList<>(texts.size());
-        long counted = 0;
-        for (int i = 0; i < texts.size(); i++) {
-            String text = texts.get(i);
-            int tokens = countUnlocked(text);
-            if (tokens == 0) {
+    private List<float[]> embedUnlocked(List<Chunk> chunks) {
+        int[][] ids = new int[chunks.size()][];
+        int[] lengths = new int[chunks.size()];
+        for (int i = 0; i < chunks.size(); i++) {
+            ids[i] = idsOf(chunks.get(i));
+            if (ids[i].length == 0) {
                 throw new SystemException("input " + i + " of an embedding batch has no tokens for "
                         + model.modelName() + " (blank, or only characters the tokenizer drops); chunks like"
                         + " that must be skipped before embedding");
             }
-            if (tokens > maxInputTokens()) {
-                throw new SystemException("input " + i + " of an embedding batch has " + tokens + " tokens, more than"
-                        + " the " + maxInputTokens() + " that " + model.modelName() + " embeds whole; chunks must"
-                        + " be cut to at most that many tokens");
+            if (ids[i].length > maxInputTokens()) {
+                throw new SystemException("input " + i + " of an embedding batch has " + ids[i].length + " tokens, more"
+                        + " than the " + maxInputTokens() + " that " + model.modelName() + " embeds whole; chunks"
+                        + " must be cut to at most that many tokens");
             }
-            counted += tokens;
-            segments.add(TextSegment.from(text));
+            lengths[i] = ids[i].length + SPECIAL_TOKENS;
         }
-        Response<List<Embedding>> response;
+        float[][] vectors = new float[chunks.size()][];
+        for (int[] run : BatchPlan.of(lengths, settings.maxBatchTexts(), settings.maxBatchTokens())) {
+            float[][] pooled = run(ids, run);
+            for (int i = 0; i < run.length; i++) {
+                vectors[run[i]] = pooled[i];
+            }
+        }
+        return List.of(vectors);
+    }
+
+    /** The chunk's own ids when this embedder's tokenizer made them; otherwise its text, tokenized now. */
+    private int[] idsOf(Chunk chunk) {
+        Tokens tokens = chunk.tokens();
+        if (tokens != null && tokens.idsFrom(tokenizer)) {
+            return tokens.ids();
+        }
+        return tokenizeUnlocked(chunk.text()).ids();
+    }
+
+    /** One model run over the inputs {@code run} (longest first), padded to the longest and masked. */
+    private float[][] run(int[][] ids, int[] run) {
+        int rows = run.length;
+        int width = ids[run[0]].length + SPECIAL_TOKENS;
+        long[] inputIds = new long[rows * width];
+        long[] mask = new long[rows * width];
+        for (int r = 0; r < rows; r++) {
+            int[] row = ids[run[r]];
+            int base = r * width;
+            inputIds[base] = cls;
+            for (int t = 0; t < row.length; t++) {
+                inputIds[base + 1 + t] = row[t];
+            }
+            inputIds[base + 1 + row.length] = sep;
+            java.util.Arrays.fill(mask, base, base + row.length + SPECIAL_TOKENS, 1L);
+        }
+        long[] shape = {rows, width};
+        Map<String, OnnxTensor> inputs = new HashMap<>();
         try {
-            response = encoder.embedAll(segments);
-        } catch (RuntimeException e) {
+            inputs.put(INPUT_IDS, OnnxTensor.createTensor(environment, LongBuffer.wrap(inputIds), shape));
+            inputs.put(ATTENTION_MASK, OnnxTensor.createTensor(environment, LongBuffer.wrap(mask), shape));
+            if (takesTokenTypes) {
+                inputs.put(
+                        TOKEN_TYPE_IDS,
+                        OnnxTensor.createTensor(environment, LongBuffer.wrap(new long[rows * width]), shape));
+            }
+            try (OrtSession.Result result = session.run(inputs)) {
+                OnnxTensor hidden = (OnnxTensor) result.get(0);
+                long[] outShape = hidden.getInfo().getShape();
+                // The model saw exactly the tokens counted: one output vector for every position given.
+                if (outShape.length != 3 || outShape[0] != rows || outShape[1] != width) {
+                    throw new SystemException("local embedding model " + model.modelName() + " returned token vectors"
+                            + " of shape " + java.util.Arrays.toString(outShape) + " for " + rows + " inputs of "
+                            + width + " positions; refusing vectors of partly embedded text");
+                }
+                return pool(hidden.getFloatBuffer(), ids, run, width, (int) outShape[2]);
+            }
+        } catch (OrtException | RuntimeException e) {
+            if (e instanceof SystemException systemException) {
+                throw systemException;
+            }
             throw new SystemException(
-                    "local embedding model " + model.modelName() + " failed on a batch of " + texts.size() + " inputs",
-                    e);
+                    "local embedding model " + model.modelName() + " failed on a run of " + rows + " inputs", e);
+        } finally {
+            inputs.values().forEach(OnnxTensor::close);
         }
-        // TokenUsage is the encoder's own count of the tokens it embedded (without [CLS]/[SEP]); any
-        // difference from ours means text was cut or split, and such vectors must not be stored.
-        TokenUsage usage = response.tokenUsage();
-        Integer embedded = usage == null ? null : usage.inputTokenCount();
-        if (embedded == null || embedded != counted) {
-            throw new SystemException("local embedding model " + model.modelName() + " embedded " + embedded
-                    + " tokens where " + counted + " were counted; refusing vectors of partly embedded text");
+    }
+
+    /** Pools each row's token vectors over its real tokens and normalises the result to unit length. */
+    private float[][] pool(FloatBuffer hidden, int[][] ids, int[] run, int width, int dims) {
+        float[][] pooled = new float[run.length][];
+        for (int r = 0; r < run.length; r++) {
+            int positions = ids[run[r]].length + SPECIAL_TOKENS;
+            int base = r * width * dims;
+            float[] vector = new float[dims];
+            if (model.pooling() == LocalModel.Pooling.CLS) {
+                hidden.get(base, vector);
+            } else {
+                for (int t = 0; t < positions; t++) {
+                    int offset = base + t * dims;
+                    for (int d = 0; d < dims; d++) {
+                        vector[d] += hidden.get(offset + d);
+                    }
+                }
+                for (int d = 0; d < dims; d++) {
+                    vector[d] /= positions;
+                }
+            }
+            pooled[r] = normalised(vector);
         }
-        List<Embedding> embeddings = response.content();
-        if (embeddings.size() != texts.size()) {
-            throw new SystemException("local embedding model " + model.modelName() + " returned " + embeddings.size()
-                    + " vectors for " + texts.size() + " inputs");
+        return pooled;
+    }
+
+    private static float[] normalised(float[] vector) {
+        double sum = 0;
+        for (float v : vector) {
+            sum += (double) v * v;
         }
-        List<float[]> vectors = new ArrayList<>(embeddings.size());
-        for (Embedding embedding : embeddings) {
-            vectors.add(embedding.vector());
+        double norm = Math.sqrt(sum);
+        if (norm > 0) {
+            for (int d = 0; d < vector.length; d++) {
+                vector[d] = (float) (vector[d] / norm);
+            }
         }
-        return vectors;
+        return vector;
+    }
+
+    private Tokens tokenizeUnlocked(String text) {
+        long[] ids = tokenizer.encode(text, false, false).getIds();
+        int[] narrow = new int[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            narrow[i] = (int) ids[i];
+        }
+        return new Tokens(narrow.length, narrow, tokenizer);
     }
 
     private void ensureOpen() {
@@ -237,7 +333,7 @@ public final class LocalOnnxEmbedder implements Embedder {
         }
     }
 
-    /** For example {@code local all-minilm-l6-v2-q (384 dims, 510-token window)}. */
+    /** For example {@code local all-minilm-l6-v2-q (384 dims, 254-token window)}. */
     @Override
     public String description() {
         return "local " + model.modelName() + " (" + dimensions + " dims, " + maxInputTokens() + "-token window)";
@@ -250,16 +346,16 @@ public final class LocalOnnxEmbedder implements Embedder {
         try {
             if (!closed) {
                 closed = true;
-                closeQuietly(counter, session);
+                closeQuietly(tokenizer, session);
             }
         } finally {
             lifecycle.writeLock().unlock();
         }
     }
 
-    private static void closeQuietly(HuggingFaceTokenizer counter, OrtSession session) {
-        if (counter != null) {
-            counter.close();
+    private static void closeQuietly(HuggingFaceTokenizer tokenizer, OrtSession session) {
+        if (tokenizer != null) {
+            tokenizer.close();
         }
         if (session != null) {
             try {
@@ -270,23 +366,29 @@ public final class LocalOnnxEmbedder implements Embedder {
         }
     }
 
-    /**
-     * LangChain4j's in-process model around our own encoder. {@code OnnxBertBiEncoder.embed} is package
-     * private, so this subclass is the public way in. The direct executor makes {@code embedAll} run every
-     * text in the caller's thread: the base class would otherwise fan out to a pool of one thread per core,
-     * on top of the pipeline's own embedding threads.
-     */
-    private static final class PinnedEncoderModel extends AbstractInProcessEmbeddingModel {
-        private final OnnxBertBiEncoder bi;
-
-        PinnedEncoderModel(OnnxBertBiEncoder bi) {
-            super(Runnable::run);
-            this.bi = bi;
+    /** The model's WordPiece tokenizer as the chunker sees it; thread-safe. */
+    private final class Counter implements TokenCounter {
+        @Override
+        public int count(String text) {
+            // The chunker counts every piece it considers; only chunks need their ids kept.
+            lifecycle.readLock().lock();
+            try {
+                ensureOpen();
+                return tokenizer.encode(text, false, false).getIds().length;
+            } finally {
+                lifecycle.readLock().unlock();
+            }
         }
 
         @Override
-        protected OnnxBertBiEncoder model() {
-            return bi;
+        public Tokens tokenize(String text) {
+            lifecycle.readLock().lock();
+            try {
+                ensureOpen();
+                return tokenizeUnlocked(text);
+            } finally {
+                lifecycle.readLock().unlock();
+            }
         }
     }
 }

@@ -171,7 +171,10 @@ public final class RemoteEmbedder implements Embedder {
     }
 
     /**
-     * Packs texts, in order, into requests within the limits; refuses a text no request can carry.
+     * Packs texts, in order, into requests within the limits; refuses a text no request can carry. The
+     * texts are spread evenly over the fewest requests the inputs-per-request limit allows (128 texts for
+     * Cohere's 96 go as 64 and 64, not 96 and 32), so the requests of one call take about as long as each
+     * other and the call waits for no straggler.
      *
      * <p>Counting tokens costs more CPU than anything else the client does per text, and is mostly not
      * needed: cl100k_base is a byte-level BPE, so a text never has more tokens than UTF-8 bytes. A text
@@ -184,6 +187,7 @@ public final class RemoteEmbedder implements Embedder {
         boolean byteBounded = counter instanceof Cl100kTokenCounter;
         List<List<String>> requests = new ArrayList<>();
         Packing current = new Packing();
+        int requestsNeeded = ceilDiv(texts.size(), limits.maxInputsPerRequest());
         for (int i = 0; i < texts.size(); i++) {
             String text = Objects.requireNonNull(texts.get(i), "text");
             String sent = text.isEmpty() ? " " : text;
@@ -195,7 +199,9 @@ public final class RemoteEmbedder implements Embedder {
                         "a chunk of " + cost + " tokens is longer than the " + limits.maxTokensPerInput() + " tokens "
                                 + api.description() + " takes in one input; lower processing.chunk_size");
             }
-            if (!current.texts.isEmpty() && current.texts.size() >= limits.maxInputsPerRequest()) {
+            int evenShare =
+                    ceilDiv(texts.size() - i + current.texts.size(), Math.max(1, requestsNeeded - requests.size()));
+            if (!current.texts.isEmpty() && current.texts.size() >= Math.min(limits.maxInputsPerRequest(), evenShare)) {
                 requests.add(current.texts);
                 current = new Packing();
             }

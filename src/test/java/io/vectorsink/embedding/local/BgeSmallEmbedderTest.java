@@ -34,6 +34,7 @@ class BgeSmallEmbedderTest implements EmbedderContract {
     @Test
     void should_describe_384_dimensions_and_a_510_token_window() {
         assertThat(embedder.dimensions()).isEqualTo(384);
+        assertThat(embedder.maxInputTokens()).isEqualTo(510);
         assertThat(embedder.description()).isEqualTo("local bge-small-en-v1.5-q (384 dims, 510-token window)");
     }
 

@@ -41,15 +41,15 @@ class LocalOnnxEmbedderTest implements EmbedderContract {
     }
 
     @Test
-    void should_describe_384_dimensions_and_a_510_token_window() {
+    void should_describe_384_dimensions_and_the_254_tokens_of_its_documented_256_word_pieces() {
         assertThat(embedder.dimensions()).isEqualTo(384);
-        assertThat(embedder.maxInputTokens()).isEqualTo(510);
-        assertThat(embedder.description()).isEqualTo("local all-minilm-l6-v2-q (384 dims, 510-token window)");
+        assertThat(embedder.maxInputTokens()).isEqualTo(254);
+        assertThat(embedder.description()).isEqualTo("local all-minilm-l6-v2-q (384 dims, 254-token window)");
     }
 
     @Test
     void should_embed_the_end_of_long_texts_which_the_stock_model_drops() {
-        String start = LongTexts.ofTokens(300, embedder.tokenCounter());
+        String start = LongTexts.ofTokens(200, embedder.tokenCounter());
         String flood = start + " and then the bridge collapsed into the flood.";
         String party = start + " and then everyone celebrated with music and cake.";
 
@@ -93,7 +93,7 @@ class LocalOnnxEmbedderTest implements EmbedderContract {
 
         assertThatThrownBy(() -> embedder.embed(List.of("fine", tooLong)))
                 .isInstanceOf(SystemException.class)
-                .hasMessage("input 1 of an embedding batch has 511 tokens, more than the 510 that all-minilm-l6-v2-q"
+                .hasMessage("input 1 of an embedding batch has 255 tokens, more than the 254 that all-minilm-l6-v2-q"
                         + " embeds whole; chunks must be cut to at most that many tokens");
     }
 

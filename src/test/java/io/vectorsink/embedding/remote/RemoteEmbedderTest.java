@@ -44,8 +44,9 @@ class RemoteEmbedderTest {
         try (RemoteEmbedder embedder = sized()) {
             List<List<String>> requests = embedder.split(List.of("a", "b", "c", "d", "e", "f", "g"));
 
-            assertThat(sizes(requests)).containsExactly(3, 3, 1);
-            assertThat(requests.get(2)).containsExactly("g");
+            // The fewest requests (3 of at most 3 inputs), filled evenly.
+            assertThat(sizes(requests)).containsExactly(3, 2, 2);
+            assertThat(requests.get(2)).containsExactly("f", "g");
         }
     }
 
@@ -53,10 +54,10 @@ class RemoteEmbedderTest {
     void should_start_a_new_request_when_the_tokens_per_request_would_be_exceeded() {
         try (RemoteEmbedder embedder = sized()) {
             List<List<String>> requests =
-                    embedder.split(List.of("one two three four", "five six seven eight", "nine ten", "x"));
+                    embedder.split(List.of("one two three four", "five six seven eight", "nine ten eleven"));
 
-            // 4 + 4 = 8 tokens fit; + 2 = 10 fits; "x" would be the 4th input.
-            assertThat(sizes(requests)).containsExactly(3, 1);
+            // 3 inputs fit one request by count, but 4 + 4 = 8 tokens fit and + 3 = 11 passes 10.
+            assertThat(sizes(requests)).containsExactly(2, 1);
         }
     }
 
@@ -86,8 +87,11 @@ class RemoteEmbedderTest {
             // 37 x 8000 = 296,000 tokens fit in one request; the 38th would pass 300,000.
             assertThat(sizes(embedder.split(texts))).containsExactly(37, 3);
             // Short texts are settled by their byte count alone: all 2048 go in one request.
+            assertThat(sizes(embedder.split(java.util.Collections.nCopies(2048, "short text"))))
+                    .containsExactly(2048);
+            // One more needs two requests, which carry half each.
             assertThat(sizes(embedder.split(java.util.Collections.nCopies(2049, "short text"))))
-                    .containsExactly(2048, 1);
+                    .containsExactly(1025, 1024);
         } finally {
             io.vectorsink.error.Secrets.clear();
         }

@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 
 /**
- * Rewrites a HuggingFace {@code tokenizer.json} so that it truncates only at the model's real position
- * limit. The file LangChain4j ships for all-MiniLM-L6-v2 sets {@code truncation.max_length = 128}
+ * For tests: rewrites a HuggingFace {@code tokenizer.json} so that it truncates only at a given length (the
+ * connector's embedder before it ran ONNX Runtime itself, kept as the reference its vectors are compared with). The file LangChain4j ships for all-MiniLM-L6-v2 sets {@code truncation.max_length = 128}
  * (and fixed padding to 128), and LangChain4j never lifts it, so the stock model embeds only the first
  * 126 tokens of any text. The bge-small file has no truncation at all.
  */
