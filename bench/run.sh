@@ -10,7 +10,8 @@
 #   3d. remote latency hiding in a whole sync, default settings and tuned ones, OpenAI-compatible and Cohere;
 #   4. memory (peak RSS / heap for growing inputs into a loopback Chroma sink), at JVM defaults and with
 #      the Dockerfile's -Xmx256m;
-#   5. start time of spec and check.
+#   5. start time of spec and check;
+#   6. states waiting for a stalled store, many small streams, and fitting 100,000 metadata fields.
 # Environment: PIPELINE_RECORDS (10000), LOCAL_FROM_YEAR (2000), MEMORY_SIZES (10000,100000; add 1000000),
 # SHORT_COUNT (1500), REPS (3), START_REPS (7), ONLY (comma-separated benchmark classes to run, e.g.
 # ONLY=PeerBench; default all). The ONNX Runtime version of 3c: ORT=1.20.0 (default: the pom's).
@@ -63,5 +64,9 @@ bench() {
   bench MemoryBench "${MEMORY_SIZES:-10000,100000}" 1
   bench MemoryBench "${MEMORY_SIZES:-10000,100000}" 1 -Xmx256m
   bench StartTimeBench "${START_REPS:-7}"
+  # Issue 12's bounds, on this build alone (docs/benchmarks.md has the before/after runs with two jars).
+  bench StalledStoreBench 200 20 "current=$root/target/destination-vectorsink.jar"
+  bench SmallWritesBench 5000 3000 1 "current=$root/target/destination-vectorsink.jar"
+  bench MetadataFitBench 20000,40000,100000 200
 } | tee "$out"
 echo "== results in $out" >&2
