@@ -15,7 +15,6 @@ import io.vectorsink.testing.ElasticsearchNode.Credentials;
 import io.vectorsink.testing.OpenSearchInspector;
 import java.net.http.HttpResponse;
 import java.util.List;
-import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,15 +23,8 @@ import org.junit.jupiter.api.Test;
  * alias, and a user with only the documented minimal role.
  */
 class ElasticsearchWriteIT extends ProcessTestSupport {
-    /** Eleven words: two chunks at chunk_size 10. */
-    private static final String LONG = "one two three four five six seven eight nine ten eleven";
-
     private static OpenSearchInspector elasticsearch() {
         return OpenSearchInspector.elasticsearch();
-    }
-
-    private static String freshIndex(String prefix) {
-        return freshCollection(prefix).toLowerCase(Locale.ROOT);
     }
 
     /** The fake embedder (8 dimensions, words as tokens), small chunks, the refresh policy and a user. */
@@ -48,14 +40,6 @@ class ElasticsearchWriteIT extends ProcessTestSupport {
 
     private static String config(String index) {
         return config(index, "wait_for", ElasticsearchNode.ADMIN);
-    }
-
-    private static ConnectorProcess.Result ok(ConnectorProcess.Result result) {
-        assertThat(result.exitCode())
-                .as("exit code; stderr:\n" + result.stderr() + "\nstdout:\n" + result.stdoutLines())
-                .isZero();
-        assertThat(result.traceError()).isNull();
-        return result;
     }
 
     private JsonNode check(String config) {

@@ -13,20 +13,12 @@ import io.vectorsink.testing.ConnectorProcess;
 import io.vectorsink.testing.OpenSearchInspector;
 import io.vectorsink.testing.OpenSearchNode;
 import java.util.List;
-import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
 /** The built jar writing to a real OpenSearch node with k-NN, exactly as Airbyte runs it. */
 class OpenSearchWriteIT extends ProcessTestSupport {
-    /** Eleven words: two chunks at chunk_size 10. */
-    private static final String LONG = "one two three four five six seven eight nine ten eleven";
-
     private static OpenSearchInspector openSearch() {
         return new OpenSearchInspector(OpenSearchNode.shared().url());
-    }
-
-    private static String freshIndex(String prefix) {
-        return freshCollection(prefix).toLowerCase(Locale.ROOT);
     }
 
     /** The fake embedder (8 dimensions, words as tokens), small chunks, and the given refresh policy. */
@@ -38,14 +30,6 @@ class OpenSearchWriteIT extends ProcessTestSupport {
                  "advanced": {"batch_size": 4}}
                 """
                 .formatted(OpenSearchNode.shared().url(), index, refresh);
-    }
-
-    private static ConnectorProcess.Result ok(ConnectorProcess.Result result) {
-        assertThat(result.exitCode())
-                .as("exit code; stderr:\n" + result.stderr() + "\nstdout:\n" + result.stdoutLines())
-                .isZero();
-        assertThat(result.traceError()).isNull();
-        return result;
     }
 
     @Test

@@ -1,10 +1,13 @@
 package io.vectorsink.process;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.vectorsink.testing.ChromaInspector;
 import io.vectorsink.testing.ChromaServer;
 import io.vectorsink.testing.ConnectorProcess;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.io.TempDir;
@@ -12,6 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 /** Shared set-up for tests that run the built jar against the real Chroma server. */
 abstract class ProcessTestSupport {
     private static final AtomicInteger COLLECTIONS = new AtomicInteger();
+
+    /** Eleven words: two chunks at chunk_size 10. */
+    static final String LONG = "one two three four five six seven eight nine ten eleven";
 
     @TempDir
     Path dir;
@@ -27,6 +33,20 @@ abstract class ProcessTestSupport {
     /** A collection name no other test uses. */
     static String freshCollection(String prefix) {
         return prefix + "-" + ProcessHandle.current().pid() + "-" + COLLECTIONS.incrementAndGet();
+    }
+
+    /** An index name no other test uses, in lower case as OpenSearch and Elasticsearch require. */
+    static String freshIndex(String prefix) {
+        return freshCollection(prefix).toLowerCase(Locale.ROOT);
+    }
+
+    /** The sync ended with exit code 0 and no error trace; the result, to read further. */
+    static ConnectorProcess.Result ok(ConnectorProcess.Result result) {
+        assertThat(result.exitCode())
+                .as("exit code; stderr:\n" + result.stderr() + "\nstdout:\n" + result.stdoutLines())
+                .isZero();
+        assertThat(result.traceError()).isNull();
+        return result;
     }
 
     /** A config with the fake embedder (8 dimensions, words as tokens) and small chunks. */

@@ -19,17 +19,6 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 class WriteIT extends ProcessTestSupport {
-    /** Eleven words: two chunks at chunk_size 10. */
-    private static final String LONG = "one two three four five six seven eight nine ten eleven";
-
-    private static ConnectorProcess.Result ok(ConnectorProcess.Result result) {
-        assertThat(result.exitCode())
-                .as("exit code; stderr:\n" + result.stderr() + "\nstdout:\n" + result.stdoutLines())
-                .isZero();
-        assertThat(result.traceError()).isNull();
-        return result;
-    }
-
     private static List<Point> sorted(List<Point> points) {
         return points.stream().sorted(Comparator.comparing(Point::id)).toList();
     }
