@@ -185,7 +185,8 @@ public final class ChromaServer implements AutoCloseable {
         }
     }
 
-    private static void deleteRecursively(Path dir) {
+    /** Deletes {@code dir} and everything in it, as far as it can; a missing or null dir is nothing to do. */
+    static void deleteRecursively(Path dir) {
         if (dir == null || !Files.exists(dir)) {
             return;
         }

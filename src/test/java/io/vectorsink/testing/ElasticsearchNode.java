@@ -15,7 +15,6 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -225,7 +224,7 @@ public final class ElasticsearchNode implements AutoCloseable {
                 process.destroyForcibly();
             }
         });
-        deleteRecursively(runDir);
+        ChromaServer.deleteRecursively(runDir);
     }
 
     private void awaitYellow() throws InterruptedException {
@@ -378,7 +377,7 @@ public final class ElasticsearchNode implements AutoCloseable {
                     """
                             .formatted(version, version));
         } finally {
-            deleteRecursively(classes);
+            ChromaServer.deleteRecursively(classes);
         }
     }
 
@@ -421,15 +420,6 @@ public final class ElasticsearchNode implements AutoCloseable {
             return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
         } catch (IOException e) {
             return "(no log: " + e.getMessage() + ")";
-        }
-    }
-
-    private static void deleteRecursively(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder())
-                    .forEach(path -> path.toFile().delete());
-        } catch (IOException ignored) {
-            // best effort: the directory is under the system temp directory
         }
     }
 }

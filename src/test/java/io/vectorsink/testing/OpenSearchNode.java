@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 import org.codelibs.opensearch.runner.OpenSearchRunner;
 
 /**
@@ -94,15 +92,6 @@ public final class OpenSearchNode implements AutoCloseable {
         } catch (IOException e) {
             // the JVM is ending or the test is done; a node that closed badly holds nothing we need
         }
-        deleteRecursively(home);
-    }
-
-    private static void deleteRecursively(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder())
-                    .forEach(path -> path.toFile().delete());
-        } catch (IOException ignored) {
-            // best effort: the directory is under the system temp directory
-        }
+        ChromaServer.deleteRecursively(home);
     }
 }
