@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vectorsink.config.AdvancedConfig;
 import io.vectorsink.config.IndexingConfig;
 import io.vectorsink.error.ConfigException;
-import io.vectorsink.error.Secrets;
 import io.vectorsink.error.SystemException;
 import io.vectorsink.error.TransientException;
 import io.vectorsink.http.HttpClients;
@@ -13,6 +12,7 @@ import io.vectorsink.http.HttpsPolicy;
 import io.vectorsink.http.RetrySettings;
 import io.vectorsink.http.RetryTiming;
 import io.vectorsink.protocol.StreamId;
+import io.vectorsink.store.AuthHeaders;
 import io.vectorsink.store.ChunkFields;
 import io.vectorsink.store.ChunkPoint;
 import io.vectorsink.store.DistanceMetric;
@@ -33,7 +33,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import okhttp3.Headers;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 
@@ -146,11 +145,13 @@ public final class PineconeVectorStore extends RestVectorStore {
             RetrySettings retry) {
         HttpUrl controlPlane =
                 HttpsPolicy.check("Pinecone control plane", controlPlaneUrl, advanced.allowInsecureHttp());
-        Secrets.register(config.apiKey());
         String index = config.index();
         return RestEndpoint.at(SERVICE, controlPlane)
                 .shownAs(controlPlane.host())
-                .headers(Headers.of("Api-Key", config.apiKey(), "X-Pinecone-API-Version", API_VERSION))
+                .headers(AuthHeaders.header("Api-Key", config.apiKey())
+                        .newBuilder()
+                        .add("X-Pinecone-API-Version", API_VERSION)
+                        .build())
                 .target("index '" + index + "'")
                 // The index is never created here, so one that disappears stays gone: the user must act.
                 .failures((status, action, prepared) -> status.code() == 404 && prepared

@@ -24,6 +24,7 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.vectorsink.config.AdvancedConfig;
 import io.vectorsink.config.IndexingConfig;
 import io.vectorsink.error.ConfigException;
+import io.vectorsink.error.Secrets;
 import io.vectorsink.http.HttpClients;
 import io.vectorsink.http.RetrySettings;
 import io.vectorsink.http.RetryTiming;
@@ -294,6 +295,13 @@ class PineconeContractTest implements VectorStoreContract {
     }
 
     // ---- Pinecone's own request shapes ------------------------------------------------------------
+
+    @Test
+    void should_register_the_api_key_so_that_an_echoed_key_is_redacted() {
+        store(server.baseUrl(), "docs", "", false, "cosine", new FakeRetryTiming().timing());
+
+        assertThat(Secrets.redact("Api-Key: " + KEY)).isEqualTo("Api-Key: ****");
+    }
 
     @Test
     void should_describe_the_index_with_the_key_and_api_version_and_upsert_prefixed_ids_to_its_host() {
