@@ -12,6 +12,9 @@ public interface Embedder extends AutoCloseable {
     /** Length of every vector this embedder returns. */
     int dimensions();
 
+    /** The provider, model and parameters that make this embedder's vectors what they are. */
+    EmbeddingModel embeddingModel();
+
     /**
      * The most tokens (as {@link #tokenCounter()} counts them) of one input that the model really sees.
      * The config check rejects a {@code chunk_size} above it, so no chunk is ever truncated silently.

@@ -31,9 +31,30 @@ public final class ChunkFields {
     /** The sync that wrote the chunk, for overwrites without generation ids. */
     public static final String SYNC_ID = "_ab_sync_id";
 
+    /**
+     * SHA-256 (hex) of the embedding fingerprint and the exact text the model embedded for this chunk: a
+     * stored vector whose chunk hash equals a new chunk's is that chunk's vector.
+     */
+    public static final String CHUNK_HASH = "_ab_chunk_hash";
+
+    /**
+     * SHA-256 (hex) of the embedding fingerprint, the record's chunk hashes in order, its stored metadata and
+     * {@code omit_raw_text}; the same on every chunk of the record: equal record hashes mean nothing to write.
+     */
+    public static final String RECORD_HASH = "_ab_record_hash";
+
     /** Every connector field, in the order a chunk's metadata holds them. */
-    public static final List<String> ALL =
-            List.of(STREAM, NAMESPACE, RECORD_ID, CHUNK_INDEX, CHUNK_COUNT, GENERATION_ID, EXTRACTED_AT, SYNC_ID);
+    public static final List<String> ALL = List.of(
+            STREAM,
+            NAMESPACE,
+            RECORD_ID,
+            CHUNK_INDEX,
+            CHUNK_COUNT,
+            GENERATION_ID,
+            EXTRACTED_AT,
+            SYNC_ID,
+            CHUNK_HASH,
+            RECORD_HASH);
 
     /** The key under which stores that keep the chunk text among its metadata (payload, properties) put it. */
     public static final String TEXT = "text";

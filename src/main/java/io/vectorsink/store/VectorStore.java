@@ -1,7 +1,9 @@
 package io.vectorsink.store;
 
 import io.vectorsink.protocol.StreamId;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -52,6 +54,38 @@ public interface VectorStore extends AutoCloseable {
      * @param stream only this stream's chunks, or all when null
      */
     List<QueryHit> query(float[] vector, int limit, StreamId stream);
+
+    /**
+     * What the store holds of these records' chunks, read by {@link ChunkFields#RECORD_ID} (so chunks an
+     * earlier, crashed attempt left behind are found too) in one metadata-only request where the API allows,
+     * never fetching vectors. A record with nothing stored is absent from the answer. A read may be stale (an
+     * eventually consistent store): it may then miss chunks or show older hashes, which only ever costs an
+     * extra embedding; it must never show a hash that was not stored.
+     *
+     * <p>The default knows nothing, so every record is embedded as new. A store that overrides it also
+     * overrides {@link #storedVectors} and {@link #updateOwnFields}.
+     */
+    default Map<String, List<KnownChunk>> lookup(StreamId stream, Collection<String> recordIds) {
+        return Map.of();
+    }
+
+    /**
+     * The stored vectors of these chunk ids, for chunks whose text is unchanged but must be written again
+     * (new metadata, shifted positions). An id not found is absent; the caller embeds that chunk instead.
+     */
+    default Map<String, float[]> storedVectors(StreamId stream, Collection<String> chunkIds) {
+        return Map.of();
+    }
+
+    /**
+     * Sets the connector's own fields (such as {@link ChunkFields#GENERATION_ID} and {@link
+     * ChunkFields#SYNC_ID}) on stored chunks, leaving their vectors, texts and other metadata unchanged: an
+     * unchanged record of an overwrite or refresh joins the new generation without being embedded or written
+     * again. Returns once the store acknowledged every change, like {@link #upsert}.
+     */
+    default void updateOwnFields(StreamId stream, Collection<String> chunkIds, Map<String, Object> fields) {
+        throw new UnsupportedOperationException("this store does not look chunks up, so it never updates them");
+    }
 
     /** What metadata this store can hold. */
     MetadataRules metadataRules();

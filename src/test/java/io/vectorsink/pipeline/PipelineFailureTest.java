@@ -136,6 +136,10 @@ class PipelineFailureTest {
                 return 4;
             }
 
+            public io.vectorsink.embedding.EmbeddingModel embeddingModel() {
+                return fake.embeddingModel();
+            }
+
             public int maxInputTokens() {
                 return 512;
             }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vectorsink.chunking.TokenCounter;
 import io.vectorsink.config.EmbeddingConfig;
+import io.vectorsink.embedding.EmbeddingModel;
 import io.vectorsink.embedding.remote.Cl100kTokenCounter;
 import io.vectorsink.embedding.remote.EmbeddingApi;
 import io.vectorsink.embedding.remote.ErrorBodies;
@@ -105,6 +106,19 @@ public final class CohereApi implements EmbeddingApi {
     @Override
     public int dimensions() {
         return config.vectorLength();
+    }
+
+    /** The request parameters that change vectors ride along: the input type, the type and the truncation. */
+    @Override
+    public EmbeddingModel embeddingModel() {
+        EmbeddingModel identity = EmbeddingModel.of("cohere", config.model(), config.vectorLength())
+                .with("input_type", "search_document")
+                .with("embedding_type", "float")
+                .with("truncate", "NONE");
+        return config.dimensions().isPresent()
+                ? identity.with(
+                        "output_dimension", String.valueOf(config.dimensions().getAsInt()))
+                : identity;
     }
 
     @Override

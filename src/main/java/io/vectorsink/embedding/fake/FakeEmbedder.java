@@ -3,6 +3,7 @@ package io.vectorsink.embedding.fake;
 import io.vectorsink.chunking.TokenCounter;
 import io.vectorsink.chunking.WordCounter;
 import io.vectorsink.embedding.Embedder;
+import io.vectorsink.embedding.EmbeddingModel;
 import io.vectorsink.error.ConfigException;
 import io.vectorsink.error.SystemException;
 import java.nio.ByteBuffer;
@@ -50,6 +51,11 @@ public final class FakeEmbedder implements Embedder {
     @Override
     public int dimensions() {
         return dimensions;
+    }
+
+    @Override
+    public EmbeddingModel embeddingModel() {
+        return EmbeddingModel.of("fake", "sha256-seeded", dimensions);
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.vectorsink.chunking.TokenCounter;
 import io.vectorsink.chunking.WordCounter;
 import io.vectorsink.config.EmbeddingConfig;
 import io.vectorsink.embedding.Embedder;
+import io.vectorsink.embedding.EmbeddingModel;
 import io.vectorsink.error.SystemException;
 import java.util.List;
 
@@ -30,6 +31,12 @@ public final class FromFieldEmbedder implements Embedder {
     @Override
     public int dimensions() {
         return config.dimensions();
+    }
+
+    /** The record field stands for the model: the source decides what its vectors are. */
+    @Override
+    public EmbeddingModel embeddingModel() {
+        return EmbeddingModel.of("from_field", config.fieldName(), config.dimensions());
     }
 
     @Override

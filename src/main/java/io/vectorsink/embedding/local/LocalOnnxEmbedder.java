@@ -9,6 +9,7 @@ import io.vectorsink.chunking.Chunk;
 import io.vectorsink.chunking.TokenCounter;
 import io.vectorsink.chunking.Tokens;
 import io.vectorsink.embedding.Embedder;
+import io.vectorsink.embedding.EmbeddingModel;
 import io.vectorsink.error.SystemException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -54,6 +55,7 @@ public final class LocalOnnxEmbedder implements Embedder {
     private final long cls;
     private final long sep;
     private final int dimensions;
+    private final EmbeddingModel embeddingModel;
     private final TokenCounter counter = new Counter();
     private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private boolean closed;
@@ -63,7 +65,8 @@ public final class LocalOnnxEmbedder implements Embedder {
             OnnxSettings settings,
             OrtEnvironment environment,
             OrtSession session,
-            HuggingFaceTokenizer tokenizer) {
+            HuggingFaceTokenizer tokenizer,
+            String filesDigest) {
         this.model = model;
         this.settings = settings;
         this.environment = environment;
@@ -79,6 +82,8 @@ public final class LocalOnnxEmbedder implements Embedder {
         this.sep = specials[1];
         this.dimensions =
                 embedUnlocked(List.of(Chunk.unmeasured(DIMENSION_PROBE))).get(0).length;
+        this.embeddingModel =
+                EmbeddingModel.of("local", model.modelName(), dimensions).with("files_sha256", filesDigest);
     }
 
     /** Loads {@code model} with the fastest settings measured. */
@@ -114,13 +119,33 @@ public final class LocalOnnxEmbedder implements Embedder {
             // Never truncate (oversized inputs must be seen, not cut) and never pad (runs pad themselves).
             tokenizer = HuggingFaceTokenizer.newInstance(
                     new ByteArrayInputStream(tokenizerJson), Map.of("padding", "false", "truncation", "false"));
-            return new LocalOnnxEmbedder(model, settings, environment, session, tokenizer);
+            return new LocalOnnxEmbedder(
+                    model, settings, environment, session, tokenizer, filesDigest(onnx, tokenizerJson));
         } catch (OrtException | IOException | RuntimeException e) {
             closeQuietly(tokenizer, session);
             if (e instanceof SystemException systemException) {
                 throw systemException;
             }
             throw new SystemException("local embedding model " + model.modelName() + " could not be loaded", e);
+        }
+    }
+
+    /**
+     * SHA-256 over the network and the tokenizer, each prefixed by its length: a new export of a model under
+     * the same name (another quantization, another vocabulary) gives other vectors, and is another model.
+     */
+    private static String filesDigest(byte[] onnx, byte[] tokenizerJson) {
+        try {
+            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            for (byte[] file : List.of(onnx, tokenizerJson)) {
+                sha.update(java.nio.ByteBuffer.allocate(Long.BYTES)
+                        .putLong(file.length)
+                        .array());
+                sha.update(file);
+            }
+            return java.util.HexFormat.of().formatHex(sha.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new SystemException("SHA-256 is missing from this Java runtime", e);
         }
     }
 
@@ -146,6 +171,11 @@ public final class LocalOnnxEmbedder implements Embedder {
     @Override
     public int dimensions() {
         return dimensions;
+    }
+
+    @Override
+    public EmbeddingModel embeddingModel() {
+        return embeddingModel;
     }
 
     /** The model's window minus [CLS] and [SEP]: 254 for all-MiniLM-L6-v2, 510 for bge-small-en-v1.5. */

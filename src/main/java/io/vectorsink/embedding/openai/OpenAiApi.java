@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vectorsink.chunking.TokenCounter;
 import io.vectorsink.config.EmbeddingConfig;
+import io.vectorsink.embedding.EmbeddingModel;
 import io.vectorsink.embedding.remote.Cl100kTokenCounter;
 import io.vectorsink.embedding.remote.EmbeddingApi;
 import io.vectorsink.embedding.remote.ErrorBodies;
@@ -85,6 +86,7 @@ public final class OpenAiApi implements EmbeddingApi {
     private final String dimensionsOrigin;
     private final RequestLimits limits;
     private final boolean hasKey;
+    private final EmbeddingModel embeddingModel;
 
     private OpenAiApi(Builder b) {
         this.kind = b.kind;
@@ -99,6 +101,7 @@ public final class OpenAiApi implements EmbeddingApi {
         this.dimensionsOrigin = b.dimensionsOrigin;
         this.limits = b.limits;
         this.hasKey = b.hasKey;
+        this.embeddingModel = b.embeddingModel;
     }
 
     /** OpenAI at {@link #OPENAI_BASE_URL}. */
@@ -126,6 +129,10 @@ public final class OpenAiApi implements EmbeddingApi {
                 OPENAI_MAX_TOKENS_PER_INPUT,
                 OPENAI_MAX_TOKENS_PER_INPUT);
         b.hasKey = true;
+        EmbeddingModel identity = EmbeddingModel.of("openai", config.model(), config.vectorLength());
+        b.embeddingModel = config.dimensions().isPresent()
+                ? identity.with("dimensions", String.valueOf(config.dimensions().getAsInt()))
+                : identity;
         return new OpenAiApi(b);
     }
 
@@ -149,6 +156,8 @@ public final class OpenAiApi implements EmbeddingApi {
                 .build();
         b.headers = Headers.of("api-key", config.apiKey(), "Accept", "application/json");
         b.model = null; // the deployment fixes the model
+        // The deployment stands for the model: Azure names neither model nor version in the answer.
+        b.embeddingModel = EmbeddingModel.of("azure_openai", config.deployment(), config.dimensions());
         b.requestedDimensions = OptionalInt.empty();
         b.dimensions = config.dimensions();
         b.dimensionsOrigin = "embedding.dimensions";
@@ -180,6 +189,7 @@ public final class OpenAiApi implements EmbeddingApi {
             b.headers = Headers.of("Accept", "application/json");
         }
         b.model = config.modelName();
+        b.embeddingModel = EmbeddingModel.of("openai_compatible", config.modelName(), config.dimensions());
         b.requestedDimensions = OptionalInt.empty();
         b.dimensions = config.dimensions();
         b.dimensionsOrigin = "embedding.dimensions";
@@ -202,6 +212,7 @@ public final class OpenAiApi implements EmbeddingApi {
         b.dimensionsOrigin = dimensionsOrigin;
         b.limits = limits.withMaxInputsPerRequest(inputs);
         b.hasKey = hasKey;
+        b.embeddingModel = embeddingModel;
         return new OpenAiApi(b);
     }
 
@@ -223,6 +234,11 @@ public final class OpenAiApi implements EmbeddingApi {
     @Override
     public int dimensions() {
         return dimensions;
+    }
+
+    @Override
+    public EmbeddingModel embeddingModel() {
+        return embeddingModel;
     }
 
     @Override
@@ -388,6 +404,7 @@ public final class OpenAiApi implements EmbeddingApi {
         String dimensionsOrigin;
         RequestLimits limits;
         boolean hasKey;
+        EmbeddingModel embeddingModel;
 
         Builder(Kind kind, String service) {
             this.kind = kind;

@@ -2,6 +2,7 @@ package io.vectorsink.embedding.remote;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vectorsink.chunking.TokenCounter;
+import io.vectorsink.embedding.EmbeddingModel;
 import io.vectorsink.error.ConnectorException;
 import io.vectorsink.http.HttpStatus;
 import java.util.List;
@@ -21,6 +22,9 @@ public interface EmbeddingApi {
 
     /** The length of every vector the config expects. */
     int dimensions();
+
+    /** The provider, model, dimensions and the request parameters that change vectors. */
+    EmbeddingModel embeddingModel();
 
     /** Where {@link #dimensions()} comes from, for a mismatch message, e.g. {@code embedding.dimensions}. */
     String dimensionsOrigin();

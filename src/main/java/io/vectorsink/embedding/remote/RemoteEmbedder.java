@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.vectorsink.chunking.TokenCounter;
 import io.vectorsink.config.AdvancedConfig;
 import io.vectorsink.embedding.Embedder;
+import io.vectorsink.embedding.EmbeddingModel;
 import io.vectorsink.error.ConfigException;
 import io.vectorsink.error.ConnectorException;
 import io.vectorsink.error.SystemException;
@@ -91,6 +92,11 @@ public final class RemoteEmbedder implements Embedder {
     @Override
     public int dimensions() {
         return api.dimensions();
+    }
+
+    @Override
+    public EmbeddingModel embeddingModel() {
+        return api.embeddingModel();
     }
 
     @Override

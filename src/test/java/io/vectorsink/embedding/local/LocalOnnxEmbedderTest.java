@@ -41,6 +41,19 @@ class LocalOnnxEmbedderTest implements EmbedderContract {
     }
 
     @Test
+    void should_name_the_model_and_the_digest_of_its_files() {
+        var model = embedder.embeddingModel();
+        assertThat(model.provider()).isEqualTo("local");
+        assertThat(model.name()).isEqualTo(LocalModel.ALL_MINILM_L6_V2_Q.modelName());
+        assertThat(model.dimensions()).isEqualTo(384);
+        assertThat(model.parameters().get("files_sha256")).matches("[0-9a-f]{64}");
+        try (LocalOnnxEmbedder bge = LocalOnnxEmbedder.load(LocalModel.BGE_SMALL_EN_V15_Q)) {
+            assertThat(bge.embeddingModel().parameters().get("files_sha256"))
+                    .isNotEqualTo(model.parameters().get("files_sha256"));
+        }
+    }
+
+    @Test
     void should_describe_384_dimensions_and_the_254_tokens_of_its_documented_256_word_pieces() {
         assertThat(embedder.dimensions()).isEqualTo(384);
         assertThat(embedder.maxInputTokens()).isEqualTo(254);

@@ -216,6 +216,11 @@ class RemoteEmbedderTest {
         }
 
         @Override
+        public io.vectorsink.embedding.EmbeddingModel embeddingModel() {
+            return io.vectorsink.embedding.EmbeddingModel.of("sizing-only", "words", 2);
+        }
+
+        @Override
         public String dimensionsOrigin() {
             return "test";
         }
