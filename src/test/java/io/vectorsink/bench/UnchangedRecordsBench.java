@@ -22,6 +22,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Skipping unchanged records (issue 15), not a test: the built jar's {@code write} syncs keyed documents
@@ -58,6 +60,10 @@ public final class UnchangedRecordsBench {
     private static final long SEED = 15;
     private static final String SKIP = "skip";
     private static final String FORCE = "force_reembed";
+    /** The connector's own figures in its end-of-sync LOG line (docs/behaviour.md). */
+    private static final Pattern TOKENS_SENT = Pattern.compile("(\\d+) tokens sent");
+
+    private static final Pattern LOOKUP_TIME = Pattern.compile("(\\d+) lookups and (\\d+) vector reads in (\\d+) ms");
 
     private UnchangedRecordsBench() {}
 
@@ -89,6 +95,16 @@ public final class UnchangedRecordsBench {
             String load) {
         Tally tally(Kind kind) {
             return store.tally(kind);
+        }
+
+        /** The connector's own count of tokens sent and lookup time, when its last LOG line has them. */
+        String connectorStats() {
+            Matcher tokens = TOKENS_SENT.matcher(lastLog);
+            Matcher lookups = LOOKUP_TIME.matcher(lastLog);
+            if (!tokens.find() || !lookups.find()) {
+                return "-";
+            }
+            return tokens.group(1) + " / " + lookups.group(1) + " in " + lookups.group(3) + " ms";
         }
     }
 
@@ -378,9 +394,9 @@ public final class UnchangedRecordsBench {
         System.out.println();
         System.out.println("| sync | side | wall s | provider calls | inputs (expected) | tokens (expected)"
                 + " | texts sent as expected | upserts: requests / points (expected) | own-field updates: requests /"
-                + " points (expected) | lookups: requests / s / share of wall | other gets / deletes | connector CPU s"
-                + " | Chroma CPU s | load |");
-        System.out.println("|---|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|");
+                + " points (expected) | lookups: requests / s / share of wall | connector's log: tokens sent /"
+                + " lookups | other gets / deletes | connector CPU s | Chroma CPU s | load |");
+        System.out.println("|---|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (Outcome o : outcomes) {
             Step step = o.step();
             boolean skip = o.side().equals(SKIP);
@@ -392,7 +408,7 @@ public final class UnchangedRecordsBench {
             System.out.printf(
                     Locale.ROOT,
                     "| %d %s | %s | %.2f | %d | %d (%d) | %d (%d) | %s | %d / %d (%s) | %d / %d (%s) | %d / %.2f / %.1f%%"
-                            + " | %d / %d | %.1f | %.1f | %s |%n",
+                            + " | %s | %d / %d | %.1f | %.1f | %s |%n",
                     step.sync(),
                     step.title(),
                     o.side(),
@@ -412,6 +428,7 @@ public final class UnchangedRecordsBench {
                     lookups.requests(),
                     lookups.seconds(),
                     100 * lookups.seconds() / o.run().seconds(),
+                    o.connectorStats(),
                     gets,
                     o.tally(Kind.DELETE).requests(),
                     o.run().cpuSeconds(),
