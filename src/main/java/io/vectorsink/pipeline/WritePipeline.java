@@ -75,7 +75,9 @@ public final class WritePipeline {
                 parts.chunker(),
                 parts.omitRawText(),
                 parts.vectorField(),
-                parts.embedder().dimensions());
+                parts.embedder().dimensions(),
+                ContentHashes.of(
+                        parts.embedder().embeddingModel(), parts.reuse().embeddingVersion()));
         this.store = store;
         this.out = out;
         this.advanced = advanced;
