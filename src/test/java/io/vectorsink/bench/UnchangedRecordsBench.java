@@ -49,10 +49,11 @@ import java.util.regex.Pattern;
  *
  * <pre>
  * mvn -q -o exec:java -Dexec.classpathScope=test -Dexec.mainClass=io.vectorsink.bench.UnchangedRecordsBench \
- *     -Dexec.args="RECORDS MIN_LATENCY_MS MAX_LATENCY_MS CHANGED_PERCENT"
+ *     -Dexec.args="RECORDS MIN_LATENCY_MS MAX_LATENCY_MS CHANGED_PERCENT [SYNCS]"
  * </pre>
  *
- * Defaults: 10000 100 300 1.
+ * Defaults: 10000 100 300 1, and all 5 syncs (SYNCS 1 runs the first only). At the end, what one lookup
+ * costs Chroma in the finished collection with nothing else running ({@link ChromaLookupCost}).
  */
 public final class UnchangedRecordsBench {
     private static final int DIMENSIONS = 256;
@@ -113,6 +114,7 @@ public final class UnchangedRecordsBench {
         int minMs = args.length > 1 ? Integer.parseInt(args[1]) : 100;
         int maxMs = args.length > 2 ? Integer.parseInt(args[2]) : 300;
         double percent = args.length > 3 ? Double.parseDouble(args[3]) : 1;
+        int syncs = args.length > 4 ? Integer.parseInt(args[4]) : 5;
         Path dir = Files.createTempDirectory("vectorsink-bench-unchanged-");
         int changes = Math.max(1, (int) Math.round(records * percent / 100));
 
@@ -123,7 +125,7 @@ public final class UnchangedRecordsBench {
         List<Doc> v4 = Documents.editCategories(v3, metadataEdits);
         ExpectedChunks expected = new ExpectedChunks(CHUNK_SIZE);
         List<String> all1 = expected.all(v1);
-        List<Step> steps = List.of(
+        List<Step> allSteps = List.of(
                 new Step(1, "empty index", v1, "append_dedup", 1, 0, all1, all1.size(), 0),
                 new Step(2, "same input, dedup", v1, "append_dedup", 1, 0, List.of(), 0, 0),
                 new Step(
@@ -156,6 +158,8 @@ public final class UnchangedRecordsBench {
                         List.of(),
                         0,
                         expected.all(v4).size()));
+        List<Step> steps = allSteps.subList(0, syncs);
+        Step last = steps.get(steps.size() - 1);
 
         Optional<List<String>> forcePath = optionPath(dir, FORCE);
         System.out.println("machine: " + BenchSupport.machine());
@@ -217,11 +221,19 @@ public final class UnchangedRecordsBench {
             }
             report(outcomes, expected, fixed);
             System.out.println();
-            System.out.println("Index read back after sync 5 (every chunk's text, category, generation, vector):");
+            System.out.println("Index read back after sync " + last.sync()
+                    + " (every chunk's text, category, generation, vector):");
             for (String side : List.of(SKIP, FORCE)) {
                 System.out.println("- " + side + ": "
-                        + IndexCheck.verify(chroma.url(), collection(side), v4, expected, DIMENSIONS, 2));
+                        + IndexCheck.verify(
+                                chroma.url(), collection(side), last.docs(), expected, DIMENSIONS, last.generation()));
             }
+            System.out.println();
+            // As many records as the connector's lookups asked for, on average, in sync 1.
+            long lookups = find(outcomes, 1, SKIP).tally(Kind.LOOKUP).requests();
+            int perLookup = (int) Math.max(1, records / Math.max(1, lookups));
+            System.out.println(
+                    ChromaLookupCost.measure(chroma.url(), collection(SKIP), Documents.STREAM, perLookup, 7));
             System.out.println("load average at the end: " + BenchSupport.loadAverage());
         }
         System.exit(0);
@@ -438,6 +450,9 @@ public final class UnchangedRecordsBench {
         System.out.println();
         Outcome first = find(outcomes, 1, SKIP);
         for (int sync : new int[] {2, 5}) {
+            if (sync > outcomes.size() / 2) {
+                break;
+            }
             Outcome skip = find(outcomes, sync, SKIP);
             Outcome force = find(outcomes, sync, FORCE);
             System.out.printf(
@@ -454,7 +469,7 @@ public final class UnchangedRecordsBench {
                     fixed.seconds(),
                     (first.run().seconds() - fixed.seconds()) / (skip.run().seconds() - fixed.seconds()));
         }
-        for (int sync = 1; sync <= 5; sync++) {
+        for (int sync = 1; sync <= outcomes.size() / 2; sync++) {
             Outcome skip = find(outcomes, sync, SKIP);
             Outcome force = find(outcomes, sync, FORCE);
             System.out.printf(
