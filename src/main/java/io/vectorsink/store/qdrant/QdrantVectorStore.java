@@ -24,6 +24,7 @@ import io.vectorsink.store.RestEndpoint;
 import io.vectorsink.store.RestEndpoint.Answer;
 import io.vectorsink.store.RestVectorStore;
 import io.vectorsink.store.StaleFilter;
+import io.vectorsink.store.StoreJson;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -275,11 +276,7 @@ public final class QdrantVectorStore extends RestVectorStore {
                 if (!values.isArray()) {
                     continue; // not the unnamed vector vectorsink writes: embed again
                 }
-                float[] vector = new float[values.size()];
-                for (int i = 0; i < vector.length; i++) {
-                    vector[i] = (float) values.get(i).asDouble();
-                }
-                vectors.put(point.path("id").asText(), vector);
+                vectors.put(point.path("id").asText(), StoreJson.floats(values));
             }
         }
         return vectors;
@@ -292,7 +289,7 @@ public final class QdrantVectorStore extends RestVectorStore {
             return;
         }
         requirePrepared();
-        fields.keySet().forEach(QdrantVectorStore::requireConnectorField);
+        ChunkFields.requireOwn(fields.keySet());
         List<String> ids = List.copyOf(new LinkedHashSet<>(chunkIds));
         ids.forEach(QdrantVectorStore::requireUuid);
         for (int start = 0; start < ids.size(); start += limits.idsPerDelete()) {
@@ -315,12 +312,6 @@ public final class QdrantVectorStore extends RestVectorStore {
             url.addPathSegment(segment);
         }
         return url.addQueryParameter("consistency", QdrantReads.CONSISTENCY).build();
-    }
-
-    private static void requireConnectorField(String field) {
-        if (!ChunkFields.ALL.contains(field)) {
-            throw new SystemException("updateOwnFields sets only the connector's fields, not " + field);
-        }
     }
 
     @Override
