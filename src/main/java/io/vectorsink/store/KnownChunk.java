@@ -43,7 +43,7 @@ public record KnownChunk(
                 id,
                 recordId,
                 index.intValue(),
-                metadata.get(ChunkFields.CHUNK_COUNT) instanceof Number count ? count.intValue() : 0,
+                metadata.get(ChunkFields.CHUNK_COUNT) instanceof Number count ? count.intValue() : -1,
                 text(metadata.get(ChunkFields.CHUNK_HASH)),
                 text(metadata.get(ChunkFields.RECORD_HASH)),
                 metadata.get(ChunkFields.GENERATION_ID) instanceof Number generation ? generation.longValue() : null,
