@@ -7,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -17,6 +18,25 @@ import java.util.function.Function;
  */
 public final class LookupReads {
     private LookupReads() {}
+
+    /** The connector fields a lookup reads, which {@link #known} turns into a chunk; never vector or text. */
+    public static final List<String> FIELDS = List.of(
+            ChunkFields.RECORD_ID,
+            ChunkFields.CHUNK_INDEX,
+            ChunkFields.CHUNK_COUNT,
+            ChunkFields.CHUNK_HASH,
+            ChunkFields.RECORD_HASH,
+            ChunkFields.GENERATION_ID,
+            ChunkFields.SYNC_ID);
+
+    /** A vector a store returned as a JSON array of numbers. */
+    public static float[] vector(JsonNode values) {
+        float[] vector = new float[values.size()];
+        for (int i = 0; i < vector.length; i++) {
+            vector[i] = (float) values.get(i).asDouble();
+        }
+        return vector;
+    }
 
     /** One page of the chunks of {@code recordIds}, from {@code offset}, at most {@code limit} of them. */
     @FunctionalInterface
@@ -100,11 +120,19 @@ public final class LookupReads {
                 StoreJson.textOrNull(field.apply(ChunkFields.SYNC_ID)));
     }
 
-    /** {@code chunks} by record id, leaving out the records in {@code tooLarge}. */
-    public static Map<String, List<KnownChunk>> byRecord(List<KnownChunk> chunks, Set<String> tooLarge) {
+    /**
+     * The chunks of the rows {@link #read} found, by record id, leaving out rows that are not vectorsink's and
+     * the records in {@link Pages#tooLarge}.
+     *
+     * @param id the chunk id of a row
+     * @param field the value of a connector field (by {@link ChunkFields} name) in a row
+     */
+    public static Map<String, List<KnownChunk>> byRecord(
+            Pages<JsonNode> pages, Function<JsonNode, String> id, BiFunction<JsonNode, String, JsonNode> field) {
         Map<String, List<KnownChunk>> byRecord = new LinkedHashMap<>();
-        for (KnownChunk chunk : chunks) {
-            if (!tooLarge.contains(chunk.recordId())) {
+        for (JsonNode row : pages.rows()) {
+            KnownChunk chunk = known(id.apply(row), key -> field.apply(row, key));
+            if (chunk != null && !pages.tooLarge().contains(chunk.recordId())) {
                 byRecord.computeIfAbsent(chunk.recordId(), k -> new ArrayList<>())
                         .add(chunk);
             }

@@ -285,16 +285,6 @@ public final class MilvusVectorStore extends RestVectorStore {
     /** Chunk ids per {@code entities/get}: these rows carry vectors (kilobytes each). */
     static final int MAX_IDS_PER_GET = 100;
 
-    /** The connector fields a lookup reads; never the vector or the text. */
-    private static final List<String> LOOKUP_FIELDS = List.of(
-            ChunkFields.RECORD_ID,
-            ChunkFields.CHUNK_INDEX,
-            ChunkFields.CHUNK_COUNT,
-            ChunkFields.CHUNK_HASH,
-            ChunkFields.RECORD_HASH,
-            ChunkFields.GENERATION_ID,
-            ChunkFields.SYNC_ID);
-
     /** Milvus's strongest consistency level: a read waits until every write acknowledged before it is visible. */
     static final String STRONG = "Strong";
 
@@ -333,7 +323,7 @@ public final class MilvusVectorStore extends RestVectorStore {
         if (recordIds.isEmpty() || !strongReads) {
             return Map.of();
         }
-        List<String> fields = new ArrayList<>(layout.outputFields(LOOKUP_FIELDS));
+        List<String> fields = new ArrayList<>(layout.outputFields(LookupReads.FIELDS));
         fields.add(0, layout.primaryKey());
         LookupReads.Pages<JsonNode> pages = LookupReads.read(
                 List.copyOf(new LinkedHashSet<>(recordIds)),
@@ -353,14 +343,7 @@ public final class MilvusVectorStore extends RestVectorStore {
                     answer.path("data").forEach(rows::add);
                     return rows;
                 });
-        List<KnownChunk> chunks = new ArrayList<>();
-        for (JsonNode row : pages.rows()) {
-            KnownChunk known = LookupReads.known(row.path(layout.primaryKey()).asText(), key -> layout.value(row, key));
-            if (known != null) {
-                chunks.add(known);
-            }
-        }
-        return LookupReads.byRecord(chunks, pages.tooLarge());
+        return LookupReads.byRecord(pages, row -> row.path(layout.primaryKey()).asText(), layout::value);
     }
 
     @Override
@@ -368,12 +351,7 @@ public final class MilvusVectorStore extends RestVectorStore {
         requirePrepared();
         Map<String, float[]> vectors = new LinkedHashMap<>();
         for (JsonNode row : rowsById(chunkIds, List.of(layout.vector()), "read stored vectors")) {
-            JsonNode values = row.path(layout.vector());
-            float[] vector = new float[values.size()];
-            for (int i = 0; i < vector.length; i++) {
-                vector[i] = (float) values.get(i).asDouble();
-            }
-            vectors.put(row.path(layout.primaryKey()).asText(), vector);
+            vectors.put(row.path(layout.primaryKey()).asText(), LookupReads.vector(row.path(layout.vector())));
         }
         return vectors;
     }
