@@ -29,6 +29,7 @@ import io.vectorsink.http.RetrySettings;
 import io.vectorsink.http.RetryTiming;
 import io.vectorsink.protocol.Json;
 import io.vectorsink.store.ChunkPoint;
+import io.vectorsink.store.IndexModelContract;
 import io.vectorsink.store.StoredChunk;
 import io.vectorsink.store.VectorStore;
 import io.vectorsink.store.VectorStoreContract;
@@ -52,7 +53,13 @@ import org.junit.jupiter.params.provider.CsvSource;
  * documented REST API v2 and filter semantics behind WireMock); faults are WireMock stubs with Milvus's
  * documented answers, including HTTP 200 answers that carry an error code.
  */
-class MilvusContractTest implements VectorStoreContract {
+class MilvusContractTest implements VectorStoreContract, IndexModelContract {
+    /** A collection's description is set when it is created; REST v2 cannot change it later. */
+    @Override
+    public boolean recordsModelInExistingIndex() {
+        return false;
+    }
+
     private static final String TOKEN = "root:Milvus-secret-9f";
 
     /**

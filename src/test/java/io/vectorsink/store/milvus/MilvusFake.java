@@ -40,6 +40,8 @@ final class MilvusFake implements ResponseDefinitionTransformerV2 {
         final int dimension;
         final String metric;
         final Map<String, ObjectNode> rows = new LinkedHashMap<>();
+        /** The description given at creation (Milvus keeps it as given; REST v2 cannot change it). */
+        String description = "";
 
         Collection(int dimension, String metric) {
             this.dimension = dimension;
@@ -101,11 +103,10 @@ final class MilvusFake implements ResponseDefinitionTransformerV2 {
             }
             JsonNode fields = body.path("schema").path("fields");
             int dim = fields.get(1).path("elementTypeParams").path("dim").asInt();
-            collections.put(
-                    name,
-                    new Collection(
-                            dim,
-                            body.path("indexParams").get(0).path("metricType").asText()));
+            Collection created = new Collection(
+                    dim, body.path("indexParams").get(0).path("metricType").asText());
+            created.description = body.path("description").asText("");
+            collections.put(name, created);
             return answer(ok(Json.MAPPER.createObjectNode()));
         }
         if (collection == null) {
@@ -155,6 +156,7 @@ final class MilvusFake implements ResponseDefinitionTransformerV2 {
     private static ObjectNode describe(String name, Collection collection) {
         ObjectNode data = Json.MAPPER.createObjectNode();
         data.put("collectionName", name);
+        data.put("description", collection.description);
         data.put("autoId", false);
         data.put("enableDynamicField", true);
         ArrayNode fields = data.putArray("fields");

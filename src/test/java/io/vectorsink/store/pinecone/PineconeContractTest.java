@@ -31,6 +31,7 @@ import io.vectorsink.http.RetryTiming;
 import io.vectorsink.protocol.Json;
 import io.vectorsink.protocol.StreamId;
 import io.vectorsink.store.ChunkPoint;
+import io.vectorsink.store.IndexModelContract;
 import io.vectorsink.store.PointIds;
 import io.vectorsink.store.StaleFilter;
 import io.vectorsink.store.StoredChunk;
@@ -60,7 +61,7 @@ import org.junit.jupiter.api.Test;
  * Pinecone never creates indexes, so the live backend's {@link #newStore} creates the index in the fake, as
  * its owner would in Pinecone's console.
  */
-class PineconeContractTest implements VectorStoreContract {
+class PineconeContractTest implements VectorStoreContract, IndexModelContract {
     private static final String KEY = "pcsk_test_5f2a9c";
 
     /**

@@ -30,6 +30,7 @@ import io.vectorsink.http.RetrySettings;
 import io.vectorsink.http.RetryTiming;
 import io.vectorsink.protocol.Json;
 import io.vectorsink.store.ChunkPoint;
+import io.vectorsink.store.IndexModelContract;
 import io.vectorsink.store.StoredChunk;
 import io.vectorsink.store.VectorStore;
 import io.vectorsink.store.VectorStore.RecordTrim;
@@ -53,7 +54,7 @@ import org.junit.jupiter.api.Test;
  * (Qdrant's documented API and filter semantics behind WireMock), the faults are plain WireMock stubs with
  * Qdrant's documented answers. Below the contract: request shapes only Qdrant has.
  */
-class QdrantContractTest implements VectorStoreContract {
+class QdrantContractTest implements VectorStoreContract, IndexModelContract {
     private static final String KEY = "qdrant-key-7f3a9c";
 
     /** Qdrant's own OpenAPI definition, which every exchange with the fake and the stubs must match. */

@@ -24,6 +24,7 @@ import io.vectorsink.http.HttpClients;
 import io.vectorsink.http.RetrySettings;
 import io.vectorsink.http.RetryTiming;
 import io.vectorsink.protocol.Json;
+import io.vectorsink.store.IndexModelContract;
 import io.vectorsink.store.StoredChunk;
 import io.vectorsink.store.VectorStore;
 import io.vectorsink.store.VectorStoreContract;
@@ -44,7 +45,7 @@ import org.junit.jupiter.api.BeforeAll;
  * plain WireMock stubs with Weaviate's documented answers. Weaviate's own behaviour is in
  * {@link WeaviateVectorStoreTest}.
  */
-class WeaviateContractTest implements VectorStoreContract {
+class WeaviateContractTest implements VectorStoreContract, IndexModelContract {
     static final String KEY = "weaviate-key-5c1e07";
 
     /**
