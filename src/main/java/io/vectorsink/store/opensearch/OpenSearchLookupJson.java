@@ -115,7 +115,9 @@ final class OpenSearchLookupJson {
                 id,
                 fields.path(RECORD_ID).asText(),
                 fields.path(CHUNK_INDEX).asInt(),
-                fields.path(CHUNK_COUNT).asInt(0),
+                fields.path(CHUNK_COUNT).canConvertToInt()
+                        ? fields.path(CHUNK_COUNT).asInt()
+                        : -1,
                 textOrNull(fields.path(CHUNK_HASH)),
                 textOrNull(fields.path(RECORD_HASH)),
                 fields.path(GENERATION_ID).canConvertToLong()

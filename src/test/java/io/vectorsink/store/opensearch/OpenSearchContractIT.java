@@ -26,6 +26,7 @@ import io.vectorsink.http.RetryTiming;
 import io.vectorsink.protocol.Json;
 import io.vectorsink.store.ChunkFields;
 import io.vectorsink.store.ChunkPoint;
+import io.vectorsink.store.IndexModelContract;
 import io.vectorsink.store.KnownChunk;
 import io.vectorsink.store.LookupContract;
 import io.vectorsink.store.StoredChunk;
@@ -47,7 +48,7 @@ import org.junit.jupiter.api.Test;
  * The store contract against a real OpenSearch 2.19 node with the k-NN plugin (in-process, lucene engine),
  * and against WireMock answering as OpenSearch documents for faults and limits.
  */
-class OpenSearchContractIT implements LookupContract {
+class OpenSearchContractIT implements LookupContract, IndexModelContract {
     static OpenSearchVectorStore store(String url, String index, String metric, String refresh, RetryTiming timing) {
         return store(url, index, metric, refresh, null, timing);
     }
