@@ -4,45 +4,28 @@ import static dev.langchain4j.store.embedding.filter.MetadataFilterBuilder.metad
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.langchain4j.store.embedding.EmbeddingSearchRequest;
 import dev.langchain4j.store.embedding.chroma.ChromaApiVersion;
 import dev.langchain4j.store.embedding.chroma.ChromaEmbeddingStore;
-import dev.langchain4j.store.embedding.filter.Filter;
 import io.vectorsink.protocol.Json;
-import io.vectorsink.testing.LangChainJs;
-import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * After a real sync into Chroma, LangChain4j's and LangChain.js's Chroma stores read the collection as an
  * application would (docs/reading.md, "Chroma"): the chunk text as page content, the metadata typed, and
  * filters on {@code _ab_stream} and on a user field that narrow the result.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ChromaReadersIT extends ProcessTestSupport {
+class ChromaReadersIT extends ReadersTestSupport {
     /** The whole corpus, the boolean {@code featured} included. */
-    private String typed;
+    private final String typed = freshCollection("readers-typed");
 
     /** The corpus without the boolean, for LangChain4j (its {@code Metadata} holds no booleans). */
-    private String withoutBoolean;
+    private final String withoutBoolean = freshCollection("readers-nobool");
 
-    /** Once for the class (at the first test: the temporary directory for the configs exists only then). */
-    @BeforeEach
-    void sync() {
-        if (typed != null) {
-            return;
-        }
-        typed = freshCollection("readers-typed");
-        withoutBoolean = freshCollection("readers-nobool");
-        ok(write(ReaderCorpus.config(indexing(typed), true), ReaderCorpus.syncCatalog(), ReaderCorpus.messages()));
-        ok(write(
-                ReaderCorpus.config(indexing(withoutBoolean), false),
-                ReaderCorpus.syncCatalog(),
-                ReaderCorpus.messages()));
+    @Override
+    void syncIndexes() {
+        sync(indexing(typed), true);
+        sync(indexing(withoutBoolean), false);
     }
 
     private static String indexing(String collection) {
@@ -58,15 +41,6 @@ class ChromaReadersIT extends ProcessTestSupport {
                 .databaseName("default_database")
                 .collectionName(collection)
                 .build();
-    }
-
-    private static List<ReaderHit> search(ChromaEmbeddingStore store, Filter filter) {
-        return ReaderHit.fromLangChain4j(store.search(EmbeddingSearchRequest.builder()
-                        .queryEmbedding(ReaderCorpus.questionVector())
-                        .maxResults(5)
-                        .filter(filter)
-                        .build())
-                .matches());
     }
 
     @Test
@@ -105,26 +79,12 @@ class ChromaReadersIT extends ProcessTestSupport {
         assertThatThrownBy(() -> search(store, null)).hasMessageContaining("featured");
     }
 
-    private static JsonNode langChainJs(String collection, ObjectNode... searches) {
-        ObjectNode request = Json.MAPPER.createObjectNode();
-        request.put("store", "chroma").put("url", chromaUrl()).put("index", collection);
-        request.putArray("searches").addAll(List.of(searches));
-        return LangChainJs.read(request);
-    }
-
     @Test
     void langchain_js_should_read_text_and_typed_metadata_and_filter_by_stream_and_by_a_user_field() {
-        JsonNode answers = langChainJs(
-                typed,
-                ReaderCorpus.jsSearch(null),
-                ReaderCorpus.jsSearch("{\"_ab_stream\": \"notes\"}"),
-                ReaderCorpus.jsSearch("{\"author\": \"Bob\"}"),
-                ReaderCorpus.jsSearch("{\"$and\": [{\"_ab_stream\": \"articles\"}, {\"featured\": false}]}"));
+        ObjectNode request = Json.MAPPER.createObjectNode();
+        request.put("store", "chroma").put("url", chromaUrl()).put("index", typed);
 
-        ReaderHit.assertKittenFound(ReaderHit.fromLangChainJs(answers.get(0)), true);
-        ReaderHit.assertOnlyTheNote(ReaderHit.fromLangChainJs(answers.get(1)));
-        ReaderHit.assertOnlyBob(ReaderHit.fromLangChainJs(answers.get(2)));
-        // Bob's articles are the ones not featured: a filter on the boolean, as a boolean.
-        ReaderHit.assertOnlyBob(ReaderHit.fromLangChainJs(answers.get(3)));
+        // A filter on the boolean, as a boolean: Bob's articles are the ones not featured.
+        assertLangChainJsReads(request, "{\"$and\": [{\"_ab_stream\": \"articles\"}, {\"featured\": false}]}");
     }
 }

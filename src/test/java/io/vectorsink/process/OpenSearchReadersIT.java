@@ -3,47 +3,28 @@ package io.vectorsink.process;
 import static dev.langchain4j.store.embedding.filter.MetadataFilterBuilder.metadataKey;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.langchain4j.store.embedding.EmbeddingSearchRequest;
-import dev.langchain4j.store.embedding.filter.Filter;
 import dev.langchain4j.store.embedding.opensearch.OpenSearchEmbeddingStore;
 import io.vectorsink.protocol.Json;
-import io.vectorsink.testing.LangChainJs;
 import io.vectorsink.testing.OpenSearchNode;
 import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * After a real sync into OpenSearch, LangChain4j's and LangChain.js's OpenSearch stores read the index as
- * an application would (docs/reading.md, "OpenSearch"), each with the settings that page gives.
+ * an application would (docs/reading.md), each with the settings that page gives.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class OpenSearchReadersIT extends ProcessTestSupport {
+class OpenSearchReadersIT extends ReadersTestSupport {
     /** The connector's default layout, the boolean {@code featured} included: for LangChain.js. */
-    private String defaults;
+    private final String defaults = freshIndex("readers-os-defaults");
 
     /** The vector in {@code vector}, no boolean: for LangChain4j (field name fixed, no booleans in Metadata). */
-    private String forLangChain4j;
+    private final String forLangChain4j = freshIndex("readers-os-lc4j");
 
-    /** Once for the class (at the first test: the temporary directory for the configs exists only then). */
-    @BeforeEach
-    void sync() {
-        if (defaults != null) {
-            return;
-        }
-        defaults = freshIndex("readers-os-defaults");
-        forLangChain4j = freshIndex("readers-os-lc4j");
-        ok(write(
-                ReaderCorpus.config(indexing(defaults, ""), true),
-                ReaderCorpus.syncCatalog(),
-                ReaderCorpus.messages()));
-        ok(write(
-                ReaderCorpus.config(indexing(forLangChain4j, ", \"vector_field\": \"vector\""), false),
-                ReaderCorpus.syncCatalog(),
-                ReaderCorpus.messages()));
+    @Override
+    void syncIndexes() {
+        sync(indexing(defaults, ""), true);
+        sync(indexing(forLangChain4j, ", \"vector_field\": \"vector\""), false);
     }
 
     private static String url() {
@@ -52,15 +33,6 @@ class OpenSearchReadersIT extends ProcessTestSupport {
 
     private static String indexing(String index, String extra) {
         return "{\"mode\": \"opensearch\", \"url\": \"%s\", \"index\": \"%s\"%s}".formatted(url(), index, extra);
-    }
-
-    private static List<ReaderHit> search(OpenSearchEmbeddingStore store, Filter filter) {
-        return ReaderHit.fromLangChain4j(store.search(EmbeddingSearchRequest.builder()
-                        .queryEmbedding(ReaderCorpus.questionVector())
-                        .maxResults(5)
-                        .filter(filter)
-                        .build())
-                .matches());
     }
 
     @Test
@@ -83,17 +55,8 @@ class OpenSearchReadersIT extends ProcessTestSupport {
         request.put("store", "opensearch").put("url", url()).put("index", defaults);
         // Its default vector field is "embedding"; vectorsink's is "vector_field".
         request.put("vectorFieldName", "vector_field");
-        request.putArray("searches")
-                .addAll(List.of(
-                        ReaderCorpus.jsSearch(null),
-                        ReaderCorpus.jsSearch("{\"_ab_stream\": \"notes\"}"),
-                        ReaderCorpus.jsSearch("{\"author\": \"Bob\"}"),
-                        ReaderCorpus.jsSearch("{\"_ab_stream\": \"articles\", \"featured\": false}")));
-        JsonNode answers = LangChainJs.read(request);
 
-        ReaderHit.assertKittenFound(ReaderHit.fromLangChainJs(answers.get(0)), true);
-        ReaderHit.assertOnlyTheNote(ReaderHit.fromLangChainJs(answers.get(1)));
-        ReaderHit.assertOnlyBob(ReaderHit.fromLangChainJs(answers.get(2)));
-        ReaderHit.assertOnlyBob(ReaderHit.fromLangChainJs(answers.get(3)));
+        // It drops a filter entry whose value is falsy (`if (value)`): false goes in a list (a terms query).
+        assertLangChainJsReads(request, "{\"_ab_stream\": \"articles\", \"featured\": [false]}");
     }
 }
