@@ -32,7 +32,14 @@ final class ConfigBinder {
                 embedding(config.get("embedding")),
                 indexing(config.get("indexing")),
                 config.get("omit_raw_text").booleanValue(),
-                advanced(config.get("advanced"), cloud));
+                advanced(config.get("advanced"), cloud),
+                reuse(config.get("processing")));
+    }
+
+    private static ReuseConfig reuse(JsonNode processing) {
+        return new ReuseConfig(
+                processing.get("embedding_version").textValue(),
+                processing.get("force_reembed").booleanValue());
     }
 
     private static ProcessingConfig processing(JsonNode node) {
