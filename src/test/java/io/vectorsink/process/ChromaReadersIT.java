@@ -44,6 +44,14 @@ class ChromaReadersIT extends ReadersTestSupport {
     }
 
     @Test
+    void the_collection_should_name_its_metric_in_the_metadata_where_langchain_python_reads_it() {
+        // LangChain's Python Chroma store picks its relevance score function from the collection metadata's
+        // hnsw:space, l2 when absent: cosine distances scored as l2 give wrong scores, some below 0.
+        assertThat(chroma().describe(typed).path("metadata").path("hnsw:space").asText())
+                .isEqualTo("cosine");
+    }
+
+    @Test
     void langchain4j_should_read_text_and_typed_metadata_and_filter_by_stream_and_by_a_user_field() {
         ChromaEmbeddingStore store = langChain4j(withoutBoolean);
 
