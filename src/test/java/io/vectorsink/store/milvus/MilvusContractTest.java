@@ -31,6 +31,7 @@ import io.vectorsink.protocol.Json;
 import io.vectorsink.store.ChunkPoint;
 import io.vectorsink.store.IndexModelContract;
 import io.vectorsink.store.StoredChunk;
+import io.vectorsink.store.TypedValuesContract;
 import io.vectorsink.store.VectorStore;
 import io.vectorsink.store.VectorStoreContract;
 import io.vectorsink.testing.ApiDefinition;
@@ -53,7 +54,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * documented REST API v2 and filter semantics behind WireMock); faults are WireMock stubs with Milvus's
  * documented answers, including HTTP 200 answers that carry an error code.
  */
-class MilvusContractTest implements VectorStoreContract, IndexModelContract {
+class MilvusContractTest implements VectorStoreContract, IndexModelContract, TypedValuesContract {
     /** A collection's description is set when it is created; REST v2 cannot change it later. */
     @Override
     public boolean recordsModelInExistingIndex() {

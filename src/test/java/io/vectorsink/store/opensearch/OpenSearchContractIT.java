@@ -23,6 +23,7 @@ import io.vectorsink.http.RetryTiming;
 import io.vectorsink.protocol.Json;
 import io.vectorsink.store.IndexModelContract;
 import io.vectorsink.store.StoredChunk;
+import io.vectorsink.store.TypedValuesContract;
 import io.vectorsink.store.VectorStore;
 import io.vectorsink.store.VectorStoreContract;
 import io.vectorsink.testing.FakeRetryTiming;
@@ -38,7 +39,7 @@ import java.util.Optional;
  * The store contract against a real OpenSearch 2.19 node with the k-NN plugin (in-process, lucene engine),
  * and against WireMock answering as OpenSearch documents for faults and limits.
  */
-class OpenSearchContractIT implements VectorStoreContract, IndexModelContract {
+class OpenSearchContractIT implements VectorStoreContract, IndexModelContract, TypedValuesContract {
     static OpenSearchVectorStore store(String url, String index, String metric, String refresh, RetryTiming timing) {
         return store(url, index, metric, refresh, null, timing);
     }

@@ -32,6 +32,7 @@ import io.vectorsink.protocol.Json;
 import io.vectorsink.store.ChunkPoint;
 import io.vectorsink.store.IndexModelContract;
 import io.vectorsink.store.StoredChunk;
+import io.vectorsink.store.TypedValuesContract;
 import io.vectorsink.store.VectorStore;
 import io.vectorsink.store.VectorStore.RecordTrim;
 import io.vectorsink.store.VectorStoreContract;
@@ -54,7 +55,7 @@ import org.junit.jupiter.api.Test;
  * (Qdrant's documented API and filter semantics behind WireMock), the faults are plain WireMock stubs with
  * Qdrant's documented answers. Below the contract: request shapes only Qdrant has.
  */
-class QdrantContractTest implements VectorStoreContract, IndexModelContract {
+class QdrantContractTest implements VectorStoreContract, IndexModelContract, TypedValuesContract {
     private static final String KEY = "qdrant-key-7f3a9c";
 
     /** Qdrant's own OpenAPI definition, which every exchange with the fake and the stubs must match. */

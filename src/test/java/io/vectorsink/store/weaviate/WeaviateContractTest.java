@@ -26,6 +26,7 @@ import io.vectorsink.http.RetryTiming;
 import io.vectorsink.protocol.Json;
 import io.vectorsink.store.IndexModelContract;
 import io.vectorsink.store.StoredChunk;
+import io.vectorsink.store.TypedValuesContract;
 import io.vectorsink.store.VectorStore;
 import io.vectorsink.store.VectorStoreContract;
 import io.vectorsink.testing.ApiDefinition;
@@ -45,7 +46,7 @@ import org.junit.jupiter.api.BeforeAll;
  * plain WireMock stubs with Weaviate's documented answers. Weaviate's own behaviour is in
  * {@link WeaviateVectorStoreTest}.
  */
-class WeaviateContractTest implements VectorStoreContract, IndexModelContract {
+class WeaviateContractTest implements VectorStoreContract, IndexModelContract, TypedValuesContract {
     static final String KEY = "weaviate-key-5c1e07";
 
     /**
