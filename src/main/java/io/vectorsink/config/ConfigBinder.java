@@ -53,7 +53,8 @@ final class ConfigBinder {
                 strings(node.get("text_fields")),
                 strings(node.get("metadata_fields")),
                 mappings,
-                textSplitter(node.get("text_splitter")));
+                textSplitter(node.get("text_splitter")),
+                ProcessingConfig.MetadataTypes.of(node.get("metadata_types").textValue()));
     }
 
     private static TextSplitterConfig textSplitter(JsonNode node) {
@@ -240,7 +241,8 @@ final class ConfigBinder {
                 node.get("max_in_flight_chunks").intValue(),
                 Duration.ofSeconds(node.get("retry_max_seconds").intValue()),
                 node.get("allow_insecure_http").booleanValue() && !cloud,
-                Duration.ofSeconds(node.get("request_timeout_seconds").intValue()));
+                Duration.ofSeconds(node.get("request_timeout_seconds").intValue()),
+                node.get("allow_model_change").booleanValue());
     }
 
     private static OptionalInt optionalInt(JsonNode node, String field) {

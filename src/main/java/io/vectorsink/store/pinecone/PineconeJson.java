@@ -79,6 +79,13 @@ final class PineconeJson {
         return write(body);
     }
 
+    /** These values as a metadata object, each kept as {@link #vector} keeps it. */
+    static ObjectNode metadataObject(Map<String, Object> values) {
+        ObjectNode metadata = NODES.objectNode();
+        values.forEach((key, value) -> putScalar(metadata, key, value));
+        return metadata;
+    }
+
     private static void putScalar(ObjectNode metadata, String key, Object value) {
         if (value == null) {
             return; // Pinecone refuses null values; an absent key is what null means there
@@ -105,6 +112,8 @@ final class PineconeJson {
             metadata.put(key, d);
         } else if (value instanceof BigInteger big) {
             metadata.put(key, big.toString());
+        } else if (value instanceof List<?> list) {
+            metadata.set(key, StoreJson.stringList(key, list));
         } else {
             throw new SystemException("metadata '" + key + "' has type "
                     + value.getClass().getSimpleName() + "; only strings, numbers and booleans are stored");
@@ -226,6 +235,8 @@ final class PineconeJson {
                 } else {
                     values.put(field.getKey(), d);
                 }
+            } else if (StoreJson.stringsOrNull(value) != null) {
+                values.put(field.getKey(), StoreJson.stringsOrNull(value));
             } else if (!value.isNull()) {
                 values.put(field.getKey(), value.toString());
             }
