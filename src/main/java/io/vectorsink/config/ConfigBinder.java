@@ -243,7 +243,8 @@ final class ConfigBinder {
                 node.get("max_in_flight_chunks").intValue(),
                 Duration.ofSeconds(node.get("retry_max_seconds").intValue()),
                 node.get("allow_insecure_http").booleanValue() && !cloud,
-                Duration.ofSeconds(node.get("request_timeout_seconds").intValue()));
+                Duration.ofSeconds(node.get("request_timeout_seconds").intValue()),
+                node.get("allow_model_change").booleanValue());
     }
 
     private static OptionalInt optionalInt(JsonNode node, String field) {

@@ -20,6 +20,7 @@ import io.vectorsink.store.KnownChunk;
 import io.vectorsink.store.MetadataRules;
 import io.vectorsink.store.PointBatches;
 import io.vectorsink.store.QueryHit;
+import io.vectorsink.store.RecordedModel;
 import io.vectorsink.store.RestEndpoint;
 import io.vectorsink.store.RestEndpoint.Answer;
 import io.vectorsink.store.RestVectorStore;
@@ -154,7 +155,10 @@ public final class ChromaVectorStore extends RestVectorStore {
         if (answer.code() == 404) {
             return; // prepare creates it
         }
-        verify(ChromaCollection.parse(endpoint.require(answer, "read collection '" + collection + "'")), dimension);
+        ChromaCollection info =
+                ChromaCollection.parse(endpoint.require(answer, "read collection '" + collection + "'"));
+        verify(info, dimension);
+        indexModel().judge(RecordedModel.fromFields(info.metadata()), label(), true);
     }
 
     @Override
@@ -162,6 +166,9 @@ public final class ChromaVectorStore extends RestVectorStore {
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.put("name", collection);
         body.putObject("configuration").putObject("hnsw").put("space", metric.configName());
+        indexModel()
+                .model()
+                .ifPresent(model -> body.set("metadata", Json.MAPPER.valueToTree(RecordedModel.fields(model))));
         body.put("get_or_create", true);
         Answer answer = endpoint.send(endpoint.post(paths.collections(), ChromaJson.write(body)));
         if (!answer.ok() && (answer.code() == 400 || answer.code() == 404)) {
@@ -171,6 +178,7 @@ public final class ChromaVectorStore extends RestVectorStore {
         ChromaCollection info =
                 ChromaCollection.parse(endpoint.require(answer, "create collection '" + collection + "'"));
         verify(info, dimension);
+        recordModelIfNeeded(info);
         maxBatchSize = readMaxBatchSize();
         collectionId = info.id();
         endpoint.markPrepared();
@@ -317,6 +325,30 @@ public final class ChromaVectorStore extends RestVectorStore {
     @Override
     public MetadataRules metadataRules() {
         return RULES;
+    }
+
+    // ---- the model in the collection ------------------------------------------------------------
+
+    private String label() {
+        return "Chroma collection '" + collection + "'";
+    }
+
+    /**
+     * Records the configured model in the collection's metadata when it has none, or another one and a change
+     * is allowed: {@code PUT} of the collection with its metadata and the model's keys, so whether Chroma
+     * merges or replaces {@code new_metadata}, its other keys stay.
+     */
+    private void recordModelIfNeeded(ChromaCollection info) {
+        if (!indexModel().judge(RecordedModel.fromFields(info.metadata()), label(), true)) {
+            return;
+        }
+        Map<String, Object> metadata = new java.util.LinkedHashMap<>(info.metadata());
+        indexModel().model().ifPresent(model -> metadata.putAll(RecordedModel.fields(model)));
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        body.set("new_metadata", Json.MAPPER.valueToTree(metadata));
+        endpoint.require(
+                endpoint.send(endpoint.put(paths.collection(info.id()), ChromaJson.write(body))),
+                "record the embedding model in collection '" + collection + "'");
     }
 
     // ---- check steps ----------------------------------------------------------------------------

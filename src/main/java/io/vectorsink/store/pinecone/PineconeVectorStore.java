@@ -11,6 +11,7 @@ import io.vectorsink.http.HttpClients;
 import io.vectorsink.http.HttpsPolicy;
 import io.vectorsink.http.RetrySettings;
 import io.vectorsink.http.RetryTiming;
+import io.vectorsink.protocol.Json;
 import io.vectorsink.protocol.StreamId;
 import io.vectorsink.store.AuthHeaders;
 import io.vectorsink.store.ChunkFields;
@@ -21,6 +22,7 @@ import io.vectorsink.store.MetadataRules;
 import io.vectorsink.store.PointBatches;
 import io.vectorsink.store.QueryHit;
 import io.vectorsink.store.RecordTrims;
+import io.vectorsink.store.RecordedModel;
 import io.vectorsink.store.RestEndpoint;
 import io.vectorsink.store.RestEndpoint.Answer;
 import io.vectorsink.store.RestVectorStore;
@@ -33,6 +35,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -191,13 +194,16 @@ public final class PineconeVectorStore extends RestVectorStore {
 
     @Override
     protected void doCheck(int dimension) {
-        verify(describe(endpoint.sendForCheck(endpoint.get(indexUrl()))), dimension);
+        JsonNode description = describe(endpoint.sendForCheck(endpoint.get(indexUrl())));
+        verify(description, dimension);
+        indexModel().judge(recordedModel(description), label(), true);
     }
 
     @Override
     protected void doPrepare(int dimension) {
         JsonNode description = describe(endpoint.send(endpoint.get(indexUrl())));
         verify(description, dimension);
+        recordModelIfNeeded(description);
         if (!description.path("status").path("ready").asBoolean(true)) {
             throw new TransientException("Pinecone index '" + index + "' is not ready yet (state "
                     + description.path("status").path("state").asText("unknown") + ")");
@@ -557,6 +563,41 @@ public final class PineconeVectorStore extends RestVectorStore {
     // ---- check steps ----------------------------------------------------------------------------
 
     /** The index description, or a plain-words config error when the index does not exist. */
+    // ---- the model in the index's tags ----------------------------------------------------------
+
+    private String label() {
+        return "Pinecone index '" + index + "'";
+    }
+
+    /** The model recorded in the index's tags, if any. */
+    private static Optional<RecordedModel> recordedModel(JsonNode description) {
+        Map<String, String> tags = new LinkedHashMap<>();
+        description
+                .path("tags")
+                .properties()
+                .forEach(tag -> tags.put(tag.getKey(), tag.getValue().asText()));
+        return RecordedModel.fromTags(tags);
+    }
+
+    /**
+     * Tags the index with the configured model ({@code PATCH /indexes/{name}}, which merges tags) when it has
+     * none, or another one and a change is allowed. An API key that may write data but not configure the
+     * index (HTTP 403) leaves the index untagged rather than failing the sync.
+     */
+    private void recordModelIfNeeded(JsonNode description) {
+        if (!indexModel().judge(recordedModel(description), label(), true)) {
+            return;
+        }
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        body.set(
+                "tags",
+                Json.MAPPER.valueToTree(RecordedModel.tags(indexModel().model().orElseThrow())));
+        Answer answer = endpoint.send(endpoint.patch(indexUrl(), StoreJson.write(body, "a Pinecone request body")));
+        if (answer.code() != 403) {
+            endpoint.require(answer, "record the embedding model in the tags of index '" + index + "'");
+        }
+    }
+
     private JsonNode describe(Answer answer) {
         if (answer.code() == 404) {
             throw new ConfigException("Pinecone index '" + index + "' does not exist in this project; create it in"

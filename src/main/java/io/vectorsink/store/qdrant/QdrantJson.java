@@ -50,9 +50,19 @@ final class QdrantJson {
     }
 
     /** {@code PUT /collections/{c}}: one unnamed vector of {@code size} with {@code distance}. */
-    static byte[] createCollection(int size, String distance) {
+    static byte[] createCollection(int size, String distance, Map<String, Object> metadata) {
         ObjectNode body = NODES.objectNode();
         body.putObject("vectors").put("size", size).put("distance", distance);
+        if (!metadata.isEmpty()) {
+            body.set("metadata", Json.MAPPER.valueToTree(metadata));
+        }
+        return write(body);
+    }
+
+    /** {@code PATCH /collections/{c}} that merges {@code metadata} into the collection's metadata. */
+    static byte[] updateMetadata(Map<String, Object> metadata) {
+        ObjectNode body = NODES.objectNode();
+        body.set("metadata", Json.MAPPER.valueToTree(metadata));
         return write(body);
     }
 

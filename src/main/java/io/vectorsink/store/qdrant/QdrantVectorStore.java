@@ -20,6 +20,7 @@ import io.vectorsink.store.MetadataRules;
 import io.vectorsink.store.PointBatches;
 import io.vectorsink.store.QueryHit;
 import io.vectorsink.store.RecordTrims;
+import io.vectorsink.store.RecordedModel;
 import io.vectorsink.store.RestEndpoint;
 import io.vectorsink.store.RestEndpoint.Answer;
 import io.vectorsink.store.RestVectorStore;
@@ -32,6 +33,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import okhttp3.Headers;
@@ -140,14 +142,15 @@ public final class QdrantVectorStore extends RestVectorStore {
         JsonNode info = endpoint.require(answer, "read collection '" + collection + "'");
         recogniseLayout(info, true);
         verify(info, dimension);
+        indexModel().judge(recordedModel(info), label(), true);
     }
 
     @Override
     protected void doPrepare(int dimension) {
         Answer existing = endpoint.send(endpoint.get(collectionUrl()));
         if (isMissingCollection(existing)) {
-            Answer created =
-                    endpoint.send(endpoint.put(collectionUrl(), QdrantJson.createCollection(dimension, distance)));
+            Answer created = endpoint.send(
+                    endpoint.put(collectionUrl(), QdrantJson.createCollection(dimension, distance, modelFields())));
             // 409 since Qdrant 1.8, 400 before: another writer created it first, which is as good.
             boolean raced = !created.ok()
                     && (created.code() == 409 || created.code() == 400)
@@ -160,6 +163,7 @@ public final class QdrantVectorStore extends RestVectorStore {
         JsonNode info = endpoint.require(existing, "read collection '" + collection + "'");
         recogniseLayout(info, false);
         verify(info, dimension);
+        recordModelIfNeeded(info);
         limits = QdrantLimits.of(info);
         JsonNode schema = info.path("result").path("payload_schema");
         for (Map.Entry<String, String> index : QdrantJson.PAYLOAD_INDEXES.entrySet()) {
@@ -378,6 +382,32 @@ public final class QdrantVectorStore extends RestVectorStore {
      */
     double distance(double score) {
         return metric == DistanceMetric.L2 ? score * score : 1 - score;
+    }
+
+    // ---- the model in the collection ------------------------------------------------------------
+
+    private String label() {
+        return "Qdrant collection '" + collection + "'";
+    }
+
+    /** The configured model as collection metadata (Qdrant 1.16 and later hold it); empty without one. */
+    private Map<String, Object> modelFields() {
+        return indexModel().model().map(RecordedModel::fields).orElse(Map.of());
+    }
+
+    /** The model recorded in the collection's {@code config.metadata}, if any. */
+    private static Optional<RecordedModel> recordedModel(JsonNode info) {
+        JsonNode metadata = info.path("result").path("config").path("metadata");
+        return RecordedModel.fromFields(StoreJson.metadata(metadata, Set.of()));
+    }
+
+    /** Records the configured model when the collection has none, or another one and a change is allowed. */
+    private void recordModelIfNeeded(JsonNode info) {
+        if (indexModel().judge(recordedModel(info), label(), true)) {
+            endpoint.require(
+                    endpoint.send(endpoint.patch(collectionUrl(), QdrantJson.updateMetadata(modelFields()))),
+                    "record the embedding model in collection '" + collection + "'");
+        }
     }
 
     // ---- check steps ----------------------------------------------------------------------------

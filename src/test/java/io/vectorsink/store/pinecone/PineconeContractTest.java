@@ -33,6 +33,7 @@ import io.vectorsink.protocol.Json;
 import io.vectorsink.protocol.StreamId;
 import io.vectorsink.store.ChunkFields;
 import io.vectorsink.store.ChunkPoint;
+import io.vectorsink.store.IndexModelContract;
 import io.vectorsink.store.KnownChunk;
 import io.vectorsink.store.LookupContract;
 import io.vectorsink.store.PointIds;
@@ -65,7 +66,7 @@ import org.junit.jupiter.api.Test;
  * Pinecone never creates indexes, so the live backend's {@link #newStore} creates the index in the fake, as
  * its owner would in Pinecone's console.
  */
-class PineconeContractTest implements LookupContract {
+class PineconeContractTest implements LookupContract, IndexModelContract {
     private static final String KEY = "pcsk_test_5f2a9c";
 
     /**

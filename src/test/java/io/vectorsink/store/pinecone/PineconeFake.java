@@ -51,6 +51,8 @@ final class PineconeFake implements ResponseDefinitionTransformerV2 {
         Map<String, TreeMap<String, Vector>> visible;
         /** Reads still served from {@link #visible} before the index catches up; negative: until told. */
         int staleReads;
+        /** The index's tags; {@code PATCH /indexes/{name}} merges into them, an empty value removes one. */
+        final Map<String, String> tags = new TreeMap<>();
 
         Index(int dimension, String metric, Set<String> filterable) {
             this.dimension = dimension;
@@ -189,6 +191,20 @@ final class PineconeFake implements ResponseDefinitionTransformerV2 {
             }
             return json(200, describe(path[1], index));
         }
+        if (path.length == 2 && path[0].equals("indexes") && method.equals("PATCH")) {
+            Index index = indexes.get(path[1]);
+            if (index == null) {
+                return error(404, "NOT_FOUND", "Resource " + path[1] + " not found");
+            }
+            body(request).path("tags").properties().forEach(tag -> {
+                if (tag.getValue().asText().isEmpty()) {
+                    index.tags.remove(tag.getKey());
+                } else {
+                    index.tags.put(tag.getKey(), tag.getValue().asText());
+                }
+            });
+            return json(202, describe(path[1], index));
+        }
         if (path.length < 3 || !path[0].equals("data") || !indexes.containsKey(path[1])) {
             return error(404, "NOT_FOUND", "Not Found");
         }
@@ -242,6 +258,10 @@ final class PineconeFake implements ResponseDefinitionTransformerV2 {
                     .put("filterable", true));
         }
         body.put("deletion_protection", "disabled");
+        if (!index.tags.isEmpty()) {
+            ObjectNode tags = body.putObject("tags");
+            index.tags.forEach(tags::put);
+        }
         return body;
     }
 

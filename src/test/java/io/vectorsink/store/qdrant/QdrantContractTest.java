@@ -34,6 +34,7 @@ import io.vectorsink.http.RetryTiming;
 import io.vectorsink.protocol.Json;
 import io.vectorsink.store.ChunkFields;
 import io.vectorsink.store.ChunkPoint;
+import io.vectorsink.store.IndexModelContract;
 import io.vectorsink.store.KnownChunk;
 import io.vectorsink.store.LookupContract;
 import io.vectorsink.store.PointIds;
@@ -60,7 +61,7 @@ import org.junit.jupiter.api.Test;
  * (Qdrant's documented API and filter semantics behind WireMock), the faults are plain WireMock stubs with
  * Qdrant's documented answers. Below the contract: request shapes only Qdrant has.
  */
-class QdrantContractTest implements LookupContract {
+class QdrantContractTest implements LookupContract, IndexModelContract {
     private static final String KEY = "qdrant-key-7f3a9c";
 
     /** Qdrant's own OpenAPI definition, which every exchange with the fake and the stubs must match. */

@@ -48,6 +48,8 @@ final class QdrantFake implements ResponseDefinitionTransformerV2 {
         Map<String, Point> lagging;
         /** {@code strict_mode_config} as Qdrant reports it; null when strict mode was never configured. */
         ObjectNode strictMode;
+        /** The collection's {@code metadata} (Qdrant 1.16 and later); null when it has none. */
+        ObjectNode metadata;
 
         Collection(int size, String distance) {
             this.size = size;
@@ -148,11 +150,12 @@ final class QdrantFake implements ResponseDefinitionTransformerV2 {
                 return error(409, "Wrong input: Collection `" + name + "` already exists!");
             }
             JsonNode vectors = body.path("vectors");
-            collections.put(
-                    name,
-                    new Collection(
-                            vectors.path("size").asInt(),
-                            vectors.path("distance").asText()));
+            Collection created = new Collection(
+                    vectors.path("size").asInt(), vectors.path("distance").asText());
+            if (body.path("metadata").isObject()) {
+                created.metadata = ((ObjectNode) body.path("metadata")).deepCopy();
+            }
+            collections.put(name, created);
             return ok(Json.MAPPER.getNodeFactory().booleanNode(true));
         }
         if (collection == null) {
@@ -161,6 +164,16 @@ final class QdrantFake implements ResponseDefinitionTransformerV2 {
         switch (method + " " + endpoint) {
             case "GET " -> {
                 return ok(info(collection));
+            }
+            case "PATCH " -> {
+                // Qdrant merges the metadata sent into what the collection holds.
+                if (body.path("metadata").isObject()) {
+                    if (collection.metadata == null) {
+                        collection.metadata = Json.MAPPER.createObjectNode();
+                    }
+                    collection.metadata.setAll((ObjectNode) body.path("metadata"));
+                }
+                return ok(Json.MAPPER.getNodeFactory().booleanNode(true));
             }
             case "PUT index" -> {
                 collection.payloadSchema.put(
@@ -360,6 +373,9 @@ final class QdrantFake implements ResponseDefinitionTransformerV2 {
         config.putObject("wal_config").put("wal_capacity_mb", 32).put("wal_segments_ahead", 0);
         if (collection.strictMode != null) {
             config.set("strict_mode_config", collection.strictMode);
+        }
+        if (collection.metadata != null) {
+            config.set("metadata", collection.metadata);
         }
         ObjectNode schema = result.putObject("payload_schema");
         collection.payloadSchema.forEach((field, type) ->
