@@ -570,11 +570,12 @@ public final class PineconeVectorStore extends RestVectorStore {
      */
     private void recogniseTextKey(JsonNode description, boolean forCheck) {
         String host = description.path("host").asText("");
-        HttpUrl data = HttpUrl.parse(controlPlane.scheme() + "://" + host);
         int size = description.path("dimension").asInt();
-        if (host.isEmpty() || data == null || size < 1) {
-            return;
+        if (host.isEmpty() || HttpUrl.parse(controlPlane.scheme() + "://" + host) == null || size < 1) {
+            return; // prepare refuses a description without a usable host
         }
+        HttpUrl data = HttpsPolicy.check(
+                "the host of Pinecone index '" + index + "'", controlPlane.scheme() + "://" + host, allowInsecureHttp);
         HttpUrl url = data.newBuilder().addPathSegment("query").build();
         ObjectNode body = io.vectorsink.protocol.Json.MAPPER.createObjectNode();
         body.set("vector", PineconeReads.unitVector(size));
