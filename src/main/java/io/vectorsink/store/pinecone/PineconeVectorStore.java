@@ -554,7 +554,8 @@ public final class PineconeVectorStore extends RestVectorStore {
                 RULES.maxMetadataBytes(),
                 RULES.maxKeys(),
                 Set.of(textKey),
-                RULES.reservedPrefixes());
+                RULES.reservedPrefixes(),
+                RULES.stringLists());
     }
 
     /** The metadata key of the chunk text this store writes. */

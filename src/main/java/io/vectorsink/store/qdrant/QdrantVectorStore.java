@@ -335,7 +335,12 @@ public final class QdrantVectorStore extends RestVectorStore {
         // In the flat layout a user field named like the text key would be overwritten by the chunk text.
         Set<String> reserved = current.nested() ? Set.of() : Set.of(current.textKey());
         return new MetadataRules(
-                RULES.maxStringBytes(), RULES.maxMetadataBytes(), RULES.maxKeys(), reserved, RULES.reservedPrefixes());
+                RULES.maxStringBytes(),
+                RULES.maxMetadataBytes(),
+                RULES.maxKeys(),
+                reserved,
+                RULES.reservedPrefixes(),
+                RULES.stringLists());
     }
 
     /** What the store writes with, once {@link #check} or {@link #prepare} read the collection. */
