@@ -85,9 +85,10 @@ final class AirbyteConfigHints {
                     + " equivalent: vectorsink writes to a Chroma server");
         }
         if (indexing.has("url") && (indexing.has("auth_method") || indexing.has("prefer_grpc"))) {
-            return Optional.of(start + "Qdrant destination; add \"mode\": \"qdrant\", replace"
-                    + " auth_method by \"api_key\": <its api_key> (or nothing for no_auth)"
-                    + removing(indexing, "prefer_grpc", "text_field"));
+            return Optional.of(start + "Qdrant destination; add \"mode\": \"qdrant\" and \"payload_layout\":"
+                    + " \"flat\" (its layout; text_field carries over), replace auth_method by \"api_key\": <its"
+                    + " api_key> (or nothing for no_auth)"
+                    + removing(indexing, "prefer_grpc"));
         }
         if (indexing.has("host") && (indexing.has("vector_field") || indexing.has("db"))) {
             return Optional.of(start + "Milvus destination; add \"mode\": \"milvus\", and in auth use"

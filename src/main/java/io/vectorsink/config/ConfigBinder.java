@@ -115,13 +115,16 @@ final class ConfigBinder {
                     withoutSlash(node.get("url").textValue()),
                     emptyToNull(node.path("api_key").textValue()),
                     node.get("collection").textValue(),
-                    qdrantMetric(node.get("distance_metric").textValue()));
+                    qdrantMetric(node.get("distance_metric").textValue()),
+                    node.path("text_field").textValue(),
+                    node.path("payload_layout").textValue());
             case "pinecone" -> new IndexingConfig.Pinecone(
                     node.get("pinecone_key").textValue(),
                     node.get("index").textValue(),
                     node.get("namespace").textValue(),
                     node.get("stream_namespaces").booleanValue(),
-                    node.get("distance_metric").textValue());
+                    node.get("distance_metric").textValue(),
+                    node.path("text_field").textValue());
             case "milvus" -> new IndexingConfig.Milvus(
                     withoutSlash(node.get("host").textValue()),
                     node.get("db").textValue(),

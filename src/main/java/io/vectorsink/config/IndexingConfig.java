@@ -182,19 +182,42 @@ public sealed interface IndexingConfig {
      * @param apiKey sent as the {@code api-key} header; null when the server needs none
      * @param collection the collection name (1–255 of {@code A-Z a-z 0-9 . _ -})
      * @param distanceMetric {@code cosine} (default), {@code l2} or {@code ip}: Qdrant's Cosine, Euclid, Dot
+     * @param textField the payload key of the chunk text, or null: an existing collection's, else {@code
+     *     page_content} (nested layout) or {@code text} (flat)
+     * @param payloadLayout {@code nested} (LangChain's: text and a {@code metadata} object) or {@code flat} (the
+     *     metadata at the top of the payload), or null: an existing collection's, else nested
      */
-    record Qdrant(String url, String apiKey, String collection, String distanceMetric) implements IndexingConfig {
+    record Qdrant(
+            String url, String apiKey, String collection, String distanceMetric, String textField, String payloadLayout)
+            implements IndexingConfig {
+
+        /** The payload layouts, LangChain's first. */
+        public static final List<String> PAYLOAD_LAYOUTS = List.of("nested", "flat");
+
+        public Qdrant(String url, String apiKey, String collection, String distanceMetric) {
+            this(url, apiKey, collection, distanceMetric, null, null);
+        }
 
         public Qdrant {
             Objects.requireNonNull(url, "url");
             Objects.requireNonNull(collection, "collection");
             distanceMetric = DistanceMetric.nameOrDefault(distanceMetric);
+            textField = textField == null || textField.isEmpty() ? null : textField;
+            payloadLayout = payloadLayout == null || payloadLayout.isEmpty() ? null : payloadLayout;
+            TextFields.require(textField);
+            if (textField != null && textField.equals("metadata")) {
+                throw new ConfigException("text_field must not be metadata, the key of the nested layout's metadata");
+            }
+            if (payloadLayout != null && !PAYLOAD_LAYOUTS.contains(payloadLayout)) {
+                throw new ConfigException("payload_layout must be one of " + String.join(", ", PAYLOAD_LAYOUTS));
+            }
         }
 
         @Override
         public String toString() {
             return "Qdrant[url=" + url + ", apiKey=" + (apiKey == null ? "null" : "****") + ", collection=" + collection
-                    + ", distanceMetric=" + distanceMetric + "]";
+                    + ", distanceMetric=" + distanceMetric + ", textField=" + textField + ", payloadLayout="
+                    + payloadLayout + "]";
         }
     }
 
@@ -210,11 +233,26 @@ public sealed interface IndexingConfig {
      *     that name; streams without one use {@code namespace}
      * @param distanceMetric {@code cosine} (default), {@code l2} or {@code ip}: Pinecone's cosine, euclidean,
      *     dotproduct; the index must already use it
+     * @param textField the metadata key of the chunk text, or null: the key an existing index's chunks use, else
+     *     {@code text}
      */
-    record Pinecone(String apiKey, String index, String namespace, boolean streamNamespaces, String distanceMetric)
+    record Pinecone(
+            String apiKey,
+            String index,
+            String namespace,
+            boolean streamNamespaces,
+            String distanceMetric,
+            String textField)
             implements IndexingConfig {
 
+        public Pinecone(
+                String apiKey, String index, String namespace, boolean streamNamespaces, String distanceMetric) {
+            this(apiKey, index, namespace, streamNamespaces, distanceMetric, null);
+        }
+
         public Pinecone {
+            textField = textField == null || textField.isEmpty() ? null : textField;
+            TextFields.require(textField);
             Objects.requireNonNull(apiKey, "apiKey");
             Objects.requireNonNull(index, "index");
             namespace = namespace == null ? "" : namespace;
@@ -227,7 +265,7 @@ public sealed interface IndexingConfig {
         @Override
         public String toString() {
             return "Pinecone[apiKey=****, index=" + index + ", namespace=" + namespace + ", streamNamespaces="
-                    + streamNamespaces + ", distanceMetric=" + distanceMetric + "]";
+                    + streamNamespaces + ", distanceMetric=" + distanceMetric + ", textField=" + textField + "]";
         }
     }
 

@@ -66,16 +66,20 @@ class AirbyteConfigHintsTest {
         assertThat(error.problems().get(0))
                 .contains(
                         "Qdrant destination",
-                        "add \"mode\": \"qdrant\"",
+                        "add \"mode\": \"qdrant\" and \"payload_layout\": \"flat\"",
+                        "text_field carries over",
                         "replace auth_method by \"api_key\"",
-                        "remove prefer_grpc, text_field");
+                        "remove prefer_grpc");
 
         ObjectNode changed = ConfigParserTest.json(saved);
         ObjectNode indexing = (ObjectNode) changed.get("indexing");
         indexing.put("mode", "qdrant")
                 .put("api_key", "qk-abcd")
-                .remove(java.util.List.of("auth_method", "prefer_grpc", "text_field"));
-        assertThat(ConfigParser.parse(changed).indexing()).isInstanceOf(IndexingConfig.Qdrant.class);
+                .put("payload_layout", "flat")
+                .remove(java.util.List.of("auth_method", "prefer_grpc"));
+        assertThat(ConfigParser.parse(changed).indexing())
+                .isEqualTo(new IndexingConfig.Qdrant(
+                        "https://q.example.com:6333", "qk-abcd", "docs", "cosine", "text", "flat"));
     }
 
     @Test
