@@ -27,17 +27,8 @@ class MilvusNestedMetadataContractTest extends MilvusContractTest {
 
         store.prepare(3);
 
-        server.verify(
-                postRequestedFor(urlEqualTo("/v2/vectordb/collections/create"))
-                        .withRequestBody(
-                                equalToJson(
-                                        "{\"dbName\":\"default\",\"collectionName\":\"" + collection + "\","
-                                                + "\"schema\":{\"autoID\":false,\"enableDynamicField\":true,\"fields\":["
-                                                + "{\"fieldName\":\"id\",\"dataType\":\"VarChar\",\"isPrimary\":true,"
-                                                + "\"elementTypeParams\":{\"max_length\":64}},"
-                                                + "{\"fieldName\":\"vector\",\"dataType\":\"FloatVector\",\"elementTypeParams\":{\"dim\":3}},"
-                                                + "{\"fieldName\":\"metadata\",\"dataType\":\"JSON\"}]},"
-                                                + "\"indexParams\":[{\"fieldName\":\"vector\",\"indexName\":\"vector\",\"metricType\":\"IP\","
-                                                + "\"params\":{\"index_type\":\"AUTOINDEX\"}}],\"params\":{\"consistencyLevel\":\"Strong\"}}")));
+        server.verify(postRequestedFor(urlEqualTo("/v2/vectordb/collections/create"))
+                .withRequestBody(
+                        equalToJson(createBody(collection, ",{\"fieldName\":\"metadata\",\"dataType\":\"JSON\"}"))));
     }
 }
