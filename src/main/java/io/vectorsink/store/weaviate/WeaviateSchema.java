@@ -40,6 +40,9 @@ final class WeaviateSchema {
     private final DistanceMetric metric;
     private final String distance;
 
+    /** The property of the chunk text ({@code indexing.text_field}). */
+    private final String textProperty;
+
     /** The classes this store has verified (and, for writes, completed), by name. */
     private final Map<String, ClassState> classes = new ConcurrentHashMap<>();
 
@@ -95,11 +98,17 @@ final class WeaviateSchema {
         }
     }
 
-    WeaviateSchema(RestEndpoint http, WeaviateLayout layout, DistanceMetric metric) {
+    WeaviateSchema(RestEndpoint http, WeaviateLayout layout, DistanceMetric metric, String textProperty) {
         this.http = http;
+        this.textProperty = textProperty;
         this.layout = layout;
         this.metric = metric;
         this.distance = DISTANCES.get(metric);
+    }
+
+    /** The property of the chunk text. */
+    String textProperty() {
+        return textProperty;
     }
 
     /** The Weaviate distance (vectorIndexConfig.distance) of the configured metric. */
@@ -208,7 +217,8 @@ final class WeaviateSchema {
                     return null;
                 }
                 Answer created = http.send(
-                        http.sync(), http.post(http.url("schema"), WeaviateJson.createClass(className, distance)));
+                        http.sync(),
+                        http.post(http.url("schema"), WeaviateJson.createClass(className, distance, textProperty)));
                 // 422 "already exists": another writer created it first, which is as good.
                 boolean raced =
                         created.code() == 422 && created.status().bodySnippet().contains("already exists");
@@ -246,7 +256,7 @@ final class WeaviateSchema {
     /** Adds the connector's properties {@code state} lacks; under {@link #schemaLock}. */
     private void complete(ClassState state) {
         for (Map.Entry<String, ObjectNode> property :
-                WeaviateJson.connectorProperties().entrySet()) {
+                WeaviateJson.connectorProperties(textProperty).entrySet()) {
             if (!state.types.containsKey(property.getKey())) {
                 addProperty(state, property.getValue());
             }
@@ -259,7 +269,7 @@ final class WeaviateSchema {
         Map<String, Object> missing = new LinkedHashMap<>();
         for (ChunkPoint point : points) {
             point.metadata().forEach((key, value) -> {
-                String name = WeaviateNames.property(key);
+                String name = WeaviateNames.property(key, textProperty);
                 if (value != null && !state.types.containsKey(name)) {
                     missing.putIfAbsent(name, value);
                 }
@@ -367,11 +377,7 @@ final class WeaviateSchema {
                         + " filterable int, so use another class name");
             }
         }
-        JsonNode text = properties.get(ChunkFields.TEXT);
-        if (text != null && !type(text).equals("text")) {
-            problems.add(label + " defines text as " + type(text) + "; vectorsink stores the chunk text there, so"
-                    + " use another class name");
-        }
+        problems.addAll(textProblems(label, properties));
         if (dimension > 0) {
             // Weaviate's schema has no dimension: a stored object's vector tells it, when there is one.
             HttpUrl sample = http.url("objects")
@@ -393,6 +399,38 @@ final class WeaviateSchema {
             }
         }
         return problems;
+    }
+
+    /**
+     * Why the chunk text cannot go to {@link #textProperty} in a class with these properties: it is not text,
+     * or it is missing while the class keeps its texts in another searchable (word-tokenized) text property,
+     * as a class LangChain or LlamaIndex made with another text key does. The message names
+     * {@code indexing.text_field}. A class with neither (new, or made by vectorsink) gets the property added.
+     */
+    private List<String> textProblems(String label, Map<String, JsonNode> properties) {
+        JsonNode text = properties.get(textProperty);
+        if (text != null) {
+            return type(text).equals("text")
+                    ? List.of()
+                    : List.of(label + " defines " + textProperty + " as " + type(text) + "; vectorsink stores the"
+                            + " chunk text there, so set indexing.text_field to the class's text property or use"
+                            + " another class name");
+        }
+        List<String> texts = new ArrayList<>();
+        properties.forEach((name, property) -> {
+            if (type(property).equals("text")
+                    && !name.startsWith("_ab_")
+                    && !name.equals(WeaviateJson.AIRBYTE_META)
+                    && property.path("tokenization").asText("word").equals("word")
+                    && property.path("indexSearchable").asBoolean(true)) {
+                texts.add(name);
+            }
+        });
+        return texts.isEmpty()
+                ? List.of()
+                : List.of(label + " has no property " + textProperty + " but keeps text in " + String.join(", ", texts)
+                        + "; set indexing.text_field to " + (texts.size() == 1 ? texts.get(0) : "one of them")
+                        + " to store the chunk text there");
     }
 
     /** The distance_metric whose Weaviate distance is {@code weaviateDistance}, or null when none is. */
