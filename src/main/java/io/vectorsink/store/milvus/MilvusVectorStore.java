@@ -26,6 +26,7 @@ import io.vectorsink.store.MetadataRules;
 import io.vectorsink.store.PointBatches;
 import io.vectorsink.store.QueryHit;
 import io.vectorsink.store.RecordTrims;
+import io.vectorsink.store.RecordedModel;
 import io.vectorsink.store.RestEndpoint;
 import io.vectorsink.store.RestVectorStore;
 import io.vectorsink.store.StaleFilter;
@@ -186,6 +187,7 @@ public final class MilvusVectorStore extends RestVectorStore {
         if (answer != null) {
             verify(answer.path("data"), dimension);
             noteConsistency(answer.path("data"));
+            judgeModel(answer.path("data"));
         }
     }
 
@@ -207,6 +209,7 @@ public final class MilvusVectorStore extends RestVectorStore {
             // Deletes by expression read the collection first; Bounded (the default) could miss rows written
             // a moment before, and a trim right after its upsert must see them.
             create.putObject("params").put("consistencyLevel", "Strong");
+            indexModel().model().ifPresent(model -> create.put("description", RecordedModel.text(model)));
             call(endpoint.sync(), "collections/create", create, "create collection '" + collection + "'", false);
             described = call(
                     endpoint.sync(),
@@ -217,6 +220,7 @@ public final class MilvusVectorStore extends RestVectorStore {
         }
         verify(described.path("data"), dimension);
         noteConsistency(described.path("data"));
+        judgeModel(described.path("data"));
         endpoint.markPrepared();
     }
 
@@ -296,7 +300,9 @@ public final class MilvusVectorStore extends RestVectorStore {
 
     @Override
     public List<String> checkNotes() {
-        return notes;
+        List<String> all = new ArrayList<>(super.checkNotes());
+        all.addAll(notes);
+        return all;
     }
 
     private void noteConsistency(JsonNode described) {
@@ -464,6 +470,18 @@ public final class MilvusVectorStore extends RestVectorStore {
             throw new SystemException("metadata '" + key + "' has type "
                     + value.getClass().getSimpleName() + "; only strings, numbers and booleans are stored");
         }
+    }
+
+    /**
+     * Refuses a collection described with another model; the description is the one place a collection made
+     * through REST v2 holds it, and it cannot be changed later, so a collection without one is only noted.
+     */
+    private void judgeModel(JsonNode data) {
+        indexModel()
+                .judge(
+                        RecordedModel.fromText(data.path("description").asText("")),
+                        "Milvus collection '" + collection + "'",
+                        false);
     }
 
     private void verify(JsonNode data, int dimension) {

@@ -57,15 +57,21 @@ final class WeaviateJson {
      * Weaviate does not index an empty text) and every connector property declared, so auto-schema never
      * guesses their types.
      */
+    /** The description of a class written without a known embedding model. */
+    static final String DESCRIPTION = "Chunks written by vectorsink";
+
     static byte[] createClass(String className, String distance) {
-        return createClass(className, distance, TEXT);
+        return createClass(className, distance, DESCRIPTION, TEXT);
     }
 
-    /** {@link #createClass(String, String)} with the chunk text in property {@code textProperty}. */
-    static byte[] createClass(String className, String distance, String textProperty) {
+    /**
+     * The create-class body with {@code description} (the record of the embedding model, see RecordedModel)
+     * and the chunk text in property {@code textProperty}.
+     */
+    static byte[] createClass(String className, String distance, String description, String textProperty) {
         ObjectNode body = NODES.objectNode();
         body.put("class", className);
-        body.put("description", "Chunks written by vectorsink");
+        body.put("description", description);
         body.put("vectorizer", "none");
         body.putObject("vectorIndexConfig").put("distance", distance);
         body.putObject("invertedIndexConfig").put("indexPropertyLength", true);

@@ -201,6 +201,7 @@ public final class WeaviateVectorStore extends RestVectorStore {
         } catch (TransientException e) {
             throw endpoint.unreachable(e);
         }
+        schema.useModel(indexModel());
         List<String> problems = schema.problems(dimension);
         if (!problems.isEmpty()) {
             throw new ConfigException(problems, null);
@@ -210,6 +211,7 @@ public final class WeaviateVectorStore extends RestVectorStore {
     @Override
     protected void doPrepare(int dimension) {
         requireVersion(endpoint.sync());
+        schema.useModel(indexModel());
         schema.prepare(dimension);
     }
 

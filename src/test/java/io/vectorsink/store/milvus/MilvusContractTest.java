@@ -30,6 +30,7 @@ import io.vectorsink.http.RetryTiming;
 import io.vectorsink.protocol.Json;
 import io.vectorsink.store.ChunkFields;
 import io.vectorsink.store.ChunkPoint;
+import io.vectorsink.store.IndexModelContract;
 import io.vectorsink.store.KnownChunk;
 import io.vectorsink.store.LookupContract;
 import io.vectorsink.store.StoredChunk;
@@ -55,7 +56,13 @@ import org.junit.jupiter.params.provider.CsvSource;
  * documented REST API v2 and filter semantics behind WireMock); faults are WireMock stubs with Milvus's
  * documented answers, including HTTP 200 answers that carry an error code.
  */
-class MilvusContractTest implements LookupContract {
+class MilvusContractTest implements LookupContract, IndexModelContract {
+    /** A collection's description is set when it is created; REST v2 cannot change it later. */
+    @Override
+    public boolean recordsModelInExistingIndex() {
+        return false;
+    }
+
     static final String TOKEN = "root:Milvus-secret-9f";
 
     /**

@@ -41,6 +41,8 @@ final class MilvusFake implements ResponseDefinitionTransformerV2 {
         final String metric;
         /** The create request's schema: its fields as given, dynamic fields on or off. */
         final JsonNode schema;
+        /** The description given at creation (Milvus keeps it as given; REST v2 cannot change it). */
+        String description = "";
 
         final String consistencyLevel;
         final Map<String, ObjectNode> rows = new LinkedHashMap<>();
@@ -271,11 +273,13 @@ final class MilvusFake implements ResponseDefinitionTransformerV2 {
                 dim = field.path("elementTypeParams").path("dim").asInt();
             }
         }
-        return new Collection(
+        Collection created = new Collection(
                 dim,
                 body.path("indexParams").get(0).path("metricType").asText(),
                 schema,
                 body.path("params").path("consistencyLevel").asText("Bounded"));
+        created.description = body.path("description").asText("");
+        return created;
     }
 
     private static boolean declared(Collection collection, String key) {
@@ -321,6 +325,7 @@ final class MilvusFake implements ResponseDefinitionTransformerV2 {
     private static ObjectNode describe(String name, Collection collection) {
         ObjectNode data = Json.MAPPER.createObjectNode();
         data.put("collectionName", name);
+        data.put("description", collection.description);
         data.put("autoId", false);
         data.put(
                 "enableDynamicField",

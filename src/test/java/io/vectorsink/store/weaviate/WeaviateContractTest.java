@@ -28,6 +28,7 @@ import io.vectorsink.http.RetryTiming;
 import io.vectorsink.protocol.Json;
 import io.vectorsink.store.ChunkFields;
 import io.vectorsink.store.ChunkPoint;
+import io.vectorsink.store.IndexModelContract;
 import io.vectorsink.store.KnownChunk;
 import io.vectorsink.store.LookupContract;
 import io.vectorsink.store.StoredChunk;
@@ -52,7 +53,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * plain WireMock stubs with Weaviate's documented answers. Weaviate's own behaviour is in
  * {@link WeaviateVectorStoreTest}.
  */
-class WeaviateContractTest implements LookupContract {
+class WeaviateContractTest implements LookupContract, IndexModelContract {
     static final String KEY = "weaviate-key-5c1e07";
 
     /**

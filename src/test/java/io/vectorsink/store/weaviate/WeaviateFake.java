@@ -284,6 +284,9 @@ final class WeaviateFake implements ResponseDefinitionTransformerV2 {
                 if (method.equals("GET") && path.length == 3) {
                     return json(200, cls.definition);
                 }
+                if (method.equals("PUT") && path.length == 3) {
+                    return json(200, updateClass(cls, body));
+                }
                 if (method.equals("POST") && path.length == 4 && path[3].equals("properties")) {
                     return json(200, addProperty(cls, body));
                 }
@@ -340,6 +343,22 @@ final class WeaviateFake implements ResponseDefinitionTransformerV2 {
         Cls cls = new Cls(definition);
         classes.put(name, cls);
         return definition;
+    }
+
+    /**
+     * {@code PUT /v1/schema/{class}}: Weaviate changes mutable settings only and refuses a change of an
+     * immutable one (here: the distance); this fake keeps the new description.
+     */
+    private JsonNode updateClass(Cls cls, JsonNode body) {
+        String distance =
+                cls.definition.path("vectorIndexConfig").path("distance").asText();
+        if (!body.path("vectorIndexConfig").path("distance").asText(distance).equals(distance)) {
+            throw new Refused("vectorIndexConfig.distance cannot be changed");
+        }
+        if (body.has("description")) {
+            cls.definition.put("description", body.path("description").asText());
+        }
+        return cls.definition;
     }
 
     private JsonNode addProperty(Cls cls, JsonNode body) {
