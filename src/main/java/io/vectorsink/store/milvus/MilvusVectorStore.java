@@ -81,11 +81,12 @@ public final class MilvusVectorStore extends RestVectorStore {
      */
     private static MetadataRules rules(MilvusLayout layout) {
         return new MetadataRules(
-                30 * 1024,
-                32 * 1024,
-                Integer.MAX_VALUE,
-                layout.nested() ? Set.of() : Set.copyOf(layout.ownFields()),
-                List.of());
+                        30 * 1024,
+                        32 * 1024,
+                        Integer.MAX_VALUE,
+                        layout.nested() ? Set.of() : Set.copyOf(layout.ownFields()),
+                        List.of())
+                .withStringLists();
     }
 
     /*
@@ -466,6 +467,8 @@ public final class MilvusVectorStore extends RestVectorStore {
             row.put(key, d);
         } else if (value instanceof BigInteger big) {
             row.put(key, big.toString());
+        } else if (value instanceof List<?> list) {
+            row.set(key, StoreJson.stringList(key, list));
         } else {
             throw new SystemException("metadata '" + key + "' has type "
                     + value.getClass().getSimpleName() + "; only strings, numbers and booleans are stored");
