@@ -93,14 +93,14 @@ final class AirbyteConfigHints {
         if (indexing.has("host") && (indexing.has("vector_field") || indexing.has("db"))) {
             return Optional.of(start + "Milvus destination; add \"mode\": \"milvus\", and in auth use"
                     + " mode \"none\" for no_auth and \"user_password\" for username_password"
-                    + removing(indexing, "vector_field", "text_field"));
+                    + " (vector_field and text_field carry over)");
         }
         if (indexing.has("host")) {
             return Optional.of(start + "Weaviate destination; add \"mode\": \"weaviate\", replace auth"
                     + " {\"mode\": \"token\", \"token\": ...} by {\"mode\": \"api_key\", \"api_key\": ...} and"
                     + " no_auth by none (username_password has no equivalent), and rename header_key to name in"
                     + " additional_headers"
-                    + removing(indexing, "batch_size", "default_vectorizer", "text_field", "tenant_id"));
+                    + removing(indexing, "batch_size", "default_vectorizer", "tenant_id"));
         }
         return Optional.empty();
     }

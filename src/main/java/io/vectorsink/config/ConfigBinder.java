@@ -130,7 +130,12 @@ final class ConfigBinder {
                     node.get("db").textValue(),
                     node.get("collection").textValue(),
                     node.get("distance_metric").textValue(),
-                    milvusAuth(node.get("auth")));
+                    milvusAuth(node.get("auth")),
+                    new IndexingConfig.MilvusFields(
+                            node.path("text_field").textValue(),
+                            node.path("vector_field").textValue(),
+                            node.path("primary_field").textValue(),
+                            node.path("metadata_field").textValue()));
             case "weaviate" -> weaviate(node);
             default -> throw unknownMode("indexing", mode);
         };
@@ -180,7 +185,8 @@ final class ConfigBinder {
                 node.get("distance_metric").textValue(),
                 node.get("consistency_level").textValue(),
                 boundAuth,
-                headers);
+                headers,
+                node.path("text_field").textValue());
     }
 
     /** Airbyte's Qdrant destination names the metrics cos, euc and dot; they mean cosine, l2 and ip. */

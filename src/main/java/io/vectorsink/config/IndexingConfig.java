@@ -278,9 +278,15 @@ public sealed interface IndexingConfig {
      * @param collection the collection name (1–255 of {@code A-Z a-z 0-9 _}, not starting with a digit)
      * @param distanceMetric {@code cosine} (default), {@code l2} or {@code ip}: Milvus's COSINE, L2, IP
      * @param auth how requests authenticate
+     * @param layout the fields a row is written in (text, vector, primary key, flat or nested metadata)
      */
-    record Milvus(String host, String db, String collection, String distanceMetric, MilvusAuth auth)
+    record Milvus(
+            String host, String db, String collection, String distanceMetric, MilvusAuth auth, MilvusFields layout)
             implements IndexingConfig {
+
+        public Milvus(String host, String db, String collection, String distanceMetric, MilvusAuth auth) {
+            this(host, db, collection, distanceMetric, auth, null);
+        }
 
         public Milvus {
             Objects.requireNonNull(host, "host");
@@ -288,6 +294,44 @@ public sealed interface IndexingConfig {
             db = db == null || db.isEmpty() ? "default" : db;
             distanceMetric = DistanceMetric.nameOrDefault(distanceMetric);
             auth = auth == null ? new MilvusAuth.None() : auth;
+            layout = layout == null ? new MilvusFields(null, null, null, null) : layout;
+        }
+    }
+
+    /**
+     * The fields of a Milvus row.
+     *
+     * @param textField the chunk text ({@code text}: LangChain, LlamaIndex, LangChain4j and Airbyte's Milvus
+     *     destination)
+     * @param vectorField the FloatVector field ({@code vector}: LangChain, LangChain4j, Airbyte)
+     * @param primaryKeyField the VarChar primary key, the chunk id ({@code id}: LangChain4j, LlamaIndex)
+     * @param metadataField empty (the default): each metadata key a dynamic field of its own (LangChain with
+     *     {@code enable_dynamic_field}, LlamaIndex, Airbyte); a name: all metadata in that JSON field
+     *     (LangChain4j's {@code metadata})
+     */
+    record MilvusFields(String textField, String vectorField, String primaryKeyField, String metadataField) {
+        /** Milvus's rule for field names (and this spec's). */
+        public static final Pattern FIELD_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,254}");
+
+        public MilvusFields {
+            textField = textField == null || textField.isEmpty() ? "text" : textField;
+            vectorField = vectorField == null || vectorField.isEmpty() ? "vector" : vectorField;
+            primaryKeyField = primaryKeyField == null || primaryKeyField.isEmpty() ? "id" : primaryKeyField;
+            metadataField = metadataField == null ? "" : metadataField;
+            List<String> named = new java.util.ArrayList<>(List.of(textField, vectorField, primaryKeyField));
+            if (!metadataField.isEmpty()) {
+                named.add(metadataField);
+            }
+            for (String name : named) {
+                if (!FIELD_NAME.matcher(name).matches()) {
+                    throw new ConfigException("Milvus field names start with a letter or _ and hold only letters,"
+                            + " digits and _ (at most 255), got '" + name + "'");
+                }
+            }
+            if (new java.util.HashSet<>(named).size() != named.size()) {
+                throw new ConfigException("text_field, vector_field, primary_field and metadata_field must name"
+                        + " different Milvus fields, got " + named);
+            }
         }
     }
 
@@ -335,6 +379,7 @@ public sealed interface IndexingConfig {
      * @param auth how requests authenticate
      * @param extraHeaders headers sent with every request, such as {@code X-OpenAI-Api-Key} for a class whose
      *     modules call a model provider; the values are secrets
+     * @param textField the property of the chunk text ({@code text}: LangChain's and Airbyte's default)
      */
     record Weaviate(
             String host,
@@ -342,8 +387,22 @@ public sealed interface IndexingConfig {
             String distanceMetric,
             String consistencyLevel,
             WeaviateAuth auth,
-            Map<String, String> extraHeaders)
+            Map<String, String> extraHeaders,
+            String textField)
             implements IndexingConfig {
+
+        /** A property name vectorsink can use as is: Weaviate's rule, first letter lowercase (Weaviate's form). */
+        public static final Pattern TEXT_PROPERTY = Pattern.compile("[_a-z][_0-9A-Za-z]{0,230}");
+
+        public Weaviate(
+                String host,
+                WeaviateLayout layout,
+                String distanceMetric,
+                String consistencyLevel,
+                WeaviateAuth auth,
+                Map<String, String> extraHeaders) {
+            this(host, layout, distanceMetric, consistencyLevel, auth, extraHeaders, null);
+        }
 
         /** Weaviate's consistency levels, its default first. */
         public static final List<String> CONSISTENCY_LEVELS = List.of("QUORUM", "ONE", "ALL");
@@ -362,13 +421,20 @@ public sealed interface IndexingConfig {
             if (!CONSISTENCY_LEVELS.contains(consistencyLevel)) {
                 throw new ConfigException("consistency_level must be one of " + String.join(", ", CONSISTENCY_LEVELS));
             }
+            textField = textField == null || textField.isEmpty() ? "text" : textField;
+            if (!TEXT_PROPERTY.matcher(textField).matches()
+                    || List.of("id", "_id", "_additional").contains(textField)
+                    || textField.startsWith("_ab_")) {
+                throw new ConfigException("text_field must be a Weaviate property name: a lowercase letter or _, then"
+                        + " letters, digits and _, not id, _id, _additional or an _ab_ field; got '" + textField + "'");
+            }
         }
 
         @Override
         public String toString() {
             return "Weaviate[host=" + host + ", layout=" + layout + ", distanceMetric=" + distanceMetric
                     + ", consistencyLevel=" + consistencyLevel + ", auth=" + auth + ", extraHeaders="
-                    + extraHeaders.keySet() + " (values hidden)]";
+                    + extraHeaders.keySet() + " (values hidden), textField=" + textField + "]";
         }
     }
 

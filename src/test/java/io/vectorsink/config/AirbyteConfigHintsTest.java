@@ -109,7 +109,8 @@ class AirbyteConfigHintsTest {
                         """)
                         .problems()
                         .get(0))
-                .contains("Milvus destination", "mode \"none\" for no_auth", "remove vector_field, text_field");
+                .contains("Milvus destination", "mode \"none\" for no_auth", "vector_field and text_field carry over")
+                .doesNotContain("remove");
         assertThat(refusal(
                                 "{" + PROCESSING
                                         + """
@@ -123,7 +124,8 @@ class AirbyteConfigHintsTest {
                         .contains(
                                 "Weaviate destination",
                                 "{\"mode\": \"api_key\", \"api_key\": ...}",
-                                "remove batch_size, default_vectorizer, text_field"));
+                                "remove batch_size, default_vectorizer"))
+                .satisfies(problems -> assertThat(problems.get(1)).doesNotContain("text_field"));
     }
 
     @Test
