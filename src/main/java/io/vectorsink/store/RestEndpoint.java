@@ -228,7 +228,7 @@ public final class RestEndpoint {
         return withBody("PUT", url, body, JSON);
     }
 
-    /** A PATCH of a JSON body. */
+    /** A PATCH of a JSON body (a merge, such as Weaviate's object update). */
     public Request patch(HttpUrl url, byte[] body) {
         return withBody("PATCH", url, body, JSON);
     }
