@@ -61,6 +61,15 @@ public final class StoreJson {
         return values;
     }
 
+    /** A vector as a store returns it: a JSON array of numbers. */
+    public static float[] floats(JsonNode values) {
+        float[] vector = new float[values.size()];
+        for (int i = 0; i < vector.length; i++) {
+            vector[i] = (float) values.get(i).asDouble();
+        }
+        return vector;
+    }
+
     /** A list of strings (a metadata value of a store that holds them) as a JSON array. */
     public static ArrayNode stringList(String key, List<?> list) {
         ArrayNode array = Json.MAPPER.createArrayNode();
@@ -94,15 +103,6 @@ public final class StoreJson {
             }
         }
         return true;
-    }
-
-    /** A vector as a store returns it: a JSON array of numbers. */
-    public static float[] floats(JsonNode values) {
-        float[] vector = new float[values.size()];
-        for (int i = 0; i < vector.length; i++) {
-            vector[i] = (float) values.get(i).asDouble();
-        }
-        return vector;
     }
 
     /** A text value, or null for anything else (a missing or null document). */
