@@ -227,6 +227,22 @@ class ConfigParserTest {
     }
 
     @Test
+    void should_bind_the_metadata_types_and_the_model_change_options() {
+        ObjectNode raw = json(MINIMAL);
+        ObjectNode processing = raw.putObject("processing").put("metadata_types", "strings_and_numbers");
+        raw.putObject("advanced").put("allow_model_change", true);
+
+        ConnectorConfig config = ConfigParser.parse(raw, SELF_MANAGED);
+
+        assertThat(config.processing().metadataTypes()).isEqualTo(ProcessingConfig.MetadataTypes.STRINGS_AND_NUMBERS);
+        assertThat(config.advanced().allowModelChange()).isTrue();
+        assertThat(ConfigParser.parse(json(MINIMAL), SELF_MANAGED).processing().metadataTypes())
+                .isEqualTo(ProcessingConfig.MetadataTypes.NATIVE);
+        processing.put("metadata_types", "booleans");
+        assertThat(problems(raw, SELF_MANAGED)).anyMatch(problem -> problem.contains("metadata_types"));
+    }
+
+    @Test
     void should_never_honour_insecure_http_when_deployed_in_cloud() {
         ObjectNode plainHttp = minimalWith("indexing.host", "http://chroma.internal:8000");
         plainHttp.putObject("advanced").put("allow_insecure_http", true);

@@ -106,7 +106,7 @@ public final class WeaviateVectorStore extends RestVectorStore {
      * Weaviate's text properties have no documented size limit; values are kept within 32 KiB and an
      * object's metadata within 1 MiB, so metadata never dominate a request.
      */
-    private static final MetadataRules RULES = new MetadataRules(32 * 1024, 1024 * 1024);
+    private static final MetadataRules RULES = new MetadataRules(32 * 1024, 1024 * 1024).withStringLists();
 
     private static final Pattern PROPERTY_IN_MESSAGE = Pattern.compile("prop(?:erty)?(?: with name)? '([^']{1,120})'");
 

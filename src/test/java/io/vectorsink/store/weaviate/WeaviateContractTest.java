@@ -55,12 +55,6 @@ import org.junit.jupiter.params.provider.CsvSource;
  * {@link WeaviateVectorStoreTest}.
  */
 class WeaviateContractTest implements LookupContract, IndexModelContract, TypedValuesContract {
-    /** Weaviate's writer keeps lists as JSON text until its text[] properties land (metadataRules says so). */
-    @Override
-    public boolean holdsStringLists() {
-        return false;
-    }
-
     static final String KEY = "weaviate-key-5c1e07";
 
     /**
