@@ -634,6 +634,28 @@ class ConfigParserTest {
     }
 
     @Test
+    void should_bind_milvus_field_names_and_refuse_two_options_naming_one_field() {
+        ObjectNode config = withIndexing("{\"mode\": \"milvus\", \"host\": \"http://127.0.0.1:19530\","
+                + " \"collection\": \"d\", \"text_field\": \"page\", \"vector_field\": \"embedding\","
+                + " \"primary_field\": \"pk\", \"metadata_field\": \"metadata\"}");
+
+        IndexingConfig.Milvus milvus =
+                (IndexingConfig.Milvus) ConfigParser.parse(config, SELF_MANAGED).indexing();
+
+        assertThat(milvus.layout()).isEqualTo(new IndexingConfig.MilvusFields("page", "embedding", "pk", "metadata"));
+        assertThat(((IndexingConfig.Milvus) ConfigParser.parse(
+                                        withIndexing("{\"mode\": \"milvus\", \"host\": \"http://127.0.0.1:19530\","
+                                                + " \"collection\": \"d\"}"),
+                                        SELF_MANAGED)
+                                .indexing())
+                        .layout())
+                .isEqualTo(new IndexingConfig.MilvusFields("text", "vector", "id", ""));
+        assertThatThrownBy(() -> new IndexingConfig.MilvusFields("vector", "vector", null, null))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("different Milvus fields");
+    }
+
+    @Test
     void should_require_https_for_a_milvus_host_in_cloud() {
         assertThat(problems(
                         withIndexing(
