@@ -14,6 +14,7 @@ import io.vectorsink.http.RetrySettings;
 import io.vectorsink.http.RetryTiming;
 import io.vectorsink.protocol.Json;
 import io.vectorsink.protocol.StreamId;
+import io.vectorsink.store.ChunkFields;
 import io.vectorsink.store.ChunkPoint;
 import io.vectorsink.store.DistanceMetric;
 import io.vectorsink.store.KnownChunk;
@@ -249,11 +250,14 @@ public final class ChromaVectorStore extends RestVectorStore {
     }
 
     /**
-     * One {@code get} per {@link ChromaWhere#MAX_IDS_PER_REQUEST} record ids, filtered by stream and
-     * {@code _ab_record_id $in}, with {@code include: ["metadatas"]} only, read page by page ({@code limit}
+     * One {@code get} per {@link ChromaWhere#MAX_IDS_PER_REQUEST} record ids, filtered by {@code _ab_record_id
+     * $in} alone, with {@code include: ["metadatas"]} only, read page by page ({@code limit}
      * and {@code offset}) until a page comes back short. Chroma reads its own acknowledged writes (a
      * single-node server and Chroma Cloud are both read-after-write consistent), so a lookup never misses a
-     * write that was acknowledged before it.
+     * write that was acknowledged before it. The stream is checked on the answer's metadata, not in the
+     * filter: Chroma evaluates an {@code $and} with the stream's clauses over every chunk of the stream (231 ms
+     * against 14 ms for 71 records in a 17,000-chunk collection, docs/benchmarks.md), while the record ids
+     * alone select a few chunks.
      */
     @Override
     public Map<String, List<KnownChunk>> lookup(StreamId stream, Collection<String> recordIds) {
@@ -265,15 +269,15 @@ public final class ChromaVectorStore extends RestVectorStore {
         List<String> ids = List.copyOf(new java.util.LinkedHashSet<>(recordIds));
         for (int from = 0; from < ids.size(); from += ChromaWhere.MAX_IDS_PER_REQUEST) {
             List<String> group = ids.subList(from, Math.min(ids.size(), from + ChromaWhere.MAX_IDS_PER_REQUEST));
-            ObjectNode where = ChromaWhere.records(stream, group);
+            ObjectNode where = ChromaWhere.records(group);
             int pageSize = maxBatchSize;
             for (int offset = 0; ; offset += pageSize) {
                 JsonNode page = get(where, null, "metadatas", pageSize, offset, "look up stored chunks");
                 JsonNode pageIds = page.path("ids");
                 for (int i = 0; i < pageIds.size(); i++) {
-                    KnownChunk chunk = ChromaJson.knownChunk(
-                            pageIds.get(i).asText(), page.path("metadatas").path(i));
-                    if (chunk != null) {
+                    JsonNode metadata = page.path("metadatas").path(i);
+                    KnownChunk chunk = ChromaJson.knownChunk(pageIds.get(i).asText(), metadata);
+                    if (chunk != null && inStream(metadata, stream)) {
                         known.computeIfAbsent(chunk.recordId(), r -> new ArrayList<>())
                                 .add(chunk);
                     }
@@ -284,6 +288,11 @@ public final class ChromaVectorStore extends RestVectorStore {
             }
         }
         return known;
+    }
+
+    private static boolean inStream(JsonNode metadata, StreamId stream) {
+        return metadata.path(ChunkFields.STREAM).asText("").equals(stream.airbyteName())
+                && metadata.path(ChunkFields.NAMESPACE).asText("").equals(stream.namespaceOrEmpty());
     }
 
     /** {@code get} by ids with {@code include: ["embeddings"]}, at most {@code max_batch_size} ids a request. */

@@ -109,9 +109,8 @@ final class ChromaWhere {
     }
 
     /** The chunks of {@code stream} whose record id is one of {@code recordIds} (at least one). */
-    static ObjectNode records(StreamId stream, List<String> recordIds) {
-        return and(List.of(
-                eq(STREAM, stream.airbyteName()), eq(NAMESPACE, stream.namespaceOrEmpty()), trimClause(recordIds, 0)));
+    static ObjectNode records(List<String> recordIds) {
+        return trimClause(recordIds, 0);
     }
 
     static ObjectNode eq(String key, String value) {

@@ -338,7 +338,8 @@ class ChromaVectorStoreTest {
         for (String id : ids) {
             metadatas
                     .append(metadatas.length() == 0 ? "" : ",")
-                    .append("{\"_ab_record_id\":\"r1\",\"_ab_chunk_index\":")
+                    .append(
+                            "{\"_ab_stream\":\"docs\",\"_ab_namespace\":\"\",\"_ab_record_id\":\"r1\",\"_ab_chunk_index\":")
                     .append(id.substring(1))
                     .append(",\"_ab_chunk_count\":5,\"_ab_chunk_hash\":\"h")
                     .append(id)
@@ -374,10 +375,35 @@ class ChromaVectorStoreTest {
             assertThat(body.get("include").toString()).isEqualTo("[\"metadatas\"]");
             assertThat(body.get("limit").asInt()).isEqualTo(2);
             assertThat(body.has("ids")).isFalse();
+            // The record ids alone select the chunks; the stream is checked on the answer (see lookup).
             assertThat(body.get("where").toString())
                     .contains("\"_ab_record_id\":\"r1\"")
-                    .contains("_ab_stream");
+                    .doesNotContain("_ab_stream");
         }
+    }
+
+    @Test
+    void should_leave_out_chunks_of_another_stream_that_share_a_record_id() {
+        String sameId = "{\"ids\":[\"a0\",\"b0\"],\"metadatas\":["
+                + "{\"_ab_stream\":\"docs\",\"_ab_namespace\":\"\",\"_ab_record_id\":\"r1\",\"_ab_chunk_index\":0},"
+                + "{\"_ab_stream\":\"docs\",\"_ab_namespace\":\"ns\",\"_ab_record_id\":\"r1\",\"_ab_chunk_index\":0}]}";
+        // The first page holds both chunks; the next one, empty, ends the lookup.
+        server.stubFor(post(COLLECTIONS + "/" + ID + "/get")
+                .withRequestBody(
+                        com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath("$.offset", equalTo("0")))
+                .willReturn(okJson(sameId)));
+        server.stubFor(post(COLLECTIONS + "/" + ID + "/get")
+                .withRequestBody(
+                        com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath("$.offset", equalTo("2")))
+                .willReturn(okJson("{\"ids\":[],\"metadatas\":[]}")));
+        ChromaVectorStore store = store(null);
+        store.prepare(3);
+
+        var known = store.lookup(io.vectorsink.protocol.StreamId.of("docs"), List.of("r1"));
+
+        assertThat(known.get("r1"))
+                .extracting(io.vectorsink.store.KnownChunk::id)
+                .containsExactly("a0");
     }
 
     @Test
