@@ -103,7 +103,7 @@ public final class OpenSearchVectorStore extends RestVectorStore {
      * Lucene's term limit is 32,766 bytes, the bound for a keyword such as {@code _ab_record_id}; a whole
      * document's metadata is kept within 1 MiB.
      */
-    private static final MetadataRules RULES = new MetadataRules(32_766, 1024 * 1024);
+    private static final MetadataRules RULES = new MetadataRules(32_766, 1024 * 1024).withStringLists();
 
     private static final Pattern FIELD_IN_REASON = Pattern.compile("field \\[([^\\]]{1,200})]");
 

@@ -30,6 +30,7 @@ import io.vectorsink.store.IndexModelContract;
 import io.vectorsink.store.KnownChunk;
 import io.vectorsink.store.LookupContract;
 import io.vectorsink.store.StoredChunk;
+import io.vectorsink.store.TypedValuesContract;
 import io.vectorsink.store.VectorStore;
 import io.vectorsink.testing.FakeRetryTiming;
 import io.vectorsink.testing.OpenSearchInspector;
@@ -48,7 +49,7 @@ import org.junit.jupiter.api.Test;
  * The store contract against a real OpenSearch 2.19 node with the k-NN plugin (in-process, lucene engine),
  * and against WireMock answering as OpenSearch documents for faults and limits.
  */
-class OpenSearchContractIT implements LookupContract, IndexModelContract {
+class OpenSearchContractIT implements LookupContract, IndexModelContract, TypedValuesContract {
     static OpenSearchVectorStore store(String url, String index, String metric, String refresh, RetryTiming timing) {
         return store(url, index, metric, refresh, null, timing);
     }
