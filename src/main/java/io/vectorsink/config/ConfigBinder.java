@@ -110,7 +110,8 @@ final class ConfigBinder {
                     node.get("distance_metric").textValue(),
                     node.get("refresh").textValue(),
                     openSearchAuth(node.get("auth")),
-                    node.path("vector_field").textValue());
+                    node.path("vector_field").textValue(),
+                    node.path("text_field").textValue());
             case "qdrant" -> new IndexingConfig.Qdrant(
                     withoutSlash(node.get("url").textValue()),
                     emptyToNull(node.path("api_key").textValue()),

@@ -101,10 +101,18 @@ public sealed interface IndexingConfig {
      *     refresh per request) or {@code false} (leave it to the index's refresh interval)
      * @param auth how requests authenticate
      * @param vectorField the document field that holds the vector; null: an existing index's one vector
-     *     field, or {@code vector_field} for an index vectorsink creates
+     *     field, or {@code vector} for an index vectorsink creates
+     * @param textField the document field that holds the chunk text; null: {@code text}, and an existing index
+     *     whose mapping holds its text elsewhere is refused with a message naming this option
      */
     record OpenSearch(
-            String url, String index, String distanceMetric, String refresh, OpenSearchAuth auth, String vectorField)
+            String url,
+            String index,
+            String distanceMetric,
+            String refresh,
+            OpenSearchAuth auth,
+            String vectorField,
+            String textField)
             implements IndexingConfig {
 
         /** The accepted refresh policies, the default first. */
@@ -115,7 +123,17 @@ public sealed interface IndexingConfig {
                 java.util.regex.Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,127}");
 
         public OpenSearch(String url, String index, String distanceMetric, String refresh, OpenSearchAuth auth) {
-            this(url, index, distanceMetric, refresh, auth, null);
+            this(url, index, distanceMetric, refresh, auth, null, null);
+        }
+
+        public OpenSearch(
+                String url,
+                String index,
+                String distanceMetric,
+                String refresh,
+                OpenSearchAuth auth,
+                String vectorField) {
+            this(url, index, distanceMetric, refresh, auth, vectorField, null);
         }
 
         public OpenSearch {
@@ -128,6 +146,13 @@ public sealed interface IndexingConfig {
                 throw new ConfigException("vector_field must start with a letter and hold only letters, digits, _ and"
                         + " - (at most 128), and not be text or metadata (the chunk's other fields), got '"
                         + vectorField + "'");
+            }
+            if (textField != null
+                    && (!FIELD_NAME.matcher(textField).matches()
+                            || textField.equals(vectorField)
+                            || textField.equals("metadata"))) {
+                throw new ConfigException("text_field must start with a letter and hold only letters, digits, _ and"
+                        + " - (at most 128), and not be the vector field or metadata, got '" + textField + "'");
             }
             distanceMetric = DistanceMetric.nameOrDefault(distanceMetric);
             refresh = refresh == null ? REFRESH_POLICIES.get(0) : refresh;

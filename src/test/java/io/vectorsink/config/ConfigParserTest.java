@@ -554,6 +554,30 @@ class ConfigParserTest {
     }
 
     @Test
+    void should_bind_the_opensearch_vector_and_text_fields_and_refuse_a_text_field_that_is_the_vector_field() {
+        IndexingConfig fields = ConfigParser.parse(
+                        withIndexing(
+                                "{\"mode\": \"opensearch\", \"url\": \"http://127.0.0.1:9200\","
+                                        + " \"index\": \"docs\", \"vector_field\": \"embedding\", \"text_field\": \"content\"}"),
+                        SELF_MANAGED)
+                .indexing();
+
+        assertThat(fields)
+                .isEqualTo(new IndexingConfig.OpenSearch(
+                        "http://127.0.0.1:9200",
+                        "docs",
+                        "cosine",
+                        "wait_for",
+                        new IndexingConfig.OpenSearchAuth.None(),
+                        "embedding",
+                        "content"));
+        assertThatThrownBy(() -> new IndexingConfig.OpenSearch(
+                        "http://127.0.0.1:9200", "docs", null, null, null, "embedding", "embedding"))
+                .hasMessageContaining("text_field must")
+                .hasMessageContaining("not be the vector field");
+    }
+
+    @Test
     void should_reject_opensearch_index_names_and_plain_http_that_break_the_rules() {
         assertThat(problems(withIndexing(
                         "{\"mode\": \"opensearch\", \"url\": \"http://search.example.com\", \"index\": \"Docs\"}")))

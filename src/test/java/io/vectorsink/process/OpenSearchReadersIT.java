@@ -53,8 +53,8 @@ class OpenSearchReadersIT extends ReadersTestSupport {
     void langchain_js_should_read_text_and_typed_metadata_and_filter_by_stream_and_by_a_user_field() {
         ObjectNode request = Json.MAPPER.createObjectNode();
         request.put("store", "opensearch").put("url", url()).put("index", defaults);
-        // Its default vector field is "embedding"; vectorsink's is "vector_field".
-        request.put("vectorFieldName", "vector_field");
+        // Its default vector field is "embedding"; vectorsink's is "vector".
+        request.put("vectorFieldName", "vector");
 
         // It drops a filter entry whose value is falsy (`if (value)`): false goes in a list (a terms query).
         assertLangChainJsReads(request, "{\"_ab_stream\": \"articles\", \"featured\": [false]}");

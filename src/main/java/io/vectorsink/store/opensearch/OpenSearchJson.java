@@ -8,7 +8,6 @@ import static io.vectorsink.store.ChunkFields.NAMESPACE;
 import static io.vectorsink.store.ChunkFields.RECORD_ID;
 import static io.vectorsink.store.ChunkFields.STREAM;
 import static io.vectorsink.store.ChunkFields.SYNC_ID;
-import static io.vectorsink.store.ChunkFields.TEXT;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -28,14 +27,17 @@ import java.util.Map;
 
 /**
  * The documents, mappings and queries vectorsink sends to OpenSearch or Elasticsearch. A chunk is one
- * document: {@code {"vector_field": [...], "text": "...", "metadata": {...}}}, the field names LangChain's
- * OpenSearch vector store uses by default, so retrieval code finds them without configuration; the vector
- * field's name is configurable ({@code indexing.vector_field}; LangChain's Elasticsearch store uses
- * {@code vector}).
+ * document: {@code {"vector": [...], "text": "...", "metadata": {...}}}; the vector and text fields'
+ * names are configurable ({@code indexing.vector_field}, {@code indexing.text_field}), and docs/reading.md
+ * says which reader takes which.
  */
 final class OpenSearchJson {
-    /** The vector field of an index vectorsink creates when {@code indexing.vector_field} is not set. */
-    static final String VECTOR_FIELD = "vector_field";
+    /**
+     * The vector field of an index vectorsink creates when {@code indexing.vector_field} is not set: the name
+     * LangChain4j reads on both engines (it cannot be told another) and LangChain's Elasticsearch store's
+     * default; the readers that default to another name take it as a setting (docs/reading.md).
+     */
+    static final String VECTOR_FIELD = "vector";
 
     static final String METADATA = "metadata";
 
@@ -73,7 +75,8 @@ final class OpenSearchJson {
      * metadata strings as keywords. Date detection is off, so a string that looks like a date in one record
      * and not in the next never fails a write.
      */
-    static byte[] createIndex(SearchEngine engine, String vectorField, int dimension, DistanceMetric metric) {
+    static byte[] createIndex(
+            SearchEngine engine, String vectorField, String textField, int dimension, DistanceMetric metric) {
         ObjectNode body = NODES.objectNode();
         engine.addIndexSettings(body.putObject("settings").putObject("index"));
         ObjectNode mappings = body.putObject("mappings");
@@ -84,7 +87,7 @@ final class OpenSearchJson {
         template.putObject("mapping").put("type", "keyword").put("ignore_above", IGNORE_ABOVE);
         ObjectNode properties = mappings.putObject("properties");
         properties.set(vectorField, engine.vectorField(dimension, metric));
-        properties.putObject(TEXT).put("type", "text");
+        properties.putObject(textField).put("type", "text");
         properties.set(METADATA, metadataMapping());
         return write(body);
     }
@@ -101,15 +104,22 @@ final class OpenSearchJson {
         return metadata;
     }
 
-    /** {@code PUT /{index}/_mapping} body that adds the connector's fields to an existing index. */
-    static byte[] putMetadataMapping() {
+    /**
+     * {@code PUT /{index}/_mapping} body that adds the connector's fields to an existing index, and the text
+     * field as {@code text} when {@code textField} is not null (an index that does not map it yet).
+     */
+    static byte[] putMetadataMapping(String textField) {
         ObjectNode body = NODES.objectNode();
-        body.putObject("properties").set(METADATA, metadataMapping());
+        ObjectNode properties = body.putObject("properties");
+        if (textField != null) {
+            properties.putObject(textField).put("type", "text");
+        }
+        properties.set(METADATA, metadataMapping());
         return write(body);
     }
 
     /** One bulk action and document: two NDJSON lines. */
-    static byte[] bulkEntry(ChunkPoint point, String vectorField) {
+    static byte[] bulkEntry(ChunkPoint point, String vectorField, String textField) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             try (JsonGenerator gen = Json.MAPPER.getFactory().createGenerator(out)) {
@@ -132,7 +142,7 @@ final class OpenSearchJson {
                 }
                 gen.writeEndArray();
                 if (point.document() != null) {
-                    gen.writeStringField(TEXT, point.document());
+                    gen.writeStringField(textField, point.document());
                 }
                 gen.writeObjectFieldStart(METADATA);
                 for (Map.Entry<String, Object> entry : point.metadata().entrySet()) {

@@ -61,7 +61,7 @@ import okhttp3.Request;
  * OpenSearch 2.x with the k-NN plugin, or Elasticsearch 8.4+, over the REST API both share for documents,
  * bulk writes and delete-by-query; the vector field and the k-NN search, where they differ, are the
  * {@link SearchEngine} read from the root answer. One index holds every stream's chunks as documents
- * {@code {vector_field, text, metadata}} (see {@link OpenSearchJson}).
+ * {@code {vector, text, metadata}} (see {@link OpenSearchJson}).
  *
  * <p>Acknowledgement: {@code _bulk} answers HTTP 200 even when documents failed, so a write counts only
  * when the answer lists one item per document sent and every item has status 200 or 201. Items refused
@@ -122,6 +122,15 @@ public final class OpenSearchVectorStore extends RestVectorStore {
 
     /** The index's vector field, once the index was read ({@link #verify}). */
     private volatile String vectorField;
+
+    /** The configured text field, or null: {@link TextField#DEFAULT}, unless an existing index keeps text elsewhere. */
+    private final String configuredTextField;
+
+    /** The field the chunk text goes to and is read from: the configured one or the default until the index is read. */
+    private volatile String textField;
+
+    /** Whether the index read by {@link #verify} maps the text field already ({@link #doPrepare} adds it when not). */
+    private volatile boolean textFieldMapped;
 
     /** Whether a lookup has refreshed the index, which it does once when writes use {@code refresh=false}. */
     private volatile boolean refreshedForLookup;
@@ -212,6 +221,8 @@ public final class OpenSearchVectorStore extends RestVectorStore {
         this.metric = config.metric();
         this.refresh = config.refresh();
         this.configuredVectorField = config.vectorField();
+        this.configuredTextField = config.textField();
+        this.textField = configuredTextField == null ? TextField.DEFAULT : configuredTextField;
         this.engine = engine;
     }
 
@@ -255,7 +266,7 @@ public final class OpenSearchVectorStore extends RestVectorStore {
         Answer existing = endpoint.send(endpoint.get(indexUrl()));
         if (existing.code() == 404) {
             String field = configuredVectorField == null ? OpenSearchJson.VECTOR_FIELD : configuredVectorField;
-            byte[] createBody = OpenSearchJson.createIndex(engine, field, dimension, metric);
+            byte[] createBody = OpenSearchJson.createIndex(engine, field, textField, dimension, metric);
             Answer created = endpoint.send(endpoint.put(
                     indexUrl(),
                     indexModel()
@@ -275,7 +286,8 @@ public final class OpenSearchVectorStore extends RestVectorStore {
         recordModelIfNeeded(concrete(description), engine);
         // An index made by someone else may lack the connector's fields; adding fields is always allowed,
         // and a field mapped with another type is refused (400) instead of silently breaking the filters.
-        Answer mapping = endpoint.send(endpoint.put(url("_mapping"), OpenSearchJson.putMetadataMapping()));
+        Answer mapping = endpoint.send(
+                endpoint.put(url("_mapping"), OpenSearchJson.putMetadataMapping(textFieldMapped ? null : textField)));
         if (mapping.code() == 400) {
             throw new ConfigException(product() + " index '" + index + "' maps a metadata._ab_* field with another"
                     + " type than vectorsink needs (keyword for ids and names, long for numbers): "
@@ -290,8 +302,9 @@ public final class OpenSearchVectorStore extends RestVectorStore {
         // Entries are written lazily, one point at a time, so a point that cannot be written stops the
         // upsert after the batches before it were sent, not before any.
         String field = vectorField;
+        String text = textField;
         Iterable<BulkEntry> entries = () -> points.stream()
-                .map(point -> new BulkEntry(point.id(), OpenSearchJson.bulkEntry(point, field)))
+                .map(point -> new BulkEntry(point.id(), OpenSearchJson.bulkEntry(point, field, text)))
                 .iterator();
         bulkInBatches(entries);
     }
@@ -352,7 +365,7 @@ public final class OpenSearchVectorStore extends RestVectorStore {
             result.add(new QueryHit(
                     hit.path("_id").asText(),
                     distance(hit.path("_score").asDouble()),
-                    StoreJson.textOrNull(source.path(ChunkFields.TEXT)),
+                    StoreJson.textOrNull(source.path(textField)),
                     StoreJson.metadata(source.path(OpenSearchJson.METADATA), Set.of())));
         }
         return result;
@@ -653,8 +666,19 @@ public final class OpenSearchVectorStore extends RestVectorStore {
         if (!problems.isEmpty()) {
             throw new ConfigException(problems, null);
         }
+        useTextField(properties, vectorName, engine);
         vectorField = vectorName;
         notes = engine.notes(vector, vectorName, index);
+    }
+
+    /**
+     * The text field of the index whose top-level mapping is {@code properties}: the configured or default
+     * one, refused when the index keeps its text in another reader's field ({@link TextField#resolve}).
+     */
+    private void useTextField(JsonNode properties, String vectorName, SearchEngine engine) {
+        String name = TextField.resolve(configuredTextField, properties, vectorName, label(engine));
+        textFieldMapped = properties.has(name);
+        textField = name;
     }
 
     private String label(SearchEngine engine) {
@@ -677,9 +701,10 @@ public final class OpenSearchVectorStore extends RestVectorStore {
     }
 
     /**
-     * The vector field of an existing index: the configured one; else {@code vector_field} when the index
-     * has it, else the index's one field of the engine's vector type (an index LangChain's Elasticsearch
-     * store made names it {@code vector}). Several such fields and none configured is a config error.
+     * The vector field of an existing index: the configured one; else {@code vector} when the index has it,
+     * else the index's one field of the engine's vector type (an index an earlier vectorsink made names it
+     * {@code vector_field}, as LangChain's OpenSearch store does; LangChain.js and LlamaIndex write
+     * {@code embedding}). Several such fields and none configured is a config error.
      */
     private String resolveVectorField(JsonNode concrete, SearchEngine engine) {
         if (configuredVectorField != null) {

@@ -113,12 +113,10 @@ class ElasticsearchCompatibilityTest {
             store(metric[0]).prepare(3);
 
             server.verify(putRequestedFor(urlEqualTo("/" + INDEX))
-                    .withRequestBody(
-                            matchingJsonPath("$.mappings.properties.vector_field.type", equalTo("dense_vector")))
-                    .withRequestBody(matchingJsonPath("$.mappings.properties.vector_field.dims", equalTo("3")))
-                    .withRequestBody(matchingJsonPath("$.mappings.properties.vector_field.index", equalTo("true")))
-                    .withRequestBody(
-                            matchingJsonPath("$.mappings.properties.vector_field.similarity", equalTo(metric[1])))
+                    .withRequestBody(matchingJsonPath("$.mappings.properties.vector.type", equalTo("dense_vector")))
+                    .withRequestBody(matchingJsonPath("$.mappings.properties.vector.dims", equalTo("3")))
+                    .withRequestBody(matchingJsonPath("$.mappings.properties.vector.index", equalTo("true")))
+                    .withRequestBody(matchingJsonPath("$.mappings.properties.vector.similarity", equalTo(metric[1])))
                     .withRequestBody(matchingJsonPath(
                             "$.mappings.properties.metadata.properties._ab_record_id.type", equalTo("keyword")))
                     // index.knn is OpenSearch's setting: Elasticsearch refuses unknown settings.
@@ -148,7 +146,7 @@ class ElasticsearchCompatibilityTest {
         server.stubFor(get("/" + INDEX).willReturn(okJson(OpenSearchContractIT.indexDescription(INDEX, 3, "l2"))));
         assertThatThrownBy(() -> store("l2").check(3))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("Elasticsearch index 'docs' exists but has no dense_vector field 'vector_field'");
+                .hasMessageContaining("Elasticsearch index 'docs' exists but has no dense_vector field 'vector'");
     }
 
     @Test

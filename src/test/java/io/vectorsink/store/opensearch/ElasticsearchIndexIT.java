@@ -154,7 +154,7 @@ class ElasticsearchIndexIT {
         created.check(64);
         assertThat(created.checkNotes()).isEmpty();
         created.prepare(64);
-        assertThat(vectorMapping(exact, "vector_field")
+        assertThat(vectorMapping(exact, "vector")
                         .path("index_options")
                         .path("type")
                         .asText())

@@ -108,14 +108,12 @@ class OpenSearchVectorStoreTest {
 
             server.verify(putRequestedFor(urlEqualTo("/" + INDEX))
                     .withRequestBody(matchingJsonPath("$.settings.index.knn", equalTo("true")))
-                    .withRequestBody(matchingJsonPath("$.mappings.properties.vector_field.type", equalTo("knn_vector")))
-                    .withRequestBody(matchingJsonPath("$.mappings.properties.vector_field.dimension", equalTo("3")))
+                    .withRequestBody(matchingJsonPath("$.mappings.properties.vector.type", equalTo("knn_vector")))
+                    .withRequestBody(matchingJsonPath("$.mappings.properties.vector.dimension", equalTo("3")))
+                    .withRequestBody(matchingJsonPath("$.mappings.properties.vector.method.engine", equalTo("lucene")))
+                    .withRequestBody(matchingJsonPath("$.mappings.properties.vector.method.name", equalTo("hnsw")))
                     .withRequestBody(
-                            matchingJsonPath("$.mappings.properties.vector_field.method.engine", equalTo("lucene")))
-                    .withRequestBody(
-                            matchingJsonPath("$.mappings.properties.vector_field.method.name", equalTo("hnsw")))
-                    .withRequestBody(matchingJsonPath(
-                            "$.mappings.properties.vector_field.method.space_type", equalTo(metric[1])))
+                            matchingJsonPath("$.mappings.properties.vector.method.space_type", equalTo(metric[1])))
                     .withRequestBody(matchingJsonPath(
                             "$.mappings.properties.metadata.properties._ab_record_id.type", equalTo("keyword")))
                     .withRequestBody(matchingJsonPath(
@@ -375,7 +373,7 @@ class OpenSearchVectorStoreTest {
                 .willReturn(okJson("{\"docs\":{\"mappings\":{\"properties\":{\"embedding\":{\"type\":\"float\"}}}}}")));
         assertThatThrownBy(() -> store("cosine", "wait_for", null).check(3))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("no knn_vector field 'vector_field'");
+                .hasMessageContaining("no knn_vector field 'vector'");
 
         server.stubFor(get("/" + INDEX)
                 .willReturn(okJson(OpenSearchContractIT.indexDescription(INDEX, 3, "cosinesimil")
