@@ -41,6 +41,6 @@ final class Components {
         RecordMapper mapper =
                 new RecordMapper(processing, config.omitRawText() ? rules.freeing(ChunkFields.TEXT) : rules);
         String vectorField = embedder instanceof FromFieldEmbedder fromField ? fromField.fieldName() : null;
-        return new PipelineParts(mapper, chunker, embedder, config.omitRawText(), vectorField);
+        return new PipelineParts(mapper, chunker, embedder, config.omitRawText(), vectorField, config.reuse());
     }
 }

@@ -108,7 +108,8 @@ final class Connector {
             unknown = UnknownKeys.in(raw);
             ConnectorConfig config = ConfigParser.parse(raw);
             try (Embedder embedder = Components.embedder(config);
-                    VectorStore store = StoreFactory.create(config.indexing(), config.advanced())) {
+                    VectorStore store =
+                            StoreFactory.create(config.indexing(), config.advanced(), embedder.embeddingModel())) {
                 embedder.check(); // one minimal call for remote providers: key, model, vector length
                 store.check(embedder.dimensions());
                 StringBuilder notes = new StringBuilder();
@@ -139,7 +140,8 @@ final class Connector {
         }
         ConfiguredCatalog catalog = ConfiguredCatalog.parse(readJson(commandLine.requiredPath("catalog"), "catalog"));
         try (Embedder embedder = Components.embedder(config);
-                VectorStore store = StoreFactory.create(config.indexing(), config.advanced())) {
+                VectorStore store =
+                        StoreFactory.create(config.indexing(), config.advanced(), embedder.embeddingModel())) {
             out.info("Embedding with " + embedder.description());
             store.prepare(embedder.dimensions());
             var pipeline = new WritePipeline(

@@ -19,6 +19,8 @@ import java.util.Objects;
  * @param requestTimeout the longest one HTTP request to the embedding provider or the store may take,
  *     connect to last byte (default 60 s, 1 s to 10 min); a stalled peer costs one attempt at most this,
  *     so an outage fails within {@code retryMaxDuration} plus one request timeout
+ * @param allowModelChange write into an index recorded with another embedding model, recording the configured
+ *     one (a deliberate migration); off by default, when such an index is a config_error
  */
 public record AdvancedConfig(
         int batchSize,
@@ -28,7 +30,8 @@ public record AdvancedConfig(
         int maxInFlightChunks,
         Duration retryMaxDuration,
         boolean allowInsecureHttp,
-        Duration requestTimeout) {
+        Duration requestTimeout,
+        boolean allowModelChange) {
     /** The longest flush interval: Airbyte expects checkpoints well within 10 minutes. */
     public static final Duration MAX_FLUSH_INTERVAL = Duration.ofMinutes(5);
 
@@ -57,6 +60,28 @@ public record AdvancedConfig(
         if (requestTimeout.compareTo(Duration.ofSeconds(1)) < 0 || requestTimeout.compareTo(MAX_REQUEST_TIMEOUT) > 0) {
             throw new ConfigException("request_timeout_seconds must be between 1 and 600");
         }
+    }
+
+    /** The settings without a model change allowed. */
+    public AdvancedConfig(
+            int batchSize,
+            int embeddingConcurrency,
+            int upsertConcurrency,
+            Duration flushInterval,
+            int maxInFlightChunks,
+            Duration retryMaxDuration,
+            boolean allowInsecureHttp,
+            Duration requestTimeout) {
+        this(
+                batchSize,
+                embeddingConcurrency,
+                upsertConcurrency,
+                flushInterval,
+                maxInFlightChunks,
+                retryMaxDuration,
+                allowInsecureHttp,
+                requestTimeout,
+                false);
     }
 
     /** The settings with the {@link #DEFAULT_REQUEST_TIMEOUT default request timeout}. */

@@ -32,7 +32,14 @@ final class ConfigBinder {
                 embedding(config.get("embedding")),
                 indexing(config.get("indexing")),
                 config.get("omit_raw_text").booleanValue(),
-                advanced(config.get("advanced"), cloud));
+                advanced(config.get("advanced"), cloud),
+                reuse(config.get("processing")));
+    }
+
+    private static ReuseConfig reuse(JsonNode processing) {
+        return new ReuseConfig(
+                processing.get("embedding_version").textValue(),
+                processing.get("force_reembed").booleanValue());
     }
 
     private static ProcessingConfig processing(JsonNode node) {
@@ -233,7 +240,8 @@ final class ConfigBinder {
                 node.get("max_in_flight_chunks").intValue(),
                 Duration.ofSeconds(node.get("retry_max_seconds").intValue()),
                 node.get("allow_insecure_http").booleanValue() && !cloud,
-                Duration.ofSeconds(node.get("request_timeout_seconds").intValue()));
+                Duration.ofSeconds(node.get("request_timeout_seconds").intValue()),
+                node.get("allow_model_change").booleanValue());
     }
 
     private static OptionalInt optionalInt(JsonNode node, String field) {

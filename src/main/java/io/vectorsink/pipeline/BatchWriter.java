@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -34,7 +35,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code embedding_concurrency} threads and store writes on {@code upsert_concurrency} threads, so provider
  * latency is hidden; writes that wait for a busy store are combined into one store call
  * ({@link CombinedWrites}). Order is kept where it matters: a batch's store write waits for every earlier
- * batch that holds a version of one of its records (invariant 4). Memory is bounded by a budget of
+ * batch that holds a version of one of its records (invariant 4). Before a batch is embedded, one lookup
+ * decides what of each keyed record is stored already ({@link ReuseDecisions}): unchanged records are not
+ * embedded nor written, unchanged texts take their stored vectors. Memory is bounded by a budget of
  * in-flight chunks: {@link #submit} blocks while it is spent (invariant 5). The first failure is kept,
  * stops all acknowledgements, and is rethrown to the caller (invariant 6).
  */
@@ -53,11 +56,25 @@ final class BatchWriter implements AutoCloseable {
     private final Set<CompletableFuture<Void>> inFlight = ConcurrentHashMap.newKeySet();
     private final AtomicReference<ConnectorException> failure = new AtomicReference<>();
     private final AtomicLong chunksWritten = new AtomicLong();
+    private final ReuseDecisions decisions;
+    private final ReuseStats stats = new ReuseStats();
+    private final WrittenRecords plannedWrites = new WrittenRecords();
 
     BatchWriter(Embedder embedder, VectorStore store, CheckpointLedger ledger, AdvancedConfig advanced) {
+        this(embedder, store, ledger, advanced, false);
+    }
+
+    /** @param forceReembed embed every chunk, looking nothing up ({@code processing.force_reembed}) */
+    BatchWriter(
+            Embedder embedder,
+            VectorStore store,
+            CheckpointLedger ledger,
+            AdvancedConfig advanced,
+            boolean forceReembed) {
         this.embedder = embedder;
         this.store = store;
         this.ledger = ledger;
+        this.decisions = new ReuseDecisions(store, forceReembed, embedder.dimensions());
         this.budget = advanced.maxInFlightChunks();
         this.inFlightChunks = new Semaphore(budget);
         this.embedPool = Executors.newFixedThreadPool(advanced.embeddingConcurrency(), daemon("embed"));
@@ -74,28 +91,42 @@ final class BatchWriter implements AutoCloseable {
         int permits = Math.max(1, Math.min(budget, batch.weight()));
         acquire(permits);
 
-        List<PendingChunk> chunks = new ArrayList<>();
         Set<CompletableFuture<Void>> conflicts = new HashSet<>();
+        Set<String> distrusted = new HashSet<>();
         for (RecordWork work : works) {
-            chunks.addAll(work.chunks());
             if (work.recordId() != null) {
                 CompletableFuture<Void> earlier = lastWriteOfRecord.get(work.recordId());
                 if (earlier != null) {
                     conflicts.add(earlier);
                 }
+                // A write of it planned earlier in this sync, in flight or done, overrides what a lookup says.
+                if (plannedWrites.mayContain(work.recordId())) {
+                    distrusted.add(work.recordId());
+                }
             }
         }
-        CompletableFuture<List<float[]>> embedded = CompletableFuture.supplyAsync(() -> embed(chunks), embedPool);
+        works.stream().map(RecordWork::recordId).filter(Objects::nonNull).forEach(plannedWrites::add);
+        AtomicInteger points = new AtomicInteger();
+        CompletableFuture<Prepared> prepared =
+                CompletableFuture.supplyAsync(() -> prepare(stream, works, distrusted), embedPool);
         CompletableFuture<Void> earlierWrites = CompletableFuture.allOf(conflicts.toArray(CompletableFuture[]::new));
-        CompletableFuture<Void> written = embedded.thenCombine(earlierWrites, (vectors, ignored) -> vectors)
-                .thenCompose(vectors -> writes.write(works, points(chunks, vectors)));
+        CompletableFuture<Void> written = prepared.thenCombine(earlierWrites, (ready, ignored) -> ready)
+                .thenCompose(ready -> {
+                    points.set(ready.points().size());
+                    CompletableFuture<Void> upserted = ready.plan().writes().isEmpty()
+                            ? CompletableFuture.completedFuture(null)
+                            : writes.write(ready.plan().writes(), ready.points());
+                    return ready.plan().ownFieldUpdates().isEmpty()
+                            ? upserted
+                            : upserted.thenRunAsync(() -> updateOwnFields(stream, ready.plan()), storePool);
+                });
         track(stream, written, works);
         written.whenComplete((ignored, error) -> {
             try {
                 if (error != null) {
                     fail(error, stream);
                 } else if (failure.get() == null) {
-                    chunksWritten.addAndGet(chunks.size());
+                    chunksWritten.addAndGet(points.get());
                     tickets.forEach(ticket -> ledger.acknowledge(stream, ticket));
                 }
             } catch (RuntimeException e) {
@@ -168,22 +199,49 @@ final class BatchWriter implements AutoCloseable {
         return chunksWritten.get();
     }
 
+    /** What skipping unchanged records did so far, per stream. */
+    String reuseSummary() {
+        return stats.describe();
+    }
+
     private void acquire(int permits) throws InterruptedException {
         while (!inFlightChunks.tryAcquire(permits, 200, TimeUnit.MILLISECONDS)) {
             throwIfFailed(); // never wait for capacity that a failed batch will not give back
         }
     }
 
+    /** A batch's plan and the points it writes, every vector known. */
+    private record Prepared(ReuseDecisions.Plan plan, List<ChunkPoint> points) {}
+
+    /** Looks the batch's keyed records up, decides what each needs, and embeds what must be. */
+    private Prepared prepare(StreamId stream, List<RecordWork> works, Set<String> distrusted) {
+        throwIfCancelled();
+        ReuseStats.Counters counters = stats.of(stream);
+        ReuseDecisions.Plan plan = decisions.decide(stream, works, distrusted, counters);
+        List<PendingChunk> chunks = plan.chunks();
+        return new Prepared(plan, points(chunks, embed(chunks, plan.reusedVectors(), counters)));
+    }
+
+    private void updateOwnFields(StreamId stream, ReuseDecisions.Plan plan) {
+        throwIfCancelled();
+        ReuseStats.Counters counters = stats.of(stream);
+        plan.ownFieldUpdates().forEach((fields, ids) -> {
+            store.updateOwnFields(stream, ids, fields);
+            counters.ownFieldUpdates.addAndGet(ids.size());
+        });
+    }
+
     /**
-     * Vectors for every chunk, in order: the record's own where it brought one, the embedder's otherwise. The
-     * whole batch goes to the embedder in one call, which splits it as its model or provider needs: a remote
-     * embedder sends its requests concurrently (so {@code embedding_concurrency} batches keep that many times
-     * the requests of one batch in flight), a local one groups the chunks by length into model runs.
+     * Vectors for every chunk, in order: the record's own where it brought one, a stored one where the text
+     * is unchanged, the embedder's otherwise. The whole batch goes to the embedder in one call, which splits
+     * it as its model or provider needs: a remote embedder sends its requests concurrently (so {@code
+     * embedding_concurrency} batches keep that many times the requests of one batch in flight), a local one
+     * groups the chunks by length into model runs.
      */
-    private List<float[]> embed(List<PendingChunk> chunks) {
+    private List<float[]> embed(List<PendingChunk> chunks, Map<String, float[]> reused, ReuseStats.Counters counters) {
         throwIfCancelled();
         List<Chunk> toEmbed = chunks.stream()
-                .filter(c -> c.vector() == null)
+                .filter(c -> c.vector() == null && !reused.containsKey(c.id()))
                 .map(PendingChunk::chunk)
                 .toList();
         List<float[]> computed = toEmbed.isEmpty() ? List.of() : embedder.embedChunks(toEmbed);
@@ -197,12 +255,26 @@ final class BatchWriter implements AutoCloseable {
                         + embedder.dimensions() + " expected");
             }
         }
+        counters.chunksEmbedded.addAndGet(toEmbed.size());
+        counters.tokensSent.addAndGet(tokens(toEmbed));
         List<float[]> vectors = new ArrayList<>(chunks.size());
         int next = 0;
         for (PendingChunk chunk : chunks) {
-            vectors.add(chunk.vector() != null ? chunk.vector() : computed.get(next++));
+            float[] known = chunk.vector() != null ? chunk.vector() : reused.get(chunk.id());
+            vectors.add(known != null ? known : computed.get(next++));
         }
         return vectors;
+    }
+
+    /** The tokens sent, as the chunker counted them (a chunk it did not measure is counted now). */
+    private long tokens(List<Chunk> chunks) {
+        long tokens = 0;
+        for (Chunk chunk : chunks) {
+            tokens += chunk.tokens() != null
+                    ? chunk.tokens().count()
+                    : embedder.tokenCounter().count(chunk.text());
+        }
+        return tokens;
     }
 
     private static List<ChunkPoint> points(List<PendingChunk> chunks, List<float[]> vectors) {

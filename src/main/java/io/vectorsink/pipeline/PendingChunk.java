@@ -10,10 +10,12 @@ import java.util.Map;
  *     again)
  * @param document what is stored as the chunk's text: the chunk's text, or null when {@code omit_raw_text} is set
  * @param vector the vector when the record brought its own ({@code from_field}), null when it is to be embedded
+ * @param chunkHash its {@code _ab_chunk_hash} (also in {@code metadata}), or null when it has none
  */
-record PendingChunk(String id, Chunk chunk, String document, Map<String, Object> metadata, float[] vector) {
+record PendingChunk(
+        String id, Chunk chunk, String document, Map<String, Object> metadata, float[] vector, String chunkHash) {
     PendingChunk(String id, String text, String document, Map<String, Object> metadata) {
-        this(id, Chunk.unmeasured(text), document, metadata, null);
+        this(id, Chunk.unmeasured(text), document, metadata, null, null);
     }
 
     /** What is embedded. */

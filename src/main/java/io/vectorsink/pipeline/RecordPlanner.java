@@ -29,16 +29,25 @@ final class RecordPlanner {
     private final Chunker chunker;
     private final boolean omitRawText;
     private final RecordVectors ownVectors;
+    private final ContentHashes hashes;
 
     /**
      * @param vectorField the field that carries each record's vector ({@code from_field}), or null
      * @param dimensions the length a record's own vector must have
+     * @param hashes the hashes of the embedding model in use, written on every chunk
      */
-    RecordPlanner(RecordMapper mapper, Chunker chunker, boolean omitRawText, String vectorField, int dimensions) {
+    RecordPlanner(
+            RecordMapper mapper,
+            Chunker chunker,
+            boolean omitRawText,
+            String vectorField,
+            int dimensions,
+            ContentHashes hashes) {
         this.mapper = mapper;
         this.chunker = chunker;
         this.omitRawText = omitRawText;
         this.ownVectors = vectorField == null ? null : new RecordVectors(vectorField, dimensions);
+        this.hashes = hashes;
     }
 
     RecordWork plan(long ticket, InputMessage.Record record, ConfiguredStream stream) {
@@ -62,6 +71,15 @@ final class RecordPlanner {
         }
         // Once per record: with many changes (a record of 100,000 fields cut to fit) it is large.
         String airbyteMeta = mapped.changes().isEmpty() ? null : RecordMapper.airbyteMeta(mapped.changes());
+        List<String> chunkHashes = new ArrayList<>(texts.size());
+        for (Chunk text : texts) {
+            chunkHashes.add(hashes.chunkHash(text.text()));
+        }
+        Map<String, Object> storedMetadata = new LinkedHashMap<>(mapped.metadata());
+        if (airbyteMeta != null) {
+            storedMetadata.put(RecordMapper.AIRBYTE_META, airbyteMeta);
+        }
+        String recordHash = hashes.recordHash(chunkHashes, storedMetadata, omitRawText, ownVector);
         List<PendingChunk> chunks = new ArrayList<>(texts.size());
         for (int index = 0; index < texts.size(); index++) {
             String id = keyed ? PointIds.forChunk(recordId, index) : PointIds.random();
@@ -76,13 +94,21 @@ final class RecordPlanner {
             metadata.put(ChunkFields.GENERATION_ID, stream.generationId());
             metadata.put(ChunkFields.EXTRACTED_AT, record.emittedAt());
             metadata.put(ChunkFields.SYNC_ID, stream.syncId());
-            metadata.putAll(mapped.metadata());
-            if (airbyteMeta != null) {
-                metadata.put(RecordMapper.AIRBYTE_META, airbyteMeta);
-            }
+            metadata.put(ChunkFields.CHUNK_HASH, chunkHashes.get(index));
+            metadata.put(ChunkFields.RECORD_HASH, recordHash);
+            metadata.putAll(storedMetadata);
             Chunk chunk = texts.get(index);
-            chunks.add(new PendingChunk(id, chunk, omitRawText ? null : chunk.text(), metadata, ownVector));
+            chunks.add(new PendingChunk(
+                    id, chunk, omitRawText ? null : chunk.text(), metadata, ownVector, chunkHashes.get(index)));
         }
-        return new RecordWork(ticket, stream.id(), keyed ? recordId : null, false, keyed, chunks);
+        return new RecordWork(
+                ticket,
+                stream.id(),
+                keyed ? recordId : null,
+                false,
+                keyed,
+                chunks,
+                recordHash,
+                WritePipeline.staleFilter(stream).orElse(null));
     }
 }

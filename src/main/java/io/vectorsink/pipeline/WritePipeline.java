@@ -75,7 +75,9 @@ public final class WritePipeline {
                 parts.chunker(),
                 parts.omitRawText(),
                 parts.vectorField(),
-                parts.embedder().dimensions());
+                parts.embedder().dimensions(),
+                ContentHashes.of(
+                        parts.embedder().embeddingModel(), parts.reuse().embeddingVersion()));
         this.store = store;
         this.out = out;
         this.advanced = advanced;
@@ -85,7 +87,8 @@ public final class WritePipeline {
             out.state(state, recordCount);
             waitingStates.released();
         });
-        this.writer = new BatchWriter(parts.embedder(), store, ledger, advanced);
+        this.writer = new BatchWriter(
+                parts.embedder(), store, ledger, advanced, parts.reuse().forceReembed());
     }
 
     /** Processes every message until the end of input; returns normally only when all states were released. */
@@ -257,10 +260,10 @@ public final class WritePipeline {
             throw new SystemException("The input ended with " + ledger.pendingStates()
                     + " states still waiting for the store; no further state was emitted");
         }
-        out.info("Wrote " + records + " records as " + writer.chunksWritten() + " chunks; released "
+        out.info("Wrote " + records + " records (" + writer.chunksWritten() + " chunks upserted); released "
                 + ledger.releasedStates() + " states; the states waiting for the store took at most "
                 + mebibytes(waitingStates.largestWaitingBytes()) + " of their " + mebibytes(waitingStates.budgetBytes())
-                + " budget");
+                + " budget" + (writer.reuseSummary().isEmpty() ? "" : "; " + writer.reuseSummary()));
     }
 
     private static String mebibytes(long bytes) {

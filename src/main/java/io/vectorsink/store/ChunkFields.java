@@ -60,4 +60,14 @@ public final class ChunkFields {
     public static final String TEXT = "text";
 
     private ChunkFields() {}
+
+    /** Refuses any name that is not a connector field: {@link VectorStore#updateOwnFields} changes nothing else. */
+    public static void requireOwn(java.util.Collection<String> fields) {
+        for (String field : fields) {
+            if (!ALL.contains(field)) {
+                throw new io.vectorsink.error.SystemException(
+                        "updateOwnFields sets only the connector's fields, not " + field);
+            }
+        }
+    }
 }

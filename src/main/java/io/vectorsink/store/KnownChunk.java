@@ -1,5 +1,6 @@
 package io.vectorsink.store;
 
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -26,5 +27,30 @@ public record KnownChunk(
     public KnownChunk {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(recordId, "recordId");
+    }
+
+    /**
+     * The chunk {@code id} as its stored metadata describe it (integers as {@link Number}s, as the stores hand
+     * them out), or null when the metadata lack a record id or chunk index, which vectorsink always writes: such
+     * a point is not one of its chunks.
+     */
+    public static KnownChunk fromMetadata(String id, Map<String, Object> metadata) {
+        if (!(metadata.get(ChunkFields.RECORD_ID) instanceof String recordId)
+                || !(metadata.get(ChunkFields.CHUNK_INDEX) instanceof Number index)) {
+            return null;
+        }
+        return new KnownChunk(
+                id,
+                recordId,
+                index.intValue(),
+                metadata.get(ChunkFields.CHUNK_COUNT) instanceof Number count ? count.intValue() : -1,
+                text(metadata.get(ChunkFields.CHUNK_HASH)),
+                text(metadata.get(ChunkFields.RECORD_HASH)),
+                metadata.get(ChunkFields.GENERATION_ID) instanceof Number generation ? generation.longValue() : null,
+                text(metadata.get(ChunkFields.SYNC_ID)));
+    }
+
+    private static String text(Object value) {
+        return value instanceof String s ? s : null;
     }
 }

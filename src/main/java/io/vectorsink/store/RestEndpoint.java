@@ -228,6 +228,11 @@ public final class RestEndpoint {
         return withBody("PUT", url, body, JSON);
     }
 
+    /** A PATCH of a JSON body (a merge, such as Weaviate's object update). */
+    public Request patch(HttpUrl url, byte[] body) {
+        return withBody("PATCH", url, body, JSON);
+    }
+
     /** A DELETE with a JSON body. */
     public Request delete(HttpUrl url, byte[] body) {
         return withBody("DELETE", url, body, JSON);

@@ -18,8 +18,30 @@ import java.util.function.Consumer;
 public abstract class RestVectorStore implements VectorStore {
     protected final RestEndpoint endpoint;
 
+    private volatile IndexModel indexModel = IndexModel.none();
+
     protected RestVectorStore(RestEndpoint endpoint) {
         this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
+    }
+
+    /**
+     * The embedding model this store writes, recorded in an index it creates and compared with the one an
+     * existing index records (see {@link IndexModel}); set once, before {@link #check} or {@link #prepare}.
+     * Without it ({@link StoreFactory} sets it for check and write) nothing is recorded or compared.
+     */
+    public final void useIndexModel(IndexModel model) {
+        this.indexModel = Objects.requireNonNull(model, "model");
+    }
+
+    /** The model rule set by {@link #useIndexModel}, or {@link IndexModel#none()}. */
+    protected final IndexModel indexModel() {
+        return indexModel;
+    }
+
+    /** What the model rule noted about the index; a store with notes of its own adds them. */
+    @Override
+    public List<String> checkNotes() {
+        return indexModel.notes();
     }
 
     @Override

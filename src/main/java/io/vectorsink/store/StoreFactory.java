@@ -2,6 +2,7 @@ package io.vectorsink.store;
 
 import io.vectorsink.config.AdvancedConfig;
 import io.vectorsink.config.IndexingConfig;
+import io.vectorsink.embedding.EmbeddingModel;
 import io.vectorsink.error.SystemException;
 import io.vectorsink.store.chroma.ChromaVectorStore;
 import io.vectorsink.store.milvus.MilvusVectorStore;
@@ -41,5 +42,18 @@ public final class StoreFactory {
         }
         throw new SystemException("no store is implemented for indexing config "
                 + config.getClass().getSimpleName());
+    }
+
+    /**
+     * A store as {@link #create(IndexingConfig, AdvancedConfig)} makes it, that records {@code model} in an
+     * index it creates and refuses, in check and write, an index recorded with another model unless
+     * {@code advanced.allow_model_change} is set ({@link IndexModel}).
+     */
+    public static VectorStore create(IndexingConfig config, AdvancedConfig advanced, EmbeddingModel model) {
+        VectorStore store = create(config, advanced);
+        if (store instanceof RestVectorStore rest) {
+            rest.useIndexModel(IndexModel.of(model, advanced.allowModelChange()));
+        }
+        return store;
     }
 }

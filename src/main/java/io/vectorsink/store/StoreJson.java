@@ -55,6 +55,15 @@ public final class StoreJson {
         return values;
     }
 
+    /** A vector as a store returns it: a JSON array of numbers. */
+    public static float[] floats(JsonNode values) {
+        float[] vector = new float[values.size()];
+        for (int i = 0; i < vector.length; i++) {
+            vector[i] = (float) values.get(i).asDouble();
+        }
+        return vector;
+    }
+
     /** A text value, or null for anything else (a missing or null document). */
     public static String textOrNull(JsonNode node) {
         return node.isTextual() ? node.textValue() : null;

@@ -71,7 +71,9 @@ public interface VectorStore extends AutoCloseable {
 
     /**
      * The stored vectors of these chunk ids, for chunks whose text is unchanged but must be written again
-     * (new metadata, shifted positions). An id not found is absent; the caller embeds that chunk instead.
+     * (new metadata, shifted positions). An id not found is absent; the caller embeds that chunk instead. The ids
+     * are of chunks a {@link #lookup} of this store found (a store may need that lookup to address them: Pinecone's
+     * vector ids also hold the record key and chunk index); any other id may be absent.
      */
     default Map<String, float[]> storedVectors(StreamId stream, Collection<String> chunkIds) {
         return Map.of();
@@ -81,7 +83,8 @@ public interface VectorStore extends AutoCloseable {
      * Sets the connector's own fields (such as {@link ChunkFields#GENERATION_ID} and {@link
      * ChunkFields#SYNC_ID}) on stored chunks, leaving their vectors, texts and other metadata unchanged: an
      * unchanged record of an overwrite or refresh joins the new generation without being embedded or written
-     * again. Returns once the store acknowledged every change, like {@link #upsert}.
+     * again. Returns once the store acknowledged every change, like {@link #upsert}. The ids are of chunks a {@link
+     * #lookup} of this store found, as for {@link #storedVectors}.
      */
     default void updateOwnFields(StreamId stream, Collection<String> chunkIds, Map<String, Object> fields) {
         throw new UnsupportedOperationException("this store does not look chunks up, so it never updates them");

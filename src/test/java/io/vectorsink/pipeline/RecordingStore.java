@@ -1,14 +1,20 @@
 package io.vectorsink.pipeline;
 
 import io.vectorsink.protocol.StreamId;
+import io.vectorsink.store.ChunkFields;
 import io.vectorsink.store.ChunkPoint;
+import io.vectorsink.store.KnownChunk;
 import io.vectorsink.store.MetadataRules;
 import io.vectorsink.store.QueryHit;
 import io.vectorsink.store.StaleFilter;
 import io.vectorsink.store.VectorStore;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -19,6 +25,8 @@ import java.util.function.Predicate;
 /**
  * An in-memory store for pipeline unit tests: it keeps points by id, applies trims like a real store, and
  * can hold an upsert until the test lets it go or fail it, so ordering and acknowledgement can be observed.
+ * It looks chunks up like a consistent store ({@link #lookup}, {@link #storedVectors}, {@link
+ * #updateOwnFields} read and change exactly what is stored), unless a test makes it answer stale or fail.
  */
 final class RecordingStore implements VectorStore {
     final Map<String, ChunkPoint> points = new ConcurrentHashMap<>();
@@ -33,6 +41,17 @@ final class RecordingStore implements VectorStore {
     volatile long upsertMillis;
 
     final AtomicInteger upsertCalls = new AtomicInteger();
+    final AtomicInteger lookupCalls = new AtomicInteger();
+    final AtomicInteger vectorReads = new AtomicInteger();
+    /** Record ids of every lookup, one list per call. */
+    final List<List<String>> lookedUp = java.util.Collections.synchronizedList(new ArrayList<>());
+    /** Fails every lookup with this, when set. */
+    volatile RuntimeException failLookupsWith;
+    /** When set, lookups answer from this snapshot instead of what is stored: a store that reads stale. */
+    volatile Map<String, ChunkPoint> staleSnapshot;
+    /** Chunk ids whose stored vectors cannot be read (storedVectors leaves them out). */
+    final Set<String> unreadableVectors = ConcurrentHashMap.newKeySet();
+
     final CountDownLatch held = new CountDownLatch(1);
     final CountDownLatch release = new CountDownLatch(1);
 
@@ -96,6 +115,65 @@ final class RecordingStore implements VectorStore {
         return !((StaleFilter.OtherSync) filter)
                 .syncId()
                 .equals(point.metadata().get("_ab_sync_id"));
+    }
+
+    @Override
+    public Map<String, List<KnownChunk>> lookup(StreamId stream, Collection<String> recordIds) {
+        lookupCalls.incrementAndGet();
+        lookedUp.add(List.copyOf(recordIds));
+        if (failLookupsWith != null) {
+            throw failLookupsWith;
+        }
+        Map<String, ChunkPoint> source = staleSnapshot != null ? staleSnapshot : points;
+        Set<String> wanted = Set.copyOf(recordIds);
+        Map<String, List<KnownChunk>> known = new HashMap<>();
+        for (ChunkPoint point : source.values()) {
+            Map<String, Object> m = point.metadata();
+            Object recordId = m.get(ChunkFields.RECORD_ID);
+            if (wanted.contains(recordId) && ofStream(point, stream)) {
+                known.computeIfAbsent((String) recordId, id -> new ArrayList<>())
+                        .add(new KnownChunk(
+                                point.id(),
+                                (String) recordId,
+                                ((Long) m.get(ChunkFields.CHUNK_INDEX)).intValue(),
+                                ((Long) m.get(ChunkFields.CHUNK_COUNT)).intValue(),
+                                (String) m.get(ChunkFields.CHUNK_HASH),
+                                (String) m.get(ChunkFields.RECORD_HASH),
+                                (Long) m.get(ChunkFields.GENERATION_ID),
+                                (String) m.get(ChunkFields.SYNC_ID)));
+            }
+        }
+        return known;
+    }
+
+    @Override
+    public Map<String, float[]> storedVectors(StreamId stream, Collection<String> chunkIds) {
+        vectorReads.incrementAndGet();
+        Map<String, float[]> vectors = new HashMap<>();
+        for (String id : chunkIds) {
+            ChunkPoint point = points.get(id);
+            if (point != null && ofStream(point, stream) && !unreadableVectors.contains(id)) {
+                vectors.put(id, point.vector().clone());
+            }
+        }
+        return vectors;
+    }
+
+    @Override
+    public void updateOwnFields(StreamId stream, Collection<String> chunkIds, Map<String, Object> fields) {
+        for (String id : chunkIds) {
+            points.computeIfPresent(id, (key, point) -> {
+                Map<String, Object> metadata = new LinkedHashMap<>(point.metadata());
+                metadata.putAll(fields);
+                return new ChunkPoint(point.id(), point.vector(), point.document(), metadata);
+            });
+            log.add("own fields " + points.get(id).document() + " " + fields.get(ChunkFields.GENERATION_ID));
+        }
+    }
+
+    private static boolean ofStream(ChunkPoint point, StreamId stream) {
+        return stream.airbyteName().equals(point.metadata().get(ChunkFields.STREAM))
+                && stream.namespaceOrEmpty().equals(point.metadata().get(ChunkFields.NAMESPACE));
     }
 
     @Override

@@ -154,7 +154,8 @@ class WritePipelineTest {
         assertThat(stdin.available()).isGreaterThan(0);
         store.release.countDown();
         source.close();
-        run.get(20, TimeUnit.SECONDS);
+        // 5,000 one-record batches, each looked up and written alone: a loaded CI machine needs time.
+        run.get(90, TimeUnit.SECONDS);
         assertThat(store.points).hasSize(5000);
     }
 

@@ -142,6 +142,29 @@ class SpecAndCheckIT extends ProcessTestSupport {
     }
 
     @Test
+    void should_refuse_a_collection_of_another_model_naming_both_unless_a_model_change_is_allowed() {
+        String collection = freshCollection("check-model");
+        chroma().createWithDimension(
+                        collection,
+                        8,
+                        "cosine",
+                        "{\"vectorsink_embedding_model\": \"provider=local;model=bge-small-en-v1.5;dimensions=8\"}");
+
+        JsonNode refused = onlyStatus(check(fakeConfig(collection, "")));
+        assertThat(refused.get("status").asText()).isEqualTo("FAILED");
+        assertThat(refused.get("message").asText())
+                .contains("local bge-small-en-v1.5 (8 dims)")
+                .contains("fake sha256-seeded (8 dims)")
+                .contains("advanced.allow_model_change");
+
+        String migrating = fakeConfig(collection, "")
+                .replace("\"batch_size\": 4", "\"batch_size\": 4, \"allow_model_change\": true");
+        JsonNode allowed = onlyStatus(check(migrating));
+        assertThat(allowed.get("status").asText()).as(allowed.toString()).isEqualTo("SUCCEEDED");
+        assertThat(allowed.get("message").asText()).contains("Note:").contains("bge-small-en-v1.5");
+    }
+
+    @Test
     void should_explain_a_metric_mismatch() {
         String collection = freshCollection("check-metric");
         chroma().createWithDimension(collection, 8, "l2");

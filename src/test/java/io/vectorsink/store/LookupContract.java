@@ -113,6 +113,7 @@ public interface LookupContract extends VectorStoreContract {
         store.prepare(3);
         List<ChunkPoint> points = hashedRecord(STREAM, "r1", 3);
         store.upsert(points);
+        store.lookup(STREAM, List.of("r1", "nope")); // the pipeline asks for vectors of chunks a lookup found
 
         Map<String, float[]> vectors = store.storedVectors(
                 STREAM, List.of(points.get(0).id(), points.get(2).id(), PointIds.forChunk("nope", 0)));
@@ -135,6 +136,7 @@ public interface LookupContract extends VectorStoreContract {
         List<ChunkPoint> points = hashedRecord(STREAM, "r1", 2);
         store.upsert(points);
         store.upsert(hashedRecord(STREAM, "r2", 1));
+        store.lookup(STREAM, List.of("r1")); // the pipeline updates chunks a lookup found
         Map<String, StoredChunk> before = byId(readAll(collection));
 
         store.updateOwnFields(

@@ -9,6 +9,12 @@ import com.atlassian.oai.validator.report.ValidationReport;
 import com.github.tomakehurst.wiremock.http.HttpHeader;
 import com.github.tomakehurst.wiremock.http.LoggedResponse;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.media.Schema;
+import io.swagger.v3.oas.models.parameters.Parameter;
+import io.swagger.v3.parser.OpenAPIV3Parser;
+import io.swagger.v3.parser.core.models.ParseOptions;
+import io.vectorsink.protocol.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -18,6 +24,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * One vendor's machine-readable API definition (OpenAPI 3 or Swagger 2, from {@code
@@ -31,11 +39,22 @@ public final class ApiDefinition {
     private final String resource;
     private final OpenApiInteractionValidator validator;
     private final Map<String, String> requiredHeaders;
+    /**
+     * The query parameters whose schema is composed ({@code anyOf}/{@code oneOf}, such as Qdrant's
+     * {@code consistency}: a number or a level name). The validator reads such a value as JSON, so a plain form
+     * value like {@code all}, which is the string "all", is handed to it as that JSON string.
+     */
+    private final Set<String> composedQueryParameters;
 
-    private ApiDefinition(String resource, OpenApiInteractionValidator validator, Map<String, String> requiredHeaders) {
+    private ApiDefinition(
+            String resource,
+            OpenApiInteractionValidator validator,
+            Map<String, String> requiredHeaders,
+            Set<String> composedQueryParameters) {
         this.resource = resource;
         this.validator = validator;
         this.requiredHeaders = requiredHeaders;
+        this.composedQueryParameters = composedQueryParameters;
     }
 
     /**
@@ -46,7 +65,7 @@ public final class ApiDefinition {
     public ApiDefinition requiringHeader(String name, String value) {
         Map<String, String> headers = new LinkedHashMap<>(requiredHeaders);
         headers.put(name, value);
-        return new ApiDefinition(resource, validator, Map.copyOf(headers));
+        return new ApiDefinition(resource, validator, Map.copyOf(headers), composedQueryParameters);
     }
 
     /**
@@ -94,7 +113,36 @@ public final class ApiDefinition {
                 .withBasePathOverride("/")
                 .withLevelResolver(levels.build())
                 .build();
-        return new ApiDefinition(resource, validator, Map.of());
+        return new ApiDefinition(resource, validator, Map.of(), composedQueryParameters(text));
+    }
+
+    private static Set<String> composedQueryParameters(String text) {
+        ParseOptions options = new ParseOptions();
+        options.setResolve(true);
+        OpenAPI api = new OpenAPIV3Parser().readContents(text, null, options).getOpenAPI();
+        Set<String> names = new TreeSet<>();
+        if (api == null || api.getPaths() == null) {
+            return names;
+        }
+        api.getPaths().values().forEach(path -> path.readOperations().forEach(operation -> {
+            if (operation.getParameters() == null) {
+                return;
+            }
+            for (Parameter parameter : operation.getParameters()) {
+                Schema<?> schema = parameter.getSchema();
+                if (schema != null && schema.get$ref() != null && api.getComponents() != null) {
+                    schema = api.getComponents()
+                            .getSchemas()
+                            .get(schema.get$ref().substring(schema.get$ref().lastIndexOf('/') + 1));
+                }
+                if ("query".equals(parameter.getIn())
+                        && schema != null
+                        && (schema.getAnyOf() != null || schema.getOneOf() != null)) {
+                    names.add(parameter.getName());
+                }
+            }
+        }));
+        return names;
     }
 
     public String resource() {
@@ -133,10 +181,17 @@ public final class ApiDefinition {
         message.getNestedMessages().forEach(nested -> describe(nested, indent + "    ", out));
     }
 
-    private static SimpleRequest request(LoggedRequest logged, String path) {
+    private SimpleRequest request(LoggedRequest logged, String path) {
         SimpleRequest.Builder builder = new SimpleRequest.Builder(
                 Request.Method.valueOf(logged.getMethod().getName()), path);
-        logged.getQueryParams().forEach((name, parameter) -> builder.withQueryParam(name, parameter.values()));
+        logged.getQueryParams()
+                .forEach((name, parameter) -> builder.withQueryParam(
+                        name,
+                        composedQueryParameters.contains(name)
+                                ? parameter.values().stream()
+                                        .map(ApiDefinition::asJson)
+                                        .toList()
+                                : parameter.values()));
         for (HttpHeader header : logged.getHeaders().all()) {
             builder.withHeader(header.key(), header.values());
         }
@@ -145,6 +200,16 @@ public final class ApiDefinition {
             builder.withBody(new String(body, StandardCharsets.UTF_8));
         }
         return builder.build();
+    }
+
+    /** A form value as JSON: itself when it is JSON (a number), else the JSON string it stands for. */
+    private static String asJson(String value) {
+        try {
+            Json.MAPPER.readTree(value);
+            return value;
+        } catch (IOException e) {
+            return Json.MAPPER.getNodeFactory().textNode(value).toString();
+        }
     }
 
     private static SimpleResponse response(LoggedResponse logged) {

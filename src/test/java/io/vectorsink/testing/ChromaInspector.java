@@ -97,10 +97,17 @@ public final class ChromaInspector {
 
     /** Creates a collection with a given dimension by inserting one point (Chroma fixes it on first insert). */
     public void createWithDimension(String collection, int dimension, String space) {
+        createWithDimension(collection, dimension, space, "{}");
+    }
+
+    /** A collection as {@link #createWithDimension(String, int, String)} makes it, with this metadata (JSON). */
+    public void createWithDimension(String collection, int dimension, String space, String metadata) {
+        String metadataField = metadata.equals("{}") ? "" : ",\"metadata\":" + metadata;
         String created = send(
                         "POST",
                         base,
-                        "{\"name\":\"" + collection + "\",\"configuration\":{\"hnsw\":{\"space\":\"" + space + "\"}}}")
+                        "{\"name\":\"" + collection + "\",\"configuration\":{\"hnsw\":{\"space\":\"" + space + "\"}}"
+                                + metadataField + "}")
                 .body();
         String id = parse(created).get("id").asText();
         StringBuilder vector = new StringBuilder("[");

@@ -81,6 +81,21 @@ class ExchangeCheckTest {
     }
 
     @Test
+    void should_read_a_form_value_of_a_composed_query_parameter_as_the_string_or_number_it_is() throws Exception {
+        server.stubFor(any(anyUrl())
+                .willReturn(okJson("{\"result\":{\"points\":[],\"next_page_offset\":null},\"status\":\"ok\"}")));
+        String scroll = "{\"limit\":10,\"with_vector\":false}";
+
+        // Qdrant's consistency is a number of replicas or one of majority, quorum, all.
+        send("POST", "/collections/c/points/scroll?consistency=all", scroll);
+        send("POST", "/collections/c/points/scroll?consistency=2", scroll);
+        check.assertAllValid();
+
+        send("POST", "/collections/c/points/scroll?consistency=sometimes", scroll);
+        assertThatThrownBy(check::assertAllValid).hasMessageContaining("consistency=sometimes");
+    }
+
+    @Test
     void should_fail_on_an_operation_the_definition_does_not_have() throws Exception {
         server.stubFor(any(anyUrl()).willReturn(okJson("{\"result\":[],\"status\":\"ok\",\"time\":0.001}")));
 

@@ -2,7 +2,10 @@ package io.vectorsink.store.chroma;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vectorsink.error.SystemException;
+import io.vectorsink.store.StoreJson;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * What Chroma says about a collection ({@code GET .../collections/{name}} or the create answer).
@@ -10,8 +13,9 @@ import java.util.Locale;
  * @param id the UUID that record operations need
  * @param dimension the vector length, or null before the first insert fixes it
  * @param space the distance metric: cosine, l2 or ip
+ * @param metadata the collection's metadata (scalars), empty when it has none
  */
-record ChromaCollection(String id, Integer dimension, String space) {
+record ChromaCollection(String id, Integer dimension, String space, Map<String, Object> metadata) {
     static ChromaCollection parse(JsonNode json) {
         String id = json.path("id").asText("");
         if (id.isEmpty()) {
@@ -27,7 +31,8 @@ record ChromaCollection(String id, Integer dimension, String space) {
         return new ChromaCollection(
                 id,
                 dimension.isIntegralNumber() ? dimension.asInt() : null,
-                space == null ? "l2" : space.toLowerCase(Locale.ROOT));
+                space == null ? "l2" : space.toLowerCase(Locale.ROOT),
+                StoreJson.metadata(json.path("metadata"), Set.of()));
     }
 
     private static String firstText(JsonNode... nodes) {

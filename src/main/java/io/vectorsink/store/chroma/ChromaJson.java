@@ -4,7 +4,9 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vectorsink.error.SystemException;
 import io.vectorsink.protocol.Json;
+import io.vectorsink.store.ChunkFields;
 import io.vectorsink.store.ChunkPoint;
+import io.vectorsink.store.KnownChunk;
 import io.vectorsink.store.StoreJson;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -108,6 +110,67 @@ final class ChromaJson {
     /** A metadata value: Chroma holds strings, integers, floats and booleans (and null means "absent"). */
     static void writeScalar(JsonGenerator gen, String key, Object value) throws IOException {
         StoreJson.writeScalar(gen, key, value, "Chroma holds only strings, integers, floats and booleans");
+    }
+
+    /** The {@code /update} body that sets {@code fields} on every id and sends nothing else. */
+    static byte[] updateMetadataBody(List<String> ids, Map<String, Object> fields) {
+        return write(gen -> {
+            gen.writeStartObject();
+            gen.writeArrayFieldStart("ids");
+            for (String id : ids) {
+                gen.writeString(id);
+            }
+            gen.writeEndArray();
+            gen.writeArrayFieldStart("metadatas");
+            for (int i = 0; i < ids.size(); i++) {
+                gen.writeStartObject();
+                for (Map.Entry<String, Object> field : fields.entrySet()) {
+                    gen.writeFieldName(field.getKey());
+                    writeScalar(gen, field.getKey(), field.getValue());
+                }
+                gen.writeEndObject();
+            }
+            gen.writeEndArray();
+            gen.writeEndObject();
+        });
+    }
+
+    /**
+     * A stored chunk's connector fields from its metadata in a {@code get} answer, or null when it lacks
+     * the record id or chunk position (not a chunk this connector wrote).
+     */
+    static KnownChunk knownChunk(String id, JsonNode metadata) {
+        JsonNode recordId = metadata.path(ChunkFields.RECORD_ID);
+        JsonNode index = metadata.path(ChunkFields.CHUNK_INDEX);
+        if (!recordId.isTextual() || !index.canConvertToInt()) {
+            return null;
+        }
+        JsonNode generation = metadata.path(ChunkFields.GENERATION_ID);
+        return new KnownChunk(
+                id,
+                recordId.asText(),
+                index.asInt(),
+                metadata.path(ChunkFields.CHUNK_COUNT).asInt(-1),
+                StoreJson.textOrNull(metadata.path(ChunkFields.CHUNK_HASH)),
+                StoreJson.textOrNull(metadata.path(ChunkFields.RECORD_HASH)),
+                generation.isIntegralNumber() ? generation.asLong() : null,
+                StoreJson.textOrNull(metadata.path(ChunkFields.SYNC_ID)));
+    }
+
+    /** A vector from a {@code get} answer, or null when it holds none or anything but finite numbers. */
+    static float[] vector(JsonNode array) {
+        if (!array.isArray() || array.isEmpty()) {
+            return null;
+        }
+        float[] vector = new float[array.size()];
+        for (int i = 0; i < vector.length; i++) {
+            JsonNode value = array.get(i);
+            if (!value.isNumber() || !Float.isFinite(value.floatValue())) {
+                return null;
+            }
+            vector[i] = value.floatValue();
+        }
+        return vector;
     }
 
     /** A generous estimate of a point's share of an upsert body, in bytes. */

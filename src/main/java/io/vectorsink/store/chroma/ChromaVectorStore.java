@@ -16,9 +16,11 @@ import io.vectorsink.protocol.Json;
 import io.vectorsink.protocol.StreamId;
 import io.vectorsink.store.ChunkPoint;
 import io.vectorsink.store.DistanceMetric;
+import io.vectorsink.store.KnownChunk;
 import io.vectorsink.store.MetadataRules;
 import io.vectorsink.store.PointBatches;
 import io.vectorsink.store.QueryHit;
+import io.vectorsink.store.RecordedModel;
 import io.vectorsink.store.RestEndpoint;
 import io.vectorsink.store.RestEndpoint.Answer;
 import io.vectorsink.store.RestVectorStore;
@@ -153,7 +155,10 @@ public final class ChromaVectorStore extends RestVectorStore {
         if (answer.code() == 404) {
             return; // prepare creates it
         }
-        verify(ChromaCollection.parse(endpoint.require(answer, "read collection '" + collection + "'")), dimension);
+        ChromaCollection info =
+                ChromaCollection.parse(endpoint.require(answer, "read collection '" + collection + "'"));
+        verify(info, dimension);
+        indexModel().judge(RecordedModel.fromFields(info.metadata()), label(), true);
     }
 
     @Override
@@ -161,6 +166,9 @@ public final class ChromaVectorStore extends RestVectorStore {
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.put("name", collection);
         body.putObject("configuration").putObject("hnsw").put("space", metric.configName());
+        indexModel()
+                .model()
+                .ifPresent(model -> body.set("metadata", Json.MAPPER.valueToTree(RecordedModel.fields(model))));
         body.put("get_or_create", true);
         Answer answer = endpoint.send(endpoint.post(paths.collections(), ChromaJson.write(body)));
         if (!answer.ok() && (answer.code() == 400 || answer.code() == 404)) {
@@ -170,6 +178,7 @@ public final class ChromaVectorStore extends RestVectorStore {
         ChromaCollection info =
                 ChromaCollection.parse(endpoint.require(answer, "create collection '" + collection + "'"));
         verify(info, dimension);
+        recordModelIfNeeded(info);
         maxBatchSize = readMaxBatchSize();
         collectionId = info.id();
         endpoint.markPrepared();
@@ -231,9 +240,115 @@ public final class ChromaVectorStore extends RestVectorStore {
         return hits;
     }
 
+    /**
+     * One {@code get} per {@link ChromaWhere#MAX_IDS_PER_REQUEST} record ids, filtered by stream and
+     * {@code _ab_record_id $in}, with {@code include: ["metadatas"]} only, read page by page ({@code limit}
+     * and {@code offset}) until a page comes back short. Chroma reads its own acknowledged writes (a
+     * single-node server and Chroma Cloud are both read-after-write consistent), so a lookup never misses a
+     * write that was acknowledged before it.
+     */
+    @Override
+    public Map<String, List<KnownChunk>> lookup(StreamId stream, Collection<String> recordIds) {
+        Map<String, List<KnownChunk>> known = new HashMap<>();
+        if (recordIds.isEmpty()) {
+            return known;
+        }
+        requirePrepared();
+        List<String> ids = List.copyOf(new java.util.LinkedHashSet<>(recordIds));
+        for (int from = 0; from < ids.size(); from += ChromaWhere.MAX_IDS_PER_REQUEST) {
+            List<String> group = ids.subList(from, Math.min(ids.size(), from + ChromaWhere.MAX_IDS_PER_REQUEST));
+            ObjectNode where = ChromaWhere.records(stream, group);
+            int pageSize = maxBatchSize;
+            for (int offset = 0; ; offset += pageSize) {
+                JsonNode page = get(where, null, "metadatas", pageSize, offset, "look up stored chunks");
+                JsonNode pageIds = page.path("ids");
+                for (int i = 0; i < pageIds.size(); i++) {
+                    KnownChunk chunk = ChromaJson.knownChunk(
+                            pageIds.get(i).asText(), page.path("metadatas").path(i));
+                    if (chunk != null) {
+                        known.computeIfAbsent(chunk.recordId(), r -> new ArrayList<>())
+                                .add(chunk);
+                    }
+                }
+                if (pageIds.size() < pageSize) {
+                    break;
+                }
+            }
+        }
+        return known;
+    }
+
+    /** {@code get} by ids with {@code include: ["embeddings"]}, at most {@code max_batch_size} ids a request. */
+    @Override
+    public Map<String, float[]> storedVectors(StreamId stream, Collection<String> chunkIds) {
+        Map<String, float[]> vectors = new HashMap<>();
+        if (chunkIds.isEmpty()) {
+            return vectors;
+        }
+        requirePrepared();
+        List<String> ids = List.copyOf(new java.util.LinkedHashSet<>(chunkIds));
+        int size = maxBatchSize;
+        for (int from = 0; from < ids.size(); from += size) {
+            List<String> group = ids.subList(from, Math.min(ids.size(), from + size));
+            JsonNode answer = get(null, group, "embeddings", group.size(), 0, "read stored vectors");
+            JsonNode answerIds = answer.path("ids");
+            for (int i = 0; i < answerIds.size(); i++) {
+                float[] vector = ChromaJson.vector(answer.path("embeddings").path(i));
+                if (vector != null) {
+                    vectors.put(answerIds.get(i).asText(), vector);
+                }
+            }
+        }
+        return vectors;
+    }
+
+    /**
+     * Chroma's {@code update} with metadatas only: it merges the given keys into each record's metadata and
+     * leaves its embedding, document and other keys as they are (ChromaContractIT proves it on the real
+     * server). An id that no longer exists is ignored by Chroma.
+     */
+    @Override
+    public void updateOwnFields(StreamId stream, Collection<String> chunkIds, Map<String, Object> fields) {
+        if (chunkIds.isEmpty()) {
+            return;
+        }
+        requirePrepared();
+        List<String> ids = List.copyOf(new java.util.LinkedHashSet<>(chunkIds));
+        for (int from = 0; from < ids.size(); from += maxBatchSize) {
+            List<String> group = ids.subList(from, Math.min(ids.size(), from + maxBatchSize));
+            endpoint.call(
+                    endpoint.post(paths.records(collectionId, "update"), ChromaJson.updateMetadataBody(group, fields)),
+                    "update the connector's fields of stored chunks");
+        }
+    }
+
     @Override
     public MetadataRules metadataRules() {
         return RULES;
+    }
+
+    // ---- the model in the collection ------------------------------------------------------------
+
+    private String label() {
+        return "Chroma collection '" + collection + "'";
+    }
+
+    /**
+     * Records the configured model in the collection's metadata when it has none, or another one and a change
+     * is allowed: {@code PUT} of the collection with its metadata and the model's keys, so whether Chroma
+     * merges or replaces {@code new_metadata}, its other keys stay.
+     */
+    private void recordModelIfNeeded(ChromaCollection info) {
+        if (!indexModel().judge(RecordedModel.fromFields(info.metadata()), label(), true)) {
+            return;
+        }
+        Map<String, Object> metadata = new java.util.LinkedHashMap<>(info.metadata());
+        indexModel().model().ifPresent(model -> metadata.putAll(RecordedModel.fields(model)));
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        body.set("new_metadata", Json.MAPPER.valueToTree(metadata));
+        endpoint.require(
+                endpoint.send(endpoint.put(paths.collection(info.id()), ChromaJson.write(body))),
+                "record the embedding model in collection '" + collection + "'");
     }
 
     // ---- check steps ----------------------------------------------------------------------------
@@ -333,6 +448,31 @@ public final class ChromaVectorStore extends RestVectorStore {
                             keys, document.isTextual() && !document.asText().isEmpty()));
         }
         return existing;
+    }
+
+    /** One {@code get} request: by {@code where} or by {@code ids}, including only {@code include}. */
+    private JsonNode get(ObjectNode where, List<String> ids, String include, int limit, int offset, String action) {
+        byte[] body = ChromaJson.write(gen -> {
+            gen.writeStartObject();
+            if (ids != null) {
+                gen.writeArrayFieldStart("ids");
+                for (String id : ids) {
+                    gen.writeString(id);
+                }
+                gen.writeEndArray();
+            }
+            if (where != null) {
+                gen.writeFieldName("where");
+                gen.writeTree(where);
+            }
+            gen.writeNumberField("limit", limit);
+            gen.writeNumberField("offset", offset);
+            gen.writeArrayFieldStart("include");
+            gen.writeString(include);
+            gen.writeEndArray();
+            gen.writeEndObject();
+        });
+        return endpoint.call(endpoint.post(paths.records(collectionId, "get"), body), action);
     }
 
     private void delete(ObjectNode where, String action) {

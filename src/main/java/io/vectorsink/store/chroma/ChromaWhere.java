@@ -108,6 +108,12 @@ final class ChromaWhere {
         return from == 0 ? record : and(List.of(record, op(CHUNK_INDEX, "$gte", from)));
     }
 
+    /** The chunks of {@code stream} whose record id is one of {@code recordIds} (at least one). */
+    static ObjectNode records(StreamId stream, List<String> recordIds) {
+        return and(List.of(
+                eq(STREAM, stream.airbyteName()), eq(NAMESPACE, stream.namespaceOrEmpty()), trimClause(recordIds, 0)));
+    }
+
     static ObjectNode eq(String key, String value) {
         ObjectNode node = NODES.objectNode();
         node.put(key, value);

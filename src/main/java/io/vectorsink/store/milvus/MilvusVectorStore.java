@@ -21,19 +21,25 @@ import io.vectorsink.store.AuthHeaders;
 import io.vectorsink.store.ChunkFields;
 import io.vectorsink.store.ChunkPoint;
 import io.vectorsink.store.DistanceMetric;
+import io.vectorsink.store.KnownChunk;
+import io.vectorsink.store.LookupReads;
 import io.vectorsink.store.MetadataRules;
 import io.vectorsink.store.PointBatches;
 import io.vectorsink.store.QueryHit;
 import io.vectorsink.store.RecordTrims;
+import io.vectorsink.store.RecordedModel;
 import io.vectorsink.store.RestEndpoint;
 import io.vectorsink.store.RestVectorStore;
 import io.vectorsink.store.StaleFilter;
 import io.vectorsink.store.StoreJson;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -110,6 +116,8 @@ public final class MilvusVectorStore extends RestVectorStore {
 
     private final String db;
     private final String collection;
+    private final MilvusLayout layout;
+    private final MilvusFilters filters;
     private final DistanceMetric metric;
     private final RetryTiming timing;
     private final RetrySettings retry;
@@ -144,6 +152,8 @@ public final class MilvusVectorStore extends RestVectorStore {
                 .build(client, timing, retry));
         this.db = config.db();
         this.collection = config.collection();
+        this.layout = MilvusLayout.DEFAULT;
+        this.filters = new MilvusFilters(layout);
         this.metric = config.metric();
         this.timing = timing;
         this.retry = retry;
@@ -177,6 +187,8 @@ public final class MilvusVectorStore extends RestVectorStore {
         }
         if (answer != null) {
             verify(answer.path("data"), dimension);
+            noteConsistency(answer.path("data"));
+            judgeModel(answer.path("data"));
         }
     }
 
@@ -202,6 +214,7 @@ public final class MilvusVectorStore extends RestVectorStore {
             // Deletes by expression read the collection first; Bounded (the default) could miss rows written
             // a moment before, and a trim right after its upsert must see them.
             create.putObject("params").put("consistencyLevel", "Strong");
+            indexModel().model().ifPresent(model -> create.put("description", RecordedModel.text(model)));
             call(endpoint.sync(), "collections/create", create, "create collection '" + collection + "'", false);
             described = call(
                     endpoint.sync(),
@@ -211,6 +224,8 @@ public final class MilvusVectorStore extends RestVectorStore {
                     false);
         }
         verify(described.path("data"), dimension);
+        noteConsistency(described.path("data"));
+        judgeModel(described.path("data"));
         endpoint.markPrepared();
     }
 
@@ -225,13 +240,13 @@ public final class MilvusVectorStore extends RestVectorStore {
     protected void doDeleteChunks(List<RecordTrim> trims) {
         List<RecordTrims.Group> groups = RecordTrims.groups(trims, MAX_IDS_PER_DELETE);
         for (RecordTrims.Group group : groups) {
-            delete(MilvusFilters.trim(group.recordIds(), group.fromChunkIndex()), "delete replaced chunks");
+            delete(filters.trim(group.recordIds(), group.fromChunkIndex()), "delete replaced chunks");
         }
     }
 
     @Override
     protected void doDeleteStale(StreamId stream, StaleFilter filter) {
-        delete(MilvusFilters.stale(stream, filter), "delete stale chunks of stream " + stream);
+        delete(filters.stale(stream, filter), "delete stale chunks of stream " + stream);
     }
 
     @Override
@@ -244,7 +259,7 @@ public final class MilvusVectorStore extends RestVectorStore {
         body.put("annsField", "vector");
         body.put("limit", limit);
         if (stream != null) {
-            body.put("filter", MilvusFilters.stream(stream));
+            body.put("filter", filters.stream(stream));
         }
         body.putArray("outputFields").add("*");
         JsonNode answer = call(endpoint.sync(), "entities/search", body, "query", false);
@@ -258,6 +273,136 @@ public final class MilvusVectorStore extends RestVectorStore {
                     StoreJson.metadata(hit, NOT_METADATA)));
         }
         return hits;
+    }
+
+    // ---- lookup: what is stored of records, for skipping unchanged ones ------------------------------
+
+    /** Milvus's query window: {@code offset + limit} of one query is at most 16,384 rows. */
+    static final int QUERY_WINDOW = 16_384;
+
+    /** Rows per lookup page: the connector fields only, a few hundred bytes each. */
+    static final int LOOKUP_PAGE = 4_096;
+
+    /** Record ids per lookup filter. */
+    static final int MAX_IDS_PER_LOOKUP = 500;
+
+    /** Chunk ids per {@code entities/get}: these rows carry vectors (kilobytes each). */
+    static final int MAX_IDS_PER_GET = 100;
+
+    /** Milvus's strongest consistency level: a read waits until every write acknowledged before it is visible. */
+    static final String STRONG = "Strong";
+
+    /**
+     * Whether the collection itself reads with Strong consistency, as every collection vectorsink creates does.
+     * Lookups rely on it: each query also asks for Strong, but Milvus servers older than the fix of May 2025 (2.4, early 2.5) ignore a query's own
+     * {@code consistencyLevel} in REST API v2 and reads with the collection's level, and a Bounded read could
+     * miss the last sync's writes and show an older hash that matches the incoming record (A, then B, then
+     * A again), which would skip a change. On any other level lookups know nothing and every record is
+     * embedded, as without lookups.
+     */
+    private volatile boolean strongReads;
+
+    private volatile List<String> notes = List.of();
+
+    @Override
+    public List<String> checkNotes() {
+        List<String> all = new ArrayList<>(super.checkNotes());
+        all.addAll(notes);
+        return all;
+    }
+
+    private void noteConsistency(JsonNode described) {
+        String level = described.path("consistencyLevel").asText("");
+        strongReads = level.equals(STRONG);
+        notes = strongReads
+                ? List.of()
+                : List.of("Milvus collection '" + collection + "' reads with "
+                        + (level.isEmpty() ? "an unreported" : level)
+                        + " consistency, not Strong, so vectorsink cannot trust a read to show the last sync's writes"
+                        + " and embeds every record again instead of skipping unchanged ones; a collection vectorsink"
+                        + " creates reads with Strong consistency");
+    }
+
+    @Override
+    public Map<String, List<KnownChunk>> lookup(StreamId stream, Collection<String> recordIds) {
+        requirePrepared();
+        if (recordIds.isEmpty() || !strongReads) {
+            return Map.of();
+        }
+        List<String> fields = new ArrayList<>(layout.outputFields(LookupReads.FIELDS));
+        fields.add(0, layout.primaryKey());
+        LookupReads.Pages<JsonNode> pages = LookupReads.read(
+                List.copyOf(new LinkedHashSet<>(recordIds)),
+                MAX_IDS_PER_LOOKUP,
+                LOOKUP_PAGE,
+                QUERY_WINDOW,
+                (ids, offset, limit) -> {
+                    ObjectNode body = target();
+                    body.put("filter", filters.records(stream, ids));
+                    fields.forEach(body.putArray("outputFields")::add);
+                    body.put("limit", limit);
+                    body.put("offset", offset);
+                    body.put("consistencyLevel", STRONG);
+                    JsonNode answer =
+                            call(endpoint.sync(), "entities/query", body, "look up " + ids.size() + " records", false);
+                    List<JsonNode> rows = new ArrayList<>();
+                    answer.path("data").forEach(rows::add);
+                    return rows;
+                });
+        return LookupReads.byRecord(pages, row -> row.path(layout.primaryKey()).asText(), layout::value);
+    }
+
+    @Override
+    public Map<String, float[]> storedVectors(StreamId stream, Collection<String> chunkIds) {
+        requirePrepared();
+        Map<String, float[]> vectors = new LinkedHashMap<>();
+        for (JsonNode row : rowsById(chunkIds, List.of(layout.vector()), "read stored vectors")) {
+            vectors.put(row.path(layout.primaryKey()).asText(), LookupReads.vector(row.path(layout.vector())));
+        }
+        return vectors;
+    }
+
+    /**
+     * Milvus has no partial update before 2.6 ({@code partialUpdate} on upsert), and vectorsink supports 2.4
+     * on: an upsert replaces the whole row. So the rows are read whole (vector included, which is not embedded
+     * again), their connector fields set, and written back with the same acknowledgement as {@link #upsert}.
+     */
+    @Override
+    public void updateOwnFields(StreamId stream, Collection<String> chunkIds, Map<String, Object> fields) {
+        requirePrepared();
+        List<ObjectNode> rows = new ArrayList<>();
+        Set<String> missing = new LinkedHashSet<>(chunkIds);
+        for (JsonNode row : rowsById(chunkIds, List.of("*", layout.vector()), "read chunks to update")) {
+            ObjectNode updated = (ObjectNode) row;
+            missing.remove(updated.path(layout.primaryKey()).asText());
+            ObjectNode metadata = layout.metadataOf(updated);
+            fields.forEach((key, value) -> putScalar(metadata, key, value));
+            rows.add(updated);
+        }
+        if (!missing.isEmpty()) {
+            throw new TransientException(missing.size() + " chunks of stream " + stream + " to move to the new"
+                    + " generation are no longer in Milvus collection '" + collection + "'; the update is not"
+                    + " acknowledged");
+        }
+        PointBatches.forEach(
+                rows, MAX_ROWS_PER_UPSERT, MAX_UPSERT_BYTES - 512, row -> write(row).length + 1L, this::upsertRequest);
+    }
+
+    /** {@code entities/get} of these chunk ids with {@code outputFields}, read with Strong consistency. */
+    private List<JsonNode> rowsById(Collection<String> chunkIds, List<String> outputFields, String action) {
+        List<String> ids = List.copyOf(new LinkedHashSet<>(chunkIds));
+        List<JsonNode> rows = new ArrayList<>();
+        for (int from = 0; from < ids.size(); from += MAX_IDS_PER_GET) {
+            ObjectNode body = target();
+            ArrayNode group = body.putArray("id");
+            ids.subList(from, Math.min(ids.size(), from + MAX_IDS_PER_GET)).forEach(group::add);
+            outputFields.forEach(body.putArray("outputFields")::add);
+            body.put("consistencyLevel", STRONG);
+            call(endpoint.sync(), "entities/get", body, action, false)
+                    .path("data")
+                    .forEach(rows::add);
+        }
+        return rows;
     }
 
     @Override
@@ -274,8 +419,8 @@ public final class MilvusVectorStore extends RestVectorStore {
 
     private ObjectNode row(ChunkPoint point) {
         ObjectNode row = Json.MAPPER.createObjectNode();
-        row.put("id", point.id());
-        ArrayNode values = row.putArray("vector");
+        row.put(layout.primaryKey(), point.id());
+        ArrayNode values = row.putArray(layout.vector());
         for (float value : point.vector()) {
             if (!Float.isFinite(value)) {
                 throw new SystemException(
@@ -283,25 +428,27 @@ public final class MilvusVectorStore extends RestVectorStore {
             }
             values.add(value);
         }
-        ObjectNode dynamic = Json.MAPPER.createObjectNode();
+        ObjectNode metadata = Json.MAPPER.createObjectNode();
         for (Map.Entry<String, Object> entry : point.metadata().entrySet()) {
             String key = entry.getKey();
-            if (key.equals("id")
-                    || key.equals("vector")
-                    || (key.equals(ChunkFields.TEXT) && point.document() != null)) {
+            if (!layout.nested()
+                    && (key.equals(layout.primaryKey())
+                            || key.equals(layout.vector())
+                            || (key.equals(layout.text()) && point.document() != null))) {
                 continue; // the primary key, the vector and the chunk text keep their own names
             }
-            putScalar(dynamic, key, entry.getValue());
+            putScalar(metadata, key, entry.getValue());
         }
-        if (point.document() != null) {
-            dynamic.put(ChunkFields.TEXT, point.document());
-        }
-        int bytes = write(dynamic).length;
+        int bytes = write(metadata).length
+                + (point.document() == null ? 0 : point.document().getBytes(StandardCharsets.UTF_8).length);
         if (bytes > MAX_ROW_DYNAMIC_BYTES) {
             throw new ConfigException("a chunk's text and metadata take " + bytes + " bytes, more than the "
                     + MAX_ROW_DYNAMIC_BYTES + " Milvus holds in a row's dynamic fields; lower processing.chunk_size");
         }
-        row.setAll(dynamic);
+        layout.metadataOf(row).setAll(metadata);
+        if (point.document() != null) {
+            row.put(layout.text(), point.document());
+        }
         return row;
     }
 
@@ -329,6 +476,18 @@ public final class MilvusVectorStore extends RestVectorStore {
             throw new SystemException("metadata '" + key + "' has type "
                     + value.getClass().getSimpleName() + "; only strings, numbers and booleans are stored");
         }
+    }
+
+    /**
+     * Refuses a collection described with another model; the description is the one place a collection made
+     * through REST v2 holds it, and it cannot be changed later, so a collection without one is only noted.
+     */
+    private void judgeModel(JsonNode data) {
+        indexModel()
+                .judge(
+                        RecordedModel.fromText(data.path("description").asText("")),
+                        "Milvus collection '" + collection + "'",
+                        false);
     }
 
     private void verify(JsonNode data, int dimension) {

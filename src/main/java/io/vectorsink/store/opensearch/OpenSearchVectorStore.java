@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.vectorsink.config.AdvancedConfig;
 import io.vectorsink.config.IndexingConfig;
 import io.vectorsink.config.IndexingConfig.OpenSearchAuth;
+import io.vectorsink.embedding.EmbeddingModel;
 import io.vectorsink.error.ConfigException;
 import io.vectorsink.error.ConnectorException;
 import io.vectorsink.error.SystemException;
@@ -215,12 +216,16 @@ public final class OpenSearchVectorStore extends RestVectorStore {
         if (answer.code() == 404) {
             return; // prepare creates it
         }
-        verify(endpoint.require(answer, "read index '" + index + "'"), engine, dimension);
+        JsonNode description = endpoint.require(answer, "read index '" + index + "'");
+        verify(description, engine, dimension);
+        indexModel().judge(ModelMeta.recorded(concrete(description)), label(engine), true);
     }
 
     @Override
     public List<String> checkNotes() {
-        return notes;
+        List<String> all = new ArrayList<>(notes);
+        all.addAll(super.checkNotes());
+        return all;
     }
 
     @Override
@@ -230,8 +235,13 @@ public final class OpenSearchVectorStore extends RestVectorStore {
         Answer existing = endpoint.send(endpoint.get(indexUrl()));
         if (existing.code() == 404) {
             String field = configuredVectorField == null ? OpenSearchJson.VECTOR_FIELD : configuredVectorField;
-            Answer created = endpoint.send(
-                    endpoint.put(indexUrl(), OpenSearchJson.createIndex(engine, field, dimension, metric)));
+            byte[] createBody = OpenSearchJson.createIndex(engine, field, dimension, metric);
+            Answer created = endpoint.send(endpoint.put(
+                    indexUrl(),
+                    indexModel()
+                            .model()
+                            .map(model -> ModelMeta.withModel(createBody, model))
+                            .orElse(createBody)));
             boolean raced = !created.ok()
                     && created.code() == 400
                     && created.status().bodySnippet().contains("resource_already_exists_exception");
@@ -240,7 +250,9 @@ public final class OpenSearchVectorStore extends RestVectorStore {
             }
             existing = endpoint.send(endpoint.get(indexUrl()));
         }
-        verify(endpoint.require(existing, "read index '" + index + "'"), engine, dimension);
+        JsonNode description = endpoint.require(existing, "read index '" + index + "'");
+        verify(description, engine, dimension);
+        recordModelIfNeeded(concrete(description), engine);
         // An index made by someone else may lack the connector's fields; adding fields is always allowed,
         // and a field mapped with another type is refused (400) instead of silently breaking the filters.
         Answer mapping = endpoint.send(endpoint.put(url("_mapping"), OpenSearchJson.putMetadataMapping()));
@@ -438,6 +450,20 @@ public final class OpenSearchVectorStore extends RestVectorStore {
         }
         vectorField = vectorName;
         notes = engine.notes(vector, vectorName, index);
+    }
+
+    private String label(SearchEngine engine) {
+        return engine.product() + " index '" + index + "'";
+    }
+
+    /** Records the configured model in the mapping's {@code _meta} when the index has none, or a change is allowed. */
+    private void recordModelIfNeeded(JsonNode concrete, SearchEngine engine) {
+        if (indexModel().judge(ModelMeta.recorded(concrete), label(engine), true)) {
+            EmbeddingModel model = indexModel().model().orElseThrow();
+            endpoint.require(
+                    endpoint.send(endpoint.put(url("_mapping"), ModelMeta.putModel(concrete, model))),
+                    "record the embedding model in index '" + index + "'");
+        }
     }
 
     /** {@code GET /{index}} answers {@code {"<concrete index name>": {...}}}, also when index is an alias. */

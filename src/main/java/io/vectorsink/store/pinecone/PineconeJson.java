@@ -79,6 +79,13 @@ final class PineconeJson {
         return write(body);
     }
 
+    /** These values as a metadata object, each kept as {@link #vector} keeps it. */
+    static ObjectNode metadataObject(Map<String, Object> values) {
+        ObjectNode metadata = NODES.objectNode();
+        values.forEach((key, value) -> putScalar(metadata, key, value));
+        return metadata;
+    }
+
     private static void putScalar(ObjectNode metadata, String key, Object value) {
         if (value == null) {
             return; // Pinecone refuses null values; an absent key is what null means there

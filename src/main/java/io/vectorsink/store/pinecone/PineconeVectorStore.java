@@ -11,15 +11,18 @@ import io.vectorsink.http.HttpClients;
 import io.vectorsink.http.HttpsPolicy;
 import io.vectorsink.http.RetrySettings;
 import io.vectorsink.http.RetryTiming;
+import io.vectorsink.protocol.Json;
 import io.vectorsink.protocol.StreamId;
 import io.vectorsink.store.AuthHeaders;
 import io.vectorsink.store.ChunkFields;
 import io.vectorsink.store.ChunkPoint;
 import io.vectorsink.store.DistanceMetric;
+import io.vectorsink.store.KnownChunk;
 import io.vectorsink.store.MetadataRules;
 import io.vectorsink.store.PointBatches;
 import io.vectorsink.store.QueryHit;
 import io.vectorsink.store.RecordTrims;
+import io.vectorsink.store.RecordedModel;
 import io.vectorsink.store.RestEndpoint;
 import io.vectorsink.store.RestEndpoint.Answer;
 import io.vectorsink.store.RestVectorStore;
@@ -32,7 +35,12 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 
@@ -74,6 +82,12 @@ public final class PineconeVectorStore extends RestVectorStore {
     /** Ids per fetch request (they go in the URL). */
     static final int MAX_IDS_PER_FETCH = 100;
 
+    /** Chunk ids remembered from lookups (about 200 bytes each) for the stored-vector reads and updates after them. */
+    static final int MAX_REMEMBERED_IDS = 50_000;
+
+    /** Concurrent {@code update} requests of one {@link #updateOwnFields} call (one request per vector). */
+    static final int UPDATE_CONCURRENCY = 8;
+
     /** Record ids per delete-by-filter request ({@code $in} holds at most 10,000 values). */
     static final int MAX_RECORDS_PER_FILTER = 1000;
 
@@ -101,6 +115,20 @@ public final class PineconeVectorStore extends RestVectorStore {
 
     private volatile HttpUrl dataPlane;
     private volatile boolean filterDeletesRefused;
+    /** The index's dimension, from {@link #prepare}: the fence and lookup queries need a vector of it. */
+    private volatile int dimension;
+
+    private final PineconeFreshness freshness;
+    /**
+     * The Pinecone ids of the chunks the last lookups found, by namespace and chunk id: {@link #storedVectors} and
+     * {@link #updateOwnFields} name chunks by chunk id, and a Pinecone id also holds the record key and index.
+     */
+    private final Map<String, String> lookedUpIds = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+            return size() > MAX_REMEMBERED_IDS;
+        }
+    };
 
     /**
      * A store on the shared connection pool, with {@code advanced}'s request timeout. Does no I/O;
@@ -134,6 +162,7 @@ public final class PineconeVectorStore extends RestVectorStore {
         this.namespace = config.namespace().isEmpty() ? DEFAULT_NAMESPACE : config.namespace();
         this.streamNamespaces = config.streamNamespaces();
         this.metric = config.metric();
+        this.freshness = new PineconeFreshness(timing);
     }
 
     private static RestEndpoint endpoint(
@@ -165,13 +194,16 @@ public final class PineconeVectorStore extends RestVectorStore {
 
     @Override
     protected void doCheck(int dimension) {
-        verify(describe(endpoint.sendForCheck(endpoint.get(indexUrl()))), dimension);
+        JsonNode description = describe(endpoint.sendForCheck(endpoint.get(indexUrl())));
+        verify(description, dimension);
+        indexModel().judge(recordedModel(description), label(), true);
     }
 
     @Override
     protected void doPrepare(int dimension) {
         JsonNode description = describe(endpoint.send(endpoint.get(indexUrl())));
         verify(description, dimension);
+        recordModelIfNeeded(description);
         if (!description.path("status").path("ready").asBoolean(true)) {
             throw new TransientException("Pinecone index '" + index + "' is not ready yet (state "
                     + description.path("status").path("state").asText("unknown") + ")");
@@ -183,6 +215,7 @@ public final class PineconeVectorStore extends RestVectorStore {
             throw new SystemException("Pinecone described index '" + index + "' without a usable host");
         }
         dataPlane = HttpsPolicy.check("the host of Pinecone index '" + index + "'", url, allowInsecureHttp);
+        this.dimension = description.path("dimension").asInt();
         endpoint.markPrepared();
     }
 
@@ -279,6 +312,9 @@ public final class PineconeVectorStore extends RestVectorStore {
         JsonNode answer = endpoint.call(endpoint.post(url, PineconeJson.query(vector, limit, stream, ns)), "query");
         List<QueryHit> hits = new ArrayList<>();
         for (JsonNode match : answer.path("matches")) {
+            if (PineconeReads.FENCE_ID.equals(match.path("id").asText())) {
+                continue; // the freshness fence of a lookup in this namespace is not a chunk
+            }
             JsonNode metadata = match.path("metadata");
             JsonNode text = metadata.path(ChunkFields.TEXT);
             hits.add(new QueryHit(
@@ -288,6 +324,217 @@ public final class PineconeVectorStore extends RestVectorStore {
                     PineconeJson.metadata(metadata)));
         }
         return hits;
+    }
+
+    // ---- reads for skipping unchanged records ----------------------------------------------------
+
+    /**
+     * Queries the chunks of these records in the stream's namespace by a filter on the record id, metadata without
+     * values, a few records per query; an answer as long as {@link PineconeReads#LOOKUP_TOP_K} may be cut, so its
+     * records are split and asked again. Every answer must show this store's fence ({@link PineconeReads}); records
+     * whose answer never does are left out, so they are embedded as new.
+     */
+    @Override
+    public Map<String, List<KnownChunk>> lookup(StreamId stream, Collection<String> recordIds) {
+        Map<String, List<KnownChunk>> known = new LinkedHashMap<>();
+        if (recordIds.isEmpty()) {
+            return known;
+        }
+        requirePrepared();
+        String ns = namespaceOf(stream);
+        List<String> ids = List.copyOf(new LinkedHashSet<>(recordIds));
+        for (int start = 0; start < ids.size(); start += PineconeReads.RECORDS_PER_LOOKUP) {
+            lookUp(
+                    stream,
+                    ids.subList(start, Math.min(ids.size(), start + PineconeReads.RECORDS_PER_LOOKUP)),
+                    ns,
+                    known);
+        }
+        return known;
+    }
+
+    private void lookUp(StreamId stream, List<String> recordIds, String ns, Map<String, List<KnownChunk>> known) {
+        HttpUrl url = dataPlane.newBuilder().addPathSegment("query").build();
+        byte[] body = PineconeReads.lookupQuery(stream, recordIds, freshness.tag(), dimension, ns);
+        JsonNode matches = freshness.fresh(ns, this::writeFence, () -> {
+            JsonNode answer =
+                    endpoint.call(endpoint.post(url, body), "look up chunks").path("matches");
+            boolean fresh = false;
+            for (JsonNode match : answer) {
+                fresh |= PineconeReads.isFence(match, freshness.tag());
+            }
+            return new PineconeFreshness.Read<>(answer, fresh);
+        });
+        if (matches == null) {
+            return; // no answer showed the fence: these records are embedded as new
+        }
+        if (matches.size() >= PineconeReads.LOOKUP_TOP_K) {
+            if (recordIds.size() > 1) {
+                int half = recordIds.size() / 2;
+                lookUp(stream, recordIds.subList(0, half), ns, known);
+                lookUp(stream, recordIds.subList(half, recordIds.size()), ns, known);
+            } else {
+                lookUpByList(stream, recordIds.get(0), ns, known);
+            }
+            return;
+        }
+        Set<String> asked = Set.copyOf(recordIds);
+        for (JsonNode match : matches) {
+            add(PineconeReads.knownChunk(match), match, asked, ns, known);
+        }
+    }
+
+    /** A record with more chunks than one query answers: its ids listed by prefix, their metadata fetched. */
+    private void lookUpByList(StreamId stream, String recordId, String ns, Map<String, List<KnownChunk>> known) {
+        List<String> ids = listIds(PineconeIds.recordPrefix(recordId), ns);
+        for (JsonNode vector : fetchFresh(ids, ns)) {
+            JsonNode metadata = vector.path("metadata");
+            boolean inStream = stream.airbyteName()
+                            .equals(metadata.path(ChunkFields.STREAM).asText(null))
+                    && stream.namespaceOrEmpty()
+                            .equals(metadata.path(ChunkFields.NAMESPACE).asText(null));
+            if (inStream) {
+                add(PineconeReads.knownChunk(vector), vector, Set.of(recordId), ns, known);
+            }
+        }
+    }
+
+    private void add(
+            KnownChunk chunk, JsonNode vector, Set<String> asked, String ns, Map<String, List<KnownChunk>> known) {
+        if (chunk == null || !asked.contains(chunk.recordId())) {
+            return;
+        }
+        synchronized (lookedUpIds) {
+            lookedUpIds.put(ns + "\n" + chunk.id(), vector.path("id").asText());
+        }
+        known.computeIfAbsent(chunk.recordId(), k -> new ArrayList<>()).add(chunk);
+    }
+
+    /**
+     * Fetches the vectors of chunks an earlier lookup of this store found, each fetch with the fence; chunks not
+     * looked up, not found, or whose fetch never showed the fence are absent (they are embedded again).
+     */
+    @Override
+    public Map<String, float[]> storedVectors(StreamId stream, Collection<String> chunkIds) {
+        Map<String, float[]> vectors = new LinkedHashMap<>();
+        if (chunkIds.isEmpty()) {
+            return vectors;
+        }
+        requirePrepared();
+        String ns = namespaceOf(stream);
+        Map<String, String> chunkByVector = new LinkedHashMap<>();
+        for (String chunkId : new LinkedHashSet<>(chunkIds)) {
+            String vectorId = lookedUpId(ns, chunkId);
+            if (vectorId != null) {
+                chunkByVector.put(vectorId, chunkId);
+            }
+        }
+        for (JsonNode vector : fetchFresh(List.copyOf(chunkByVector.keySet()), ns)) {
+            vectors.put(chunkByVector.get(vector.path("id").asText()), StoreJson.floats(vector.path("values")));
+        }
+        return vectors;
+    }
+
+    /** The vectors of these ids (fence excluded) from fetches that each showed the fence; stale slices are left out. */
+    private List<JsonNode> fetchFresh(List<String> ids, String ns) {
+        List<JsonNode> found = new ArrayList<>();
+        int perFetch = MAX_IDS_PER_FETCH - 1; // one place for the fence
+        for (int start = 0; start < ids.size(); start += perFetch) {
+            List<String> slice = new ArrayList<>(ids.subList(start, Math.min(ids.size(), start + perFetch)));
+            slice.add(PineconeReads.FENCE_ID);
+            JsonNode vectors = freshness.fresh(ns, this::writeFence, () -> {
+                JsonNode answer = fetch(slice, ns);
+                return new PineconeFreshness.Read<>(
+                        answer, PineconeReads.isFence(answer.path(PineconeReads.FENCE_ID), freshness.tag()));
+            });
+            if (vectors != null) {
+                vectors.properties().forEach(entry -> {
+                    if (!entry.getKey().equals(PineconeReads.FENCE_ID)) {
+                        found.add(entry.getValue());
+                    }
+                });
+            }
+        }
+        return found;
+    }
+
+    /**
+     * Sets the connector's fields on chunks an earlier lookup of this store found: one {@code update} with
+     * {@code setMetadata} per vector (Pinecone's update by id changes one vector; its update by filter cannot name
+     * single chunks), {@link #UPDATE_CONCURRENCY} at a time. Returns once every update was answered with success.
+     */
+    @Override
+    public void updateOwnFields(StreamId stream, Collection<String> chunkIds, Map<String, Object> fields) {
+        if (chunkIds.isEmpty() || fields.isEmpty()) {
+            return;
+        }
+        requirePrepared();
+        ChunkFields.requireOwn(fields.keySet());
+        String ns = namespaceOf(stream);
+        List<String> vectorIds = new ArrayList<>();
+        for (String chunkId : new LinkedHashSet<>(chunkIds)) {
+            String vectorId = lookedUpId(ns, chunkId);
+            if (vectorId == null) {
+                throw new SystemException("chunk " + chunkId + " was not found by a lookup of this Pinecone store,"
+                        + " so its Pinecone id is unknown");
+            }
+            vectorIds.add(vectorId);
+        }
+        HttpUrl url = dataPlane
+                .newBuilder()
+                .addPathSegment("vectors")
+                .addPathSegment("update")
+                .build();
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(UPDATE_CONCURRENCY, vectorIds.size()));
+        try {
+            List<Future<?>> updates = new ArrayList<>();
+            for (String vectorId : vectorIds) {
+                updates.add(pool.submit(() -> endpoint.call(
+                        endpoint.post(url, PineconeReads.update(vectorId, fields, ns)), "update connector fields")));
+            }
+            for (Future<?> update : updates) {
+                await(update);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static void await(Future<?> update) {
+        try {
+            update.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new SystemException("a Pinecone update failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TransientException("interrupted while updating Pinecone vectors");
+        }
+    }
+
+    private String lookedUpId(String ns, String chunkId) {
+        synchronized (lookedUpIds) {
+            return lookedUpIds.get(ns + "\n" + chunkId);
+        }
+    }
+
+    /** Upserts this store's fence into {@code ns}; returns once Pinecone acknowledged it. */
+    private void writeFence(String ns) {
+        upsertRequest(List.of(PineconeReads.fence(freshness.tag(), dimension)), ns);
+    }
+
+    /** Deletes the fences this store wrote; one left by a failure is overwritten and deleted by the next sync. */
+    @Override
+    public void close() {
+        for (String ns : freshness.fencedNamespaces()) {
+            try {
+                deleteIds(List.of(PineconeReads.FENCE_ID), ns);
+            } catch (RuntimeException e) {
+                // Best effort: the fence is not a chunk of any stream, and the next lookup here replaces it.
+            }
+        }
     }
 
     @Override
@@ -316,6 +563,41 @@ public final class PineconeVectorStore extends RestVectorStore {
     // ---- check steps ----------------------------------------------------------------------------
 
     /** The index description, or a plain-words config error when the index does not exist. */
+    // ---- the model in the index's tags ----------------------------------------------------------
+
+    private String label() {
+        return "Pinecone index '" + index + "'";
+    }
+
+    /** The model recorded in the index's tags, if any. */
+    private static Optional<RecordedModel> recordedModel(JsonNode description) {
+        Map<String, String> tags = new LinkedHashMap<>();
+        description
+                .path("tags")
+                .properties()
+                .forEach(tag -> tags.put(tag.getKey(), tag.getValue().asText()));
+        return RecordedModel.fromTags(tags);
+    }
+
+    /**
+     * Tags the index with the configured model ({@code PATCH /indexes/{name}}, which merges tags) when it has
+     * none, or another one and a change is allowed. An API key that may write data but not configure the
+     * index (HTTP 403) leaves the index untagged rather than failing the sync.
+     */
+    private void recordModelIfNeeded(JsonNode description) {
+        if (!indexModel().judge(recordedModel(description), label(), true)) {
+            return;
+        }
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        body.set(
+                "tags",
+                Json.MAPPER.valueToTree(RecordedModel.tags(indexModel().model().orElseThrow())));
+        Answer answer = endpoint.send(endpoint.patch(indexUrl(), StoreJson.write(body, "a Pinecone request body")));
+        if (answer.code() != 403) {
+            endpoint.require(answer, "record the embedding model in the tags of index '" + index + "'");
+        }
+    }
+
     private JsonNode describe(Answer answer) {
         if (answer.code() == 404) {
             throw new ConfigException("Pinecone index '" + index + "' does not exist in this project; create it in"

@@ -6,10 +6,8 @@ import static io.vectorsink.store.ChunkFields.NAMESPACE;
 import static io.vectorsink.store.ChunkFields.RECORD_ID;
 import static io.vectorsink.store.ChunkFields.STREAM;
 import static io.vectorsink.store.ChunkFields.SYNC_ID;
-import static io.vectorsink.store.ChunkFields.TEXT;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -24,16 +22,16 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
- * Qdrant request bodies and filters. A chunk is a point with the unnamed vector and a flat payload: the
- * metadata and, under {@code text}, the chunk text, the layout Airbyte's Qdrant destination writes, so its
- * retrieval code keeps working.
+ * Qdrant request bodies and filters. A chunk is a point with the unnamed vector and a payload laid out as
+ * {@link QdrantLayout} says: flat (the metadata and, under the text key, the chunk text; Airbyte's Qdrant
+ * destination's layout) or nested (LangChain's: the text and a metadata object). Every field a filter or index
+ * names goes through {@link QdrantLayout#path}.
  */
 final class QdrantJson {
 
-    /** The payload indexes the connector's filters need, with their Qdrant field schemas. */
+    /** The connector fields the store filters on, with the Qdrant field schemas of their payload indexes. */
     static final Map<String, String> PAYLOAD_INDEXES = payloadIndexes();
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -52,9 +50,19 @@ final class QdrantJson {
     }
 
     /** {@code PUT /collections/{c}}: one unnamed vector of {@code size} with {@code distance}. */
-    static byte[] createCollection(int size, String distance) {
+    static byte[] createCollection(int size, String distance, Map<String, Object> metadata) {
         ObjectNode body = NODES.objectNode();
         body.putObject("vectors").put("size", size).put("distance", distance);
+        if (!metadata.isEmpty()) {
+            body.set("metadata", Json.MAPPER.valueToTree(metadata));
+        }
+        return write(body);
+    }
+
+    /** {@code PATCH /collections/{c}} that merges {@code metadata} into the collection's metadata. */
+    static byte[] updateMetadata(Map<String, Object> metadata) {
+        ObjectNode body = NODES.objectNode();
+        body.set("metadata", Json.MAPPER.valueToTree(metadata));
         return write(body);
     }
 
@@ -70,7 +78,7 @@ final class QdrantJson {
      * {@code PUT /collections/{c}/points} with the points' vectors and payloads. A metadata key {@code text}
      * gives way to the chunk text when there is one (see {@link QdrantVectorStore}).
      */
-    static byte[] upsert(List<ChunkPoint> points) {
+    static byte[] upsert(List<ChunkPoint> points, QdrantLayout layout) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (JsonGenerator gen = Json.MAPPER.getFactory().createGenerator(out)) {
             gen.writeStartObject();
@@ -88,15 +96,23 @@ final class QdrantJson {
                 }
                 gen.writeEndArray();
                 gen.writeObjectFieldStart("payload");
+                if (layout.nested()) {
+                    gen.writeObjectFieldStart(layout.metadataKey());
+                }
                 for (Map.Entry<String, Object> entry : point.metadata().entrySet()) {
-                    if (point.document() != null && entry.getKey().equals(TEXT)) {
+                    if (!layout.nested()
+                            && point.document() != null
+                            && entry.getKey().equals(layout.textKey())) {
                         continue;
                     }
                     gen.writeFieldName(entry.getKey());
                     writeScalar(gen, entry.getKey(), entry.getValue());
                 }
+                if (layout.nested()) {
+                    gen.writeEndObject();
+                }
                 if (point.document() != null) {
-                    gen.writeStringField(TEXT, point.document());
+                    gen.writeStringField(layout.textKey(), point.document());
                 }
                 gen.writeEndObject();
                 gen.writeEndObject();
@@ -121,26 +137,26 @@ final class QdrantJson {
     }
 
     /** The conditions that select {@code stream}: {@code _ab_stream} and {@code _ab_namespace} both match. */
-    static ArrayNode streamConditions(StreamId stream) {
+    static ArrayNode streamConditions(StreamId stream, QdrantLayout layout) {
         ArrayNode must = NODES.arrayNode();
-        must.add(match(STREAM, stream.airbyteName()));
-        must.add(match(NAMESPACE, stream.namespaceOrEmpty()));
+        must.add(match(layout.path(STREAM), stream.airbyteName()));
+        must.add(match(layout.path(NAMESPACE), stream.namespaceOrEmpty()));
         return must;
     }
 
     /** {@code {"filter": ...}} for the chunks of {@code stream} that {@code filter} calls stale. */
-    static byte[] staleDelete(StreamId stream, StaleFilter filter) {
+    static byte[] staleDelete(StreamId stream, StaleFilter filter, QdrantLayout layout) {
         ObjectNode body = NODES.objectNode();
         ObjectNode where = body.putObject("filter");
-        ArrayNode must = streamConditions(stream);
+        ArrayNode must = streamConditions(stream, layout);
         where.set("must", must);
         if (filter instanceof StaleFilter.OlderGeneration older) {
             ObjectNode range = must.addObject();
-            range.put("key", GENERATION_ID);
+            range.put("key", layout.path(GENERATION_ID));
             range.putObject("range").put("lt", older.minimumGenerationId());
         } else if (filter instanceof StaleFilter.OtherSync other) {
             // must_not also matches points without the key: chunks some other writer left are stale too.
-            where.putArray("must_not").add(match(SYNC_ID, other.syncId()));
+            where.putArray("must_not").add(match(layout.path(SYNC_ID), other.syncId()));
         } else {
             throw new SystemException(
                     "unknown stale filter " + filter.getClass().getName());
@@ -149,23 +165,20 @@ final class QdrantJson {
     }
 
     /** {@code {"filter": ...}} for the chunks of these records from {@code fromChunkIndex} on. */
-    static byte[] trimDelete(List<String> recordIds, int fromChunkIndex) {
+    static byte[] trimDelete(List<String> recordIds, int fromChunkIndex, QdrantLayout layout) {
         ObjectNode body = NODES.objectNode();
         ArrayNode must = body.putObject("filter").putArray("must");
-        ObjectNode records = must.addObject();
-        records.put("key", RECORD_ID);
-        ArrayNode any = records.putObject("match").putArray("any");
-        recordIds.forEach(any::add);
+        must.add(anyRecord(recordIds, layout));
         if (fromChunkIndex > 0) {
             ObjectNode range = must.addObject();
-            range.put("key", CHUNK_INDEX);
+            range.put("key", layout.path(CHUNK_INDEX));
             range.putObject("range").put("gte", fromChunkIndex);
         }
         return write(body);
     }
 
     /** {@code POST /collections/{c}/points/query}, nearest to {@code vector}, filtered to {@code stream} when it is not null. */
-    static byte[] query(float[] vector, int limit, StreamId stream) {
+    static byte[] query(float[] vector, int limit, StreamId stream, QdrantLayout layout) {
         ObjectNode body = NODES.objectNode();
         ArrayNode values = body.putArray("query");
         for (float value : vector) {
@@ -174,14 +187,18 @@ final class QdrantJson {
         body.put("limit", limit);
         body.put("with_payload", true);
         if (stream != null) {
-            body.putObject("filter").set("must", streamConditions(stream));
+            body.putObject("filter").set("must", streamConditions(stream, layout));
         }
         return write(body);
     }
 
-    /** Payload values as the store hands them out: integers as Long, other numbers as Double; no chunk text. */
-    static Map<String, Object> metadata(JsonNode payload) {
-        return StoreJson.metadata(payload, Set.of(TEXT));
+    /** The condition that selects the chunks of these records: {@code match.any} on the record id. */
+    static ObjectNode anyRecord(java.util.Collection<String> recordIds, QdrantLayout layout) {
+        ObjectNode records = NODES.objectNode();
+        records.put("key", layout.path(RECORD_ID));
+        ArrayNode any = records.putObject("match").putArray("any");
+        recordIds.forEach(any::add);
+        return records;
     }
 
     static byte[] write(ObjectNode node) {

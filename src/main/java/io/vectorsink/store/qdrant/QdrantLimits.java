@@ -8,12 +8,16 @@ import com.fasterxml.jackson.databind.JsonNode;
  * turns it on for new collections). A request beyond a strict-mode limit is refused whole, so a trim of
  * 1,000 record ids in one {@code match.any} fails on a collection whose {@code condition_max_size} is lower.
  *
- * @param idsPerDelete record ids in the {@code match.any} of one trim delete
+ * @param idsPerDelete record ids in the {@code match.any} of one trim delete or lookup, and point ids in one
+ *     retrieve or payload update
  * @param pointsPerUpsert points in one upsert request
+ * @param pointsPerPage the {@code limit} of one scroll page ({@code max_query_limit} in strict mode)
  */
-record QdrantLimits(int idsPerDelete, int pointsPerUpsert) {
-    static final QdrantLimits DEFAULTS =
-            new QdrantLimits(QdrantVectorStore.MAX_IDS_PER_DELETE, QdrantVectorStore.MAX_POINTS_PER_UPSERT);
+record QdrantLimits(int idsPerDelete, int pointsPerUpsert, int pointsPerPage) {
+    static final QdrantLimits DEFAULTS = new QdrantLimits(
+            QdrantVectorStore.MAX_IDS_PER_DELETE,
+            QdrantVectorStore.MAX_POINTS_PER_UPSERT,
+            QdrantVectorStore.MAX_POINTS_PER_PAGE);
 
     /** The limits for the collection whose {@code GET /collections/{c}} answer is {@code info}. */
     static QdrantLimits of(JsonNode info) {
@@ -23,7 +27,8 @@ record QdrantLimits(int idsPerDelete, int pointsPerUpsert) {
         }
         return new QdrantLimits(
                 lower(DEFAULTS.idsPerDelete, strict.path("condition_max_size")),
-                lower(DEFAULTS.pointsPerUpsert, strict.path("upsert_max_batchsize")));
+                lower(DEFAULTS.pointsPerUpsert, strict.path("upsert_max_batchsize")),
+                lower(DEFAULTS.pointsPerPage, strict.path("max_query_limit")));
     }
 
     private static int lower(int own, JsonNode limit) {

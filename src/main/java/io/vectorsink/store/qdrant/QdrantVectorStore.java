@@ -15,10 +15,12 @@ import io.vectorsink.store.AuthHeaders;
 import io.vectorsink.store.ChunkFields;
 import io.vectorsink.store.ChunkPoint;
 import io.vectorsink.store.DistanceMetric;
+import io.vectorsink.store.KnownChunk;
 import io.vectorsink.store.MetadataRules;
 import io.vectorsink.store.PointBatches;
 import io.vectorsink.store.QueryHit;
 import io.vectorsink.store.RecordTrims;
+import io.vectorsink.store.RecordedModel;
 import io.vectorsink.store.RestEndpoint;
 import io.vectorsink.store.RestEndpoint.Answer;
 import io.vectorsink.store.RestVectorStore;
@@ -26,8 +28,13 @@ import io.vectorsink.store.StaleFilter;
 import io.vectorsink.store.StoreJson;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import okhttp3.Headers;
 import okhttp3.HttpUrl;
@@ -57,8 +64,11 @@ public final class QdrantVectorStore extends RestVectorStore {
     /** Bytes per upsert request: Qdrant refuses bodies over {@code service.max_request_size_mb}, 32 MB by default. */
     static final long MAX_UPSERT_BYTES = 16L * 1024 * 1024;
 
-    /** Record ids per delete request. */
+    /** Record ids per delete request or lookup, point ids per retrieve or payload update. */
     static final int MAX_IDS_PER_DELETE = 1000;
+
+    /** Points per scroll page of a lookup. */
+    static final int MAX_POINTS_PER_PAGE = 1000;
 
     /**
      * Qdrant's payload has no documented per-value limit; keyword indexes hold any string. Values are kept
@@ -74,6 +84,7 @@ public final class QdrantVectorStore extends RestVectorStore {
     private final String collection;
     private final DistanceMetric metric;
     private final String distance;
+    private final QdrantLayout layout;
     /** Request sizes for this collection, read by {@link #prepare} from its strict mode. */
     private volatile QdrantLimits limits = QdrantLimits.DEFAULTS;
 
@@ -103,6 +114,7 @@ public final class QdrantVectorStore extends RestVectorStore {
         this.collection = config.collection();
         this.metric = config.metric();
         this.distance = DISTANCES.get(metric);
+        this.layout = QdrantLayout.FLAT;
     }
 
     private static Headers authHeaders(String apiKey) {
@@ -120,15 +132,17 @@ public final class QdrantVectorStore extends RestVectorStore {
         if (isMissingCollection(answer)) {
             return; // prepare creates it; check leaves the server as it was
         }
-        verify(endpoint.require(answer, "read collection '" + collection + "'"), dimension);
+        JsonNode info = endpoint.require(answer, "read collection '" + collection + "'");
+        verify(info, dimension);
+        indexModel().judge(recordedModel(info), label(), true);
     }
 
     @Override
     protected void doPrepare(int dimension) {
         Answer existing = endpoint.send(endpoint.get(collectionUrl()));
         if (isMissingCollection(existing)) {
-            Answer created =
-                    endpoint.send(endpoint.put(collectionUrl(), QdrantJson.createCollection(dimension, distance)));
+            Answer created = endpoint.send(
+                    endpoint.put(collectionUrl(), QdrantJson.createCollection(dimension, distance, modelFields())));
             // 409 since Qdrant 1.8, 400 before: another writer created it first, which is as good.
             boolean raced = !created.ok()
                     && (created.code() == 409 || created.code() == 400)
@@ -140,19 +154,20 @@ public final class QdrantVectorStore extends RestVectorStore {
         }
         JsonNode info = endpoint.require(existing, "read collection '" + collection + "'");
         verify(info, dimension);
+        recordModelIfNeeded(info);
         limits = QdrantLimits.of(info);
         JsonNode schema = info.path("result").path("payload_schema");
         for (Map.Entry<String, String> index : QdrantJson.PAYLOAD_INDEXES.entrySet()) {
-            if (!schema.has(index.getKey())) {
+            String path = layout.path(index.getKey());
+            if (!schema.has(path)) {
                 HttpUrl url = collectionUrl()
                         .newBuilder()
                         .addPathSegment("index")
                         .addQueryParameter("wait", "true")
                         .build();
                 requireCompleted(
-                        endpoint.send(
-                                endpoint.put(url, QdrantJson.createPayloadIndex(index.getKey(), index.getValue()))),
-                        "create the payload index on " + index.getKey());
+                        endpoint.send(endpoint.put(url, QdrantJson.createPayloadIndex(path, index.getValue()))),
+                        "create the payload index on " + path);
             }
         }
         endpoint.markPrepared();
@@ -165,7 +180,7 @@ public final class QdrantVectorStore extends RestVectorStore {
                 points,
                 limits.pointsPerUpsert(),
                 MAX_UPSERT_BYTES,
-                point -> QdrantJson.upsert(List.of(point)).length,
+                point -> QdrantJson.upsert(List.of(point), layout).length,
                 this::upsertRequest);
     }
 
@@ -173,13 +188,13 @@ public final class QdrantVectorStore extends RestVectorStore {
     protected void doDeleteChunks(List<RecordTrim> trims) {
         List<RecordTrims.Group> groups = RecordTrims.groups(trims, limits.idsPerDelete());
         for (RecordTrims.Group group : groups) {
-            delete(QdrantJson.trimDelete(group.recordIds(), group.fromChunkIndex()), "delete replaced chunks");
+            delete(QdrantJson.trimDelete(group.recordIds(), group.fromChunkIndex(), layout), "delete replaced chunks");
         }
     }
 
     @Override
     protected void doDeleteStale(StreamId stream, StaleFilter filter) {
-        delete(QdrantJson.staleDelete(stream, filter), "delete stale chunks of stream " + stream);
+        delete(QdrantJson.staleDelete(stream, filter, layout), "delete stale chunks of stream " + stream);
     }
 
     @Override
@@ -190,21 +205,118 @@ public final class QdrantVectorStore extends RestVectorStore {
                 .addPathSegment("points")
                 .addPathSegment("query")
                 .build();
-        Answer answer = endpoint.send(endpoint.post(url, QdrantJson.query(vector, limit, stream)));
+        Answer answer = endpoint.send(endpoint.post(url, QdrantJson.query(vector, limit, stream, layout)));
         if (isMissingCollection(answer)) {
             return List.of();
         }
         List<QueryHit> hits = new ArrayList<>();
         for (JsonNode hit : endpoint.require(answer, "query").path("result").path("points")) {
             JsonNode payload = hit.path("payload");
-            JsonNode text = payload.path(ChunkFields.TEXT);
             hits.add(new QueryHit(
                     hit.path("id").asText(),
                     distance(hit.path("score").asDouble()),
-                    StoreJson.textOrNull(text),
-                    QdrantJson.metadata(payload)));
+                    layout.text(payload),
+                    layout.metadata(payload)));
         }
         return hits;
+    }
+
+    // ---- reads for skipping unchanged records ----------------------------------------------------
+
+    /**
+     * Scrolls the chunks of these records ({@code match.any} on the record id, within the stream), their connector
+     * fields only and no vector, page by page along {@code next_page_offset}, with {@link QdrantReads#CONSISTENCY}.
+     */
+    @Override
+    public Map<String, List<KnownChunk>> lookup(StreamId stream, Collection<String> recordIds) {
+        Map<String, List<KnownChunk>> known = new LinkedHashMap<>();
+        if (recordIds.isEmpty()) {
+            return known;
+        }
+        requirePrepared();
+        List<String> ids = List.copyOf(new LinkedHashSet<>(recordIds));
+        int perRequest = limits.idsPerDelete();
+        for (int start = 0; start < ids.size(); start += perRequest) {
+            List<String> group = ids.subList(start, Math.min(ids.size(), start + perRequest));
+            JsonNode offset = null;
+            Set<String> offsets = new HashSet<>();
+            do {
+                byte[] body = QdrantReads.scrollRecords(stream, group, limits.pointsPerPage(), offset, layout);
+                JsonNode result = endpoint.call(endpoint.post(readUrl("points", "scroll"), body), "look up chunks")
+                        .path("result");
+                for (JsonNode point : result.path("points")) {
+                    KnownChunk chunk = QdrantReads.knownChunk(point, layout);
+                    if (chunk != null) {
+                        known.computeIfAbsent(chunk.recordId(), k -> new ArrayList<>())
+                                .add(chunk);
+                    }
+                }
+                JsonNode next = result.path("next_page_offset");
+                offset = next.isNull() || next.isMissingNode() ? null : next;
+                if (offset != null && !offsets.add(offset.asText())) {
+                    throw new SystemException("Qdrant repeated a scroll offset while looking chunks up");
+                }
+            } while (offset != null);
+        }
+        return known;
+    }
+
+    /** Retrieves these points' vectors without payload, with {@link QdrantReads#CONSISTENCY}. */
+    @Override
+    public Map<String, float[]> storedVectors(StreamId stream, Collection<String> chunkIds) {
+        Map<String, float[]> vectors = new LinkedHashMap<>();
+        if (chunkIds.isEmpty()) {
+            return vectors;
+        }
+        requirePrepared();
+        List<String> ids = List.copyOf(new LinkedHashSet<>(chunkIds));
+        ids.forEach(QdrantVectorStore::requireUuid);
+        for (int start = 0; start < ids.size(); start += limits.idsPerDelete()) {
+            List<String> slice = ids.subList(start, Math.min(ids.size(), start + limits.idsPerDelete()));
+            JsonNode points = endpoint.call(
+                            endpoint.post(readUrl("points"), QdrantReads.retrieveVectors(slice)), "read stored vectors")
+                    .path("result");
+            for (JsonNode point : points) {
+                JsonNode values = point.path("vector");
+                if (!values.isArray()) {
+                    continue; // not the unnamed vector vectorsink writes: embed again
+                }
+                vectors.put(point.path("id").asText(), StoreJson.floats(values));
+            }
+        }
+        return vectors;
+    }
+
+    /** Sets the connector's fields on these points ({@code set_payload}, {@code wait=true}); nothing else changes. */
+    @Override
+    public void updateOwnFields(StreamId stream, Collection<String> chunkIds, Map<String, Object> fields) {
+        if (chunkIds.isEmpty() || fields.isEmpty()) {
+            return;
+        }
+        requirePrepared();
+        ChunkFields.requireOwn(fields.keySet());
+        List<String> ids = List.copyOf(new LinkedHashSet<>(chunkIds));
+        ids.forEach(QdrantVectorStore::requireUuid);
+        for (int start = 0; start < ids.size(); start += limits.idsPerDelete()) {
+            List<String> slice = ids.subList(start, Math.min(ids.size(), start + limits.idsPerDelete()));
+            HttpUrl url = collectionUrl()
+                    .newBuilder()
+                    .addPathSegment("points")
+                    .addPathSegment("payload")
+                    .addQueryParameter("wait", "true")
+                    .build();
+            requireCompleted(
+                    endpoint.send(endpoint.post(url, QdrantReads.setOwnFields(slice, fields, layout))),
+                    "set the connector's fields of " + slice.size() + " points");
+        }
+    }
+
+    private HttpUrl readUrl(String... segments) {
+        HttpUrl.Builder url = collectionUrl().newBuilder();
+        for (String segment : segments) {
+            url.addPathSegment(segment);
+        }
+        return url.addQueryParameter("consistency", QdrantReads.CONSISTENCY).build();
     }
 
     @Override
@@ -219,6 +331,32 @@ public final class QdrantVectorStore extends RestVectorStore {
      */
     double distance(double score) {
         return metric == DistanceMetric.L2 ? score * score : 1 - score;
+    }
+
+    // ---- the model in the collection ------------------------------------------------------------
+
+    private String label() {
+        return "Qdrant collection '" + collection + "'";
+    }
+
+    /** The configured model as collection metadata (Qdrant 1.16 and later hold it); empty without one. */
+    private Map<String, Object> modelFields() {
+        return indexModel().model().map(RecordedModel::fields).orElse(Map.of());
+    }
+
+    /** The model recorded in the collection's {@code config.metadata}, if any. */
+    private static Optional<RecordedModel> recordedModel(JsonNode info) {
+        JsonNode metadata = info.path("result").path("config").path("metadata");
+        return RecordedModel.fromFields(StoreJson.metadata(metadata, Set.of()));
+    }
+
+    /** Records the configured model when the collection has none, or another one and a change is allowed. */
+    private void recordModelIfNeeded(JsonNode info) {
+        if (indexModel().judge(recordedModel(info), label(), true)) {
+            endpoint.require(
+                    endpoint.send(endpoint.patch(collectionUrl(), QdrantJson.updateMetadata(modelFields()))),
+                    "record the embedding model in collection '" + collection + "'");
+        }
     }
 
     // ---- check steps ----------------------------------------------------------------------------
@@ -248,9 +386,9 @@ public final class QdrantVectorStore extends RestVectorStore {
         }
         JsonNode schema = info.path("result").path("payload_schema");
         QdrantJson.PAYLOAD_INDEXES.forEach((field, type) -> {
-            JsonNode index = schema.path(field);
+            JsonNode index = schema.path(layout.path(field));
             if (!index.isMissingNode() && !type.equals(index.path("data_type").asText())) {
-                problems.add("Qdrant collection '" + collection + "' indexes " + field + " as "
+                problems.add("Qdrant collection '" + collection + "' indexes " + layout.path(field) + " as "
                         + index.path("data_type").asText() + ", but vectorsink filters on it as " + type
                         + "; use another collection name");
             }
@@ -285,7 +423,7 @@ public final class QdrantVectorStore extends RestVectorStore {
                 .addPathSegment("points")
                 .addQueryParameter("wait", "true")
                 .build();
-        Answer answer = endpoint.send(endpoint.put(url, QdrantJson.upsert(batch)));
+        Answer answer = endpoint.send(endpoint.put(url, QdrantJson.upsert(batch, layout)));
         if (sentInHalves(answer, batch, this::upsertRequest)) {
             return;
         }

@@ -57,10 +57,18 @@ final class WeaviateJson {
      * Weaviate does not index an empty text) and every connector property declared, so auto-schema never
      * guesses their types.
      */
+    /** The description of a class written without a known embedding model. */
+    static final String DESCRIPTION = "Chunks written by vectorsink";
+
     static byte[] createClass(String className, String distance) {
+        return createClass(className, distance, DESCRIPTION);
+    }
+
+    /** The create-class body with {@code description} (the record of the embedding model, see RecordedModel). */
+    static byte[] createClass(String className, String distance, String description) {
         ObjectNode body = NODES.objectNode();
         body.put("class", className);
-        body.put("description", "Chunks written by vectorsink");
+        body.put("description", description);
         body.put("vectorizer", "none");
         body.putObject("vectorIndexConfig").put("distance", distance);
         body.putObject("invertedIndexConfig").put("indexPropertyLength", true);
@@ -297,15 +305,21 @@ final class WeaviateJson {
 
     /** The chunks of these records from {@code fromChunkIndex} on. */
     static ObjectNode trimWhere(List<String> recordIds, int fromChunkIndex) {
+        ObjectNode records = recordIn(recordIds);
+        if (fromChunkIndex == 0) {
+            return records;
+        }
+        return and(List.of(records, compareInt(CHUNK_INDEX, "GreaterThanEqual", fromChunkIndex)));
+    }
+
+    /** The objects whose record id is one of {@code recordIds}. */
+    private static ObjectNode recordIn(List<String> recordIds) {
         ObjectNode records = NODES.objectNode();
         records.putArray("path").add(RECORD_ID);
         records.put("operator", "ContainsAny");
         ArrayNode values = records.putArray("valueTextArray");
         recordIds.forEach(values::add);
-        if (fromChunkIndex == 0) {
-            return records;
-        }
-        return and(List.of(records, compareInt(CHUNK_INDEX, "GreaterThanEqual", fromChunkIndex)));
+        return records;
     }
 
     /** {@code DELETE /v1/batch/objects}: the objects of {@code className} that {@code where} matches. */
@@ -343,6 +357,63 @@ final class WeaviateJson {
         query.append("_additional { id distance } } } }");
         ObjectNode body = NODES.objectNode();
         body.put("query", query.toString());
+        return write(body);
+    }
+
+    /**
+     * {@code POST /v1/graphql}: a {@code Get} of the objects {@code where} matches, without a vector search,
+     * a page of {@code limit} from {@code offset}, read at {@code consistencyLevel}, selecting
+     * {@code properties} and {@code _additional { id }} (and the vector when {@code withVector}).
+     */
+    static byte[] read(
+            String className,
+            ObjectNode where,
+            int limit,
+            int offset,
+            String consistencyLevel,
+            List<String> properties,
+            boolean withVector) {
+        StringBuilder query = new StringBuilder("{ Get { ").append(className).append("(where: ");
+        graphQl(where, query);
+        query.append(", limit: ").append(limit);
+        if (offset > 0) {
+            query.append(", offset: ").append(offset);
+        }
+        query.append(", consistencyLevel: ").append(consistencyLevel).append(") { ");
+        properties.forEach(p -> query.append(p).append(' '));
+        query.append(withVector ? "_additional { id vector } } } }" : "_additional { id } } } }");
+        ObjectNode body = NODES.objectNode();
+        body.put("query", query.toString());
+        return write(body);
+    }
+
+    /** The objects of these record ids. */
+    static ObjectNode recordsWhere(StreamId stream, List<String> recordIds) {
+        List<ObjectNode> operands = streamConditions(stream);
+        operands.add(recordIn(recordIds));
+        return and(operands);
+    }
+
+    /** The objects of these ids: {@code Or} of {@code Equal} on the {@code id} path, which every version reads. */
+    static ObjectNode idsWhere(List<String> ids) {
+        List<ObjectNode> operands = ids.stream().map(id -> equalText("id", id)).toList();
+        if (operands.size() == 1) {
+            return operands.get(0);
+        }
+        ObjectNode or = NODES.objectNode();
+        or.put("operator", "Or");
+        ArrayNode array = or.putArray("operands");
+        operands.forEach(array::add);
+        return or;
+    }
+
+    /** {@code PATCH /v1/objects/{class}/{id}}: a merge of {@code properties} into the object. */
+    static byte[] merge(String className, String id, Map<String, Object> properties) {
+        ObjectNode body = NODES.objectNode();
+        body.put("class", className);
+        body.put("id", id);
+        ObjectNode values = body.putObject("properties");
+        properties.forEach((key, value) -> values.set(key, Json.MAPPER.valueToTree(value)));
         return write(body);
     }
 

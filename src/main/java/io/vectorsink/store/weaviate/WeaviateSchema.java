@@ -11,6 +11,8 @@ import io.vectorsink.protocol.StreamId;
 import io.vectorsink.store.ChunkFields;
 import io.vectorsink.store.ChunkPoint;
 import io.vectorsink.store.DistanceMetric;
+import io.vectorsink.store.IndexModel;
+import io.vectorsink.store.RecordedModel;
 import io.vectorsink.store.RestEndpoint;
 import io.vectorsink.store.RestEndpoint.Answer;
 import java.util.ArrayList;
@@ -49,6 +51,9 @@ final class WeaviateSchema {
     private final Object schemaLock = new Object();
 
     private volatile int dimension;
+
+    /** The embedding model rule of the store, recorded in each class's description. */
+    private volatile IndexModel model = IndexModel.none();
 
     /** What the store knows of one class: each property's Weaviate type (the first of its dataType). */
     /** Weaviate's scalar data types, which GraphQL returns without a sub-selection. */
@@ -102,6 +107,11 @@ final class WeaviateSchema {
         this.distance = DISTANCES.get(metric);
     }
 
+    /** The store's embedding model rule, before the first check or prepare. */
+    void useModel(IndexModel model) {
+        this.model = model;
+    }
+
     /** The Weaviate distance (vectorIndexConfig.distance) of the configured metric. */
     String distance() {
         return distance;
@@ -111,11 +121,14 @@ final class WeaviateSchema {
     List<String> problems(int dimension) {
         List<String> problems = new ArrayList<>();
         if (layout instanceof WeaviateLayout.SingleClass single) {
-            readClass(http.check(), single.className())
-                    .ifPresent(cls -> problems.addAll(verify(http.check(), cls, dimension)));
+            readClass(http.check(), single.className()).ifPresent(cls -> {
+                problems.addAll(verify(http.check(), cls, dimension));
+                judgeModel(cls);
+            });
         } else {
             for (JsonNode cls : layoutClasses(http.check())) {
                 problems.addAll(verify(http.check(), cls, dimension));
+                judgeModel(cls);
             }
         }
         return problems;
@@ -207,8 +220,10 @@ final class WeaviateSchema {
                 if (!create) {
                     return null;
                 }
+                String description = model.model().map(RecordedModel::text).orElse(WeaviateJson.DESCRIPTION);
                 Answer created = http.send(
-                        http.sync(), http.post(http.url("schema"), WeaviateJson.createClass(className, distance)));
+                        http.sync(),
+                        http.post(http.url("schema"), WeaviateJson.createClass(className, distance, description)));
                 // 422 "already exists": another writer created it first, which is as good.
                 boolean raced =
                         created.code() == 422 && created.status().bodySnippet().contains("already exists");
@@ -232,6 +247,9 @@ final class WeaviateSchema {
             if (!problems.isEmpty()) {
                 throw new ConfigException(problems, null);
             }
+            if (judgeModel(cls) && create) {
+                recordModel(cls);
+            }
             ClassState state = new ClassState(cls.path("class").asText());
             properties(cls).forEach((name, property) -> state.types.put(name, type(property)));
             if (create) {
@@ -241,6 +259,27 @@ final class WeaviateSchema {
             http.markPrepared(); // from now on a 404 means a class was deleted during the sync
             return raced != null ? raced : state;
         }
+    }
+
+    /** Whether the configured model must be recorded in {@code cls}; refuses a class of another model. */
+    private boolean judgeModel(JsonNode cls) {
+        return model.judge(
+                RecordedModel.fromText(cls.path("description").asText("")),
+                "Weaviate class '" + cls.path("class").asText() + "'",
+                true);
+    }
+
+    /**
+     * {@code PUT /v1/schema/{class}} with the class as read and the model in its description: an update
+     * changes only mutable settings, and the description is one.
+     */
+    private void recordModel(JsonNode cls) {
+        ObjectNode updated = ((ObjectNode) cls).deepCopy();
+        updated.put("description", RecordedModel.text(model.model().orElseThrow()));
+        String name = cls.path("class").asText();
+        http.require(
+                http.send(http.sync(), http.put(http.url("schema", name), WeaviateJson.write(updated))),
+                "record the embedding model in class '" + name + "'");
     }
 
     /** Adds the connector's properties {@code state} lacks; under {@link #schemaLock}. */

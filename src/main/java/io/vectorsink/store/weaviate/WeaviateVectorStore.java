@@ -21,6 +21,8 @@ import io.vectorsink.store.AuthHeaders;
 import io.vectorsink.store.ChunkFields;
 import io.vectorsink.store.ChunkPoint;
 import io.vectorsink.store.DistanceMetric;
+import io.vectorsink.store.KnownChunk;
+import io.vectorsink.store.LookupReads;
 import io.vectorsink.store.MetadataRules;
 import io.vectorsink.store.PointBatches;
 import io.vectorsink.store.QueryHit;
@@ -36,12 +38,17 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import okhttp3.Headers;
@@ -195,6 +202,7 @@ public final class WeaviateVectorStore extends RestVectorStore {
         } catch (TransientException e) {
             throw endpoint.unreachable(e);
         }
+        schema.useModel(indexModel());
         List<String> problems = schema.problems(dimension);
         if (!problems.isEmpty()) {
             throw new ConfigException(problems, null);
@@ -204,6 +212,7 @@ public final class WeaviateVectorStore extends RestVectorStore {
     @Override
     protected void doPrepare(int dimension) {
         requireVersion(endpoint.sync());
+        schema.useModel(indexModel());
         schema.prepare(dimension);
     }
 
@@ -274,6 +283,167 @@ public final class WeaviateVectorStore extends RestVectorStore {
         }
         hits.sort(Comparator.comparingDouble(QueryHit::distance));
         return hits.size() > limit ? List.copyOf(hits.subList(0, limit)) : hits;
+    }
+
+    // ---- lookup: what is stored of records, for skipping unchanged ones ------------------------------
+
+    /** Weaviate's {@code QUERY_MAXIMUM_RESULTS} default: offset + limit of one query. */
+    static final int QUERY_WINDOW = 10_000;
+
+    /** Objects per lookup page: the connector properties only. */
+    static final int LOOKUP_PAGE = 1_000;
+
+    /** Record ids per lookup filter ({@code ContainsAny}). */
+    static final int MAX_IDS_PER_LOOKUP = 200;
+
+    /** Object ids per read of stored vectors. */
+    static final int MAX_IDS_PER_VECTOR_READ = 100;
+
+    /** Object merges in flight at once in {@link #updateOwnFields}: Weaviate has no batch merge. */
+    static final int MERGE_CONCURRENCY = 8;
+
+    /**
+     * The consistency level of reads: on a replicated class (n replicas) a read of r replicas sees every
+     * write acknowledged by w replicas when r + w > n, for any n, with r = ALL after w = ONE, QUORUM after
+     * QUORUM, ONE after ALL. Without it a read may ask a replica the last sync's writes have not reached,
+     * show the hash before a change and skip the change. On one node every level reads that node.
+     */
+    static String readLevel(String writeLevel) {
+        return switch (writeLevel) {
+            case "ONE" -> "ALL";
+            case "ALL" -> "ONE";
+            default -> "QUORUM";
+        };
+    }
+
+    /** The value of connector or metadata field {@code key} in a Weaviate object: its property. */
+    private static JsonNode field(JsonNode object, String key) {
+        return object.path(WeaviateNames.property(key));
+    }
+
+    @Override
+    public Map<String, List<KnownChunk>> lookup(StreamId stream, Collection<String> recordIds) {
+        requirePrepared();
+        String className = schema.classFor(stream);
+        ClassState state = recordIds.isEmpty() ? null : schema.state(className, false);
+        if (state == null) {
+            return Map.of();
+        }
+        List<String> selected = LookupReads.FIELDS.stream()
+                .map(WeaviateNames::property)
+                .filter(state.types()::containsKey)
+                .toList();
+        LookupReads.Pages<JsonNode> pages = LookupReads.read(
+                List.copyOf(new LinkedHashSet<>(recordIds)),
+                MAX_IDS_PER_LOOKUP,
+                LOOKUP_PAGE,
+                QUERY_WINDOW,
+                (ids, offset, limit) -> {
+                    byte[] body = WeaviateJson.read(
+                            className,
+                            WeaviateJson.recordsWhere(stream, ids),
+                            limit,
+                            offset,
+                            readLevel(consistencyLevel),
+                            selected,
+                            false);
+                    List<JsonNode> objects = new ArrayList<>();
+                    getObjects(className, body, "look up " + ids.size() + " records in class '" + className + "'")
+                            .forEach(objects::add);
+                    return objects;
+                });
+        return LookupReads.byRecord(
+                pages, object -> object.path("_additional").path("id").asText(), WeaviateVectorStore::field);
+    }
+
+    @Override
+    public Map<String, float[]> storedVectors(StreamId stream, Collection<String> chunkIds) {
+        requirePrepared();
+        Map<String, float[]> vectors = new LinkedHashMap<>();
+        String className = schema.classFor(stream);
+        if (chunkIds.isEmpty() || schema.state(className, false) == null) {
+            return vectors;
+        }
+        List<String> ids = List.copyOf(new LinkedHashSet<>(chunkIds));
+        for (int from = 0; from < ids.size(); from += MAX_IDS_PER_VECTOR_READ) {
+            List<String> group = ids.subList(from, Math.min(ids.size(), from + MAX_IDS_PER_VECTOR_READ));
+            byte[] body = WeaviateJson.read(
+                    className,
+                    WeaviateJson.idsWhere(group),
+                    group.size(),
+                    0,
+                    readLevel(consistencyLevel),
+                    List.of(),
+                    true);
+            for (JsonNode object : getObjects(className, body, "read stored vectors in class '" + className + "'")) {
+                vectors.put(
+                        object.path("_additional").path("id").asText(),
+                        LookupReads.vector(object.path("_additional").path("vector")));
+            }
+        }
+        return vectors;
+    }
+
+    /**
+     * {@code PATCH /v1/objects/{class}/{id}} per chunk, a merge that leaves the vector and the other
+     * properties as stored, {@link #MERGE_CONCURRENCY} at a time, each at the configured consistency level.
+     * An object that is gone (404) fails the update as transient: the next attempt looks it up again.
+     */
+    @Override
+    public void updateOwnFields(StreamId stream, Collection<String> chunkIds, Map<String, Object> fields) {
+        requirePrepared();
+        if (chunkIds.isEmpty()) {
+            return;
+        }
+        String className = schema.classFor(stream);
+        ClassState state = schema.state(className, true);
+        Map<String, Object> properties = new LinkedHashMap<>();
+        fields.forEach((key, value) -> {
+            String name = WeaviateNames.property(key);
+            properties.put(
+                    name,
+                    WeaviateJson.fit(state.types().getOrDefault(name, ""), value)
+                            .orElseThrow(() -> new SystemException("connector field " + key
+                                    + " does not fit its property in Weaviate class '" + className + "'")));
+        });
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(MERGE_CONCURRENCY, chunkIds.size()), r -> {
+            Thread thread = new Thread(r, "weaviate-merge");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            List<Future<?>> merges = new ArrayList<>();
+            for (String id : new LinkedHashSet<>(chunkIds)) {
+                merges.add(pool.submit(() -> merge(className, id, properties)));
+            }
+            for (Future<?> merge : merges) {
+                merge.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SystemException("Interrupted while updating Weaviate objects", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw new SystemException("could not update Weaviate objects", e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private void merge(String className, String id, Map<String, Object> properties) {
+        HttpUrl url = endpoint.url("objects", className, id)
+                .newBuilder()
+                .addQueryParameter("consistency_level", consistencyLevel)
+                .build();
+        Answer answer =
+                endpoint.send(endpoint.sync(), endpoint.patch(url, WeaviateJson.merge(className, id, properties)));
+        if (answer.code() == 404) {
+            throw new TransientException("a chunk of class '" + className + "' to move to the new generation is no"
+                    + " longer in Weaviate; the update is not acknowledged");
+        }
+        endpoint.require(answer, "update object " + id + " of class '" + className + "'");
     }
 
     @Override
@@ -428,17 +598,11 @@ public final class WeaviateVectorStore extends RestVectorStore {
 
     private List<QueryHit> search(ClassState state, float[] vector, int limit, ObjectNode where) {
         String name = state.name();
-        JsonNode answer = endpoint.call(
-                endpoint.post(
-                        endpoint.url("graphql"), WeaviateJson.search(name, vector, limit, where, state.selectable())),
-                "query class '" + name + "'");
-        JsonNode errors = answer.path("errors");
-        if (errors.size() > 0) {
-            throw new SystemException("Weaviate refused the query of class '" + name + "': "
-                    + errors.path(0).path("message").asText(""));
-        }
         List<QueryHit> hits = new ArrayList<>();
-        for (JsonNode object : answer.path("data").path("Get").path(name)) {
+        for (JsonNode object : getObjects(
+                name,
+                WeaviateJson.search(name, vector, limit, where, state.selectable()),
+                "query class '" + name + "'")) {
             JsonNode text = object.path(ChunkFields.TEXT);
             JsonNode additional = object.path("_additional");
             hits.add(new QueryHit(
@@ -448,6 +612,17 @@ public final class WeaviateVectorStore extends RestVectorStore {
                     WeaviateValues.metadata(object)));
         }
         return hits;
+    }
+
+    /** The objects a GraphQL {@code Get} of class {@code name} answers; a GraphQL error fails the call. */
+    private JsonNode getObjects(String name, byte[] body, String action) {
+        JsonNode answer = endpoint.call(endpoint.post(endpoint.url("graphql"), body), action);
+        JsonNode errors = answer.path("errors");
+        if (errors.size() > 0) {
+            throw new SystemException("Weaviate refused to " + action + ": "
+                    + errors.path(0).path("message").asText(""));
+        }
+        return answer.path("data").path("Get").path(name);
     }
 
     /** Prepared once the schema is: the endpoint alone knows only that some class exists. */

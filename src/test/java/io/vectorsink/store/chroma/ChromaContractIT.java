@@ -17,9 +17,10 @@ import io.vectorsink.http.HttpClients;
 import io.vectorsink.http.RetrySettings;
 import io.vectorsink.http.RetryTiming;
 import io.vectorsink.protocol.Json;
+import io.vectorsink.store.IndexModelContract;
+import io.vectorsink.store.LookupContract;
 import io.vectorsink.store.StoredChunk;
 import io.vectorsink.store.VectorStore;
-import io.vectorsink.store.VectorStoreContract;
 import io.vectorsink.testing.ChromaInspector;
 import io.vectorsink.testing.ChromaServer;
 import io.vectorsink.testing.FakeRetryTiming;
@@ -29,7 +30,7 @@ import java.util.List;
 import java.util.Optional;
 
 /** The store contract against a real Chroma 1.0 server, and against WireMock for faults and limits. */
-class ChromaContractIT implements VectorStoreContract {
+class ChromaContractIT implements LookupContract, IndexModelContract {
     private static final String COLLECTIONS = "/api/v2/tenants/default_tenant/databases/default_database/collections";
     private static final String ID = "6f1c1a3e-0000-4000-8000-000000000001";
     private static final int MAX_BATCH_SIZE = 100;

@@ -332,4 +332,69 @@ class ChromaVectorStoreTest {
     private static List<LoggedRequest> upsertRequests() {
         return server.findAll(postRequestedFor(urlEqualTo(COLLECTIONS + "/" + ID + "/upsert")));
     }
+
+    private static String page(String... ids) {
+        StringBuilder metadatas = new StringBuilder();
+        for (String id : ids) {
+            metadatas
+                    .append(metadatas.length() == 0 ? "" : ",")
+                    .append("{\"_ab_record_id\":\"r1\",\"_ab_chunk_index\":")
+                    .append(id.substring(1))
+                    .append(",\"_ab_chunk_count\":5,\"_ab_chunk_hash\":\"h")
+                    .append(id)
+                    .append("\",\"_ab_record_hash\":\"r\",\"_ab_generation_id\":3,\"_ab_sync_id\":\"s\"}");
+        }
+        return "{\"ids\":[\"" + String.join("\",\"", ids) + "\"],\"metadatas\":[" + metadatas + "]}";
+    }
+
+    @Test
+    void should_look_up_page_by_page_with_metadatas_only_until_a_page_comes_back_short() throws Exception {
+        String get = COLLECTIONS + "/" + ID + "/get";
+        for (int offset : new int[] {0, 2, 4}) {
+            String[] ids = offset == 4 ? new String[] {"c4"} : new String[] {"c" + offset, "c" + (offset + 1)};
+            server.stubFor(post(get)
+                    .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath(
+                            "$.offset", equalTo(String.valueOf(offset))))
+                    .willReturn(okJson(page(ids))));
+        }
+        ChromaVectorStore store = store(null);
+        store.prepare(3);
+
+        var known = store.lookup(io.vectorsink.protocol.StreamId.of("docs"), List.of("r1"));
+
+        assertThat(known.get("r1"))
+                .extracting(io.vectorsink.store.KnownChunk::chunkIndex)
+                .containsExactly(0, 1, 2, 3, 4);
+        assertThat(known.get("r1").get(2))
+                .isEqualTo(new io.vectorsink.store.KnownChunk("c2", "r1", 2, 5, "hc2", "r", 3L, "s"));
+        List<LoggedRequest> gets = server.findAll(postRequestedFor(urlEqualTo(get)));
+        assertThat(gets).hasSize(3);
+        for (LoggedRequest request : gets) {
+            JsonNode body = Json.MAPPER.readTree(request.getBodyAsString());
+            assertThat(body.get("include").toString()).isEqualTo("[\"metadatas\"]");
+            assertThat(body.get("limit").asInt()).isEqualTo(2);
+            assertThat(body.has("ids")).isFalse();
+            assertThat(body.get("where").toString())
+                    .contains("\"_ab_record_id\":\"r1\"")
+                    .contains("_ab_stream");
+        }
+    }
+
+    @Test
+    void should_read_stored_vectors_by_id_with_embeddings_only_in_groups_of_max_batch_size() throws Exception {
+        String get = COLLECTIONS + "/" + ID + "/get";
+        server.stubFor(post(get).willReturn(okJson("{\"ids\":[\"a\",\"b\"],\"embeddings\":[[1,0,0],null]}")));
+        ChromaVectorStore store = store(null);
+        store.prepare(3);
+
+        var vectors = store.storedVectors(io.vectorsink.protocol.StreamId.of("docs"), List.of("a", "b", "c"));
+
+        assertThat(vectors).containsOnlyKeys("a");
+        assertThat(vectors.get("a")).containsExactly(1f, 0f, 0f);
+        List<LoggedRequest> gets = server.findAll(postRequestedFor(urlEqualTo(get)));
+        assertThat(gets).hasSize(2);
+        JsonNode first = Json.MAPPER.readTree(gets.get(0).getBodyAsString());
+        assertThat(first.get("ids").toString()).isEqualTo("[\"a\",\"b\"]");
+        assertThat(first.get("include").toString()).isEqualTo("[\"embeddings\"]");
+    }
 }

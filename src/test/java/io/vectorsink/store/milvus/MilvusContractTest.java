@@ -28,7 +28,11 @@ import io.vectorsink.http.HttpClients;
 import io.vectorsink.http.RetrySettings;
 import io.vectorsink.http.RetryTiming;
 import io.vectorsink.protocol.Json;
+import io.vectorsink.store.ChunkFields;
 import io.vectorsink.store.ChunkPoint;
+import io.vectorsink.store.IndexModelContract;
+import io.vectorsink.store.KnownChunk;
+import io.vectorsink.store.LookupContract;
 import io.vectorsink.store.StoredChunk;
 import io.vectorsink.store.VectorStore;
 import io.vectorsink.store.VectorStoreContract;
@@ -52,7 +56,13 @@ import org.junit.jupiter.params.provider.CsvSource;
  * documented REST API v2 and filter semantics behind WireMock); faults are WireMock stubs with Milvus's
  * documented answers, including HTTP 200 answers that carry an error code.
  */
-class MilvusContractTest implements VectorStoreContract {
+class MilvusContractTest implements LookupContract, IndexModelContract {
+    /** A collection's description is set when it is created; REST v2 cannot change it later. */
+    @Override
+    public boolean recordsModelInExistingIndex() {
+        return false;
+    }
+
     private static final String TOKEN = "root:Milvus-secret-9f";
 
     /**
@@ -393,5 +403,99 @@ class MilvusContractTest implements VectorStoreContract {
                     .isInstanceOf(ConfigException.class)
                     .hasMessageContaining("dynamic fields");
         });
+    }
+
+    // ---- lookups and consistency ----------------------------------------------------------------------
+
+    /** A record written, then changed, then sent again as first written: the lookup must show the change. */
+    @Test
+    void should_never_show_a_hash_older_than_the_last_acknowledged_write_when_reads_lag() {
+        String collection = newCollection();
+        VectorStore store = newStore(collection, "cosine");
+        store.prepare(3);
+        store.upsert(List.of(LookupContract.hashed(STREAM, "r1", 0, 1, 1, "sync-a")));
+        fake.lagReads("default/" + collection);
+        ChunkPoint changed = LookupContract.hashed(STREAM, "r1", 0, 1, 2, "sync-b");
+        java.util.Map<String, Object> metadata = new java.util.LinkedHashMap<>(changed.metadata());
+        metadata.put(ChunkFields.RECORD_HASH, "r-B");
+        store.upsert(List.of(new ChunkPoint(changed.id(), changed.vector(), "B", metadata)));
+
+        for (boolean honoured : List.of(true, false)) {
+            fake.requestLevelHonoured(honoured);
+            try {
+                assertThat(store.lookup(STREAM, List.of("r1")).get("r1"))
+                        .extracting(KnownChunk::recordHash)
+                        .containsExactly("r-B");
+            } finally {
+                fake.requestLevelHonoured(true);
+            }
+        }
+        server.verify(postRequestedFor(urlEqualTo("/v2/vectordb/entities/query"))
+                .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath(
+                        "$.consistencyLevel", equalTo("Strong"))));
+    }
+
+    /**
+     * A collection another client made with Bounded consistency, on a Milvus that ignores a query's own level:
+     * its reads may lag, so the store looks nothing up (everything is embedded) and says so in check.
+     */
+    @Test
+    void should_look_nothing_up_in_a_collection_that_does_not_read_strong() {
+        String collection = newCollection();
+        com.fasterxml.jackson.databind.node.ObjectNode create = Json.MAPPER.createObjectNode();
+        create.put("collectionName", collection);
+        com.fasterxml.jackson.databind.node.ObjectNode schema = create.putObject("schema");
+        schema.put("enableDynamicField", true);
+        com.fasterxml.jackson.databind.node.ArrayNode fields = schema.putArray("fields");
+        fields.addObject()
+                .put("fieldName", "id")
+                .put("dataType", "VarChar")
+                .put("isPrimary", true)
+                .putObject("elementTypeParams")
+                .put("max_length", 64);
+        fields.addObject()
+                .put("fieldName", "vector")
+                .put("dataType", "FloatVector")
+                .putObject("elementTypeParams")
+                .put("dim", 3);
+        create.putArray("indexParams").addObject().put("fieldName", "vector").put("metricType", "COSINE");
+        create.putObject("params").put("consistencyLevel", "Bounded");
+        fake.create("default", create);
+        VectorStore store = newStore(collection, "cosine");
+        store.check(3);
+        assertThat(store.checkNotes())
+                .singleElement()
+                .asString()
+                .contains("Bounded")
+                .contains("embeds every record");
+        store.prepare(3);
+        store.upsert(List.of(LookupContract.hashed(STREAM, "r1", 0, 1, 1, "sync-a")));
+        fake.lagReads("default/" + collection);
+        fake.requestLevelHonoured(false);
+        try {
+            assertThat(store.lookup(STREAM, List.of("r1"))).isEmpty();
+        } finally {
+            fake.requestLevelHonoured(true);
+        }
+    }
+
+    @Test
+    void should_split_a_lookup_that_would_page_past_milvus_query_window() {
+        String collection = newCollection();
+        VectorStore store = newStore(collection, "cosine");
+        store.prepare(3);
+        List<ChunkPoint> points = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
+        for (int r = 0; r < 450; r++) {
+            ids.add("big" + r);
+            points.addAll(LookupContract.hashedRecord(STREAM, "big" + r, 40));
+        }
+        store.upsert(points);
+
+        assertThat(store.lookup(STREAM, ids).values().stream()
+                        .mapToInt(List::size)
+                        .sum())
+                .isEqualTo(450 * 40);
+        assertThat(store.checkNotes()).isEmpty();
     }
 }

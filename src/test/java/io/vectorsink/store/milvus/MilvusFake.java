@@ -39,13 +39,53 @@ final class MilvusFake implements ResponseDefinitionTransformerV2 {
     private static final class Collection {
         final int dimension;
         final String metric;
-        final Map<String, ObjectNode> rows = new LinkedHashMap<>();
+        /** The create request's schema: its fields as given, dynamic fields on or off. */
+        final JsonNode schema;
+        /** The description given at creation (Milvus keeps it as given; REST v2 cannot change it). */
+        String description = "";
 
-        Collection(int dimension, String metric) {
+        final String consistencyLevel;
+        final Map<String, ObjectNode> rows = new LinkedHashMap<>();
+        /** What a read below Strong sees while {@link #lagReads} holds it back; null when reads are current. */
+        Map<String, ObjectNode> lagging;
+
+        Collection(int dimension, String metric, JsonNode schema, String consistencyLevel) {
             this.dimension = dimension;
             this.metric = metric;
+            this.schema = schema;
+            this.consistencyLevel = consistencyLevel;
+        }
+
+        String fieldOf(String dataType, boolean primary) {
+            for (JsonNode field : schema.path("fields")) {
+                if (primary
+                        ? field.path("isPrimary").asBoolean(false)
+                        : field.path("dataType").asText().equals(dataType)) {
+                    return field.path("fieldName").asText();
+                }
+            }
+            return null;
+        }
+
+        String primaryKey() {
+            return fieldOf(null, true);
+        }
+
+        String vector() {
+            return fieldOf("FloatVector", false);
+        }
+
+        /** The rows a read at {@code level} sees: Strong sees every acknowledged write, others may lag. */
+        Map<String, ObjectNode> visible(String level) {
+            return level.equals("Strong") || lagging == null ? rows : lagging;
         }
     }
+
+    /**
+     * Whether the server reads a query's own {@code consistencyLevel} (Milvus 2.5 from May 2025, and 2.6); older servers read
+     * with the collection's level whatever the request says.
+     */
+    private boolean requestLevelHonoured = true;
 
     MilvusFake(String token) {
         this(token, 0);
@@ -61,21 +101,52 @@ final class MilvusFake implements ResponseDefinitionTransformerV2 {
         return "milvus-fake";
     }
 
+    /**
+     * From now on, reads of collection {@code name} below Strong consistency see its rows as they are now,
+     * not the writes that follow, as a Bounded or Eventually read on a busy cluster may.
+     */
+    synchronized void lagReads(String name) {
+        Collection collection = collections.get(name);
+        collection.lagging = new LinkedHashMap<>();
+        collection.rows.forEach((id, row) -> collection.lagging.put(id, row.deepCopy()));
+    }
+
+    /** Whether the server reads a query's own consistency level (true) or only the collection's (false). */
+    synchronized void requestLevelHonoured(boolean honoured) {
+        requestLevelHonoured = honoured;
+    }
+
+    /** Creates a collection as another client would, from a {@code collections/create} body. */
+    synchronized void create(String db, ObjectNode body) {
+        collections.put(db + "/" + body.path("collectionName").asText(), newCollection(body));
+    }
+
     synchronized boolean exists(String name) {
         return collections.containsKey(name);
     }
 
     synchronized List<StoredChunk> rows(String name) {
+        return rows(name, "text", "");
+    }
+
+    /** The chunks of collection {@code name} written with this text field and metadata JSON field (or flat). */
+    synchronized List<StoredChunk> rows(String name, String textField, String metadataField) {
         Collection collection = collections.get(name);
         if (collection == null) {
             return List.of();
         }
         List<StoredChunk> chunks = new ArrayList<>();
         collection.rows.forEach((id, row) -> {
-            JsonNode text = row.path("text");
-            // A row's dynamic fields are its metadata: all but the key, the vector and the chunk text.
-            Map<String, Object> metadata = new LinkedHashMap<>(StoredChunk.metadata(row));
-            List.of("id", "vector", "text").forEach(metadata::remove);
+            JsonNode text = row.path(textField);
+            // A row's metadata: its dynamic fields (all but the key, the vector and the chunk text), or the
+            // keys of the JSON field that holds them.
+            Map<String, Object> metadata;
+            if (metadataField.isEmpty()) {
+                metadata = new LinkedHashMap<>(StoredChunk.metadata(row));
+                List.of(collection.primaryKey(), collection.vector(), textField).forEach(metadata::remove);
+            } else {
+                metadata = new LinkedHashMap<>(StoredChunk.metadata(row.path(metadataField)));
+            }
             chunks.add(new StoredChunk(id, text.isTextual() ? text.textValue() : null, metadata));
         });
         return chunks;
@@ -99,13 +170,7 @@ final class MilvusFake implements ResponseDefinitionTransformerV2 {
                         "collection already exists: "
                                 + body.path("collectionName").asText()));
             }
-            JsonNode fields = body.path("schema").path("fields");
-            int dim = fields.get(1).path("elementTypeParams").path("dim").asInt();
-            collections.put(
-                    name,
-                    new Collection(
-                            dim,
-                            body.path("indexParams").get(0).path("metricType").asText()));
+            collections.put(name, newCollection(body));
             return answer(ok(Json.MAPPER.createObjectNode()));
         }
         if (collection == null) {
@@ -116,19 +181,31 @@ final class MilvusFake implements ResponseDefinitionTransformerV2 {
                 return answer(ok(describe(body.path("collectionName").asText(), collection)));
             }
             case "/v2/vectordb/entities/upsert" -> {
+                String vector = collection.vector();
                 for (JsonNode row : body.path("data")) {
-                    if (row.path("vector").size() != collection.dimension) {
+                    if (row.path(vector).size() != collection.dimension) {
                         return answer(error(
                                 1100,
-                                "the dim (" + row.path("vector").size()
-                                        + ") of field data(vector) is not equal to schema dim (" + collection.dimension
-                                        + ")"));
+                                "the dim (" + row.path(vector).size()
+                                        + ") of field data(" + vector + ") is not equal to schema dim ("
+                                        + collection.dimension + ")"));
+                    }
+                    if (!collection.schema.path("enableDynamicField").asBoolean(false)) {
+                        for (String key : (Iterable<String>) () -> row.fieldNames()) {
+                            if (!declared(collection, key)) {
+                                return answer(error(
+                                        1100,
+                                        "field " + key + " does not exist in the collection"
+                                                + " schema and dynamic fields are off"));
+                            }
+                        }
                     }
                 }
                 ArrayNode ids = Json.MAPPER.createArrayNode();
+                String key = collection.primaryKey();
                 for (JsonNode row : body.path("data")) {
-                    collection.rows.put(row.path("id").asText(), (ObjectNode) row);
-                    ids.add(row.path("id").asText());
+                    collection.rows.put(row.path(key).asText(), (ObjectNode) row);
+                    ids.add(row.path(key).asText());
                 }
                 ObjectNode data = Json.MAPPER.createObjectNode();
                 data.put("upsertCount", ids.size());
@@ -143,6 +220,39 @@ final class MilvusFake implements ResponseDefinitionTransformerV2 {
             case "/v2/vectordb/entities/search" -> {
                 return answer(ok(search(collection, body)));
             }
+            case "/v2/vectordb/entities/query" -> {
+                int offset = body.path("offset").asInt(0);
+                int limit = body.path("limit").asInt(0);
+                if (limit < 1 || offset + limit > QUERY_WINDOW) {
+                    return answer(error(
+                            1100,
+                            "invalid max query result window, (offset+limit) should be in range [1, " + QUERY_WINDOW
+                                    + "], but got " + (offset + limit)));
+                }
+                Predicate<JsonNode> filter = parse(body.path("filter").asText());
+                ArrayNode data = Json.MAPPER.createArrayNode();
+                collection.visible(level(collection, body)).values().stream()
+                        .filter(filter)
+                        .sorted(Comparator.comparing(
+                                row -> row.path(collection.primaryKey()).asText()))
+                        .skip(offset)
+                        .limit(limit)
+                        .forEach(row -> data.add(output(collection, row, body.path("outputFields"))));
+                return answer(ok(data));
+            }
+            case "/v2/vectordb/entities/get" -> {
+                Map<String, ObjectNode> visible = collection.visible(level(collection, body));
+                ArrayNode data = Json.MAPPER.createArrayNode();
+                JsonNode ids = body.path("id");
+                for (JsonNode id :
+                        ids.isArray() ? ids : Json.MAPPER.createArrayNode().add(ids)) {
+                    ObjectNode row = visible.get(id.asText());
+                    if (row != null) {
+                        data.add(output(collection, row, body.path("outputFields")));
+                    }
+                }
+                return answer(ok(data));
+            }
             default -> {
                 return new ResponseDefinitionBuilder()
                         .withStatus(404)
@@ -152,22 +262,91 @@ final class MilvusFake implements ResponseDefinitionTransformerV2 {
         }
     }
 
+    /** Milvus's query window: offset + limit of one query. */
+    static final int QUERY_WINDOW = 16_384;
+
+    private static Collection newCollection(JsonNode body) {
+        JsonNode schema = body.path("schema");
+        int dim = 0;
+        for (JsonNode field : schema.path("fields")) {
+            if (field.path("dataType").asText().equals("FloatVector")) {
+                dim = field.path("elementTypeParams").path("dim").asInt();
+            }
+        }
+        Collection created = new Collection(
+                dim,
+                body.path("indexParams").get(0).path("metricType").asText(),
+                schema,
+                body.path("params").path("consistencyLevel").asText("Bounded"));
+        created.description = body.path("description").asText("");
+        return created;
+    }
+
+    private static boolean declared(Collection collection, String key) {
+        for (JsonNode field : collection.schema.path("fields")) {
+            if (field.path("fieldName").asText().equals(key)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The consistency level a read runs at: its own when the server reads it, else the collection's. */
+    private String level(Collection collection, JsonNode body) {
+        return requestLevelHonoured && body.has("consistencyLevel")
+                ? body.path("consistencyLevel").asText()
+                : collection.consistencyLevel;
+    }
+
+    /**
+     * The output fields of {@code row}: always the primary key; {@code *} is every scalar and dynamic field
+     * but no vector, which must be named; a named dynamic key the row lacks is left out.
+     */
+    private static ObjectNode output(Collection collection, ObjectNode row, JsonNode outputFields) {
+        ObjectNode out = Json.MAPPER.createObjectNode();
+        String key = collection.primaryKey();
+        String vector = collection.vector();
+        out.set(key, row.get(key));
+        for (JsonNode field : outputFields) {
+            String name = field.asText();
+            if (name.equals("*")) {
+                row.properties().forEach(entry -> {
+                    if (!entry.getKey().equals(vector)) {
+                        out.set(entry.getKey(), entry.getValue());
+                    }
+                });
+            } else if (row.has(name)) {
+                out.set(name, row.get(name));
+            }
+        }
+        return out;
+    }
+
     private static ObjectNode describe(String name, Collection collection) {
         ObjectNode data = Json.MAPPER.createObjectNode();
         data.put("collectionName", name);
+        data.put("description", collection.description);
         data.put("autoId", false);
-        data.put("enableDynamicField", true);
+        data.put(
+                "enableDynamicField",
+                collection.schema.path("enableDynamicField").asBoolean(false));
+        data.put("consistencyLevel", collection.consistencyLevel);
         ArrayNode fields = data.putArray("fields");
-        ObjectNode id = fields.addObject();
-        id.put("name", "id").put("type", "VarChar").put("primaryKey", true).put("autoId", false);
-        id.putArray("params").addObject().put("key", "max_length").put("value", "64");
-        ObjectNode vector = fields.addObject();
-        vector.put("name", "vector").put("type", "FloatVector").put("primaryKey", false);
-        vector.putArray("params").addObject().put("key", "dim").put("value", String.valueOf(collection.dimension));
+        for (JsonNode declared : collection.schema.path("fields")) {
+            ObjectNode field = fields.addObject();
+            field.put("name", declared.path("fieldName").asText())
+                    .put("type", declared.path("dataType").asText())
+                    .put("primaryKey", declared.path("isPrimary").asBoolean(false))
+                    .put("autoId", false);
+            ArrayNode params = field.putArray("params");
+            declared.path("elementTypeParams").properties().forEach(param -> params.addObject()
+                    .put("key", param.getKey())
+                    .put("value", param.getValue().asText()));
+        }
         data.putArray("indexes")
                 .addObject()
-                .put("fieldName", "vector")
-                .put("indexName", "vector")
+                .put("fieldName", collection.vector())
+                .put("indexName", collection.vector())
                 .put("metricType", collection.metric);
         data.put("load", "LoadStateLoaded");
         data.put("shardsNum", 1);
@@ -182,8 +361,8 @@ final class MilvusFake implements ResponseDefinitionTransformerV2 {
         for (ObjectNode row : collection.rows.values()) {
             if (filter.test(row)) {
                 ObjectNode hit = row.deepCopy();
-                hit.remove("vector");
-                hit.put("distance", score(collection.metric, query, row.path("vector")));
+                hit.remove(collection.vector());
+                hit.put("distance", score(collection.metric, query, row.path(collection.vector())));
                 candidates.add(hit);
             }
         }
@@ -215,25 +394,81 @@ final class MilvusFake implements ResponseDefinitionTransformerV2 {
         };
     }
 
-    private static final Pattern CLAUSE = Pattern.compile(
-            "\\s*([A-Za-z_][A-Za-z0-9_]*)\\s*(==|!=|>=|<=|<|>|in)\\s*(\"(?:[^\"\\\\]|\\\\.)*\"|-?[0-9]+|\\[[^\\]]*\\])\\s*(and|$)");
+    private static final Pattern FIELD_AND_OPERATOR = Pattern.compile(
+            "\\s*([A-Za-z_][A-Za-z0-9_]*(?:\\[\"(?:[^\"\\\\]|\\\\.)*\"\\])?)\\s*(==|!=|>=|<=|<|>|in)\\s*");
+
+    private static final Pattern NUMBER = Pattern.compile("-?[0-9]+");
 
     /** A conjunction of comparisons, as {@link MilvusFilters} writes them. */
     static Predicate<JsonNode> parse(String expression) {
         List<Predicate<JsonNode>> clauses = new ArrayList<>();
-        Matcher matcher = CLAUSE.matcher(expression);
+        Matcher matcher = FIELD_AND_OPERATOR.matcher(expression);
         int at = 0;
-        while (at < expression.length() && matcher.find(at) && matcher.start() == at) {
+        while (at < expression.length()) {
+            if (!matcher.find(at) || matcher.start() != at) {
+                throw new IllegalArgumentException("the fake cannot parse the filter " + expression);
+            }
             String field = matcher.group(1);
             String operator = matcher.group(2);
-            JsonNode operand = json(matcher.group(3));
-            clauses.add(row -> compare(row.path(field), operator, operand));
-            at = matcher.end();
-        }
-        if (at != expression.length()) {
-            throw new IllegalArgumentException("the fake cannot parse the filter " + expression);
+            int end = operandEnd(expression, matcher.end());
+            JsonNode operand = json(expression.substring(matcher.end(), end));
+            clauses.add(row -> compare(value(row, field), operator, operand));
+            at = end;
+            while (at < expression.length() && expression.charAt(at) == ' ') {
+                at++;
+            }
+            if (expression.startsWith("and ", at)) {
+                at += 4;
+            } else if (at != expression.length()) {
+                throw new IllegalArgumentException("the fake cannot parse the filter " + expression);
+            }
         }
         return row -> clauses.stream().allMatch(c -> c.test(row));
+    }
+
+    /** Where the operand from {@code from} ends: a string literal, a number, or a list of them. */
+    private static int operandEnd(String expression, int from) {
+        int depth = 0;
+        boolean quoted = false;
+        for (int i = from; i < expression.length(); i++) {
+            char c = expression.charAt(i);
+            if (quoted) {
+                if (c == '\\') {
+                    i++;
+                } else if (c == '"') {
+                    quoted = false;
+                    if (depth == 0) {
+                        return i + 1;
+                    }
+                }
+            } else if (c == '"') {
+                quoted = true;
+            } else if (c == '[') {
+                depth++;
+            } else if (c == ']') {
+                if (--depth == 0) {
+                    return i + 1;
+                }
+            } else if (depth == 0 && c == ' ') {
+                return i;
+            }
+        }
+        if (quoted
+                || depth != 0
+                || !NUMBER.matcher(expression.substring(from).strip()).matches()) {
+            throw new IllegalArgumentException("the fake cannot parse the filter " + expression);
+        }
+        return expression.length();
+    }
+
+    /** The value a filter's field names: a field, or a key of a JSON field ({@code metadata["key"]}). */
+    private static JsonNode value(JsonNode row, String field) {
+        int bracket = field.indexOf('[');
+        if (bracket < 0) {
+            return row.path(field);
+        }
+        String key = json(field.substring(bracket + 1, field.length() - 1)).asText();
+        return row.path(field.substring(0, bracket)).path(key);
     }
 
     private static boolean compare(JsonNode value, String operator, JsonNode operand) {

@@ -21,6 +21,7 @@ import io.vectorsink.http.HttpClients;
 import io.vectorsink.http.RetrySettings;
 import io.vectorsink.http.RetryTiming;
 import io.vectorsink.protocol.Json;
+import io.vectorsink.store.IndexModelContract;
 import io.vectorsink.store.StoredChunk;
 import io.vectorsink.store.VectorStore;
 import io.vectorsink.store.VectorStoreContract;
@@ -37,7 +38,7 @@ import java.util.Optional;
  * The store contract against a real OpenSearch 2.19 node with the k-NN plugin (in-process, lucene engine),
  * and against WireMock answering as OpenSearch documents for faults and limits.
  */
-class OpenSearchContractIT implements VectorStoreContract {
+class OpenSearchContractIT implements VectorStoreContract, IndexModelContract {
     static OpenSearchVectorStore store(String url, String index, String metric, String refresh, RetryTiming timing) {
         return store(url, index, metric, refresh, null, timing);
     }

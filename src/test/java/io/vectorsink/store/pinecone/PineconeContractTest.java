@@ -17,6 +17,7 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMoc
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
@@ -30,7 +31,11 @@ import io.vectorsink.http.RetrySettings;
 import io.vectorsink.http.RetryTiming;
 import io.vectorsink.protocol.Json;
 import io.vectorsink.protocol.StreamId;
+import io.vectorsink.store.ChunkFields;
 import io.vectorsink.store.ChunkPoint;
+import io.vectorsink.store.IndexModelContract;
+import io.vectorsink.store.KnownChunk;
+import io.vectorsink.store.LookupContract;
 import io.vectorsink.store.PointIds;
 import io.vectorsink.store.StaleFilter;
 import io.vectorsink.store.StoredChunk;
@@ -41,6 +46,7 @@ import io.vectorsink.testing.ExchangeCheck;
 import io.vectorsink.testing.FakeRetryTiming;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,7 +66,7 @@ import org.junit.jupiter.api.Test;
  * Pinecone never creates indexes, so the live backend's {@link #newStore} creates the index in the fake, as
  * its owner would in Pinecone's console.
  */
-class PineconeContractTest implements VectorStoreContract {
+class PineconeContractTest implements LookupContract, IndexModelContract {
     private static final String KEY = "pcsk_test_5f2a9c";
 
     /**
@@ -142,7 +148,10 @@ class PineconeContractTest implements VectorStoreContract {
 
     @Override
     public List<StoredChunk> readAll(String collection) {
-        return fake.points(collection);
+        // The freshness fence a lookup writes (deleted when the store closes) is connector bookkeeping, no chunk.
+        return fake.points(collection).stream()
+                .filter(chunk -> !chunk.id().equals(PineconeReads.FENCE_ID))
+                .toList();
     }
 
     @Override
@@ -517,5 +526,161 @@ class PineconeContractTest implements VectorStoreContract {
                     .hasMessageContaining("Pinecone")
                     .hasMessageNotContaining(KEY);
         });
+    }
+
+    // ---- reads for skipping unchanged records on an eventually consistent index ---------------------
+
+    /** {@code chunk} as a newer version of its record wrote it: other hashes, text and vector. */
+    static ChunkPoint rewritten(ChunkPoint chunk, String version) {
+        Map<String, Object> metadata = new LinkedHashMap<>(chunk.metadata());
+        metadata.put(ChunkFields.CHUNK_HASH, metadata.get(ChunkFields.CHUNK_HASH) + "-" + version);
+        metadata.put(ChunkFields.RECORD_HASH, metadata.get(ChunkFields.RECORD_HASH) + "-" + version);
+        float[] vector = {chunk.vector()[1], chunk.vector()[0], 0f};
+        return new ChunkPoint(chunk.id(), vector, version + " " + chunk.document(), metadata);
+    }
+
+    private VectorStore prepared(String collection, FakeRetryTiming timing) {
+        fake.createIndex(collection, 3, "cosine");
+        VectorStore store = store(server.baseUrl(), collection, "", false, "cosine", timing.timing());
+        store.prepare(3);
+        return store;
+    }
+
+    @Test
+    void should_use_only_reads_that_show_its_fence_so_a_stale_read_cannot_hide_a_change() {
+        String collection = newCollection();
+        VectorStore lastSync = prepared(collection, new FakeRetryTiming());
+        List<ChunkPoint> a = LookupContract.hashedRecord(STREAM, "r1", 2);
+        lastSync.upsert(a); // sync 1 wrote version A
+        fake.lag(collection, -1); // reads lag from here on
+        List<ChunkPoint> b = a.stream().map(chunk -> rewritten(chunk, "B")).toList();
+        lastSync.upsert(b); // sync 2 wrote version B, acknowledged
+        assertThat(lastSync.query(a.get(0).vector(), 1, STREAM).get(0).document())
+                .as("a read now still shows version A")
+                .isEqualTo(a.get(0).document());
+
+        // Sync 3 brings version A again. A lookup that used the stale read would call A unchanged and keep B.
+        fake.lag(collection, 3); // three more stale reads, then the index catches up
+        FakeRetryTiming timing = new FakeRetryTiming();
+        VectorStore next = store(server.baseUrl(), collection, "", false, "cosine", timing.timing());
+        next.prepare(3);
+        Map<String, List<KnownChunk>> known = next.lookup(STREAM, List.of("r1"));
+
+        assertThat(known.get("r1")).extracting(KnownChunk::recordHash).containsOnly((String)
+                b.get(0).metadata().get(ChunkFields.RECORD_HASH));
+        assertThat(timing.sleeps()).as("the stale answers were asked again").isNotEmpty();
+        assertThat(fake.ids(collection, PineconeFake.DEFAULT_NAMESPACE)).contains(PineconeReads.FENCE_ID);
+        next.close();
+        assertThat(fake.ids(collection, PineconeFake.DEFAULT_NAMESPACE))
+                .as("the fence is deleted when the store closes")
+                .doesNotContain(PineconeReads.FENCE_ID);
+    }
+
+    @Test
+    void should_know_nothing_when_no_read_shows_the_fence_within_the_wait() {
+        String collection = newCollection();
+        VectorStore lastSync = prepared(collection, new FakeRetryTiming());
+        lastSync.upsert(LookupContract.hashedRecord(STREAM, "r1", 2));
+        fake.lag(collection, -1); // the index never catches up during this sync
+
+        FakeRetryTiming timing = new FakeRetryTiming();
+        VectorStore next = store(server.baseUrl(), collection, "", false, "cosine", timing.timing());
+        next.prepare(3);
+
+        assertThat(next.lookup(STREAM, List.of("r1")))
+                .as("embedded as new: an extra embedding")
+                .isEmpty();
+        Duration waited = timing.sleeps().stream().reduce(Duration.ZERO, Duration::plus);
+        assertThat(waited).isGreaterThanOrEqualTo(PineconeFreshness.MAX_WAIT).isLessThan(Duration.ofSeconds(70));
+        int sleeps = timing.sleeps().size();
+        assertThat(next.lookup(STREAM, List.of("r1"))).isEmpty();
+        assertThat(timing.sleeps())
+                .as("a namespace past its wait is not waited for again")
+                .hasSize(sleeps);
+        fake.catchUp(collection);
+    }
+
+    @Test
+    void should_fetch_stored_vectors_only_with_its_fence() {
+        String collection = newCollection();
+        VectorStore lastSync = prepared(collection, new FakeRetryTiming());
+        List<ChunkPoint> a = LookupContract.hashedRecord(STREAM, "r1", 1);
+        lastSync.upsert(a);
+        Object withA = fake.snapshot(collection);
+        List<ChunkPoint> b = a.stream().map(chunk -> rewritten(chunk, "B")).toList();
+        lastSync.upsert(b);
+        VectorStore next = prepared(collection, new FakeRetryTiming());
+        assertThat(next.lookup(STREAM, List.of("r1")).get("r1").get(0).recordHash())
+                .endsWith("-B");
+
+        fake.serveStale(collection, withA); // a replica behind: it holds A's vector and no fence
+        Map<String, float[]> vectors =
+                next.storedVectors(STREAM, List.of(a.get(0).id()));
+        fake.catchUp(collection);
+
+        assertThat(vectors)
+                .as("A's vector must never be handed out for B's hash")
+                .isEmpty();
+        assertThat(next.storedVectors(STREAM, List.of(a.get(0).id()))
+                        .get(a.get(0).id()))
+                .containsExactly(b.get(0).vector());
+    }
+
+    @Test
+    void should_split_record_ids_when_an_answer_may_be_cut_and_list_a_record_too_long_for_one() {
+        String collection = newCollection();
+        VectorStore store = prepared(collection, new FakeRetryTiming());
+        List<String> ids = new ArrayList<>();
+        List<ChunkPoint> points = new ArrayList<>();
+        for (int r = 0; r < 40; r++) {
+            ids.add("r" + r);
+            points.addAll(LookupContract.hashedRecord(STREAM, "r" + r, 4));
+        }
+        points.addAll(LookupContract.hashedRecord(STREAM, "long", PineconeReads.LOOKUP_TOP_K + 10));
+        ids.add("long");
+        store.upsert(points);
+
+        Map<String, List<KnownChunk>> known = store.lookup(STREAM, ids);
+
+        assertThat(known).hasSize(41);
+        ids.stream().filter(id -> !id.equals("long")).forEach(id -> assertThat(known.get(id))
+                .hasSize(4));
+        assertThat(known.get("long")).hasSize(PineconeReads.LOOKUP_TOP_K + 10);
+        for (LoggedRequest query : server.findAll(postRequestedFor(urlPathEqualTo("/data/" + collection + "/query")))) {
+            JsonNode body = json(query.getBodyAsString());
+            assertThat(body.path("includeValues").asBoolean(true)).isFalse();
+            assertThat(body.path("topK").asInt()).isEqualTo(PineconeReads.LOOKUP_TOP_K);
+        }
+    }
+
+    @Test
+    void should_update_each_vector_with_set_metadata() {
+        String collection = newCollection();
+        VectorStore store = prepared(collection, new FakeRetryTiming());
+        List<ChunkPoint> points = LookupContract.hashedRecord(STREAM, "r1", 3);
+        store.upsert(points);
+        store.lookup(STREAM, List.of("r1"));
+
+        store.updateOwnFields(
+                STREAM, points.stream().map(ChunkPoint::id).toList(), Map.of(ChunkFields.GENERATION_ID, 5L));
+
+        List<LoggedRequest> updates =
+                server.findAll(postRequestedFor(urlPathEqualTo("/data/" + collection + "/vectors/update")));
+        assertThat(updates).hasSize(3).allSatisfy(update -> assertThat(json(update.getBodyAsString())
+                        .path("setMetadata")
+                        .path(ChunkFields.GENERATION_ID)
+                        .asLong())
+                .isEqualTo(5L));
+        assertThatThrownBy(() ->
+                        store.updateOwnFields(STREAM, List.of("never-looked-up"), Map.of(ChunkFields.SYNC_ID, "s")))
+                .hasMessageContaining("lookup");
+    }
+
+    private static JsonNode json(String text) {
+        try {
+            return Json.MAPPER.readTree(text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

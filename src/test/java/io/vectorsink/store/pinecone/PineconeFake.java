@@ -44,6 +44,15 @@ final class PineconeFake implements ResponseDefinitionTransformerV2 {
         final Map<String, TreeMap<String, Vector>> namespaces = new LinkedHashMap<>();
         /** The metadata fields the index's schema makes filterable; null when every field is (no schema). */
         final Set<String> filterable;
+        /**
+         * What reads see while the index lags ({@link #lag}): the namespaces as they were when it began to lag,
+         * or null while reads see every acknowledged write. Writes always apply to {@link #namespaces}.
+         */
+        Map<String, TreeMap<String, Vector>> visible;
+        /** Reads still served from {@link #visible} before the index catches up; negative: until told. */
+        int staleReads;
+        /** The index's tags; {@code PATCH /indexes/{name}} merges into them, an empty value removes one. */
+        final Map<String, String> tags = new TreeMap<>();
 
         Index(int dimension, String metric, Set<String> filterable) {
             this.dimension = dimension;
@@ -86,6 +95,54 @@ final class PineconeFake implements ResponseDefinitionTransformerV2 {
     /** A serverless index whose metadata schema makes only {@code filterable} fields filterable. */
     synchronized void createIndex(String name, int dimension, String metric, Set<String> filterable) {
         indexes.putIfAbsent(name, new Index(dimension, metric, Set.copyOf(filterable)));
+    }
+
+    /**
+     * Pinecone's eventual consistency: from now on reads of index {@code name} (query, fetch, list) see it as it
+     * is now, for {@code staleReads} reads (negative: until {@link #catchUp}), then every acknowledged write.
+     * As Pinecone's freshness is a prefix of each namespace's writes, a stale read shows an earlier state whole.
+     */
+    synchronized void lag(String name, int staleReads) {
+        serveStale(name, snapshot(name));
+        indexes.get(name).staleReads = staleReads;
+    }
+
+    /** Index {@code name}'s namespaces as they are now, for {@link #serveStale} later. */
+    synchronized Object snapshot(String name) {
+        Index index = indexes.get(name);
+        Map<String, TreeMap<String, Vector>> copy = new LinkedHashMap<>();
+        index.namespaces.forEach((ns, vectors) -> {
+            TreeMap<String, Vector> vectorsCopy = new TreeMap<>();
+            vectors.forEach((id, vector) -> vectorsCopy.put(
+                    id, new Vector(vector.values(), vector.metadata().deepCopy())));
+            copy.put(ns, vectorsCopy);
+        });
+        return copy;
+    }
+
+    /** Reads of index {@code name} see {@code snapshot} (as {@link #lag} would have), until {@link #catchUp}. */
+    @SuppressWarnings("unchecked")
+    synchronized void serveStale(String name, Object snapshot) {
+        Index index = indexes.get(name);
+        index.visible = (Map<String, TreeMap<String, Vector>>) snapshot;
+        index.staleReads = -1;
+    }
+
+    /** Reads of index {@code name} see every acknowledged write again. */
+    synchronized void catchUp(String name) {
+        indexes.get(name).visible = null;
+    }
+
+    /** The namespaces a read of {@code index} sees now (and one stale read counted). */
+    private static Map<String, TreeMap<String, Vector>> read(Index index) {
+        if (index.visible == null) {
+            return index.namespaces;
+        }
+        Map<String, TreeMap<String, Vector>> seen = index.visible;
+        if (index.staleReads > 0 && --index.staleReads == 0) {
+            index.visible = null;
+        }
+        return seen;
     }
 
     synchronized boolean exists(String name) {
@@ -134,6 +191,20 @@ final class PineconeFake implements ResponseDefinitionTransformerV2 {
             }
             return json(200, describe(path[1], index));
         }
+        if (path.length == 2 && path[0].equals("indexes") && method.equals("PATCH")) {
+            Index index = indexes.get(path[1]);
+            if (index == null) {
+                return error(404, "NOT_FOUND", "Resource " + path[1] + " not found");
+            }
+            body(request).path("tags").properties().forEach(tag -> {
+                if (tag.getValue().asText().isEmpty()) {
+                    index.tags.remove(tag.getKey());
+                } else {
+                    index.tags.put(tag.getKey(), tag.getValue().asText());
+                }
+            });
+            return json(202, describe(path[1], index));
+        }
         if (path.length < 3 || !path[0].equals("data") || !indexes.containsKey(path[1])) {
             return error(404, "NOT_FOUND", "Not Found");
         }
@@ -154,6 +225,9 @@ final class PineconeFake implements ResponseDefinitionTransformerV2 {
             }
             case "POST query" -> {
                 return query(index, body(request));
+            }
+            case "POST vectors/update" -> {
+                return update(index, body(request));
             }
             default -> {
                 return error(404, "NOT_FOUND", "Not Found");
@@ -184,6 +258,10 @@ final class PineconeFake implements ResponseDefinitionTransformerV2 {
                     .put("filterable", true));
         }
         body.put("deletion_protection", "disabled");
+        if (!index.tags.isEmpty()) {
+            ObjectNode tags = body.putObject("tags");
+            index.tags.forEach(tags::put);
+        }
         return body;
     }
 
@@ -248,7 +326,7 @@ final class PineconeFake implements ResponseDefinitionTransformerV2 {
         int limit = Integer.parseInt(param(request, "limit", "100"));
         String after = param(request, "paginationToken", null);
         List<String> ids = new ArrayList<>();
-        for (String id : index.namespaces.getOrDefault(ns, new TreeMap<>()).keySet()) {
+        for (String id : read(index).getOrDefault(ns, new TreeMap<>()).keySet()) {
             if (id.startsWith(prefix) && (after == null || id.compareTo(after) > 0)) {
                 ids.add(id);
             }
@@ -266,7 +344,7 @@ final class PineconeFake implements ResponseDefinitionTransformerV2 {
 
     private ResponseDefinition fetch(Index index, LoggedRequest request) {
         String ns = namespace(param(request, "namespace", ""));
-        TreeMap<String, Vector> vectors = index.namespaces.getOrDefault(ns, new TreeMap<>());
+        TreeMap<String, Vector> vectors = read(index).getOrDefault(ns, new TreeMap<>());
         ObjectNode answer = Json.MAPPER.createObjectNode();
         ObjectNode found = answer.putObject("vectors");
         var ids = request.queryParameter("ids");
@@ -295,7 +373,7 @@ final class PineconeFake implements ResponseDefinitionTransformerV2 {
             query[i] = (float) body.path("vector").get(i).asDouble();
         }
         TreeMap<String, Vector> vectors =
-                index.namespaces.getOrDefault(namespace(body.path("namespace").asText("")), new TreeMap<>());
+                read(index).getOrDefault(namespace(body.path("namespace").asText("")), new TreeMap<>());
         List<Map.Entry<String, Vector>> candidates = new ArrayList<>(vectors.entrySet());
         candidates.removeIf(e -> body.has("filter")
                 && !matches(body.get("filter"), index.filterView(e.getValue().metadata())));
@@ -318,6 +396,29 @@ final class PineconeFake implements ResponseDefinitionTransformerV2 {
         answer.put("namespace", namespace(body.path("namespace").asText("")));
         answer.putObject("usage").put("readUnits", 5);
         return json(200, answer);
+    }
+
+    /**
+     * Update by id: {@code setMetadata}'s keys set (numbers as 64-bit floats), every other key and the values
+     * kept. Pinecone's reference does not say what an update of a missing id answers; here it changes nothing.
+     */
+    private ResponseDefinition update(Index index, JsonNode body) {
+        if (!body.hasNonNull("id")) {
+            return grpcError(400, 3, "The fake updates by id only");
+        }
+        Vector vector = index.namespaces
+                .getOrDefault(namespace(body.path("namespace").asText("")), new TreeMap<>())
+                .get(body.get("id").asText());
+        if (vector != null) {
+            body.path("setMetadata").properties().forEach(field -> {
+                if (field.getValue().isNumber()) {
+                    vector.metadata().put(field.getKey(), field.getValue().asDouble());
+                } else {
+                    vector.metadata().set(field.getKey(), field.getValue());
+                }
+            });
+        }
+        return json(200, Json.MAPPER.createObjectNode());
     }
 
     private static double score(String metric, float[] a, float[] b) {

@@ -9,14 +9,17 @@ import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.put;
 import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
@@ -29,7 +32,12 @@ import io.vectorsink.http.HttpClients;
 import io.vectorsink.http.RetrySettings;
 import io.vectorsink.http.RetryTiming;
 import io.vectorsink.protocol.Json;
+import io.vectorsink.store.ChunkFields;
 import io.vectorsink.store.ChunkPoint;
+import io.vectorsink.store.IndexModelContract;
+import io.vectorsink.store.KnownChunk;
+import io.vectorsink.store.LookupContract;
+import io.vectorsink.store.PointIds;
 import io.vectorsink.store.StoredChunk;
 import io.vectorsink.store.VectorStore;
 import io.vectorsink.store.VectorStore.RecordTrim;
@@ -53,7 +61,7 @@ import org.junit.jupiter.api.Test;
  * (Qdrant's documented API and filter semantics behind WireMock), the faults are plain WireMock stubs with
  * Qdrant's documented answers. Below the contract: request shapes only Qdrant has.
  */
-class QdrantContractTest implements VectorStoreContract {
+class QdrantContractTest implements LookupContract, IndexModelContract {
     private static final String KEY = "qdrant-key-7f3a9c";
 
     /** Qdrant's own OpenAPI definition, which every exchange with the fake and the stubs must match. */
@@ -99,7 +107,7 @@ class QdrantContractTest implements VectorStoreContract {
 
     @Override
     public List<StoredChunk> readAll(String collection) {
-        return fake.points(collection);
+        return fake.points(collection, QdrantLayout.FLAT);
     }
 
     @Override
@@ -342,5 +350,133 @@ class QdrantContractTest implements VectorStoreContract {
                     .isInstanceOf(ConfigException.class)
                     .hasMessageContaining("named vectors");
         });
+    }
+
+    // ---- reads for skipping unchanged records -----------------------------------------------------
+
+    /** {@code chunk} as a newer version of its record wrote it: other chunk and record hashes. */
+    static ChunkPoint rewritten(ChunkPoint chunk, String version) {
+        Map<String, Object> metadata = new LinkedHashMap<>(chunk.metadata());
+        metadata.put(ChunkFields.CHUNK_HASH, metadata.get(ChunkFields.CHUNK_HASH) + "-" + version);
+        metadata.put(ChunkFields.RECORD_HASH, metadata.get(ChunkFields.RECORD_HASH) + "-" + version);
+        return new ChunkPoint(chunk.id(), chunk.vector(), version + " " + chunk.document(), metadata);
+    }
+
+    @Test
+    void should_read_for_skipping_from_all_replicas_so_a_lagging_one_cannot_show_an_older_version() {
+        String collection = newCollection();
+        VectorStore store = newStore(collection, "cosine");
+        store.prepare(3);
+        List<ChunkPoint> a = LookupContract.hashedRecord(STREAM, "r1", 2);
+        store.upsert(a); // version A
+        fake.lagReplica(collection); // one replica stops applying writes here
+        List<ChunkPoint> b = a.stream().map(chunk -> rewritten(chunk, "B")).toList();
+        store.upsert(b); // version B, applied by the other replica only
+        store.upsert(LookupContract.hashedRecord(STREAM, "new", 1));
+
+        // The next sync brings version A again. Had the lookup read the lagging replica, it would see A's
+        // hashes, call the record unchanged and leave B in place.
+        Map<String, List<KnownChunk>> known = store.lookup(STREAM, List.of("r1", "new"));
+
+        assertThat(known.get("r1")).extracting(KnownChunk::recordHash).containsOnly((String)
+                b.get(0).metadata().get(ChunkFields.RECORD_HASH));
+        assertThat(known)
+                .as("a point only the current replica holds is not seen: it is embedded again")
+                .doesNotContainKey("new");
+        assertThat(store.storedVectors(STREAM, List.of(PointIds.forChunk("new", 0))))
+                .isEmpty();
+        assertThat(server.findAll(postRequestedFor(urlPathMatching("/collections/.*/points(/scroll)?"))))
+                .allSatisfy(
+                        read -> assertThat(read.queryParameter("consistency").firstValue())
+                                .isEqualTo("all"));
+
+        // What a read with Qdrant's default consistency (one replica) would have shown: the older version.
+        JsonNode oneReplica = scroll(
+                collection,
+                "{\"filter\":{\"must\":[{\"key\":\"_ab_record_id\","
+                        + "\"match\":{\"value\":\"r1\"}}]},\"with_payload\":true,\"with_vector\":false}");
+        assertThat(oneReplica
+                        .path("result")
+                        .path("points")
+                        .get(0)
+                        .path("payload")
+                        .path(ChunkFields.RECORD_HASH)
+                        .asText())
+                .isEqualTo(a.get(0).metadata().get(ChunkFields.RECORD_HASH));
+        fake.catchUp(collection);
+        assertThat(store.lookup(STREAM, List.of("new"))).containsKey("new");
+    }
+
+    @Test
+    void should_follow_next_page_offset_and_read_only_the_connectors_fields_without_vectors() {
+        String collection = newCollection();
+        newStore(collection, "cosine").prepare(3);
+        fake.strictMode(collection, 1000, 256);
+        fake.maxQueryLimit(collection, 2);
+        VectorStore store = newStore(collection, "cosine");
+        store.prepare(3);
+        store.upsert(LookupContract.hashedRecord(STREAM, "long", 5));
+        int before = server.findAll(postRequestedFor(urlPathMatching("/collections/.*/points/scroll")))
+                .size();
+
+        Map<String, List<KnownChunk>> known = store.lookup(STREAM, List.of("long"));
+
+        assertThat(known.get("long")).extracting(KnownChunk::chunkIndex).containsExactlyInAnyOrder(0, 1, 2, 3, 4);
+        List<LoggedRequest> scrolls =
+                server.findAll(postRequestedFor(urlPathMatching("/collections/.*/points/scroll")));
+        assertThat(scrolls.size() - before).isEqualTo(3);
+        JsonNode body = json(scrolls.get(scrolls.size() - 1).getBodyAsString());
+        assertThat(body.path("with_vector").asBoolean(true)).isFalse();
+        assertThat(body.path("limit").asInt()).isEqualTo(2);
+        assertThat(body.path("with_payload")).extracting(JsonNode::asText).doesNotContain(ChunkFields.TEXT, "title");
+    }
+
+    @Test
+    void should_set_the_connectors_fields_with_wait_and_refuse_other_fields() {
+        String collection = newCollection();
+        VectorStore store = newStore(collection, "cosine");
+        store.prepare(3);
+        List<ChunkPoint> points = LookupContract.hashedRecord(STREAM, "r1", 1);
+        store.upsert(points);
+
+        store.updateOwnFields(STREAM, List.of(points.get(0).id()), Map.of(ChunkFields.SYNC_ID, "sync-9"));
+
+        LoggedRequest update = server.findAll(postRequestedFor(urlPathMatching("/collections/.*/points/payload")))
+                .get(0);
+        assertThat(update.queryParameter("wait").firstValue()).isEqualTo("true");
+        assertThat(fake.payloads(collection)
+                        .get(points.get(0).id())
+                        .path(ChunkFields.SYNC_ID)
+                        .asText())
+                .isEqualTo("sync-9");
+        assertThatThrownBy(() ->
+                        store.updateOwnFields(STREAM, List.of(points.get(0).id()), Map.of("title", "x")))
+                .hasMessageContaining("title");
+    }
+
+    private static JsonNode scroll(String collection, String body) {
+        try {
+            var request = java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create(server.baseUrl() + "/collections/" + collection + "/points/scroll"))
+                    .header("Content-Type", "application/json")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body))
+                    .build();
+            return json(java.net.http.HttpClient.newHttpClient()
+                    .send(request, java.net.http.HttpResponse.BodyHandlers.ofString())
+                    .body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static JsonNode json(String text) {
+        try {
+            return Json.MAPPER.readTree(text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

@@ -40,8 +40,16 @@ final class QdrantFake implements ResponseDefinitionTransformerV2 {
         final String distance;
         final Map<String, String> payloadSchema = new LinkedHashMap<>();
         final Map<String, Point> points = new LinkedHashMap<>();
+        /**
+         * A second replica that stopped applying writes at the moment {@link #lagReplica} was called, or null
+         * while every replica is current. A read without {@code consistency=all} (or majority, quorum: both
+         * replicas of two) may be served by it, as Qdrant's default {@code Factor(1)} asks one random replica.
+         */
+        Map<String, Point> lagging;
         /** {@code strict_mode_config} as Qdrant reports it; null when strict mode was never configured. */
         ObjectNode strictMode;
+        /** The collection's {@code metadata} (Qdrant 1.16 and later); null when it has none. */
+        ObjectNode metadata;
 
         Collection(int size, String distance) {
             this.size = size;
@@ -61,19 +69,42 @@ final class QdrantFake implements ResponseDefinitionTransformerV2 {
         return "qdrant-fake";
     }
 
-    /** The chunks of {@code collection}, as the store would read them. */
-    synchronized List<StoredChunk> points(String name) {
+    /** The chunks of {@code collection}, read as {@code layout} lays them out. */
+    synchronized List<StoredChunk> points(String name, QdrantLayout layout) {
         Collection collection = collections.get(name);
         if (collection == null) {
             return List.of();
         }
         List<StoredChunk> chunks = new ArrayList<>();
-        collection.points.forEach((id, point) -> {
-            JsonNode text = point.payload().path("text");
-            chunks.add(new StoredChunk(
-                    id, text.isTextual() ? text.textValue() : null, QdrantJson.metadata(point.payload())));
-        });
+        collection.points.forEach((id, point) ->
+                chunks.add(new StoredChunk(id, layout.text(point.payload()), layout.metadata(point.payload()))));
         return chunks;
+    }
+
+    /** The raw payloads of {@code collection}, by point id. */
+    synchronized Map<String, JsonNode> payloads(String name) {
+        Map<String, JsonNode> payloads = new LinkedHashMap<>();
+        collections
+                .get(name)
+                .points
+                .forEach((id, point) -> payloads.put(id, point.payload().deepCopy()));
+        return payloads;
+    }
+
+    /**
+     * What a replica that falls behind does: from now on one replica of {@code name} no longer applies writes
+     * (until {@link #catchUp}), so a read that asks one replica may see the collection as it is now.
+     */
+    synchronized void lagReplica(String name) {
+        Collection collection = collections.get(name);
+        collection.lagging = new LinkedHashMap<>();
+        collection.points.forEach((id, point) -> collection.lagging.put(
+                id, new Point(point.vector(), point.payload().deepCopy())));
+    }
+
+    /** The lagging replica of {@code name} applied every write again. */
+    synchronized void catchUp(String name) {
+        collections.get(name).lagging = null;
     }
 
     synchronized boolean exists(String name) {
@@ -87,6 +118,11 @@ final class QdrantFake implements ResponseDefinitionTransformerV2 {
                 .put("enabled", true)
                 .put("condition_max_size", conditionMaxSize)
                 .put("upsert_max_batchsize", upsertMaxBatchsize);
+    }
+
+    /** Strict mode's {@code max_query_limit} for {@code name} (strict mode must be on). */
+    synchronized void maxQueryLimit(String name, int limit) {
+        collections.get(name).strictMode.put("max_query_limit", limit);
     }
 
     @Override
@@ -109,11 +145,12 @@ final class QdrantFake implements ResponseDefinitionTransformerV2 {
                 return error(409, "Wrong input: Collection `" + name + "` already exists!");
             }
             JsonNode vectors = body.path("vectors");
-            collections.put(
-                    name,
-                    new Collection(
-                            vectors.path("size").asInt(),
-                            vectors.path("distance").asText()));
+            Collection created = new Collection(
+                    vectors.path("size").asInt(), vectors.path("distance").asText());
+            if (body.path("metadata").isObject()) {
+                created.metadata = ((ObjectNode) body.path("metadata")).deepCopy();
+            }
+            collections.put(name, created);
             return ok(Json.MAPPER.getNodeFactory().booleanNode(true));
         }
         if (collection == null) {
@@ -122,6 +159,16 @@ final class QdrantFake implements ResponseDefinitionTransformerV2 {
         switch (method + " " + endpoint) {
             case "GET " -> {
                 return ok(info(collection));
+            }
+            case "PATCH " -> {
+                // Qdrant merges the metadata sent into what the collection holds.
+                if (body.path("metadata").isObject()) {
+                    if (collection.metadata == null) {
+                        collection.metadata = Json.MAPPER.createObjectNode();
+                    }
+                    collection.metadata.setAll((ObjectNode) body.path("metadata"));
+                }
+                return ok(Json.MAPPER.getNodeFactory().booleanNode(true));
             }
             case "PUT index" -> {
                 collection.payloadSchema.put(
@@ -167,10 +214,129 @@ final class QdrantFake implements ResponseDefinitionTransformerV2 {
                 result.set("points", query(collection, body));
                 return ok(result);
             }
+            case "POST points/scroll" -> {
+                String refused = strictLimit(
+                        collection, "max_query_limit", body.path("limit").asInt(10));
+                if (refused == null) {
+                    refused = strictLimit(collection, "condition_max_size", largestCondition(body.path("filter")));
+                }
+                if (refused != null) {
+                    return error(400, refused);
+                }
+                return ok(scroll(replica(collection, request), body));
+            }
+            case "POST points" -> {
+                return ok(retrieve(replica(collection, request), body));
+            }
+            case "POST points/payload" -> {
+                return setPayload(collection, body);
+            }
             default -> {
                 return error(404, "Not found");
             }
         }
+    }
+
+    /**
+     * The points a read sees. With {@code consistency=all}, {@code majority} or {@code quorum} (with two
+     * replicas, each asks both) a point is returned only when both replicas hold it, in its newest version (the
+     * current one); otherwise one replica answers, which may be the lagging one.
+     */
+    private static Map<String, Point> replica(Collection collection, LoggedRequest request) {
+        if (collection.lagging == null) {
+            return collection.points;
+        }
+        var consistency = request.queryParameter("consistency");
+        String level = consistency.isPresent() ? consistency.firstValue() : "1";
+        if (level.equals("all") || level.equals("majority") || level.equals("quorum") || level.equals("2")) {
+            Map<String, Point> onBoth = new LinkedHashMap<>(collection.points);
+            onBoth.keySet().retainAll(collection.lagging.keySet());
+            return onBoth;
+        }
+        return collection.lagging;
+    }
+
+    /** Scroll: the matching points in id order from {@code offset}, a page of {@code limit}, and the next offset. */
+    private static ObjectNode scroll(Map<String, Point> points, JsonNode body) {
+        java.util.TreeMap<String, Point> ordered = new java.util.TreeMap<>(points);
+        String from = body.path("offset").isTextual() ? body.path("offset").textValue() : null;
+        int limit = body.path("limit").asInt(10);
+        ObjectNode result = Json.MAPPER.createObjectNode();
+        ArrayNode page = result.putArray("points");
+        String next = null;
+        for (Map.Entry<String, Point> entry : (from == null ? ordered : ordered.tailMap(from, true)).entrySet()) {
+            if (body.has("filter")
+                    && !matches(body.get("filter"), entry.getValue().payload())) {
+                continue;
+            }
+            if (page.size() == limit) {
+                next = entry.getKey();
+                break;
+            }
+            page.add(record(entry.getKey(), entry.getValue(), body));
+        }
+        if (next == null) {
+            result.putNull("next_page_offset");
+        } else {
+            result.put("next_page_offset", next);
+        }
+        return result;
+    }
+
+    /** Retrieve: the points among {@code ids} that exist, in the order asked. */
+    private static ArrayNode retrieve(Map<String, Point> points, JsonNode body) {
+        ArrayNode result = Json.MAPPER.createArrayNode();
+        for (JsonNode id : body.path("ids")) {
+            Point point = points.get(id.asText());
+            if (point != null) {
+                result.add(record(id.asText(), point, body));
+            }
+        }
+        return result;
+    }
+
+    /** A point as a read returns it: payload as {@code with_payload} selects (default all), vector when asked. */
+    private static ObjectNode record(String id, Point point, JsonNode body) {
+        ObjectNode record = Json.MAPPER.createObjectNode();
+        record.put("id", id);
+        JsonNode withPayload = body.path("with_payload");
+        if (withPayload.isArray()) {
+            ObjectNode selected = record.putObject("payload");
+            withPayload.forEach(key -> {
+                JsonNode value = point.payload().get(key.asText());
+                if (value != null) {
+                    selected.set(key.asText(), value);
+                }
+            });
+        } else if (withPayload.isMissingNode() || withPayload.asBoolean(false)) {
+            record.set("payload", point.payload());
+        }
+        if (body.path("with_vector").asBoolean(false)) {
+            ArrayNode vector = record.putArray("vector");
+            for (float value : point.vector()) {
+                vector.add(value);
+            }
+        }
+        return record;
+    }
+
+    /** Set payload: the given keys on each point (inside the object at {@code key} when given), the rest kept. */
+    private ResponseDefinition setPayload(Collection collection, JsonNode body) {
+        for (JsonNode id : body.path("points")) {
+            if (!collection.points.containsKey(id.asText())) {
+                return error(404, "Not found: No point with id " + id.asText() + " found");
+            }
+        }
+        for (JsonNode id : body.path("points")) {
+            ObjectNode payload = collection.points.get(id.asText()).payload();
+            ObjectNode target = payload;
+            if (body.hasNonNull("key")) {
+                String key = body.get("key").asText();
+                target = payload.get(key) instanceof ObjectNode nested ? nested : payload.putObject(key);
+            }
+            target.setAll((ObjectNode) body.path("payload"));
+        }
+        return ok(updateResult());
     }
 
     private JsonNode info(Collection collection) {
@@ -202,6 +368,9 @@ final class QdrantFake implements ResponseDefinitionTransformerV2 {
         config.putObject("wal_config").put("wal_capacity_mb", 32).put("wal_segments_ahead", 0);
         if (collection.strictMode != null) {
             config.set("strict_mode_config", collection.strictMode);
+        }
+        if (collection.metadata != null) {
+            config.set("metadata", collection.metadata);
         }
         ObjectNode schema = result.putObject("payload_schema");
         collection.payloadSchema.forEach((field, type) ->
@@ -319,7 +488,10 @@ final class QdrantFake implements ResponseDefinitionTransformerV2 {
         if (condition.has("must") || condition.has("should") || condition.has("must_not")) {
             return matches(condition, payload);
         }
-        JsonNode value = payload.path(condition.path("key").asText());
+        JsonNode value = payload;
+        for (String part : condition.path("key").asText().split("\\.")) {
+            value = value.path(part); // a dotted key names a nested field
+        }
         if (value.isMissingNode() || value.isNull()) {
             return false;
         }

@@ -23,10 +23,17 @@ class QdrantLimitsTest {
     @Test
     void should_lower_trims_to_condition_max_size_and_upserts_to_upsert_max_batchsize() throws Exception {
         assertThat(of("{\"enabled\":true,\"condition_max_size\":100,\"upsert_max_batchsize\":64}"))
-                .isEqualTo(new QdrantLimits(100, 64));
+                .isEqualTo(new QdrantLimits(100, 64, QdrantVectorStore.MAX_POINTS_PER_PAGE));
         assertThat(of("{\"enabled\":true,\"condition_max_size\":5000,\"upsert_max_batchsize\":null}"))
                 .as("a limit above the store's own, or none, keeps the store's")
                 .isEqualTo(QdrantLimits.DEFAULTS);
-        assertThat(of("{\"enabled\":true,\"condition_max_size\":0}")).isEqualTo(new QdrantLimits(1, 256));
+        assertThat(of("{\"enabled\":true,\"condition_max_size\":0}"))
+                .isEqualTo(new QdrantLimits(1, 256, QdrantVectorStore.MAX_POINTS_PER_PAGE));
+    }
+
+    @Test
+    void should_lower_lookup_pages_to_max_query_limit() throws Exception {
+        assertThat(of("{\"enabled\":true,\"max_query_limit\":50}").pointsPerPage())
+                .isEqualTo(50);
     }
 }

@@ -10,6 +10,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -24,9 +25,13 @@ import io.vectorsink.http.HttpClients;
 import io.vectorsink.http.RetrySettings;
 import io.vectorsink.http.RetryTiming;
 import io.vectorsink.protocol.Json;
+import io.vectorsink.store.ChunkFields;
+import io.vectorsink.store.ChunkPoint;
+import io.vectorsink.store.IndexModelContract;
+import io.vectorsink.store.KnownChunk;
+import io.vectorsink.store.LookupContract;
 import io.vectorsink.store.StoredChunk;
 import io.vectorsink.store.VectorStore;
-import io.vectorsink.store.VectorStoreContract;
 import io.vectorsink.testing.ApiDefinition;
 import io.vectorsink.testing.ExchangeCheck;
 import io.vectorsink.testing.FakeRetryTiming;
@@ -37,6 +42,9 @@ import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The store contract for Weaviate, which cannot run on this machine: the live backend is
@@ -44,7 +52,7 @@ import org.junit.jupiter.api.BeforeAll;
  * plain WireMock stubs with Weaviate's documented answers. Weaviate's own behaviour is in
  * {@link WeaviateVectorStoreTest}.
  */
-class WeaviateContractTest implements VectorStoreContract {
+class WeaviateContractTest implements LookupContract, IndexModelContract {
     static final String KEY = "weaviate-key-5c1e07";
 
     /**
@@ -209,5 +217,60 @@ class WeaviateContractTest implements VectorStoreContract {
             throw new UncheckedIOException(e);
         }
         return results.toString();
+    }
+
+    // ---- lookups on a replicated class ----------------------------------------------------------------
+
+    /**
+     * A record written, then changed while some replicas lag behind the writes, then looked up: at every
+     * write consistency level the lookup reads enough replicas (r + w > n) to see the change, never the hash
+     * before it. The fake answers a query with a lower level from the lagging replicas.
+     */
+    @ParameterizedTest
+    @CsvSource({"ONE,ALL", "QUORUM,QUORUM", "ALL,ONE"})
+    void should_read_enough_replicas_to_see_every_acknowledged_write(String writeLevel, String readLevel) {
+        String collection = newCollection();
+        VectorStore store = store(
+                new IndexingConfig.Weaviate(
+                        server.baseUrl(),
+                        new IndexingConfig.WeaviateLayout.SingleClass(collection),
+                        "cosine",
+                        writeLevel,
+                        null,
+                        null),
+                new FakeRetryTiming().timing());
+        store.prepare(3);
+        store.upsert(List.of(LookupContract.hashed(STREAM, "r1", 0, 1, 1, "sync-a")));
+        fake.lagReplicas(collection);
+        ChunkPoint changed = LookupContract.hashed(STREAM, "r1", 0, 1, 2, "sync-b");
+        java.util.Map<String, Object> metadata = new java.util.LinkedHashMap<>(changed.metadata());
+        metadata.put(ChunkFields.RECORD_HASH, "r-B");
+        store.upsert(List.of(new ChunkPoint(changed.id(), changed.vector(), "B", metadata)));
+
+        assertThat(store.lookup(STREAM, List.of("r1")).get("r1"))
+                .extracting(KnownChunk::recordHash)
+                .containsExactly("r-B");
+        server.verify(postRequestedFor(urlPathEqualTo("/v1/graphql"))
+                .withRequestBody(
+                        com.github.tomakehurst.wiremock.client.WireMock.containing("consistencyLevel: " + readLevel)));
+    }
+
+    @Test
+    void should_page_a_lookup_within_the_query_maximum_results() {
+        String collection = newCollection();
+        VectorStore store = newStore(collection, "cosine");
+        store.prepare(3);
+        List<ChunkPoint> points = new java.util.ArrayList<>();
+        List<String> ids = new java.util.ArrayList<>();
+        for (int r = 0; r < 250; r++) {
+            ids.add("big" + r);
+            points.addAll(LookupContract.hashedRecord(STREAM, "big" + r, 45));
+        }
+        store.upsert(points);
+
+        assertThat(store.lookup(STREAM, ids).values().stream()
+                        .mapToInt(List::size)
+                        .sum())
+                .isEqualTo(250 * 45);
     }
 }

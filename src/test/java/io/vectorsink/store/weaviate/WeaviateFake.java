@@ -53,9 +53,22 @@ final class WeaviateFake implements ResponseDefinitionTransformerV2 {
     private String version = "1.25.4";
     private boolean failDeletes;
 
+    /**
+     * Replication: every class has {@link #REPLICAS} replicas. While {@link #lagReplicas} holds, the replicas
+     * a write did not wait for keep the objects as they were ({@code lagging}); {@code upToDate} is how many
+     * replicas every write since then reached (its consistency level: ONE 1, QUORUM 2, ALL 3). A read of r
+     * replicas (its consistency level; ONE for a GraphQL query that names none) asks the lagging replicas
+     * first, so it sees the acknowledged writes only when r + upToDate > n, as Weaviate documents.
+     */
+    static final int REPLICAS = 3;
+
     private static final class Cls {
         final ObjectNode definition;
         final Map<String, Obj> objects = new LinkedHashMap<>();
+        /** The objects on the replicas that lag, while {@link WeaviateFake#lagReplicas} holds; else null. */
+        Map<String, Obj> lagging;
+        /** How many replicas every write since the lag began reached. */
+        int upToDate = REPLICAS;
 
         Cls(ObjectNode definition) {
             this.definition = definition;
@@ -149,6 +162,34 @@ final class WeaviateFake implements ResponseDefinitionTransformerV2 {
         failDeletes = fail;
     }
 
+    /** From now on, the replicas of class {@code name} a write does not wait for keep its objects as now. */
+    synchronized void lagReplicas(String name) {
+        Cls cls = classes.get(name);
+        cls.lagging = new LinkedHashMap<>(cls.objects);
+        cls.upToDate = REPLICAS;
+    }
+
+    private static int replicas(String level) {
+        return switch (level) {
+            case "ONE" -> 1;
+            case "ALL" -> REPLICAS;
+            default -> 2;
+        };
+    }
+
+    /** Notes a write to class {@code className} at {@code level} (Weaviate's default for writes: QUORUM). */
+    private void wrote(String className, String level) {
+        Cls cls = classes.get(capitalized(className));
+        if (cls != null) {
+            cls.upToDate = Math.min(cls.upToDate, replicas(level == null ? "QUORUM" : level));
+        }
+    }
+
+    /** The objects of {@code cls} a read at {@code level} sees. */
+    private static Map<String, Obj> visible(Cls cls, String level) {
+        return cls.lagging == null || replicas(level) + cls.upToDate > REPLICAS ? cls.objects : cls.lagging;
+    }
+
     synchronized void version(String version) {
         this.version = version;
     }
@@ -230,15 +271,24 @@ final class WeaviateFake implements ResponseDefinitionTransformerV2 {
                 if (method.equals("GET") && path.length == 3) {
                     return json(200, cls.definition);
                 }
+                if (method.equals("PUT") && path.length == 3) {
+                    return json(200, updateClass(cls, body));
+                }
                 if (method.equals("POST") && path.length == 4 && path[3].equals("properties")) {
                     return json(200, addProperty(cls, body));
                 }
             }
             if (method.equals("POST") && endpoint.equals("batch/objects")) {
+                body.path("objects").forEach(o -> wrote(o.path("class").asText(), query.get("consistency_level")));
                 return json(200, batchObjects(body));
             }
             if (method.equals("DELETE") && endpoint.equals("batch/objects")) {
+                wrote(body.path("match").path("class").asText(), query.get("consistency_level"));
                 return json(200, batchDelete(body));
+            }
+            if (method.equals("PATCH") && path.length == 4 && path[1].equals("objects")) {
+                wrote(path[2], query.get("consistency_level"));
+                return merge(path[2], path[3], body);
             }
             if (method.equals("GET") && endpoint.equals("objects")) {
                 return json(200, listObjects(query));
@@ -280,6 +330,22 @@ final class WeaviateFake implements ResponseDefinitionTransformerV2 {
         Cls cls = new Cls(definition);
         classes.put(name, cls);
         return definition;
+    }
+
+    /**
+     * {@code PUT /v1/schema/{class}}: Weaviate changes mutable settings only and refuses a change of an
+     * immutable one (here: the distance); this fake keeps the new description.
+     */
+    private JsonNode updateClass(Cls cls, JsonNode body) {
+        String distance =
+                cls.definition.path("vectorIndexConfig").path("distance").asText();
+        if (!body.path("vectorIndexConfig").path("distance").asText(distance).equals(distance)) {
+            throw new Refused("vectorIndexConfig.distance cannot be changed");
+        }
+        if (body.has("description")) {
+            cls.definition.put("description", body.path("description").asText());
+        }
+        return cls.definition;
     }
 
     private JsonNode addProperty(Cls cls, JsonNode body) {
@@ -380,6 +446,30 @@ final class WeaviateFake implements ResponseDefinitionTransformerV2 {
         return null;
     }
 
+    /** {@code PATCH /v1/objects/{class}/{id}}: the properties merged in, vector and others kept; 204. */
+    private ResponseDefinition merge(String className, String id, JsonNode body) {
+        Cls cls = classes.get(capitalized(className));
+        Obj object = cls == null ? null : cls.objects.get(id);
+        if (object == null) {
+            return new ResponseDefinitionBuilder().withStatus(404).build();
+        }
+        ObjectNode merged = object.properties().deepCopy();
+        body.path("properties").properties().forEach(field -> merged.set(field.getKey(), field.getValue()));
+        ObjectNode whole = NODES.objectNode();
+        whole.put("class", className);
+        whole.put("id", id);
+        whole.set("properties", merged);
+        ArrayNode vector = whole.putArray("vector");
+        for (float v : object.vector()) {
+            vector.add(v);
+        }
+        String error = store(whole);
+        if (error != null) {
+            throw new Refused(error);
+        }
+        return new ResponseDefinitionBuilder().withStatus(204).build();
+    }
+
     private JsonNode batchDelete(JsonNode body) {
         JsonNode match = body.path("match");
         Cls cls = classes.get(capitalized(match.path("class").asText()));
@@ -388,7 +478,8 @@ final class WeaviateFake implements ResponseDefinitionTransformerV2 {
         }
         List<String> matched = new ArrayList<>();
         for (Map.Entry<String, Obj> object : cls.objects.entrySet()) {
-            if (matches(cls, match.path("where"), object.getValue().properties())) {
+            if (matches(
+                    cls, match.path("where"), object.getKey(), object.getValue().properties())) {
                 matched.add(object.getKey());
             }
             if (matched.size() == queryMaximumResults) {
@@ -446,7 +537,7 @@ final class WeaviateFake implements ResponseDefinitionTransformerV2 {
 
     // ---- filters --------------------------------------------------------------------------------
 
-    private static boolean matches(Cls cls, JsonNode where, ObjectNode properties) {
+    private static boolean matches(Cls cls, JsonNode where, String id, ObjectNode properties) {
         if (where.isMissingNode() || where.isNull()) {
             return true;
         }
@@ -454,13 +545,21 @@ final class WeaviateFake implements ResponseDefinitionTransformerV2 {
         if (operator.equals("And") || operator.equals("Or")) {
             boolean and = operator.equals("And");
             for (JsonNode operand : where.path("operands")) {
-                if (matches(cls, operand, properties) != and) {
+                if (matches(cls, operand, id, properties) != and) {
                     return !and;
                 }
             }
             return and;
         }
         String path = where.path("path").path(0).asText();
+        if (path.equals("id")) {
+            boolean equal = id.equals(where.path("valueText").asText());
+            return switch (operator) {
+                case "Equal" -> equal;
+                case "NotEqual" -> !equal;
+                default -> throw new Refused("operator " + operator + " is not supported on id");
+            };
+        }
         boolean length = path.startsWith("len(") && path.endsWith(")");
         String name = length ? path.substring(4, path.length() - 1) : path;
         JsonNode property = cls.property(name);
@@ -566,17 +665,35 @@ final class WeaviateFake implements ResponseDefinitionTransformerV2 {
                     throw new Refused("Cannot query field \"" + field + "\" on type \"" + className + "\".");
                 }
             }
-            JsonNode nearVector = arguments.get("nearVector").path("vector");
+            String level = arguments.containsKey("consistencyLevel")
+                    ? arguments.get("consistencyLevel").asText()
+                    : "ONE";
+            if (!List.of("ONE", "QUORUM", "ALL").contains(level)) {
+                throw new Refused("Argument \"consistencyLevel\" has invalid value " + level + ".");
+            }
+            Map<String, Obj> objects = visible(cls, level);
+            JsonNode where = arguments.getOrDefault("where", NODES.missingNode());
+            int limit = arguments.containsKey("limit") ? arguments.get("limit").asInt() : 10;
+            int offset =
+                    arguments.containsKey("offset") ? arguments.get("offset").asInt() : 0;
+            if (offset + limit > queryMaximumResults) {
+                throw new Refused("query maximum results exceeded");
+            }
+            List<Map.Entry<String, Double>> ranked = new ArrayList<>();
+            JsonNode nearVector =
+                    arguments.getOrDefault("nearVector", NODES.missingNode()).path("vector");
             float[] query = new float[nearVector.size()];
             for (int i = 0; i < query.length; i++) {
                 query[i] = (float) nearVector.get(i).asDouble();
             }
             String distance =
                     cls.definition.path("vectorIndexConfig").path("distance").asText();
-            JsonNode where = arguments.getOrDefault("where", NODES.missingNode());
-            List<Map.Entry<String, Double>> ranked = new ArrayList<>();
-            for (Map.Entry<String, Obj> object : cls.objects.entrySet()) {
-                if (matches(cls, where, object.getValue().properties())) {
+            for (Map.Entry<String, Obj> object : objects.entrySet()) {
+                if (matches(cls, where, object.getKey(), object.getValue().properties())) {
+                    if (!arguments.containsKey("nearVector")) {
+                        ranked.add(Map.entry(object.getKey(), 0d)); // a filter alone: stored order
+                        continue;
+                    }
                     if (object.getValue().vector().length != query.length) {
                         throw new Refused("vector search: KnnSearchByVectorMaxDist: vector lengths don't match: "
                                 + query.length + " vs " + object.getValue().vector().length);
@@ -586,15 +703,31 @@ final class WeaviateFake implements ResponseDefinitionTransformerV2 {
                             distance(distance, query, object.getValue().vector())));
                 }
             }
-            ranked.sort(Map.Entry.comparingByValue());
+            if (arguments.containsKey("nearVector")) {
+                ranked.sort(Map.Entry.comparingByValue());
+            }
             ArrayNode hits = answer.putObject("data").putObject("Get").putArray(className);
-            int limit = arguments.containsKey("limit") ? arguments.get("limit").asInt() : 10;
-            ranked.stream().limit(limit).forEach(entry -> {
+            ranked.stream().skip(offset).limit(limit).forEach(entry -> {
                 ObjectNode hit = hits.addObject();
-                ObjectNode properties = cls.objects.get(entry.getKey()).properties();
+                Obj object = objects.get(entry.getKey());
+                ObjectNode properties = object.properties();
                 for (String field : selection) {
                     if (field.equals("_additional")) {
-                        hit.putObject("_additional").put("id", entry.getKey()).put("distance", entry.getValue());
+                        ObjectNode additional = hit.putObject("_additional");
+                        for (String wanted : parser.additional) {
+                            switch (wanted) {
+                                case "id" -> additional.put("id", entry.getKey());
+                                case "distance" -> additional.put("distance", entry.getValue());
+                                case "vector" -> {
+                                    ArrayNode vector = additional.putArray("vector");
+                                    for (float v : object.vector()) {
+                                        vector.add(v);
+                                    }
+                                }
+                                default -> throw new Refused(
+                                        "Cannot query field \"" + wanted + "\" on type \"AdditionalProperties\".");
+                            }
+                        }
                     } else {
                         hit.set(field, properties.has(field) ? properties.get(field) : NODES.nullNode());
                     }
@@ -630,6 +763,7 @@ final class WeaviateFake implements ResponseDefinitionTransformerV2 {
     private static final class GraphQl {
         private final String text;
         private int at;
+        private final List<String> additional = new ArrayList<>();
 
         GraphQl(String text) {
             this.text = text;
@@ -687,7 +821,7 @@ final class WeaviateFake implements ResponseDefinitionTransformerV2 {
                 String field = name();
                 fields.add(field);
                 if (next("{")) {
-                    selection(); // _additional { id distance }: always answered whole
+                    additional.addAll(selection()); // the fields of _additional
                 }
             }
             expect("}");
