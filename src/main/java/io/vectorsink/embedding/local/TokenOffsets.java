@@ -2,7 +2,8 @@ package io.vectorsink.embedding.local;
 
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.jni.CharSpan;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import io.vectorsink.protocol.Json;
 import java.io.IOException;
 
@@ -17,18 +18,51 @@ final class TokenOffsets {
      * both local models have. Anything else is not assumed to.
      */
     static boolean splitsAtWhitespace(byte[] tokenizerJson) {
-        try {
-            JsonNode tokenizer = Json.MAPPER.readTree(tokenizerJson);
-            JsonNode normalizer = tokenizer.path("normalizer");
-            boolean bertNormalizer = normalizer.isNull()
-                    || normalizer.isMissingNode()
-                    || "BertNormalizer".equals(normalizer.path("type").asText());
-            return bertNormalizer
-                    && "BertPreTokenizer"
-                            .equals(tokenizer.path("pre_tokenizer").path("type").asText());
+        // Streamed, and only up to the two settings: they come before the vocabulary, which is most of the file.
+        String normalizer = null;
+        String preTokenizer = null;
+        try (JsonParser parser = Json.MAPPER.getFactory().createParser(tokenizerJson)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return false;
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME && (normalizer == null || preTokenizer == null)) {
+                String field = parser.currentName();
+                parser.nextToken();
+                if (field.equals("normalizer") || field.equals("pre_tokenizer")) {
+                    String type = typeOf(parser);
+                    if (field.equals("normalizer")) {
+                        normalizer = type;
+                    } else {
+                        preTokenizer = type;
+                    }
+                } else {
+                    parser.skipChildren();
+                }
+            }
         } catch (IOException e) {
             return false;
         }
+        boolean bertNormalizer = normalizer == null || normalizer.isEmpty() || normalizer.equals("BertNormalizer");
+        return bertNormalizer && "BertPreTokenizer".equals(preTokenizer);
+    }
+
+    /** The {@code type} of the object the parser is at ("" for null, "?" without one); leaves it at its end. */
+    private static String typeOf(JsonParser parser) throws IOException {
+        if (parser.currentToken() != JsonToken.START_OBJECT) {
+            parser.skipChildren();
+            return parser.currentToken() == JsonToken.VALUE_NULL ? "" : "?";
+        }
+        String type = "?";
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String name = parser.currentName();
+            parser.nextToken();
+            if (name.equals("type") && parser.currentToken() == JsonToken.VALUE_STRING) {
+                type = parser.getText();
+            } else {
+                parser.skipChildren();
+            }
+        }
+        return type;
     }
 
     /**
