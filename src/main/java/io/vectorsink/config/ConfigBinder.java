@@ -53,7 +53,8 @@ final class ConfigBinder {
                 strings(node.get("text_fields")),
                 strings(node.get("metadata_fields")),
                 mappings,
-                textSplitter(node.get("text_splitter")));
+                textSplitter(node.get("text_splitter")),
+                ProcessingConfig.MetadataTypes.of(node.get("metadata_types").textValue()));
     }
 
     private static TextSplitterConfig textSplitter(JsonNode node) {

@@ -14,6 +14,7 @@ import java.util.Objects;
  * @param metadataFields dot paths stored as metadata next to each chunk; empty means every top-level field
  * @param fieldNameMappings renames applied to the record before fields are selected
  * @param textSplitter where chunk boundaries may fall
+ * @param metadataTypes how metadata values are typed in the store
  */
 public record ProcessingConfig(
         int chunkSize,
@@ -21,7 +22,47 @@ public record ProcessingConfig(
         List<String> textFields,
         List<String> metadataFields,
         List<FieldMapping> fieldNameMappings,
-        TextSplitterConfig textSplitter) {
+        TextSplitterConfig textSplitter,
+        MetadataTypes metadataTypes) {
+    /** How metadata values are typed in the store ({@code processing.metadata_types}). */
+    public enum MetadataTypes {
+        /** Strings, numbers, booleans and (where the store filters them by element) lists of strings as such. */
+        NATIVE,
+        /**
+         * Booleans as the strings {@code "true"} and {@code "false"} and every list as its JSON text, for readers
+         * that take only strings and numbers (LangChain4j's {@code Metadata} refuses booleans and lists).
+         */
+        STRINGS_AND_NUMBERS;
+
+        /** The config name: {@code native} or {@code strings_and_numbers}. */
+        public String configName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        /** The value of a config name. */
+        public static MetadataTypes of(String configName) {
+            return valueOf(configName.toUpperCase(java.util.Locale.ROOT));
+        }
+    }
+
+    /** Settings with metadata in the store's native types. */
+    public ProcessingConfig(
+            int chunkSize,
+            int chunkOverlap,
+            List<String> textFields,
+            List<String> metadataFields,
+            List<FieldMapping> fieldNameMappings,
+            TextSplitterConfig textSplitter) {
+        this(
+                chunkSize,
+                chunkOverlap,
+                textFields,
+                metadataFields,
+                fieldNameMappings,
+                textSplitter,
+                MetadataTypes.NATIVE);
+    }
+
     public ProcessingConfig {
         if (chunkSize < 1) {
             throw new ConfigException("chunk_size must be at least 1");
@@ -30,6 +71,7 @@ public record ProcessingConfig(
             throw new ConfigException("chunk_overlap must be at least 0 and less than chunk_size");
         }
         Objects.requireNonNull(textSplitter, "textSplitter");
+        Objects.requireNonNull(metadataTypes, "metadataTypes");
         textFields = List.copyOf(textFields);
         metadataFields = List.copyOf(metadataFields);
         fieldNameMappings = List.copyOf(fieldNameMappings);

@@ -242,16 +242,58 @@ public final class RecordMapper {
             }
             return;
         }
-        Object scalar = scalar(value);
-        if (scalar instanceof String text && Utf8.length(text) > rules.maxStringBytes()) {
-            if (keyFields.contains(key)) {
-                throw new ConfigException("The primary key value of field '" + key + "' " + where
-                        + " is longer than the " + rules.maxStringBytes() + " bytes the store can hold in metadata");
-            }
-            scalar = Utf8.truncate(text, rules.maxStringBytes());
+        Object stored = storeValue(value);
+        if (stored instanceof String text && Utf8.length(text) > rules.maxStringBytes()) {
+            requireNotKey(key, keyFields, where);
+            stored = Utf8.truncate(text, rules.maxStringBytes());
+            changes.add(change(key, "TRUNCATED", "DESTINATION_FIELD_SIZE_LIMITATION"));
+        } else if (stored instanceof List<?> list && list.stream().anyMatch(this::tooLong)) {
+            requireNotKey(key, keyFields, where);
+            stored = list.stream()
+                    .map(element -> Utf8.truncate((String) element, rules.maxStringBytes()))
+                    .toList();
             changes.add(change(key, "TRUNCATED", "DESTINATION_FIELD_SIZE_LIMITATION"));
         }
-        metadata.put(key, scalar);
+        metadata.put(key, stored);
+    }
+
+    private boolean tooLong(Object element) {
+        return Utf8.length((String) element) > rules.maxStringBytes();
+    }
+
+    private void requireNotKey(String key, Set<String> keyFields, String where) {
+        if (keyFields.contains(key)) {
+            throw new ConfigException("The primary key value of field '" + key + "' " + where + " is longer than the "
+                    + rules.maxStringBytes() + " bytes the store can hold in metadata");
+        }
+    }
+
+    /**
+     * A metadata value in the form this store holds, following {@code processing.metadata_types}: an array of
+     * strings as a {@code List<String>} where the store filters lists by element ({@link
+     * MetadataRules#stringLists()}), a boolean as its text for readers that take no booleans, anything else as
+     * {@link #scalar}. Other arrays (numbers, mixed, nested) keep their JSON text, which is lossless.
+     */
+    private Object storeValue(JsonNode value) {
+        boolean typed = processing.metadataTypes() == ProcessingConfig.MetadataTypes.NATIVE;
+        if (value.isBoolean() && !typed) {
+            return String.valueOf(value.booleanValue());
+        }
+        if (value.isArray() && typed && rules.stringLists() && allText(value)) {
+            List<String> strings = new ArrayList<>(value.size());
+            value.forEach(element -> strings.add(Utf8.wellFormed(element.asText())));
+            return List.copyOf(strings);
+        }
+        return scalar(value);
+    }
+
+    private static boolean allText(JsonNode array) {
+        for (JsonNode element : array) {
+            if (!element.isTextual()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -302,8 +344,9 @@ public final class RecordMapper {
         }
         List<Cuttable> candidates = new ArrayList<>();
         for (var entry : metadata.entrySet()) {
-            if (entry.getValue() instanceof String s && !keyFields.contains(entry.getKey())) {
-                candidates.add(new Cuttable(entry.getKey(), Utf8.length(s), candidates.size()));
+            boolean cuttable = entry.getValue() instanceof String || entry.getValue() instanceof List<?>;
+            if (cuttable && !keyFields.contains(entry.getKey())) {
+                candidates.add(new Cuttable(entry.getKey(), valueBytes(entry.getValue()), candidates.size()));
             }
         }
         PriorityQueue<Cuttable> largestFirst = new PriorityQueue<>(candidates);
@@ -319,7 +362,8 @@ public final class RecordMapper {
                         + " choose fewer processing.metadata_fields");
             }
             long keep = Math.max(0, next.bytes() - (total + recorded - budget));
-            String cut = Utf8.truncate((String) metadata.get(next.key()), keep);
+            // A list that must be cut is cut as its JSON text: what is left of it can no longer be a list.
+            String cut = Utf8.truncate(asText(metadata.get(next.key())), keep);
             metadata.put(next.key(), cut);
             changes.add(change);
             total += Utf8.length(cut) - next.bytes() + recorded;
@@ -335,7 +379,34 @@ public final class RecordMapper {
     }
 
     private static long entry(String key, Object value) {
-        return Utf8.length(key) + 6 + (value instanceof String s ? Utf8.length(s) : 24);
+        return Utf8.length(key) + 6 + valueBytes(value);
+    }
+
+    /** A value's size in the metadata's JSON: a string's bytes, a list's JSON text, 24 for a number or boolean. */
+    private static long valueBytes(Object value) {
+        if (value instanceof String s) {
+            return Utf8.length(s);
+        }
+        if (value instanceof List<?> list) {
+            long bytes = 2;
+            for (Object element : list) {
+                bytes += Utf8.length((String) element) + 3;
+            }
+            return bytes;
+        }
+        return 24;
+    }
+
+    /** A string value, or a list's JSON text. */
+    private static String asText(Object value) {
+        if (value instanceof String s) {
+            return s;
+        }
+        try {
+            return Json.MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new SystemException("Cannot encode a list value", e);
+        }
     }
 
     /** What {@code _airbyte_meta} adds to a chunk's metadata for these changes (nothing when there are none). */

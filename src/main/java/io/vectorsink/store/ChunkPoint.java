@@ -9,7 +9,7 @@ import java.util.Objects;
  * @param id deterministic for records with a primary key (see {@link PointIds}), a UUID string
  * @param vector the embedding
  * @param document the chunk text, or null when {@code omit_raw_text} is set
- * @param metadata scalar values only (String, Long, Double, Boolean), already fitted to the store's
+ * @param metadata String, Long, Double, Boolean or List of String values, already fitted to the store's
  *     {@link MetadataRules}; insertion-ordered
  */
 public record ChunkPoint(String id, float[] vector, String document, Map<String, Object> metadata) {

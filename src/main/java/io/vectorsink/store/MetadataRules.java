@@ -15,16 +15,35 @@ import java.util.Set;
  * @param reservedNames keys the store uses itself; a user field of that name is not stored (recorded)
  * @param reservedPrefixes key prefixes the store keeps for itself (Chroma hides {@code chroma:} keys from
  *     every read); a user field whose name starts with one is not stored (recorded)
+ * @param stringLists whether the store holds a list of strings as a value its filters match by element
+ *     (then a JSON array of strings is written as a {@code List<String>}); otherwise, and for every other
+ *     array, the array's JSON text is written
  */
 public record MetadataRules(
         int maxStringBytes,
         int maxMetadataBytes,
         int maxKeys,
         Set<String> reservedNames,
-        List<String> reservedPrefixes) {
+        List<String> reservedPrefixes,
+        boolean stringLists) {
     public MetadataRules {
         reservedNames = Set.copyOf(reservedNames);
         reservedPrefixes = List.copyOf(reservedPrefixes);
+    }
+
+    /** Rules of a store that holds no lists: every array is written as its JSON text. */
+    public MetadataRules(
+            int maxStringBytes,
+            int maxMetadataBytes,
+            int maxKeys,
+            Set<String> reservedNames,
+            List<String> reservedPrefixes) {
+        this(maxStringBytes, maxMetadataBytes, maxKeys, reservedNames, reservedPrefixes, false);
+    }
+
+    /** These rules for a store that holds lists of strings natively. */
+    public MetadataRules withStringLists() {
+        return new MetadataRules(maxStringBytes, maxMetadataBytes, maxKeys, reservedNames, reservedPrefixes, true);
     }
 
     /** Size limits only: any number of keys, no reserved names. */
@@ -54,6 +73,6 @@ public record MetadataRules(
     public MetadataRules freeing(String name) {
         Set<String> names = new java.util.HashSet<>(reservedNames);
         names.remove(name);
-        return new MetadataRules(maxStringBytes, maxMetadataBytes, maxKeys, names, reservedPrefixes);
+        return new MetadataRules(maxStringBytes, maxMetadataBytes, maxKeys, names, reservedPrefixes, stringLists);
     }
 }

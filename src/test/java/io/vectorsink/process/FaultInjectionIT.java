@@ -95,6 +95,69 @@ class FaultInjectionIT extends ProcessTestSupport {
         }
     }
 
+    /**
+     * A sync that skips unchanged records, under faults that hit its lookups too: the store already holds a
+     * first sync's records, the second sends every key's last version again (unchanged, skipped) except that
+     * a quarter of the keys come back at an earlier version (changed, embedded), with a quarter of every
+     * request failing. The final index is exact, and every hash on a chunk describes what is stored.
+     */
+    @Test
+    void should_end_exact_when_faults_hit_the_lookups_of_a_sync_that_skips_unchanged_records() throws Exception {
+        StoreUnderTest chroma = StoreUnderTest.chroma();
+        String collection = chroma.freshTarget("faults-skip");
+        Workload workload = Workload.keyed(SEED, "docs", 1, 300, 0, 50, 0.06);
+        String catalog = catalog(stream("docs", "append_dedup", List.of("id"), 1, 0));
+        var clean = write(config(chroma.url(), collection, ""), catalog, workload.text(0, workload.size()));
+        assertThat(clean.exitCode()).as(clean.stderr()).isZero();
+
+        java.util.Map<Integer, Workload.Line> again =
+                new java.util.LinkedHashMap<>(workload.lastVersions(workload.size()));
+        for (Workload.Line line : workload.lines()) {
+            // A quarter of the keys go back to their first record (when it is not already their last).
+            if (line.kind() == Workload.Kind.RECORD
+                    && line.key() % 4 == 0
+                    && again.get(line.key()).seq() > line.seq()
+                    && again.get(line.key()).kind() == Workload.Kind.RECORD) {
+                again.put(line.key(), line);
+            }
+        }
+        StringBuilder input = new StringBuilder();
+        int n = 0;
+        for (Workload.Line line : again.values()) {
+            input.append(line.json());
+            if (++n % 7 == 0) {
+                input.append(io.vectorsink.testing.Messages.streamState("docs", "{\"cursor\":" + n + "}"));
+            }
+        }
+        input.append(io.vectorsink.testing.Messages.streamState("docs", "{\"cursor\":" + (n + 1) + "}"));
+        input.append(io.vectorsink.testing.Messages.status("docs", "COMPLETE"));
+
+        try (FaultProxy proxy = new FaultProxy(chroma.url(), SEED)) {
+            proxy.plan(Plan.mix(0.25, EnumSet.complementOf(EnumSet.of(Fault.STALL))))
+                    .slowBody(8, Duration.ofMillis(50))
+                    .retryAfter(Duration.ofSeconds(1));
+            var result = write(
+                    config(proxy.url(), collection, ", \"request_timeout_seconds\": 10"), catalog, input.toString());
+            assertThat(result.exitCode())
+                    .as(
+                            "exit code; injected %s; error %s; stderr:\n%s",
+                            proxy.injected(), result.traceError(), result.stderr())
+                    .isZero();
+            List<JsonNode> logs = result.messages("LOG");
+            String last = logs.get(logs.size() - 1).at("/log/message").asText();
+            assertThat(last).containsPattern("records [1-9][0-9]* unchanged").containsPattern("[1-9][0-9]* changed");
+            assertThat(proxy.injected()).as("faults were injected").isNotEmpty();
+            CrashResumeIT.assertExactly(
+                    workload.expectedFor(again.values()),
+                    chroma.chunks(collection),
+                    "after a skipping sync under faults");
+            SkipUnchangedIT.assertHashesDescribeStoredContent(collection, 8);
+            System.out.printf(
+                    "[faults skip] %d requests, %d faults injected %s; %s%n",
+                    proxy.requests(), proxy.injectedTotal(), proxy.injected(), last);
+        }
+    }
+
     @Test
     void should_fail_within_the_retry_bound_and_emit_no_further_state_when_chroma_answers_503_from_now_on()
             throws Exception {

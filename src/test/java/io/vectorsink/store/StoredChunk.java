@@ -31,6 +31,8 @@ public record StoredChunk(String id, String document, Map<String, Object> metada
                 values.put(field.getKey(), value.longValue());
             } else if (value.isNumber()) {
                 values.put(field.getKey(), value.doubleValue());
+            } else if (io.vectorsink.store.StoreJson.stringsOrNull(value) != null) {
+                values.put(field.getKey(), io.vectorsink.store.StoreJson.stringsOrNull(value));
             } else if (!value.isNull()) {
                 values.put(field.getKey(), value.toString());
             }

@@ -40,6 +40,11 @@ public final class ChromaInspector {
         return send("GET", base + "/" + collection, null).statusCode() == 200;
     }
 
+    /** The collection's description ({@code GET} of the collection: id, configuration_json, metadata, ...). */
+    public JsonNode describe(String collection) {
+        return parse(send("GET", base + "/" + collection, null).body());
+    }
+
     /** Every point of the collection, or an empty list if the collection does not exist. */
     public List<Point> all(String collection) {
         HttpResponse<String> found = send("GET", base + "/" + collection, null);

@@ -66,6 +66,9 @@ public final class ChromaVectorStore extends RestVectorStore {
      */
     static final long MAX_REQUEST_BYTES = 4L * 1024 * 1024;
 
+    /** The collection metadata key that named the distance metric before Chroma 1.0's configuration. */
+    static final String LEGACY_SPACE_KEY = "hnsw:space";
+
     /**
      * Chroma documents no per-value metadata limit for self-hosted servers; Chroma Cloud's quotas are
      * 4,096 bytes per metadata value and 32 keys per record (docs.trychroma.com/cloud/quotas-limits).
@@ -166,9 +169,14 @@ public final class ChromaVectorStore extends RestVectorStore {
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.put("name", collection);
         body.putObject("configuration").putObject("hnsw").put("space", metric.configName());
+        // The metric again under the metadata key Chroma used before 1.0: LangChain's Python store reads it
+        // there to turn distances into relevance scores, and takes l2 when it is missing. Beside it, the
+        // embedding model when one is recorded.
+        ObjectNode metadata = body.putObject("metadata");
+        metadata.put(LEGACY_SPACE_KEY, metric.configName());
         indexModel()
                 .model()
-                .ifPresent(model -> body.set("metadata", Json.MAPPER.valueToTree(RecordedModel.fields(model))));
+                .ifPresent(model -> metadata.setAll((ObjectNode) Json.MAPPER.valueToTree(RecordedModel.fields(model))));
         body.put("get_or_create", true);
         Answer answer = endpoint.send(endpoint.post(paths.collections(), ChromaJson.write(body)));
         if (!answer.ok() && (answer.code() == 400 || answer.code() == 404)) {

@@ -80,11 +80,12 @@ public final class MilvusVectorStore extends RestVectorStore {
      * row: user fields of those names are reserved ({@code text} is freed when no chunk text is stored).
      */
     private static final MetadataRules RULES = new MetadataRules(
-            30 * 1024,
-            32 * 1024,
-            Integer.MAX_VALUE,
-            java.util.Set.of("id", "vector", ChunkFields.TEXT),
-            java.util.List.of());
+                    30 * 1024,
+                    32 * 1024,
+                    Integer.MAX_VALUE,
+                    java.util.Set.of("id", "vector", ChunkFields.TEXT),
+                    java.util.List.of())
+            .withStringLists();
 
     /*
      * The codes are Milvus's own (pkg/util/merr/errors.go in milvus-io/milvus), which the REST API v2 puts in
@@ -472,6 +473,8 @@ public final class MilvusVectorStore extends RestVectorStore {
             row.put(key, d);
         } else if (value instanceof BigInteger big) {
             row.put(key, big.toString());
+        } else if (value instanceof List<?> list) {
+            row.set(key, StoreJson.stringList(key, list));
         } else {
             throw new SystemException("metadata '" + key + "' has type "
                     + value.getClass().getSimpleName() + "; only strings, numbers and booleans are stored");

@@ -1,6 +1,7 @@
 package io.vectorsink.store.opensearch;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import io.vectorsink.config.AdvancedConfig;
 import io.vectorsink.config.IndexingConfig;
 import io.vectorsink.config.IndexingConfig.OpenSearchAuth;
@@ -22,6 +23,7 @@ import io.vectorsink.store.AuthHeaders;
 import io.vectorsink.store.ChunkFields;
 import io.vectorsink.store.ChunkPoint;
 import io.vectorsink.store.DistanceMetric;
+import io.vectorsink.store.KnownChunk;
 import io.vectorsink.store.MetadataRules;
 import io.vectorsink.store.PointBatches;
 import io.vectorsink.store.QueryHit;
@@ -36,11 +38,17 @@ import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import okhttp3.Headers;
@@ -82,11 +90,20 @@ public final class OpenSearchVectorStore extends RestVectorStore {
     /** Record ids per delete-by-query: a terms query takes up to 65,536; this keeps requests small. */
     static final int MAX_IDS_PER_DELETE = 1000;
 
+    /** Record ids per lookup search and ids per {@code _mget}: requests of a few hundred KB at most. */
+    static final int MAX_IDS_PER_LOOKUP = 1000;
+
+    /**
+     * Hits per lookup search: below {@code index.max_result_window} (10,000 by default), and a few times the
+     * chunks of {@link #MAX_IDS_PER_LOOKUP} typical records, so most lookups take one request.
+     */
+    static final int LOOKUP_PAGE = 5000;
+
     /**
      * Lucene's term limit is 32,766 bytes, the bound for a keyword such as {@code _ab_record_id}; a whole
      * document's metadata is kept within 1 MiB.
      */
-    private static final MetadataRules RULES = new MetadataRules(32_766, 1024 * 1024);
+    private static final MetadataRules RULES = new MetadataRules(32_766, 1024 * 1024).withStringLists();
 
     private static final Pattern FIELD_IN_REASON = Pattern.compile("field \\[([^\\]]{1,200})]");
 
@@ -105,6 +122,9 @@ public final class OpenSearchVectorStore extends RestVectorStore {
 
     /** The index's vector field, once the index was read ({@link #verify}). */
     private volatile String vectorField;
+
+    /** Whether a lookup has refreshed the index, which it does once when writes use {@code refresh=false}. */
+    private volatile boolean refreshedForLookup;
 
     /** What check found worth knowing about an index that works. */
     private volatile List<String> notes = List.of();
@@ -273,6 +293,11 @@ public final class OpenSearchVectorStore extends RestVectorStore {
         Iterable<BulkEntry> entries = () -> points.stream()
                 .map(point -> new BulkEntry(point.id(), OpenSearchJson.bulkEntry(point, field)))
                 .iterator();
+        bulkInBatches(entries);
+    }
+
+    /** Sends {@code entries} in bulk requests within the document and byte bounds, each confirmed item by item. */
+    private void bulkInBatches(Iterable<BulkEntry> entries) {
         PointBatches.forEach(entries, MAX_DOCUMENTS_PER_BULK, MAX_BULK_BYTES, entry -> entry.body().length, batch -> {
             List<String> ids = new ArrayList<>(batch.size());
             List<byte[]> bodies = new ArrayList<>(batch.size());
@@ -331,6 +356,186 @@ public final class OpenSearchVectorStore extends RestVectorStore {
                     StoreJson.metadata(source.path(OpenSearchJson.METADATA), Set.of())));
         }
         return result;
+    }
+
+    // ---- skipping unchanged records ---------------------------------------------------------------
+
+    /**
+     * A {@code _search} per group of record ids for the connector's fields of their chunks, then a real-time
+     * {@code _mget} (without sources) of every chunk found, which keeps only the chunks whose latest version is
+     * the one the search read. A search sees only refreshed documents: on its own it could show a chunk
+     * deleted since, or an older hash of a chunk written again since, and so skip a change (an A → B → A
+     * of three syncs, B written with {@code refresh=false}). A chunk written again since the last refresh is
+     * left out of the answer, so its record is embedded again; a chunk under an id the search did not find
+     * is missed, which also only costs an embedding (every version of a record writes its chunk 0, whose
+     * hash then differs). With {@code refresh=false} the index is refreshed before the store's first lookup,
+     * so what earlier syncs wrote is seen instead of embedded again.
+     */
+    @Override
+    public Map<String, List<KnownChunk>> lookup(StreamId stream, Collection<String> recordIds) {
+        Objects.requireNonNull(stream, "stream");
+        if (recordIds.isEmpty()) {
+            return Map.of();
+        }
+        requirePrepared();
+        if (refresh.equals("false") && !refreshedForLookup) {
+            endpoint.call(endpoint.post(url("_refresh"), new byte[0]), "refresh index '" + index + "'");
+            refreshedForLookup = true;
+        }
+        List<String> unique = List.copyOf(new LinkedHashSet<>(recordIds));
+        Map<String, SeenChunk> found = new LinkedHashMap<>();
+        for (int from = 0; from < unique.size(); from += MAX_IDS_PER_LOOKUP) {
+            searchChunks(stream, unique.subList(from, Math.min(unique.size(), from + MAX_IDS_PER_LOOKUP)), found);
+        }
+        Set<String> wanted = new HashSet<>(unique);
+        Map<String, List<KnownChunk>> known = new LinkedHashMap<>();
+        multiGet(found.keySet(), "_source", "false", doc -> {
+            SeenChunk seen = found.get(doc.path("_id").asText());
+            if (seen != null
+                    && !seen.version().isEmpty()
+                    && seen.version().equals(OpenSearchLookupJson.version(doc))
+                    && wanted.contains(seen.chunk().recordId())) {
+                known.computeIfAbsent(seen.chunk().recordId(), key -> new ArrayList<>())
+                        .add(seen.chunk());
+            }
+        });
+        return known;
+    }
+
+    /** A chunk as a lookup search read it, with the version ({@code _seq_no}/{@code _primary_term}) it read. */
+    private record SeenChunk(KnownChunk chunk, String version) {}
+
+    /**
+     * The chunks of {@code recordIds} a search finds, into {@code found} by id. One request when they fit
+     * {@link #LOOKUP_PAGE}; when the exact total says the answer was cut, the ids are halved until they fit,
+     * and a single record with more chunks is read in pages in chunk order. Nothing is ever cut silently.
+     */
+    private void searchChunks(StreamId stream, List<String> recordIds, Map<String, SeenChunk> found) {
+        if (recordIds.size() == 1) {
+            searchOneRecord(stream, recordIds, found);
+            return;
+        }
+        JsonNode answer = search(OpenSearchLookupJson.lookupSearch(stream, recordIds, LOOKUP_PAGE, null));
+        JsonNode hits = answer.path("hits").path("hits");
+        if (OpenSearchLookupJson.total(answer) > hits.size()) {
+            int half = recordIds.size() / 2;
+            searchChunks(stream, recordIds.subList(0, half), found);
+            searchChunks(stream, recordIds.subList(half, recordIds.size()), found);
+            return;
+        }
+        addHits(hits, stream, found);
+    }
+
+    private void searchOneRecord(StreamId stream, List<String> recordId, Map<String, SeenChunk> found) {
+        JsonNode after = MissingNode.getInstance();
+        long total = -1;
+        int read = 0;
+        while (true) {
+            JsonNode answer = search(OpenSearchLookupJson.lookupSearch(stream, recordId, LOOKUP_PAGE, after));
+            total = total < 0 ? OpenSearchLookupJson.total(answer) : total;
+            JsonNode hits = answer.path("hits").path("hits");
+            addHits(hits, stream, found);
+            read += hits.size();
+            if (hits.size() < LOOKUP_PAGE) {
+                break;
+            }
+            after = hits.get(hits.size() - 1).path("sort");
+        }
+        if (read != total) {
+            throw new TransientException(product() + " answered " + read + " of the " + total + " chunks of a record"
+                    + " in index '" + index + "' while they were read in pages; the next attempt reads them again");
+        }
+    }
+
+    private JsonNode search(byte[] body) {
+        return endpoint.call(endpoint.post(url("_search"), body), "look up stored chunks");
+    }
+
+    private static void addHits(JsonNode hits, StreamId stream, Map<String, SeenChunk> found) {
+        for (JsonNode hit : hits) {
+            String id = hit.path("_id").asText();
+            OpenSearchLookupJson.knownChunk(id, hit.path("_source"), stream)
+                    .ifPresent(chunk -> found.put(id, new SeenChunk(chunk, OpenSearchLookupJson.version(hit))));
+        }
+    }
+
+    /**
+     * The stored vectors by a real-time {@code _mget} that asks for the vector field by name: Elasticsearch
+     * 9.2+ leaves {@code dense_vector} fields out of {@code _source} unless a request names them, 8.x and
+     * OpenSearch return them anyway. A document whose source holds no vector (an index that excludes it from
+     * {@code _source}) is left out, so that chunk is embedded again.
+     */
+    @Override
+    public Map<String, float[]> storedVectors(StreamId stream, Collection<String> chunkIds) {
+        Objects.requireNonNull(stream, "stream");
+        if (chunkIds.isEmpty()) {
+            return Map.of();
+        }
+        requirePrepared();
+        String field = vectorField;
+        Map<String, float[]> vectors = new LinkedHashMap<>();
+        multiGet(new LinkedHashSet<>(chunkIds), "_source_includes", field, doc -> OpenSearchLookupJson.vector(
+                        doc.path("_source"), field)
+                .ifPresent(vector -> vectors.put(doc.path("_id").asText(), vector)));
+        return vectors;
+    }
+
+    /**
+     * Real-time {@code _mget}s of {@code ids} (the latest version of each document, refreshed or not), with the
+     * source parameter {@code sourceParameter=sourceValue}; each document found goes to {@code found}.
+     */
+    private void multiGet(
+            Collection<String> ids, String sourceParameter, String sourceValue, Consumer<JsonNode> found) {
+        List<String> all = List.copyOf(ids);
+        for (int from = 0; from < all.size(); from += MAX_IDS_PER_LOOKUP) {
+            List<String> group = all.subList(from, Math.min(all.size(), from + MAX_IDS_PER_LOOKUP));
+            HttpUrl url = url("_mget")
+                    .newBuilder()
+                    .addQueryParameter("realtime", "true")
+                    .addQueryParameter(sourceParameter, sourceValue)
+                    .build();
+            JsonNode docs = endpoint.call(endpoint.post(url, OpenSearchLookupJson.mget(group)), "read stored chunks")
+                    .path("docs");
+            if (!docs.isArray() || docs.size() != group.size()) {
+                throw new SystemException(product() + " answered an _mget of " + group.size() + " ids with "
+                        + docs.size() + " documents");
+            }
+            for (JsonNode doc : docs) {
+                if (doc.has("error")) {
+                    throw new TransientException(product() + " could not read a stored chunk of index '" + index + "': "
+                            + doc.path("error").path("type").asText("no error type"));
+                }
+                if (doc.path("found").asBoolean(false)) {
+                    found.accept(doc);
+                }
+            }
+        }
+    }
+
+    /**
+     * A {@code _bulk} of partial {@code update}s that set the connector's fields under the metadata object,
+     * with the configured {@code refresh}; every item must be confirmed, as for upserts. A chunk deleted since
+     * the lookup fails the write (HTTP 404 item) instead of being recreated without vector or text.
+     */
+    @Override
+    public void updateOwnFields(StreamId stream, Collection<String> chunkIds, Map<String, Object> fields) {
+        Objects.requireNonNull(stream, "stream");
+        fields.forEach((name, value) -> {
+            if (!ChunkFields.ALL.contains(name)
+                    || !(value instanceof String || value instanceof Long || value instanceof Integer)) {
+                throw new SystemException("updateOwnFields sets only the connector's fields to strings or whole"
+                        + " numbers, got " + name);
+            }
+        });
+        if (chunkIds.isEmpty() || fields.isEmpty()) {
+            return;
+        }
+        requirePrepared();
+        Iterable<BulkEntry> entries = () -> new LinkedHashSet<>(chunkIds)
+                .stream()
+                        .map(id -> new BulkEntry(id, OpenSearchLookupJson.updateEntry(id, fields)))
+                        .iterator();
+        bulkInBatches(entries);
     }
 
     @Override
@@ -557,7 +762,9 @@ public final class OpenSearchVectorStore extends RestVectorStore {
         }
         Failures failures = new Failures();
         for (int i = 0; i < items.size(); i++) {
-            JsonNode item = items.get(i).path("index");
+            // {"index": {...}} for a write, {"update": {...}} for a partial update: the item's one field.
+            JsonNode entry = items.get(i);
+            JsonNode item = entry.elements().hasNext() ? entry.elements().next() : entry;
             int status = item.path("status").asInt(0);
             boolean confirmed = (status == 200 || status == 201)
                     && item.path("error").isMissingNode()
@@ -580,6 +787,7 @@ public final class OpenSearchVectorStore extends RestVectorStore {
         private final TreeMap<String, Integer> kinds = new TreeMap<>();
         private boolean retryable = true;
         private boolean vectorRefused;
+        private boolean documentMissing;
         private int worstStatus;
 
         void add(int position, String id, int status, JsonNode error) {
@@ -593,6 +801,7 @@ public final class OpenSearchVectorStore extends RestVectorStore {
             String kind = "HTTP " + status + " " + type + (fieldName != null ? " on field " + fieldName : "");
             kinds.merge(kind, 1, Integer::sum);
             retryable &= RetryPolicies.isRetryableStatus(status);
+            documentMissing |= status == 404 && type.equals("document_missing_exception");
             worstStatus = Math.max(worstStatus, status);
         }
 
@@ -623,6 +832,11 @@ public final class OpenSearchVectorStore extends RestVectorStore {
                     + " documents in a bulk write to index '" + index + "': " + describe();
             if (retryable) {
                 return new TransientException(message + "; still refused " + tries);
+            }
+            if (documentMissing) {
+                // Only a partial update finds no document: a chunk the lookup saw was deleted since.
+                return new TransientException(message + "; chunks seen by the lookup were deleted since (by another"
+                        + " writer?); the next attempt looks them up again");
             }
             if (worstStatus == 401 || worstStatus == 403) {
                 return new ConfigException(message + "; check the credentials' permissions and that the index is"

@@ -112,6 +112,8 @@ final class PineconeJson {
             metadata.put(key, d);
         } else if (value instanceof BigInteger big) {
             metadata.put(key, big.toString());
+        } else if (value instanceof List<?> list) {
+            metadata.set(key, StoreJson.stringList(key, list));
         } else {
             throw new SystemException("metadata '" + key + "' has type "
                     + value.getClass().getSimpleName() + "; only strings, numbers and booleans are stored");
@@ -233,6 +235,8 @@ final class PineconeJson {
                 } else {
                     values.put(field.getKey(), d);
                 }
+            } else if (StoreJson.stringsOrNull(value) != null) {
+                values.put(field.getKey(), StoreJson.stringsOrNull(value));
             } else if (!value.isNull()) {
                 values.put(field.getKey(), value.toString());
             }

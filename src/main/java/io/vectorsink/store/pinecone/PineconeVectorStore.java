@@ -101,7 +101,8 @@ public final class PineconeVectorStore extends RestVectorStore {
      */
     /** A user field {@code text} would be overwritten by the chunk text: reserved (freed when text is omitted). */
     private static final MetadataRules RULES = new MetadataRules(
-            30 * 1024, 32 * 1024, Integer.MAX_VALUE, java.util.Set.of(ChunkFields.TEXT), java.util.List.of());
+                    30 * 1024, 32 * 1024, Integer.MAX_VALUE, java.util.Set.of(ChunkFields.TEXT), java.util.List.of())
+            .withStringLists();
 
     private static final Map<DistanceMetric, String> METRICS =
             Map.of(DistanceMetric.COSINE, "cosine", DistanceMetric.L2, "euclidean", DistanceMetric.IP, "dotproduct");

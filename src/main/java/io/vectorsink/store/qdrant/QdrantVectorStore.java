@@ -76,7 +76,8 @@ public final class QdrantVectorStore extends RestVectorStore {
      */
     /** A user field {@code text} would be overwritten by the chunk text: reserved (freed when text is omitted). */
     private static final MetadataRules RULES = new MetadataRules(
-            32 * 1024, 1024 * 1024, Integer.MAX_VALUE, java.util.Set.of(ChunkFields.TEXT), java.util.List.of());
+                    32 * 1024, 1024 * 1024, Integer.MAX_VALUE, java.util.Set.of(ChunkFields.TEXT), java.util.List.of())
+            .withStringLists();
 
     private static final Map<DistanceMetric, String> DISTANCES =
             Map.of(DistanceMetric.COSINE, "Cosine", DistanceMetric.L2, "Euclid", DistanceMetric.IP, "Dot");

@@ -108,13 +108,19 @@ final class WeaviateJson {
     /** The definition of a user metadata property whose first value is {@code value}. */
     static ObjectNode userProperty(String name, Object value) {
         String type = typeOf(value);
-        return type.equals("text")
+        return type.equals("text") || type.equals(TEXT_ARRAY)
                 ? property(name, type, "field", true, false)
                 : property(name, type, null, true, false);
     }
 
-    /** The Weaviate type a first value fixes: text, int, number or boolean. */
+    /** Weaviate's type of a list of strings; a filter's {@code ContainsAny} or {@code Equal} matches an element. */
+    static final String TEXT_ARRAY = "text[]";
+
+    /** The Weaviate type a first value fixes: text, int, number, boolean or text[] (a list of strings). */
     static String typeOf(Object value) {
+        if (value instanceof List<?>) {
+            return TEXT_ARRAY;
+        }
         if (value instanceof Boolean) {
             return "boolean";
         }
@@ -140,7 +146,16 @@ final class WeaviateJson {
     static Optional<Object> fit(String type, Object value) {
         switch (type) {
             case "text" -> {
-                return Optional.of(value instanceof String s ? s : String.valueOf(value));
+                // A list in a text property (an older vectorsink wrote lists as JSON text): its JSON text.
+                return Optional.of(
+                        value instanceof String s
+                                ? s
+                                : value instanceof List<?> list
+                                        ? StoreJson.stringList("", list).toString()
+                                        : String.valueOf(value));
+            }
+            case TEXT_ARRAY -> {
+                return value instanceof List<?> ? Optional.of(value) : Optional.empty();
             }
             case "int" -> {
                 if (value instanceof Long || value instanceof Integer) {

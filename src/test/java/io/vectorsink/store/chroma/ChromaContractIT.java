@@ -20,6 +20,7 @@ import io.vectorsink.protocol.Json;
 import io.vectorsink.store.IndexModelContract;
 import io.vectorsink.store.LookupContract;
 import io.vectorsink.store.StoredChunk;
+import io.vectorsink.store.TypedValuesContract;
 import io.vectorsink.store.VectorStore;
 import io.vectorsink.testing.ChromaInspector;
 import io.vectorsink.testing.ChromaServer;
@@ -30,7 +31,13 @@ import java.util.List;
 import java.util.Optional;
 
 /** The store contract against a real Chroma 1.0 server, and against WireMock for faults and limits. */
-class ChromaContractIT implements LookupContract, IndexModelContract {
+class ChromaContractIT implements LookupContract, IndexModelContract, TypedValuesContract {
+    /** Chroma 1.0 refuses a list as a metadata value (HTTP 400): lists are written as their JSON text. */
+    @Override
+    public boolean holdsStringLists() {
+        return false;
+    }
+
     private static final String COLLECTIONS = "/api/v2/tenants/default_tenant/databases/default_database/collections";
     private static final String ID = "6f1c1a3e-0000-4000-8000-000000000001";
     private static final int MAX_BATCH_SIZE = 100;

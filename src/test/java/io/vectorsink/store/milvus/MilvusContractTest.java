@@ -34,6 +34,7 @@ import io.vectorsink.store.IndexModelContract;
 import io.vectorsink.store.KnownChunk;
 import io.vectorsink.store.LookupContract;
 import io.vectorsink.store.StoredChunk;
+import io.vectorsink.store.TypedValuesContract;
 import io.vectorsink.store.VectorStore;
 import io.vectorsink.store.VectorStoreContract;
 import io.vectorsink.testing.ApiDefinition;
@@ -56,7 +57,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * documented REST API v2 and filter semantics behind WireMock); faults are WireMock stubs with Milvus's
  * documented answers, including HTTP 200 answers that carry an error code.
  */
-class MilvusContractTest implements LookupContract, IndexModelContract {
+class MilvusContractTest implements LookupContract, IndexModelContract, TypedValuesContract {
     /** A collection's description is set when it is created; REST v2 cannot change it later. */
     @Override
     public boolean recordsModelInExistingIndex() {

@@ -33,6 +33,16 @@ class ElasticsearchContractIT extends OpenSearchContractIT {
     }
 
     @Override
+    OpenSearchInspector inspector() {
+        return OpenSearchInspector.elasticsearch();
+    }
+
+    @Override
+    VectorStore storeWithoutRefresh(String index) {
+        return store(ElasticsearchNode.shared().url(), index, "cosine", "false", ADMIN, new FakeRetryTiming().timing());
+    }
+
+    @Override
     public List<StoredChunk> readAll(String collection) {
         return OpenSearchInspector.elasticsearch().all(collection);
     }

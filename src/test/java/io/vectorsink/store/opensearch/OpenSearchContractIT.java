@@ -7,6 +7,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.put;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -17,28 +19,37 @@ import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.vectorsink.config.AdvancedConfig;
 import io.vectorsink.config.IndexingConfig;
+import io.vectorsink.error.TransientException;
 import io.vectorsink.http.HttpClients;
 import io.vectorsink.http.RetrySettings;
 import io.vectorsink.http.RetryTiming;
 import io.vectorsink.protocol.Json;
+import io.vectorsink.store.ChunkFields;
+import io.vectorsink.store.ChunkPoint;
 import io.vectorsink.store.IndexModelContract;
+import io.vectorsink.store.KnownChunk;
+import io.vectorsink.store.LookupContract;
 import io.vectorsink.store.StoredChunk;
+import io.vectorsink.store.TypedValuesContract;
 import io.vectorsink.store.VectorStore;
-import io.vectorsink.store.VectorStoreContract;
 import io.vectorsink.testing.FakeRetryTiming;
 import io.vectorsink.testing.OpenSearchInspector;
 import io.vectorsink.testing.OpenSearchNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.http.HttpResponse;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import org.junit.jupiter.api.Test;
 
 /**
  * The store contract against a real OpenSearch 2.19 node with the k-NN plugin (in-process, lucene engine),
  * and against WireMock answering as OpenSearch documents for faults and limits.
  */
-class OpenSearchContractIT implements VectorStoreContract, IndexModelContract {
+class OpenSearchContractIT implements LookupContract, IndexModelContract, TypedValuesContract {
     static OpenSearchVectorStore store(String url, String index, String metric, String refresh, RetryTiming timing) {
         return store(url, index, metric, refresh, null, timing);
     }
@@ -76,6 +87,124 @@ class OpenSearchContractIT implements VectorStoreContract, IndexModelContract {
     @Override
     public VectorStore storeAt(String baseUrl, String collection, RetryTiming timing) {
         return store(baseUrl, collection, "cosine", "wait_for", timing);
+    }
+
+    /** The inspector of the live backend, which reads as the superuser. */
+    OpenSearchInspector inspector() {
+        return new OpenSearchInspector(OpenSearchNode.shared().url());
+    }
+
+    /** A store on the live backend that writes with {@code refresh=false}. */
+    VectorStore storeWithoutRefresh(String index) {
+        return store(OpenSearchNode.shared().url(), index, "cosine", "false", new FakeRetryTiming().timing());
+    }
+
+    /**
+     * An index that never refreshes on its own, so a search sees only what an explicit refresh made visible:
+     * the widest stale window a {@code refresh=false} writer can leave.
+     */
+    VectorStore preparedWithoutRefreshes(String index) {
+        VectorStore store = storeWithoutRefresh(index);
+        store.prepare(3);
+        HttpResponse<String> settings =
+                inspector().send("PUT", "/" + index + "/_settings", "{\"index\":{\"refresh_interval\":\"-1\"}}");
+        assertThat(settings.statusCode()).as(settings.body()).isEqualTo(200);
+        return store;
+    }
+
+    /** Chunks of {@code recordId} as {@link LookupContract#hashed} makes them, with other hashes. */
+    static List<ChunkPoint> rewritten(String recordId, int count, String version) {
+        List<ChunkPoint> points = new ArrayList<>();
+        for (ChunkPoint point : LookupContract.hashedRecord(STREAM, recordId, count)) {
+            Map<String, Object> metadata = new LinkedHashMap<>(point.metadata());
+            metadata.put(ChunkFields.CHUNK_HASH, version + "-" + metadata.get(ChunkFields.CHUNK_HASH));
+            metadata.put(ChunkFields.RECORD_HASH, version + "-r-" + recordId);
+            points.add(new ChunkPoint(point.id(), point.vector(), version + " " + point.document(), metadata));
+        }
+        return points;
+    }
+
+    @Test
+    void should_never_look_up_a_hash_that_was_replaced_after_the_last_refresh() {
+        String index = newCollection();
+        VectorStore store = preparedWithoutRefreshes(index);
+        store.upsert(LookupContract.hashedRecord(STREAM, "r1", 2));
+        assertThat(store.lookup(STREAM, List.of("r1")).get("r1")) // the first lookup refreshes once
+                .extracting(KnownChunk::recordHash)
+                .containsOnly("r-r1");
+        // Version B replaces A with refresh=false: a search still sees A, and would call a change back to A
+        // (the A -> B -> A of three syncs) unchanged.
+        store.upsert(rewritten("r1", 2, "B"));
+
+        assertThat(store.lookup(STREAM, List.of("r1"))).isEmpty();
+
+        inspector().send("POST", "/" + index + "/_refresh", null);
+        assertThat(store.lookup(STREAM, List.of("r1")).get("r1"))
+                .extracting(KnownChunk::chunkHash)
+                .containsExactlyInAnyOrder("B-c-r1-0", "B-c-r1-1");
+    }
+
+    @Test
+    void should_not_look_up_chunks_deleted_after_the_last_refresh() {
+        String index = newCollection();
+        VectorStore store = preparedWithoutRefreshes(index);
+        store.upsert(LookupContract.hashedRecord(STREAM, "r1", 3));
+        store.upsert(LookupContract.hashedRecord(STREAM, "r2", 1));
+        assertThat(store.lookup(STREAM, List.of("r1", "r2"))).containsOnlyKeys("r1", "r2");
+        // The deletes refresh before they run (so they see the chunks) and not after: a search still sees them.
+        store.deleteChunks(
+                List.of(new VectorStore.RecordTrim(STREAM, "r1", 1), new VectorStore.RecordTrim(STREAM, "r2", 0)));
+
+        Map<String, List<KnownChunk>> known = store.lookup(STREAM, List.of("r1", "r2"));
+
+        assertThat(known).containsOnlyKeys("r1");
+        assertThat(known.get("r1")).extracting(KnownChunk::chunkIndex).containsExactly(0);
+    }
+
+    @Test
+    void should_see_what_an_earlier_store_wrote_without_refresh_in_its_first_lookup() {
+        String index = newCollection();
+        VectorStore earlier = preparedWithoutRefreshes(index);
+        earlier.upsert(LookupContract.hashedRecord(STREAM, "r1", 2));
+        VectorStore next = storeWithoutRefresh(index);
+        next.prepare(3);
+
+        assertThat(next.lookup(STREAM, List.of("r1")).get("r1")).hasSize(2);
+    }
+
+    @Test
+    void should_fail_transiently_instead_of_recreating_a_chunk_deleted_since_the_lookup() {
+        String index = newCollection();
+        VectorStore store = newStore(index, "cosine");
+        store.prepare(3);
+        List<ChunkPoint> points = LookupContract.hashedRecord(STREAM, "r1", 2);
+        store.upsert(points);
+        store.deleteChunks(List.of(new VectorStore.RecordTrim(STREAM, "r1", 1)));
+
+        assertThatThrownBy(() -> store.updateOwnFields(
+                        STREAM, List.of(points.get(0).id(), points.get(1).id()), Map.of(ChunkFields.GENERATION_ID, 2L)))
+                .isInstanceOf(TransientException.class)
+                .hasMessageContaining("deleted since");
+        assertThat(readAll(index))
+                .extracting(StoredChunk::id)
+                .containsExactly(points.get(0).id());
+    }
+
+    @Test
+    void should_look_up_a_record_with_more_chunks_than_one_search_answers() {
+        String index = newCollection();
+        VectorStore store = newStore(index, "cosine");
+        store.prepare(3);
+        int count = OpenSearchVectorStore.LOOKUP_PAGE + 7;
+        store.upsert(LookupContract.hashedRecord(STREAM, "long", count));
+        store.upsert(LookupContract.hashedRecord(STREAM, "short", 2));
+
+        Map<String, List<KnownChunk>> known = store.lookup(STREAM, List.of("long", "short"));
+
+        assertThat(known.get("long")).hasSize(count);
+        assertThat(known.get("long").stream().map(KnownChunk::chunkIndex).distinct())
+                .hasSize(count);
+        assertThat(known.get("short")).hasSize(2);
     }
 
     /** {@code GET /{index}} of an index vectorsink created: 3 dimensions, cosinesimil. */

@@ -39,6 +39,7 @@ import io.vectorsink.store.LookupContract;
 import io.vectorsink.store.PointIds;
 import io.vectorsink.store.StaleFilter;
 import io.vectorsink.store.StoredChunk;
+import io.vectorsink.store.TypedValuesContract;
 import io.vectorsink.store.VectorStore;
 import io.vectorsink.store.VectorStore.RecordTrim;
 import io.vectorsink.store.VectorStoreContract;
@@ -66,7 +67,7 @@ import org.junit.jupiter.api.Test;
  * Pinecone never creates indexes, so the live backend's {@link #newStore} creates the index in the fake, as
  * its owner would in Pinecone's console.
  */
-class PineconeContractTest implements LookupContract, IndexModelContract {
+class PineconeContractTest implements LookupContract, IndexModelContract, TypedValuesContract {
     private static final String KEY = "pcsk_test_5f2a9c";
 
     /**

@@ -39,6 +39,7 @@ import io.vectorsink.store.KnownChunk;
 import io.vectorsink.store.LookupContract;
 import io.vectorsink.store.PointIds;
 import io.vectorsink.store.StoredChunk;
+import io.vectorsink.store.TypedValuesContract;
 import io.vectorsink.store.VectorStore;
 import io.vectorsink.store.VectorStore.RecordTrim;
 import io.vectorsink.store.VectorStoreContract;
@@ -61,7 +62,7 @@ import org.junit.jupiter.api.Test;
  * (Qdrant's documented API and filter semantics behind WireMock), the faults are plain WireMock stubs with
  * Qdrant's documented answers. Below the contract: request shapes only Qdrant has.
  */
-class QdrantContractTest implements LookupContract, IndexModelContract {
+class QdrantContractTest implements LookupContract, IndexModelContract, TypedValuesContract {
     private static final String KEY = "qdrant-key-7f3a9c";
 
     /** Qdrant's own OpenAPI definition, which every exchange with the fake and the stubs must match. */

@@ -31,6 +31,7 @@ import io.vectorsink.store.IndexModelContract;
 import io.vectorsink.store.KnownChunk;
 import io.vectorsink.store.LookupContract;
 import io.vectorsink.store.StoredChunk;
+import io.vectorsink.store.TypedValuesContract;
 import io.vectorsink.store.VectorStore;
 import io.vectorsink.testing.ApiDefinition;
 import io.vectorsink.testing.ExchangeCheck;
@@ -52,7 +53,13 @@ import org.junit.jupiter.params.provider.CsvSource;
  * plain WireMock stubs with Weaviate's documented answers. Weaviate's own behaviour is in
  * {@link WeaviateVectorStoreTest}.
  */
-class WeaviateContractTest implements LookupContract, IndexModelContract {
+class WeaviateContractTest implements LookupContract, IndexModelContract, TypedValuesContract {
+    /** Weaviate's writer keeps lists as JSON text until its text[] properties land (metadataRules says so). */
+    @Override
+    public boolean holdsStringLists() {
+        return false;
+    }
+
     static final String KEY = "weaviate-key-5c1e07";
 
     /**

@@ -419,6 +419,7 @@ final class WeaviateFake implements ResponseDefinitionTransformerV2 {
                         case "int" -> value.isIntegralNumber();
                         case "number" -> value.isNumber();
                         case "boolean" -> value.isBoolean();
+                        case "text[]" -> io.vectorsink.store.StoreJson.stringsOrNull(value) != null;
                         default -> false;
                     };
             if (!fits && !value.isNull()) {
