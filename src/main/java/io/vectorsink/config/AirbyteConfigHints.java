@@ -85,21 +85,22 @@ final class AirbyteConfigHints {
                     + " equivalent: vectorsink writes to a Chroma server");
         }
         if (indexing.has("url") && (indexing.has("auth_method") || indexing.has("prefer_grpc"))) {
-            return Optional.of(start + "Qdrant destination; add \"mode\": \"qdrant\", replace"
-                    + " auth_method by \"api_key\": <its api_key> (or nothing for no_auth)"
-                    + removing(indexing, "prefer_grpc", "text_field"));
+            return Optional.of(start + "Qdrant destination; add \"mode\": \"qdrant\" and \"payload_layout\":"
+                    + " \"flat\" (its layout; text_field carries over), replace auth_method by \"api_key\": <its"
+                    + " api_key> (or nothing for no_auth)"
+                    + removing(indexing, "prefer_grpc"));
         }
         if (indexing.has("host") && (indexing.has("vector_field") || indexing.has("db"))) {
             return Optional.of(start + "Milvus destination; add \"mode\": \"milvus\", and in auth use"
                     + " mode \"none\" for no_auth and \"user_password\" for username_password"
-                    + removing(indexing, "vector_field", "text_field"));
+                    + " (vector_field and text_field carry over)");
         }
         if (indexing.has("host")) {
             return Optional.of(start + "Weaviate destination; add \"mode\": \"weaviate\", replace auth"
                     + " {\"mode\": \"token\", \"token\": ...} by {\"mode\": \"api_key\", \"api_key\": ...} and"
                     + " no_auth by none (username_password has no equivalent), and rename header_key to name in"
                     + " additional_headers"
-                    + removing(indexing, "batch_size", "default_vectorizer", "text_field", "tenant_id"));
+                    + removing(indexing, "batch_size", "default_vectorizer", "tenant_id"));
         }
         return Optional.empty();
     }

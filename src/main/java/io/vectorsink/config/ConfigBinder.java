@@ -115,19 +115,27 @@ final class ConfigBinder {
                     withoutSlash(node.get("url").textValue()),
                     emptyToNull(node.path("api_key").textValue()),
                     node.get("collection").textValue(),
-                    qdrantMetric(node.get("distance_metric").textValue()));
+                    qdrantMetric(node.get("distance_metric").textValue()),
+                    node.path("text_field").textValue(),
+                    node.path("payload_layout").textValue());
             case "pinecone" -> new IndexingConfig.Pinecone(
                     node.get("pinecone_key").textValue(),
                     node.get("index").textValue(),
                     node.get("namespace").textValue(),
                     node.get("stream_namespaces").booleanValue(),
-                    node.get("distance_metric").textValue());
+                    node.get("distance_metric").textValue(),
+                    node.path("text_field").textValue());
             case "milvus" -> new IndexingConfig.Milvus(
                     withoutSlash(node.get("host").textValue()),
                     node.get("db").textValue(),
                     node.get("collection").textValue(),
                     node.get("distance_metric").textValue(),
-                    milvusAuth(node.get("auth")));
+                    milvusAuth(node.get("auth")),
+                    new IndexingConfig.MilvusFields(
+                            node.path("text_field").textValue(),
+                            node.path("vector_field").textValue(),
+                            node.path("primary_field").textValue(),
+                            node.path("metadata_field").textValue()));
             case "weaviate" -> weaviate(node);
             default -> throw unknownMode("indexing", mode);
         };
@@ -177,7 +185,8 @@ final class ConfigBinder {
                 node.get("distance_metric").textValue(),
                 node.get("consistency_level").textValue(),
                 boundAuth,
-                headers);
+                headers,
+                node.path("text_field").textValue());
     }
 
     /** Airbyte's Qdrant destination names the metrics cos, euc and dot; they mean cosine, l2 and ip. */

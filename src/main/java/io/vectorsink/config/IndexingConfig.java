@@ -182,19 +182,42 @@ public sealed interface IndexingConfig {
      * @param apiKey sent as the {@code api-key} header; null when the server needs none
      * @param collection the collection name (1–255 of {@code A-Z a-z 0-9 . _ -})
      * @param distanceMetric {@code cosine} (default), {@code l2} or {@code ip}: Qdrant's Cosine, Euclid, Dot
+     * @param textField the payload key of the chunk text, or null: an existing collection's, else {@code
+     *     page_content} (nested layout) or {@code text} (flat)
+     * @param payloadLayout {@code nested} (LangChain's: text and a {@code metadata} object) or {@code flat} (the
+     *     metadata at the top of the payload), or null: an existing collection's, else nested
      */
-    record Qdrant(String url, String apiKey, String collection, String distanceMetric) implements IndexingConfig {
+    record Qdrant(
+            String url, String apiKey, String collection, String distanceMetric, String textField, String payloadLayout)
+            implements IndexingConfig {
+
+        /** The payload layouts, LangChain's first. */
+        public static final List<String> PAYLOAD_LAYOUTS = List.of("nested", "flat");
+
+        public Qdrant(String url, String apiKey, String collection, String distanceMetric) {
+            this(url, apiKey, collection, distanceMetric, null, null);
+        }
 
         public Qdrant {
             Objects.requireNonNull(url, "url");
             Objects.requireNonNull(collection, "collection");
             distanceMetric = DistanceMetric.nameOrDefault(distanceMetric);
+            textField = textField == null || textField.isEmpty() ? null : textField;
+            payloadLayout = payloadLayout == null || payloadLayout.isEmpty() ? null : payloadLayout;
+            TextFields.require(textField);
+            if (textField != null && textField.equals("metadata")) {
+                throw new ConfigException("text_field must not be metadata, the key of the nested layout's metadata");
+            }
+            if (payloadLayout != null && !PAYLOAD_LAYOUTS.contains(payloadLayout)) {
+                throw new ConfigException("payload_layout must be one of " + String.join(", ", PAYLOAD_LAYOUTS));
+            }
         }
 
         @Override
         public String toString() {
             return "Qdrant[url=" + url + ", apiKey=" + (apiKey == null ? "null" : "****") + ", collection=" + collection
-                    + ", distanceMetric=" + distanceMetric + "]";
+                    + ", distanceMetric=" + distanceMetric + ", textField=" + textField + ", payloadLayout="
+                    + payloadLayout + "]";
         }
     }
 
@@ -210,11 +233,26 @@ public sealed interface IndexingConfig {
      *     that name; streams without one use {@code namespace}
      * @param distanceMetric {@code cosine} (default), {@code l2} or {@code ip}: Pinecone's cosine, euclidean,
      *     dotproduct; the index must already use it
+     * @param textField the metadata key of the chunk text, or null: the key an existing index's chunks use, else
+     *     {@code text}
      */
-    record Pinecone(String apiKey, String index, String namespace, boolean streamNamespaces, String distanceMetric)
+    record Pinecone(
+            String apiKey,
+            String index,
+            String namespace,
+            boolean streamNamespaces,
+            String distanceMetric,
+            String textField)
             implements IndexingConfig {
 
+        public Pinecone(
+                String apiKey, String index, String namespace, boolean streamNamespaces, String distanceMetric) {
+            this(apiKey, index, namespace, streamNamespaces, distanceMetric, null);
+        }
+
         public Pinecone {
+            textField = textField == null || textField.isEmpty() ? null : textField;
+            TextFields.require(textField);
             Objects.requireNonNull(apiKey, "apiKey");
             Objects.requireNonNull(index, "index");
             namespace = namespace == null ? "" : namespace;
@@ -227,7 +265,7 @@ public sealed interface IndexingConfig {
         @Override
         public String toString() {
             return "Pinecone[apiKey=****, index=" + index + ", namespace=" + namespace + ", streamNamespaces="
-                    + streamNamespaces + ", distanceMetric=" + distanceMetric + "]";
+                    + streamNamespaces + ", distanceMetric=" + distanceMetric + ", textField=" + textField + "]";
         }
     }
 
@@ -240,9 +278,15 @@ public sealed interface IndexingConfig {
      * @param collection the collection name (1–255 of {@code A-Z a-z 0-9 _}, not starting with a digit)
      * @param distanceMetric {@code cosine} (default), {@code l2} or {@code ip}: Milvus's COSINE, L2, IP
      * @param auth how requests authenticate
+     * @param layout the fields a row is written in (text, vector, primary key, flat or nested metadata)
      */
-    record Milvus(String host, String db, String collection, String distanceMetric, MilvusAuth auth)
+    record Milvus(
+            String host, String db, String collection, String distanceMetric, MilvusAuth auth, MilvusFields layout)
             implements IndexingConfig {
+
+        public Milvus(String host, String db, String collection, String distanceMetric, MilvusAuth auth) {
+            this(host, db, collection, distanceMetric, auth, null);
+        }
 
         public Milvus {
             Objects.requireNonNull(host, "host");
@@ -250,6 +294,44 @@ public sealed interface IndexingConfig {
             db = db == null || db.isEmpty() ? "default" : db;
             distanceMetric = DistanceMetric.nameOrDefault(distanceMetric);
             auth = auth == null ? new MilvusAuth.None() : auth;
+            layout = layout == null ? new MilvusFields(null, null, null, null) : layout;
+        }
+    }
+
+    /**
+     * The fields of a Milvus row.
+     *
+     * @param textField the chunk text ({@code text}: LangChain, LlamaIndex, LangChain4j and Airbyte's Milvus
+     *     destination)
+     * @param vectorField the FloatVector field ({@code vector}: LangChain, LangChain4j, Airbyte)
+     * @param primaryKeyField the VarChar primary key, the chunk id ({@code id}: LangChain4j, LlamaIndex)
+     * @param metadataField empty (the default): each metadata key a dynamic field of its own (LangChain with
+     *     {@code enable_dynamic_field}, LlamaIndex, Airbyte); a name: all metadata in that JSON field
+     *     (LangChain4j's {@code metadata})
+     */
+    record MilvusFields(String textField, String vectorField, String primaryKeyField, String metadataField) {
+        /** Milvus's rule for field names (and this spec's). */
+        public static final Pattern FIELD_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,254}");
+
+        public MilvusFields {
+            textField = textField == null || textField.isEmpty() ? "text" : textField;
+            vectorField = vectorField == null || vectorField.isEmpty() ? "vector" : vectorField;
+            primaryKeyField = primaryKeyField == null || primaryKeyField.isEmpty() ? "id" : primaryKeyField;
+            metadataField = metadataField == null ? "" : metadataField;
+            List<String> named = new java.util.ArrayList<>(List.of(textField, vectorField, primaryKeyField));
+            if (!metadataField.isEmpty()) {
+                named.add(metadataField);
+            }
+            for (String name : named) {
+                if (!FIELD_NAME.matcher(name).matches()) {
+                    throw new ConfigException("Milvus field names start with a letter or _ and hold only letters,"
+                            + " digits and _ (at most 255), got '" + name + "'");
+                }
+            }
+            if (new java.util.HashSet<>(named).size() != named.size()) {
+                throw new ConfigException("text_field, vector_field, primary_field and metadata_field must name"
+                        + " different Milvus fields, got " + named);
+            }
         }
     }
 
@@ -297,6 +379,7 @@ public sealed interface IndexingConfig {
      * @param auth how requests authenticate
      * @param extraHeaders headers sent with every request, such as {@code X-OpenAI-Api-Key} for a class whose
      *     modules call a model provider; the values are secrets
+     * @param textField the property of the chunk text ({@code text}: LangChain's and Airbyte's default)
      */
     record Weaviate(
             String host,
@@ -304,8 +387,22 @@ public sealed interface IndexingConfig {
             String distanceMetric,
             String consistencyLevel,
             WeaviateAuth auth,
-            Map<String, String> extraHeaders)
+            Map<String, String> extraHeaders,
+            String textField)
             implements IndexingConfig {
+
+        /** A property name vectorsink can use as is: Weaviate's rule, first letter lowercase (Weaviate's form). */
+        public static final Pattern TEXT_PROPERTY = Pattern.compile("[_a-z][_0-9A-Za-z]{0,230}");
+
+        public Weaviate(
+                String host,
+                WeaviateLayout layout,
+                String distanceMetric,
+                String consistencyLevel,
+                WeaviateAuth auth,
+                Map<String, String> extraHeaders) {
+            this(host, layout, distanceMetric, consistencyLevel, auth, extraHeaders, null);
+        }
 
         /** Weaviate's consistency levels, its default first. */
         public static final List<String> CONSISTENCY_LEVELS = List.of("QUORUM", "ONE", "ALL");
@@ -324,13 +421,20 @@ public sealed interface IndexingConfig {
             if (!CONSISTENCY_LEVELS.contains(consistencyLevel)) {
                 throw new ConfigException("consistency_level must be one of " + String.join(", ", CONSISTENCY_LEVELS));
             }
+            textField = textField == null || textField.isEmpty() ? "text" : textField;
+            if (!TEXT_PROPERTY.matcher(textField).matches()
+                    || List.of("id", "_id", "_additional").contains(textField)
+                    || textField.startsWith("_ab_")) {
+                throw new ConfigException("text_field must be a Weaviate property name: a lowercase letter or _, then"
+                        + " letters, digits and _, not id, _id, _additional or an _ab_ field; got '" + textField + "'");
+            }
         }
 
         @Override
         public String toString() {
             return "Weaviate[host=" + host + ", layout=" + layout + ", distanceMetric=" + distanceMetric
                     + ", consistencyLevel=" + consistencyLevel + ", auth=" + auth + ", extraHeaders="
-                    + extraHeaders.keySet() + " (values hidden)]";
+                    + extraHeaders.keySet() + " (values hidden), textField=" + textField + "]";
         }
     }
 

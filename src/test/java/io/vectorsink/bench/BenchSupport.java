@@ -103,6 +103,20 @@ final class BenchSupport {
         return runJava(workDir, label, stdin, arguments);
     }
 
+    /** Runs the built jar's {@code write} at default JVM settings, with {@code input} on stdin. */
+    static Run runWrite(Path workDir, String label, Path input, Path config, Path catalog) {
+        return runJar(
+                workDir,
+                label,
+                input,
+                List.of(),
+                "write",
+                "--config",
+                config.toString(),
+                "--catalog",
+                catalog.toString());
+    }
+
     /**
      * Runs {@code java ARGUMENTS} (this JVM's java) with stdin from a file, polling its peak RSS and CPU
      * time; stdout and stderr go to {@code LABEL.out} and {@code LABEL.err} in {@code workDir}.

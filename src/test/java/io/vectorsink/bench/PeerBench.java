@@ -199,16 +199,7 @@ public final class PeerBench {
                 throw new UncheckedIOException(e);
             }
             double chromaBefore = BenchSupport.cpuSeconds(server.pid());
-            Run run = BenchSupport.runJar(
-                    dir,
-                    name,
-                    input,
-                    List.of(),
-                    "write",
-                    "--config",
-                    config.toString(),
-                    "--catalog",
-                    catalog.toString());
+            Run run = BenchSupport.runWrite(dir, name, input, config, catalog);
             BenchSupport.requireOk(run, "write " + name);
             record(key, run, chromaBefore, chroma.count(chroma.create(name)), Map.of());
         }

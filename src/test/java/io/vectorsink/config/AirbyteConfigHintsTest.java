@@ -66,16 +66,20 @@ class AirbyteConfigHintsTest {
         assertThat(error.problems().get(0))
                 .contains(
                         "Qdrant destination",
-                        "add \"mode\": \"qdrant\"",
+                        "add \"mode\": \"qdrant\" and \"payload_layout\": \"flat\"",
+                        "text_field carries over",
                         "replace auth_method by \"api_key\"",
-                        "remove prefer_grpc, text_field");
+                        "remove prefer_grpc");
 
         ObjectNode changed = ConfigParserTest.json(saved);
         ObjectNode indexing = (ObjectNode) changed.get("indexing");
         indexing.put("mode", "qdrant")
                 .put("api_key", "qk-abcd")
-                .remove(java.util.List.of("auth_method", "prefer_grpc", "text_field"));
-        assertThat(ConfigParser.parse(changed).indexing()).isInstanceOf(IndexingConfig.Qdrant.class);
+                .put("payload_layout", "flat")
+                .remove(java.util.List.of("auth_method", "prefer_grpc"));
+        assertThat(ConfigParser.parse(changed).indexing())
+                .isEqualTo(new IndexingConfig.Qdrant(
+                        "https://q.example.com:6333", "qk-abcd", "docs", "cosine", "text", "flat"));
     }
 
     @Test
@@ -105,7 +109,8 @@ class AirbyteConfigHintsTest {
                         """)
                         .problems()
                         .get(0))
-                .contains("Milvus destination", "mode \"none\" for no_auth", "remove vector_field, text_field");
+                .contains("Milvus destination", "mode \"none\" for no_auth", "vector_field and text_field carry over")
+                .doesNotContain("remove");
         assertThat(refusal(
                                 "{" + PROCESSING
                                         + """
@@ -119,7 +124,8 @@ class AirbyteConfigHintsTest {
                         .contains(
                                 "Weaviate destination",
                                 "{\"mode\": \"api_key\", \"api_key\": ...}",
-                                "remove batch_size, default_vectorizer, text_field"));
+                                "remove batch_size, default_vectorizer"))
+                .satisfies(problems -> assertThat(problems.get(1)).doesNotContain("text_field"));
     }
 
     @Test

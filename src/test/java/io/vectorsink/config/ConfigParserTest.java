@@ -227,6 +227,22 @@ class ConfigParserTest {
     }
 
     @Test
+    void should_bind_the_metadata_types_and_the_model_change_options() {
+        ObjectNode raw = json(MINIMAL);
+        ObjectNode processing = raw.putObject("processing").put("metadata_types", "strings_and_numbers");
+        raw.putObject("advanced").put("allow_model_change", true);
+
+        ConnectorConfig config = ConfigParser.parse(raw, SELF_MANAGED);
+
+        assertThat(config.processing().metadataTypes()).isEqualTo(ProcessingConfig.MetadataTypes.STRINGS_AND_NUMBERS);
+        assertThat(config.advanced().allowModelChange()).isTrue();
+        assertThat(ConfigParser.parse(json(MINIMAL), SELF_MANAGED).processing().metadataTypes())
+                .isEqualTo(ProcessingConfig.MetadataTypes.NATIVE);
+        processing.put("metadata_types", "booleans");
+        assertThat(problems(raw, SELF_MANAGED)).anyMatch(problem -> problem.contains("metadata_types"));
+    }
+
+    @Test
     void should_never_honour_insecure_http_when_deployed_in_cloud() {
         ObjectNode plainHttp = minimalWith("indexing.host", "http://chroma.internal:8000");
         plainHttp.putObject("advanced").put("allow_insecure_http", true);
@@ -631,6 +647,28 @@ class ConfigParserTest {
         assertThat(milvus.toString()).doesNotContain("mv-pass-123");
         assertThat(ConfigSecrets.valuesIn(config)).containsExactly("mv-pass-123");
         assertThat(ConfigSecrets.valuesIn(token)).containsExactly("tk-456");
+    }
+
+    @Test
+    void should_bind_milvus_field_names_and_refuse_two_options_naming_one_field() {
+        ObjectNode config = withIndexing("{\"mode\": \"milvus\", \"host\": \"http://127.0.0.1:19530\","
+                + " \"collection\": \"d\", \"text_field\": \"page\", \"vector_field\": \"embedding\","
+                + " \"primary_field\": \"pk\", \"metadata_field\": \"metadata\"}");
+
+        IndexingConfig.Milvus milvus =
+                (IndexingConfig.Milvus) ConfigParser.parse(config, SELF_MANAGED).indexing();
+
+        assertThat(milvus.layout()).isEqualTo(new IndexingConfig.MilvusFields("page", "embedding", "pk", "metadata"));
+        assertThat(((IndexingConfig.Milvus) ConfigParser.parse(
+                                        withIndexing("{\"mode\": \"milvus\", \"host\": \"http://127.0.0.1:19530\","
+                                                + " \"collection\": \"d\"}"),
+                                        SELF_MANAGED)
+                                .indexing())
+                        .layout())
+                .isEqualTo(new IndexingConfig.MilvusFields("text", "vector", "id", ""));
+        assertThatThrownBy(() -> new IndexingConfig.MilvusFields("vector", "vector", null, null))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("different Milvus fields");
     }
 
     @Test

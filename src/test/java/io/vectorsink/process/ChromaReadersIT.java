@@ -19,13 +19,13 @@ class ChromaReadersIT extends ReadersTestSupport {
     /** The whole corpus, the boolean {@code featured} included. */
     private final String typed = freshCollection("readers-typed");
 
-    /** The corpus without the boolean, for LangChain4j (its {@code Metadata} holds no booleans). */
-    private final String withoutBoolean = freshCollection("readers-nobool");
+    /** The corpus with booleans as strings ({@code metadata_types: strings_and_numbers}), for LangChain4j. */
+    private final String forLangChain4j = freshCollection("readers-lc4j");
 
     @Override
     void syncIndexes() {
-        sync(indexing(typed), true);
-        sync(indexing(withoutBoolean), false);
+        sync(indexing(typed), ReaderCorpus.Types.NATIVE);
+        sync(indexing(forLangChain4j), ReaderCorpus.Types.STRINGS_AND_NUMBERS);
     }
 
     private static String indexing(String collection) {
@@ -53,9 +53,9 @@ class ChromaReadersIT extends ReadersTestSupport {
 
     @Test
     void langchain4j_should_read_text_and_typed_metadata_and_filter_by_stream_and_by_a_user_field() {
-        ChromaEmbeddingStore store = langChain4j(withoutBoolean);
+        ChromaEmbeddingStore store = langChain4j(forLangChain4j);
 
-        ReaderHit.assertKittenFound(search(store, null), false);
+        ReaderHit.assertKittenFound(search(store, null), ReaderCorpus.Types.STRINGS_AND_NUMBERS);
         ReaderHit.assertOnlyTheNote(search(store, metadataKey("_ab_stream").isEqualTo("notes")));
         ReaderHit.assertOnlyBob(search(store, metadataKey("author").isEqualTo("Bob")));
         ReaderHit.assertOnlyBob(search(
@@ -72,7 +72,7 @@ class ChromaReadersIT extends ReadersTestSupport {
         ChromaEmbeddingStore store = ChromaEmbeddingStore.builder()
                 .baseUrl(chromaUrl())
                 .apiVersion(ChromaApiVersion.V2)
-                .collectionName(withoutBoolean)
+                .collectionName(forLangChain4j)
                 .build();
 
         assertThat(search(store, null)).isEmpty();
@@ -81,7 +81,7 @@ class ChromaReadersIT extends ReadersTestSupport {
     @Test
     void langchain4j_should_refuse_a_boolean_metadata_value() {
         // LangChain4j's Metadata holds strings, UUIDs and numbers only: a chunk whose metadata holds a
-        // boolean fails every search that returns it. docs/reading.md says which fields to leave out.
+        // boolean fails every search that returns it; hence metadata_types strings_and_numbers (docs/reading.md).
         ChromaEmbeddingStore store = langChain4j(typed);
 
         assertThatThrownBy(() -> search(store, null)).hasMessageContaining("featured");

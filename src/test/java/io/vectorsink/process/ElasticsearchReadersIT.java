@@ -30,15 +30,15 @@ class ElasticsearchReadersIT extends ReadersTestSupport {
     /** The vector in {@code embedding}, the boolean {@code featured} included: for LangChain.js. */
     private final String forLangChainJs = freshIndex("readers-es-js");
 
-    /** The vector in {@code vector}, no boolean: for LangChain4j. */
+    /** The vector in {@code vector}, booleans as strings: for LangChain4j. */
     private final String forLangChain4j = freshIndex("readers-es-lc4j");
 
     private RestClient restClient;
 
     @Override
     void syncIndexes() {
-        sync(indexing(forLangChainJs, "embedding"), true);
-        sync(indexing(forLangChain4j, "vector"), false);
+        sync(indexing(forLangChainJs, "embedding"), ReaderCorpus.Types.NATIVE);
+        sync(indexing(forLangChain4j, "vector"), ReaderCorpus.Types.STRINGS_AND_NUMBERS);
     }
 
     @AfterAll
@@ -73,7 +73,7 @@ class ElasticsearchReadersIT extends ReadersTestSupport {
     void langchain4j_should_read_text_and_typed_metadata_and_filter_by_numbers() {
         ElasticsearchEmbeddingStore store = langChain4j();
 
-        ReaderHit.assertKittenFound(search(store, null), false);
+        ReaderHit.assertKittenFound(search(store, null), ReaderCorpus.Types.STRINGS_AND_NUMBERS);
         // Numbers filter on metadata.<key>: narrowed to Bob's two articles (2019 and 2020).
         ReaderHit.assertOnlyBob(search(store, metadataKey("year").isLessThan(2021)));
     }

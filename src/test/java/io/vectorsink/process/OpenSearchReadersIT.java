@@ -18,13 +18,13 @@ class OpenSearchReadersIT extends ReadersTestSupport {
     /** The connector's default layout, the boolean {@code featured} included: for LangChain.js. */
     private final String defaults = freshIndex("readers-os-defaults");
 
-    /** The vector in {@code vector}, no boolean: for LangChain4j (field name fixed, no booleans in Metadata). */
+    /** The vector in {@code vector}, booleans as strings: for LangChain4j (field name fixed, no booleans in Metadata). */
     private final String forLangChain4j = freshIndex("readers-os-lc4j");
 
     @Override
     void syncIndexes() {
-        sync(indexing(defaults, ""), true);
-        sync(indexing(forLangChain4j, ", \"vector_field\": \"vector\""), false);
+        sync(indexing(defaults, ""), ReaderCorpus.Types.NATIVE);
+        sync(indexing(forLangChain4j, ", \"vector_field\": \"vector\""), ReaderCorpus.Types.STRINGS_AND_NUMBERS);
     }
 
     private static String url() {
@@ -43,7 +43,7 @@ class OpenSearchReadersIT extends ReadersTestSupport {
                 .build();
 
         List<ReaderHit> all = search(store, null);
-        ReaderHit.assertKittenFound(all, false);
+        ReaderHit.assertKittenFound(all, ReaderCorpus.Types.STRINGS_AND_NUMBERS);
         // Its search (langchain4j-opensearch 1.10.0-beta18) sends a match_all script score and never reads
         // the request's filter: filters are the application's to apply on the hits. docs/reading.md says so.
         assertThat(search(store, metadataKey("_ab_stream").isEqualTo("notes"))).isEqualTo(all);

@@ -73,21 +73,35 @@ final class ReaderCorpus {
                 .formatted(id, title, body, author, year, rating, featured);
     }
 
-    /**
-     * A write config with the local model and {@code indexing}. {@code withBoolean}: whether the boolean
-     * field {@code featured} goes into the metadata too (LangChain4j's {@code Metadata} refuses booleans).
-     */
-    static String config(String indexing, boolean withBoolean) {
-        String metadata = withBoolean
-                ? "[\"id\", \"author\", \"year\", \"rating\", \"featured\"]"
-                : "[\"id\", \"author\", \"year\", \"rating\"]";
+    /** How the sync types metadata values ({@code processing.metadata_types}). */
+    enum Types {
+        /** The default: numbers, booleans and strings as themselves. */
+        NATIVE("native"),
+        /** Booleans as the strings "true" and "false": for LangChain4j, whose {@code Metadata} refuses booleans. */
+        STRINGS_AND_NUMBERS("strings_and_numbers");
+
+        final String setting;
+
+        Types(String setting) {
+            this.setting = setting;
+        }
+
+        /** What a reader should hand back for the kitten's {@code featured: true}. */
+        Object featuredTrue() {
+            return this == NATIVE ? Boolean.TRUE : "true";
+        }
+    }
+
+    /** A write config with the local model, {@code indexing}, every field as metadata, typed as {@code types}. */
+    static String config(String indexing, Types types) {
         return """
                 {"processing": {"chunk_size": 128, "chunk_overlap": 0, "text_fields": ["title", "body"],
-                                "metadata_fields": %s},
+                                "metadata_fields": ["id", "author", "year", "rating", "featured"],
+                                "metadata_types": "%s"},
                  "embedding": {"mode": "local", "model": "all-minilm-l6-v2-q"},
                  "indexing": %s}
                 """
-                .formatted(metadata, indexing);
+                .formatted(types.setting, indexing);
     }
 
     private static Embedding question;

@@ -68,9 +68,9 @@ record ReaderHit(String pageContent, Map<String, Object> metadata) {
 
     /**
      * The unfiltered search: the kitten article is among the two nearest chunks, with its text and its
-     * metadata typed as the record had them; {@code featured} (a boolean) only when the sync wrote it.
+     * metadata typed as the record had them, {@code featured} as {@code types} wrote it.
      */
-    static void assertKittenFound(List<ReaderHit> hits, boolean withBoolean) {
+    static void assertKittenFound(List<ReaderHit> hits, ReaderCorpus.Types types) {
         assertThat(hits).hasSizeGreaterThanOrEqualTo(3);
         assertThat(hits.subList(0, 2)).extracting(ReaderHit::pageContent).contains(ReaderCorpus.KITTEN);
         ReaderHit kitten = hits.stream()
@@ -83,12 +83,8 @@ record ReaderHit(String pageContent, Map<String, Object> metadata) {
                 .containsEntry("id", 1L)
                 .containsEntry("author", "Ann")
                 .containsEntry("year", 2021L)
-                .containsEntry("rating", 4.5);
-        if (withBoolean) {
-            assertThat(kitten.metadata()).containsEntry("featured", Boolean.TRUE);
-        } else {
-            assertThat(kitten.metadata()).doesNotContainKey("featured");
-        }
+                .containsEntry("rating", 4.5)
+                .containsEntry("featured", types.featuredTrue());
         // Both streams were found: the filters below must narrow something.
         assertThat(hits).extracting(hit -> hit.metadata().get("_ab_stream")).contains("articles", "notes");
     }

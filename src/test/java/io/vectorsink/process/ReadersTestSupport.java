@@ -32,8 +32,8 @@ abstract class ReadersTestSupport extends ProcessTestSupport {
     }
 
     /** A whole sync of the corpus with this {@code indexing} section; see {@link ReaderCorpus#config}. */
-    void sync(String indexing, boolean withBoolean) {
-        ok(write(ReaderCorpus.config(indexing, withBoolean), ReaderCorpus.syncCatalog(), ReaderCorpus.messages()));
+    void sync(String indexing, ReaderCorpus.Types types) {
+        ok(write(ReaderCorpus.config(indexing, types), ReaderCorpus.syncCatalog(), ReaderCorpus.messages()));
     }
 
     /** A LangChain4j search for the question, 5 hits, with {@code filter} (or none). */
@@ -60,7 +60,7 @@ abstract class ReadersTestSupport extends ProcessTestSupport {
                         ReaderCorpus.jsSearch(articlesNotFeatured)));
         JsonNode answers = LangChainJs.read(request);
 
-        ReaderHit.assertKittenFound(ReaderHit.fromLangChainJs(answers.get(0)), true);
+        ReaderHit.assertKittenFound(ReaderHit.fromLangChainJs(answers.get(0)), ReaderCorpus.Types.NATIVE);
         ReaderHit.assertOnlyTheNote(ReaderHit.fromLangChainJs(answers.get(1)));
         ReaderHit.assertOnlyBob(ReaderHit.fromLangChainJs(answers.get(2)));
         ReaderHit.assertOnlyBob(ReaderHit.fromLangChainJs(answers.get(3)));

@@ -15,8 +15,12 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Queue;
+import java.util.Random;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -31,7 +35,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * the bucket holds is refused at once with 429, {@code Retry-After} (whole seconds, rounded up, as
  * RFC 9110 requires) and OpenAI's {@code x-ratelimit-*-tokens} headers (the time until the bucket is
  * full again, in milliseconds).
- * Refused requests consume nothing. Thread-safe; {@link #close} stops it.
+ * Refused requests consume nothing.
+ *
+ * <p>For the benchmarks of a whole sync, {@link #withLatencyRange} answers after a latency drawn per request
+ * from a range (seeded), counts the tokens of every request, and can keep the texts it was sent ({@link
+ * #recordInputs}). Thread-safe; {@link #close} stops it.
  */
 public final class FakeEmbeddingServer implements AutoCloseable {
     static {
@@ -44,7 +52,12 @@ public final class FakeEmbeddingServer implements AutoCloseable {
     private final ExecutorService executor;
     private final FakeEmbedder embedder;
     private final Duration latency;
+    /** Extra latency drawn per request from 0 to this (exclusive); zero for a fixed latency. */
+    private final Duration jitter;
+
+    private final Random jitters;
     private final TokenBucket bucket;
+    private final boolean countTokens;
     private final boolean resetHeaders;
     private final TokenCounter counter = Cl100kTokenCounter.instance();
 
@@ -55,12 +68,25 @@ public final class FakeEmbeddingServer implements AutoCloseable {
     private final AtomicLong tokensAccepted = new AtomicLong();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger maxInFlight = new AtomicInteger();
+    private final Queue<String> inputs = new ConcurrentLinkedQueue<>();
+    private volatile boolean recordInputs;
 
-    private FakeEmbeddingServer(int dimensions, Duration latency, TokenBucket bucket, boolean resetHeaders, int threads)
+    private FakeEmbeddingServer(
+            int dimensions,
+            Duration latency,
+            Duration jitter,
+            long seed,
+            TokenBucket bucket,
+            boolean countTokens,
+            boolean resetHeaders,
+            int threads)
             throws IOException {
         this.embedder = new FakeEmbedder(dimensions);
         this.latency = latency;
+        this.jitter = jitter;
+        this.jitters = new Random(seed);
         this.bucket = bucket;
+        this.countTokens = countTokens || bucket != null;
         this.resetHeaders = resetHeaders;
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
         this.executor = Executors.newFixedThreadPool(threads, runnable -> {
@@ -76,7 +102,19 @@ public final class FakeEmbeddingServer implements AutoCloseable {
 
     /** A server without a quota. */
     public static FakeEmbeddingServer start(int dimensions, Duration latency) throws IOException {
-        return new FakeEmbeddingServer(dimensions, latency, null, false, 64);
+        return new FakeEmbeddingServer(dimensions, latency, Duration.ZERO, 0, null, false, false, 64);
+    }
+
+    /**
+     * A server without a quota whose latency is drawn per request, uniformly from {@code min} to {@code max}
+     * (a seeded sequence), and which counts the cl100k_base tokens of every request ({@link #tokensServed}).
+     */
+    public static FakeEmbeddingServer withLatencyRange(int dimensions, Duration min, Duration max, long seed)
+            throws IOException {
+        if (max.compareTo(min) < 0) {
+            throw new IllegalArgumentException("latency range " + min + " to " + max + " is empty");
+        }
+        return new FakeEmbeddingServer(dimensions, min, max.minus(min), seed, null, true, false, 64);
     }
 
     /**
@@ -90,7 +128,14 @@ public final class FakeEmbeddingServer implements AutoCloseable {
             int dimensions, Duration latency, long tokensPerMinute, long burst, boolean resetHeaders)
             throws IOException {
         return new FakeEmbeddingServer(
-                dimensions, latency, new TokenBucket(tokensPerMinute, burst, System.nanoTime()), resetHeaders, 64);
+                dimensions,
+                latency,
+                Duration.ZERO,
+                0,
+                new TokenBucket(tokensPerMinute, burst, System.nanoTime()),
+                true,
+                resetHeaders,
+                64);
     }
 
     /** The API root for Cohere's v2 API ({@code POST /v2/embed}, Cohere's format), e.g. {@code http://127.0.0.1:40123}. */
@@ -124,6 +169,20 @@ public final class FakeEmbeddingServer implements AutoCloseable {
         return tokensAccepted.get();
     }
 
+    /** From now on, keeps every text it is sent (answered requests only), until {@link #takeInputs}. */
+    public void recordInputs() {
+        recordInputs = true;
+    }
+
+    /** The texts kept since the last call, in the order their requests were answered. */
+    public List<String> takeInputs() {
+        List<String> taken = new ArrayList<>();
+        for (String text = inputs.poll(); text != null; text = inputs.poll()) {
+            taken.add(text);
+        }
+        return taken;
+    }
+
     /** The most requests the server was working on at once. */
     public int maxInFlight() {
         return maxInFlight.get();
@@ -153,9 +212,9 @@ public final class FakeEmbeddingServer implements AutoCloseable {
                 return;
             }
             long tokens = 0;
-            if (bucket != null) {
-                // Counted only under a quota: without one the count is not needed, and this server shares
-                // the benchmark's CPU with the client it measures.
+            if (countTokens) {
+                // Counted only when asked for: this server shares the benchmark's CPU with the client it
+                // measures.
                 for (JsonNode text : input) {
                     tokens += counter.count(text.asText());
                 }
@@ -185,11 +244,15 @@ public final class FakeEmbeddingServer implements AutoCloseable {
             maxInFlight.accumulateAndGet(now, Math::max);
             boolean counted = true;
             try {
-                if (!latency.isZero()) {
-                    Thread.sleep(latency.toMillis(), latency.toNanosPart() % 1_000_000);
+                Duration wait = latency.plusNanos(jitter());
+                if (!wait.isZero()) {
+                    Thread.sleep(wait.toMillis(), wait.toNanosPart() % 1_000_000);
                 }
-                List<String> texts = new java.util.ArrayList<>(input.size());
+                List<String> texts = new ArrayList<>(input.size());
                 input.forEach(text -> texts.add(text.asText()));
+                if (recordInputs) {
+                    inputs.addAll(texts);
+                }
                 List<float[]> vectors = embedder.embed(texts);
                 ObjectNode answer = cohere ? cohereAnswer(vectors) : Json.MAPPER.createObjectNode();
                 answer.put("object", "list");
@@ -219,6 +282,15 @@ public final class FakeEmbeddingServer implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private long jitter() {
+        if (jitter.isZero()) {
+            return 0;
+        }
+        synchronized (jitters) {
+            return (long) (jitters.nextDouble() * jitter.toNanos());
         }
     }
 

@@ -33,6 +33,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -49,7 +50,9 @@ import java.util.function.Predicate;
  * injects every kind and two runs with the same request sequence inject the same faults.
  *
  * <p>Bodies are framed by Content-Length in both directions (chunked requests are accepted and
- * de-chunked), so a truncated answer is one the client can tell is incomplete. Thread-safe.
+ * de-chunked), so a truncated answer is one the client can tell is incomplete. Every request that reaches
+ * the peer can be reported to an {@link #observe observer} (what was asked and how long the peer took), so
+ * the proxy also counts a client's requests by kind. Thread-safe.
  */
 public final class FaultProxy implements AutoCloseable {
     /** What can go wrong with one request. */
@@ -135,6 +138,12 @@ public final class FaultProxy implements AutoCloseable {
         }
     }
 
+    /**
+     * A request the peer answered: its method, path and query, body, the peer's status, and the nanoseconds
+     * from sending the request to the peer until its whole answer was read.
+     */
+    public record Exchange(String method, String target, byte[] body, int status, long nanos) {}
+
     /** Hop-by-hop and framing headers, and the ones Java's HTTP client refuses to set. */
     private static final Set<String> HOP_BY_HOP = Set.of(
             "date",
@@ -182,6 +191,7 @@ public final class FaultProxy implements AutoCloseable {
     private volatile int slowPieces = 8;
     private volatile Duration slowPause = Duration.ofMillis(50);
     private volatile boolean closed;
+    private volatile Consumer<Exchange> observer = exchange -> {};
     private final Future<?> accepting;
 
     /** A proxy to {@code target} (e.g. {@code http://127.0.0.1:8000}) on a free loopback port, with no faults yet. */
@@ -213,6 +223,15 @@ public final class FaultProxy implements AutoCloseable {
         });
         Collections.shuffle(order, new Random(seed));
         next = 0;
+        return this;
+    }
+
+    /**
+     * Reports every request the peer answers to {@code observer}, from the proxy's threads (several at once),
+     * before the answer goes back to the client.
+     */
+    public FaultProxy observe(Consumer<Exchange> newObserver) {
+        this.observer = Objects.requireNonNull(newObserver, "observer");
         return this;
     }
 
@@ -419,8 +438,12 @@ public final class FaultProxy implements AutoCloseable {
             }
         }
         try {
+            long start = System.nanoTime();
             HttpResponse<byte[]> response = upstream.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
+            long nanos = System.nanoTime() - start;
             forwarded.incrementAndGet();
+            observer.accept(
+                    new Exchange(request.method(), request.target(), request.body(), response.statusCode(), nanos));
             List<String[]> headers = new ArrayList<>();
             response.headers().map().forEach((name, values) -> {
                 if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT)) && !name.startsWith(":")) {

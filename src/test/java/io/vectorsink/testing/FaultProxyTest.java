@@ -115,6 +115,26 @@ class FaultProxyTest {
     }
 
     @Test
+    void should_report_each_request_the_peer_answered_and_none_it_never_saw() throws IOException {
+        List<FaultProxy.Exchange> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+        proxy.observe(seen::add).plan(Plan.always(Fault.UNAVAILABLE).only(request -> request.endsWith("/delete")));
+        try (Response response =
+                client.newCall(post("/api/v2/c/get?x=1", "{\"ids\":[\"a\"]}")).execute()) {
+            assertThat(response.code()).isEqualTo(200);
+        }
+        try (Response response = client.newCall(post("/api/v2/c/delete", "{}")).execute()) {
+            assertThat(response.code()).isEqualTo(503);
+        }
+        assertThat(seen).hasSize(1);
+        FaultProxy.Exchange exchange = seen.get(0);
+        assertThat(exchange.method()).isEqualTo("POST");
+        assertThat(exchange.target()).isEqualTo("/api/v2/c/get?x=1");
+        assertThat(new String(exchange.body(), StandardCharsets.UTF_8)).isEqualTo("{\"ids\":[\"a\"]}");
+        assertThat(exchange.status()).isEqualTo(200);
+        assertThat(exchange.nanos()).isPositive();
+    }
+
+    @Test
     void should_answer_429_with_retry_after_without_reaching_the_peer() throws IOException {
         proxy.plan(Plan.always(Fault.TOO_MANY_REQUESTS)).retryAfter(Duration.ofSeconds(3));
         try (Response response = client.newCall(post("/a", "{}")).execute()) {

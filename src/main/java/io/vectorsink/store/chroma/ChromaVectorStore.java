@@ -313,7 +313,7 @@ public final class ChromaVectorStore extends RestVectorStore {
     /**
      * Chroma's {@code update} with metadatas only: it merges the given keys into each record's metadata and
      * leaves its embedding, document and other keys as they are (ChromaContractIT proves it on the real
-     * server). An id that no longer exists is ignored by Chroma.
+     * server).
      */
     @Override
     public void updateOwnFields(StreamId stream, Collection<String> chunkIds, Map<String, Object> fields) {

@@ -18,7 +18,6 @@ import io.vectorsink.http.RetryTiming;
 import io.vectorsink.protocol.Json;
 import io.vectorsink.protocol.StreamId;
 import io.vectorsink.store.AuthHeaders;
-import io.vectorsink.store.ChunkFields;
 import io.vectorsink.store.ChunkPoint;
 import io.vectorsink.store.DistanceMetric;
 import io.vectorsink.store.KnownChunk;
@@ -74,18 +73,21 @@ public final class MilvusVectorStore extends RestVectorStore {
     /** Milvus's limit for a JSON (dynamic) field: 65,536 bytes per row, the chunk text included. */
     static final int MAX_ROW_DYNAMIC_BYTES = 65_536;
 
-    /** User metadata get 32 KiB, leaving 32 KiB for the chunk text; see {@link #MAX_ROW_DYNAMIC_BYTES}. */
     /**
-     * The row's primary key {@code id}, its {@code vector} and the chunk {@code text} have their own names in a
-     * row: user fields of those names are reserved ({@code text} is freed when no chunk text is stored).
+     * User metadata get 32 KiB, leaving 32 KiB for the chunk text; see {@link #MAX_ROW_DYNAMIC_BYTES}. With flat
+     * metadata the row's primary key, vector and chunk text fields have their own names in the row: user
+     * fields of those names are reserved (the text field is freed when no chunk text is stored); nested
+     * metadata keep every key in their JSON field.
      */
-    private static final MetadataRules RULES = new MetadataRules(
-                    30 * 1024,
-                    32 * 1024,
-                    Integer.MAX_VALUE,
-                    java.util.Set.of("id", "vector", ChunkFields.TEXT),
-                    java.util.List.of())
-            .withStringLists();
+    private static MetadataRules rules(MilvusLayout layout) {
+        return new MetadataRules(
+                        30 * 1024,
+                        32 * 1024,
+                        Integer.MAX_VALUE,
+                        layout.nested() ? Set.of() : Set.copyOf(layout.ownFields()),
+                        List.of())
+                .withStringLists();
+    }
 
     /*
      * The codes are Milvus's own (pkg/util/merr/errors.go in milvus-io/milvus), which the REST API v2 puts in
@@ -111,9 +113,6 @@ public final class MilvusVectorStore extends RestVectorStore {
 
     private static final Map<DistanceMetric, String> METRICS =
             Map.of(DistanceMetric.COSINE, "COSINE", DistanceMetric.L2, "L2", DistanceMetric.IP, "IP");
-
-    /** Fields of a search hit that are not metadata: the key, the vector, the chunk text and the distance. */
-    private static final Set<String> NOT_METADATA = Set.of("id", "vector", ChunkFields.TEXT, "distance");
 
     private final String db;
     private final String collection;
@@ -153,7 +152,7 @@ public final class MilvusVectorStore extends RestVectorStore {
                 .build(client, timing, retry));
         this.db = config.db();
         this.collection = config.collection();
-        this.layout = MilvusLayout.DEFAULT;
+        this.layout = MilvusLayout.of(config.layout());
         this.filters = new MilvusFilters(layout);
         this.metric = config.metric();
         this.timing = timing;
@@ -202,15 +201,11 @@ public final class MilvusVectorStore extends RestVectorStore {
             ObjectNode schema = create.putObject("schema");
             schema.put("autoID", false); // CollectionSchema names it autoID (request_v2.go)
             schema.put("enableDynamicField", true);
-            ArrayNode fields = schema.putArray("fields");
-            ObjectNode id = fields.addObject();
-            id.put("fieldName", "id").put("dataType", "VarChar").put("isPrimary", true);
-            id.putObject("elementTypeParams").put("max_length", 64);
-            ObjectNode vector = fields.addObject();
-            vector.put("fieldName", "vector").put("dataType", "FloatVector");
-            vector.putObject("elementTypeParams").put("dim", dimension);
+            layout.createFields(schema.putArray("fields"), dimension);
             ObjectNode index = create.putArray("indexParams").addObject();
-            index.put("fieldName", "vector").put("indexName", "vector").put("metricType", METRICS.get(metric));
+            index.put("fieldName", layout.vector())
+                    .put("indexName", layout.vector())
+                    .put("metricType", METRICS.get(metric));
             index.putObject("params").put("index_type", "AUTOINDEX");
             // Deletes by expression read the collection first; Bounded (the default) could miss rows written
             // a moment before, and a trim right after its upsert must see them.
@@ -257,7 +252,7 @@ public final class MilvusVectorStore extends RestVectorStore {
         for (float value : vector) {
             values.add(value);
         }
-        body.put("annsField", "vector");
+        body.put("annsField", layout.vector());
         body.put("limit", limit);
         if (stream != null) {
             body.put("filter", filters.stream(stream));
@@ -266,12 +261,11 @@ public final class MilvusVectorStore extends RestVectorStore {
         JsonNode answer = call(endpoint.sync(), "entities/search", body, "query", false);
         List<QueryHit> hits = new ArrayList<>();
         for (JsonNode hit : answer.path("data")) {
-            JsonNode text = hit.path(ChunkFields.TEXT);
             hits.add(new QueryHit(
-                    hit.path("id").asText(),
+                    hit.path(layout.primaryKey()).asText(),
                     distance(hit.path("distance").asDouble()),
-                    StoreJson.textOrNull(text),
-                    StoreJson.metadata(hit, NOT_METADATA)));
+                    StoreJson.textOrNull(hit.path(layout.text())),
+                    layout.metadata(hit)));
         }
         return hits;
     }
@@ -408,7 +402,7 @@ public final class MilvusVectorStore extends RestVectorStore {
 
     @Override
     public MetadataRules metadataRules() {
-        return RULES;
+        return rules(layout);
     }
 
     /** Milvus's COSINE and IP "distance" is a similarity (distance {@code 1 - s}); L2 is already squared. */
@@ -494,23 +488,15 @@ public final class MilvusVectorStore extends RestVectorStore {
     }
 
     private void verify(JsonNode data, int dimension) {
+        List<String> layoutProblems = layout.problems(collection, data);
+        if (!layoutProblems.isEmpty()) {
+            throw new ConfigException(layoutProblems, null);
+        }
         JsonNode vector = null;
-        boolean varcharKey = false;
         for (JsonNode field : data.path("fields")) {
-            if (field.path("primaryKey").asBoolean(false)) {
-                varcharKey = field.path("type").asText().equalsIgnoreCase("VarChar");
-            }
-            if (field.path("name").asText().equals("vector")) {
+            if (field.path("name").asText().equals(layout.vector())) {
                 vector = field;
             }
-        }
-        if (vector == null || !vector.path("type").asText().equals("FloatVector") || !varcharKey) {
-            throw new ConfigException("Milvus collection '" + collection + "' was not made for vectorsink: it needs a"
-                    + " VarChar primary key and a FloatVector field named vector; use another collection name");
-        }
-        if (!data.path("enableDynamicField").asBoolean(false)) {
-            throw new ConfigException("Milvus collection '" + collection + "' has dynamic fields off; vectorsink stores"
-                    + " the chunk text and metadata as dynamic fields, so use another collection name");
         }
         List<String> problems = new ArrayList<>();
         int size = -1;
@@ -527,7 +513,7 @@ public final class MilvusVectorStore extends RestVectorStore {
         String wanted = METRICS.get(metric);
         for (JsonNode index : data.path("indexes")) {
             String existing = index.path("metricType").asText();
-            if (index.path("fieldName").asText().equals("vector") && !existing.equals(wanted)) {
+            if (index.path("fieldName").asText().equals(layout.vector()) && !existing.equals(wanted)) {
                 String matching = DistanceMetric.named(METRICS, existing)
                         .map(DistanceMetric::configName)
                         .orElse(null);

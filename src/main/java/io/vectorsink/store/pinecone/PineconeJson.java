@@ -36,8 +36,8 @@ final class PineconeJson {
 
     private PineconeJson() {}
 
-    /** One vector of an upsert: the prefixed id, the values, the metadata and the chunk text. */
-    static ObjectNode vector(ChunkPoint point) {
+    /** One vector of an upsert: the prefixed id, the values, the metadata and the chunk text under {@code textKey}. */
+    static ObjectNode vector(ChunkPoint point, String textKey) {
         ObjectNode vector = NODES.objectNode();
         vector.put("id", vectorId(point));
         ArrayNode values = vector.putArray("values");
@@ -50,13 +50,13 @@ final class PineconeJson {
         }
         ObjectNode metadata = vector.putObject("metadata");
         for (Map.Entry<String, Object> entry : point.metadata().entrySet()) {
-            if (point.document() != null && entry.getKey().equals(TEXT)) {
+            if (point.document() != null && entry.getKey().equals(textKey)) {
                 continue; // the chunk text wins, as in every store; the record's text is in its chunks
             }
             putScalar(metadata, entry.getKey(), entry.getValue());
         }
         if (point.document() != null) {
-            metadata.put(TEXT, point.document());
+            metadata.put(textKey, point.document());
         }
         return vector;
     }
@@ -217,10 +217,15 @@ final class PineconeJson {
      * within 2^53 become Long again (the connector's own fields are all integers); the text is left out.
      */
     static Map<String, Object> metadata(JsonNode metadata) {
+        return metadata(metadata, TEXT);
+    }
+
+    /** {@link #metadata(JsonNode)} for chunks whose text is under {@code textKey}. */
+    static Map<String, Object> metadata(JsonNode metadata, String textKey) {
         Map<String, Object> values = new LinkedHashMap<>();
         metadata.properties().forEach(field -> {
             JsonNode value = field.getValue();
-            if (field.getKey().equals(TEXT)) {
+            if (field.getKey().equals(textKey)) {
                 return;
             }
             if (value.isTextual()) {

@@ -36,6 +36,10 @@ final class PineconeReads {
     /** Record ids per lookup query to begin with (a record has a few chunks; a full answer splits). */
     static final int RECORDS_PER_LOOKUP = 24;
 
+    /** Text keys readers use (LangChain and LlamaIndex: text; LangChain4j: text_segment; ...), for an existing index. */
+    static final java.util.List<String> KNOWN_TEXT_KEYS =
+            java.util.List.of(ChunkFields.TEXT, "text_segment", "page_content", "content");
+
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private PineconeReads() {}

@@ -120,6 +120,10 @@ public final class PineconeVectorStore extends RestVectorStore {
     private volatile int dimension;
 
     private final PineconeFreshness freshness;
+    /** The configured {@code text_field}, or null: then an existing index's chunks' key, else {@code text}. */
+    private final String configuredTextField;
+    /** The metadata key of the chunk text: the configured one until {@link #check} or {@link #prepare} read the index. */
+    private volatile String textKey;
     /**
      * The Pinecone ids of the chunks the last lookups found, by namespace and chunk id: {@link #storedVectors} and
      * {@link #updateOwnFields} name chunks by chunk id, and a Pinecone id also holds the record key and index.
@@ -164,6 +168,8 @@ public final class PineconeVectorStore extends RestVectorStore {
         this.streamNamespaces = config.streamNamespaces();
         this.metric = config.metric();
         this.freshness = new PineconeFreshness(timing);
+        this.configuredTextField = config.textField();
+        this.textKey = configuredTextField == null ? ChunkFields.TEXT : configuredTextField;
     }
 
     private static RestEndpoint endpoint(
@@ -198,6 +204,7 @@ public final class PineconeVectorStore extends RestVectorStore {
         JsonNode description = describe(endpoint.sendForCheck(endpoint.get(indexUrl())));
         verify(description, dimension);
         indexModel().judge(recordedModel(description), label(), true);
+        recogniseTextKey(description, true);
     }
 
     @Override
@@ -217,6 +224,7 @@ public final class PineconeVectorStore extends RestVectorStore {
         }
         dataPlane = HttpsPolicy.check("the host of Pinecone index '" + index + "'", url, allowInsecureHttp);
         this.dimension = description.path("dimension").asInt();
+        recogniseTextKey(description, false);
         endpoint.markPrepared();
     }
 
@@ -224,7 +232,7 @@ public final class PineconeVectorStore extends RestVectorStore {
     protected void doUpsert(Collection<ChunkPoint> points) {
         Map<String, List<ObjectNode>> byNamespace = new LinkedHashMap<>();
         for (ChunkPoint point : points) {
-            ObjectNode vector = PineconeJson.vector(point);
+            ObjectNode vector = PineconeJson.vector(point, textKey);
             requireMetadataFits(vector);
             byNamespace
                     .computeIfAbsent(namespaceOf(point), k -> new ArrayList<>())
@@ -317,12 +325,12 @@ public final class PineconeVectorStore extends RestVectorStore {
                 continue; // the freshness fence of a lookup in this namespace is not a chunk
             }
             JsonNode metadata = match.path("metadata");
-            JsonNode text = metadata.path(ChunkFields.TEXT);
+            JsonNode text = metadata.path(textKey);
             hits.add(new QueryHit(
                     PineconeIds.chunkId(match.path("id").asText()),
                     distance(match.path("score").asDouble()),
                     StoreJson.textOrNull(text),
-                    PineconeJson.metadata(metadata)));
+                    PineconeJson.metadata(metadata, textKey)));
         }
         return hits;
     }
@@ -540,7 +548,68 @@ public final class PineconeVectorStore extends RestVectorStore {
 
     @Override
     public MetadataRules metadataRules() {
-        return RULES;
+        // A user field named like the text key would be overwritten by the chunk text.
+        return new MetadataRules(
+                RULES.maxStringBytes(),
+                RULES.maxMetadataBytes(),
+                RULES.maxKeys(),
+                Set.of(textKey),
+                RULES.reservedPrefixes(),
+                RULES.stringLists());
+    }
+
+    /** The metadata key of the chunk text this store writes. */
+    String textKey() {
+        return textKey;
+    }
+
+    // ---- text key -------------------------------------------------------------------------------
+
+    /**
+     * Reads the text key of an existing index's chunks (a few vectors of the configured namespace): used when
+     * {@code text_field} is empty, refused naming {@code text_field} when it is set to another key. A chunk
+     * without any known text key (written with {@code omit_raw_text}) shows nothing.
+     */
+    private void recogniseTextKey(JsonNode description, boolean forCheck) {
+        String host = description.path("host").asText("");
+        int size = description.path("dimension").asInt();
+        if (host.isEmpty() || HttpUrl.parse(controlPlane.scheme() + "://" + host) == null || size < 1) {
+            return; // prepare refuses a description without a usable host
+        }
+        HttpUrl data = HttpsPolicy.check(
+                "the host of Pinecone index '" + index + "'", controlPlane.scheme() + "://" + host, allowInsecureHttp);
+        HttpUrl url = data.newBuilder().addPathSegment("query").build();
+        ObjectNode body = io.vectorsink.protocol.Json.MAPPER.createObjectNode();
+        body.set("vector", PineconeReads.unitVector(size));
+        body.put("topK", 10);
+        body.put("includeValues", false);
+        body.put("includeMetadata", true);
+        body.put("namespace", namespace);
+        Answer answer = forCheck
+                ? endpoint.sendForCheck(endpoint.post(url, PineconeJson.write(body)))
+                : endpoint.send(endpoint.post(url, PineconeJson.write(body)));
+        for (JsonNode match : endpoint.require(answer, "read a few vectors of index '" + index + "'")
+                .path("matches")) {
+            JsonNode metadata = match.path("metadata");
+            if (!metadata.path(ChunkFields.RECORD_ID).isTextual()
+                    || PineconeReads.FENCE_ID.equals(match.path("id").asText())) {
+                continue; // not one of vectorsink's chunks
+            }
+            String found = PineconeReads.KNOWN_TEXT_KEYS.stream()
+                    .filter(key -> metadata.path(key).isTextual())
+                    .findFirst()
+                    .orElse(null);
+            if (found == null || metadata.path(textKey).isTextual()) {
+                return;
+            }
+            if (configuredTextField != null) {
+                throw new ConfigException("Pinecone index '" + index + "' keeps the chunk text under '" + found
+                        + "' (namespace " + namespace + "), but text_field is " + configuredTextField
+                        + "; set text_field to " + found + " (or leave it empty) or use another index");
+            }
+            textKey = found;
+            return;
+        }
     }
 
     /**

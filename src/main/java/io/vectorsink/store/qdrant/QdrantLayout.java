@@ -1,7 +1,10 @@
 package io.vectorsink.store.qdrant;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.vectorsink.error.ConfigException;
 import io.vectorsink.store.StoreJson;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -71,5 +74,71 @@ record QdrantLayout(String textKey, String metadataKey) {
     /** The chunk text of {@code payload}, or null. */
     String text(JsonNode payload) {
         return StoreJson.textOrNull(payload.path(textKey));
+    }
+
+    /** Text keys readers use, looked for in a sampled point whose text key is not the configured one. */
+    static final List<String> KNOWN_TEXT_KEYS = List.of(FLAT_TEXT, NESTED_TEXT, "content", "text_segment");
+
+    /**
+     * The layout to write with into {@code collection}: the configured one where the collection shows nothing
+     * else, the collection's where the configuration leaves it open, refused (naming the option to set) where
+     * they differ.
+     *
+     * @param layout the configured {@code payload_layout}, or null
+     * @param textKey the configured {@code text_field}, or null
+     * @param schema the collection's {@code payload_schema} (its payload indexes)
+     * @param sample the payload of one point of the collection, or null when it holds none
+     */
+    static QdrantLayout recognise(String collection, String layout, String textKey, JsonNode schema, JsonNode sample) {
+        Boolean nested = null; // what the collection shows
+        if (schema.has(LANGCHAIN_METADATA + "." + io.vectorsink.store.ChunkFields.RECORD_ID)) {
+            nested = true;
+        } else if (schema.has(io.vectorsink.store.ChunkFields.RECORD_ID)) {
+            nested = false;
+        } else if (sample != null) {
+            nested = sample.path(LANGCHAIN_METADATA).isObject();
+        }
+        String existingText = sample == null ? null : textKeyOf(sample, Boolean.TRUE.equals(nested), textKey);
+        List<String> problems = new ArrayList<>();
+        if (nested != null && layout != null && nested != layout.equals("nested")) {
+            String shown = nested ? "nested" : "flat";
+            problems.add("Qdrant collection '" + collection + "' holds its chunks in the " + shown + " payload layout,"
+                    + " but payload_layout is " + layout + "; set payload_layout to " + shown
+                    + " (or leave it empty) or use another collection name");
+        }
+        if (existingText != null && textKey != null && !existingText.equals(textKey)) {
+            problems.add("Qdrant collection '" + collection + "' keeps the chunk text under '" + existingText
+                    + "', but text_field is " + textKey + "; set text_field to " + existingText
+                    + " (or leave it empty) or use another collection name");
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems, null);
+        }
+        String chosen = nested == null ? layout : (nested ? "nested" : "flat");
+        return of(chosen == null ? "nested" : chosen, textKey != null ? textKey : existingText);
+    }
+
+    /**
+     * The text key of a sampled payload: in the nested layout its one top-level text value beside the metadata
+     * object; in the flat layout the configured key or a key readers use, when the point holds one (a chunk
+     * written with {@code omit_raw_text} holds none).
+     */
+    private static String textKeyOf(JsonNode payload, boolean nested, String configured) {
+        if (nested) {
+            for (var field : payload.properties()) {
+                if (!field.getKey().equals(LANGCHAIN_METADATA)
+                        && field.getValue().isTextual()) {
+                    return field.getKey();
+                }
+            }
+            return null;
+        }
+        if (configured != null && payload.path(configured).isTextual()) {
+            return configured;
+        }
+        return KNOWN_TEXT_KEYS.stream()
+                .filter(key -> payload.path(key).isTextual())
+                .findFirst()
+                .orElse(null);
     }
 }

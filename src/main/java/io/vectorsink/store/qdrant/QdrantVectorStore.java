@@ -85,7 +85,12 @@ public final class QdrantVectorStore extends RestVectorStore {
     private final String collection;
     private final DistanceMetric metric;
     private final String distance;
-    private final QdrantLayout layout;
+    /** The configured {@code payload_layout} and {@code text_field}, null where left open. */
+    private final String configuredLayout;
+
+    private final String configuredTextField;
+    /** The layout written with: the configured one until {@link #check} or {@link #prepare} read the collection. */
+    private volatile QdrantLayout layout;
     /** Request sizes for this collection, read by {@link #prepare} from its strict mode. */
     private volatile QdrantLimits limits = QdrantLimits.DEFAULTS;
 
@@ -115,7 +120,9 @@ public final class QdrantVectorStore extends RestVectorStore {
         this.collection = config.collection();
         this.metric = config.metric();
         this.distance = DISTANCES.get(metric);
-        this.layout = QdrantLayout.FLAT;
+        this.configuredLayout = config.payloadLayout();
+        this.configuredTextField = config.textField();
+        this.layout = QdrantLayout.of(configuredLayout == null ? "nested" : configuredLayout, configuredTextField);
     }
 
     private static Headers authHeaders(String apiKey) {
@@ -134,6 +141,7 @@ public final class QdrantVectorStore extends RestVectorStore {
             return; // prepare creates it; check leaves the server as it was
         }
         JsonNode info = endpoint.require(answer, "read collection '" + collection + "'");
+        recogniseLayout(info, true);
         verify(info, dimension);
         indexModel().judge(recordedModel(info), label(), true);
     }
@@ -154,6 +162,7 @@ public final class QdrantVectorStore extends RestVectorStore {
             existing = endpoint.send(endpoint.get(collectionUrl()));
         }
         JsonNode info = endpoint.require(existing, "read collection '" + collection + "'");
+        recogniseLayout(info, false);
         verify(info, dimension);
         recordModelIfNeeded(info);
         limits = QdrantLimits.of(info);
@@ -322,7 +331,54 @@ public final class QdrantVectorStore extends RestVectorStore {
 
     @Override
     public MetadataRules metadataRules() {
-        return RULES;
+        QdrantLayout current = layout;
+        // In the flat layout a user field named like the text key would be overwritten by the chunk text.
+        Set<String> reserved = current.nested() ? Set.of() : Set.of(current.textKey());
+        return new MetadataRules(
+                RULES.maxStringBytes(),
+                RULES.maxMetadataBytes(),
+                RULES.maxKeys(),
+                reserved,
+                RULES.reservedPrefixes(),
+                RULES.stringLists());
+    }
+
+    /** What the store writes with, once {@link #check} or {@link #prepare} read the collection. */
+    QdrantLayout layout() {
+        return layout;
+    }
+
+    // ---- payload layout -------------------------------------------------------------------------
+
+    /**
+     * Reads the layout an existing collection's chunks have (its payload indexes, else one point) and writes
+     * with it where the config leaves it open; refuses a config that names another.
+     */
+    private void recogniseLayout(JsonNode info, boolean forCheck) {
+        JsonNode schema = info.path("result").path("payload_schema");
+        JsonNode sample = null;
+        long points = info.path("result").path("points_count").asLong(1);
+        if (points > 0) {
+            HttpUrl url = collectionUrl()
+                    .newBuilder()
+                    .addPathSegment("points")
+                    .addPathSegment("scroll")
+                    .build();
+            byte[] body = QdrantJson.write(io.vectorsink.protocol.Json.MAPPER
+                    .createObjectNode()
+                    .put("limit", 1)
+                    .put("with_payload", true)
+                    .put("with_vector", false));
+            Answer answer = forCheck
+                    ? endpoint.sendForCheck(endpoint.post(url, body))
+                    : endpoint.send(endpoint.post(url, body));
+            JsonNode first = endpoint.require(answer, "read a point of collection '" + collection + "'")
+                    .path("result")
+                    .path("points")
+                    .path(0);
+            sample = first.path("payload").isObject() ? first.path("payload") : null;
+        }
+        layout = QdrantLayout.recognise(collection, configuredLayout, configuredTextField, schema, sample);
     }
 
     /**

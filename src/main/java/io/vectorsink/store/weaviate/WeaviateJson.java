@@ -61,11 +61,14 @@ final class WeaviateJson {
     static final String DESCRIPTION = "Chunks written by vectorsink";
 
     static byte[] createClass(String className, String distance) {
-        return createClass(className, distance, DESCRIPTION);
+        return createClass(className, distance, DESCRIPTION, TEXT);
     }
 
-    /** The create-class body with {@code description} (the record of the embedding model, see RecordedModel). */
-    static byte[] createClass(String className, String distance, String description) {
+    /**
+     * The create-class body with {@code description} (the record of the embedding model, see RecordedModel)
+     * and the chunk text in property {@code textProperty}.
+     */
+    static byte[] createClass(String className, String distance, String description, String textProperty) {
         ObjectNode body = NODES.objectNode();
         body.put("class", className);
         body.put("description", description);
@@ -73,14 +76,14 @@ final class WeaviateJson {
         body.putObject("vectorIndexConfig").put("distance", distance);
         body.putObject("invertedIndexConfig").put("indexPropertyLength", true);
         ArrayNode properties = body.putArray("properties");
-        connectorProperties().values().forEach(properties::add);
+        connectorProperties(textProperty).values().forEach(properties::add);
         return write(body);
     }
 
-    /** The connector's properties by name, as {@code createClass} declares them. */
-    static Map<String, ObjectNode> connectorProperties() {
+    /** The connector's properties by name, as {@code createClass} declares them, the text in {@code textProperty}. */
+    static Map<String, ObjectNode> connectorProperties(String textProperty) {
         Map<String, ObjectNode> properties = new LinkedHashMap<>();
-        properties.put(TEXT, property(TEXT, "text", "word", false, true));
+        properties.put(textProperty, property(textProperty, "text", "word", false, true));
         for (String name : FILTER_TEXT) {
             properties.put(name, property(name, "text", "field", true, false));
         }

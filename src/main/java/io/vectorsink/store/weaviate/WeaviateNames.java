@@ -61,7 +61,15 @@ final class WeaviateNames {
 
     /** The property that holds metadata key {@code key}; see the class comment. */
     static String property(String key) {
-        if (KEPT.matcher(key).matches() && !RESERVED.contains(key)) {
+        return property(key, ChunkFields.TEXT);
+    }
+
+    /**
+     * The property that holds metadata key {@code key} in a class whose chunk text is in {@code textProperty}
+     * ({@code indexing.text_field}): that name is reserved for the text as {@code text} is.
+     */
+    static String property(String key, String textProperty) {
+        if (KEPT.matcher(key).matches() && !RESERVED.contains(key) && !key.equals(textProperty)) {
             return key;
         }
         String name = sanitize(key);

@@ -42,6 +42,9 @@ final class WeaviateSchema {
     private final DistanceMetric metric;
     private final String distance;
 
+    /** The property of the chunk text ({@code indexing.text_field}). */
+    private final String textProperty;
+
     /** The classes this store has verified (and, for writes, completed), by name. */
     private final Map<String, ClassState> classes = new ConcurrentHashMap<>();
 
@@ -100,11 +103,17 @@ final class WeaviateSchema {
         }
     }
 
-    WeaviateSchema(RestEndpoint http, WeaviateLayout layout, DistanceMetric metric) {
+    WeaviateSchema(RestEndpoint http, WeaviateLayout layout, DistanceMetric metric, String textProperty) {
         this.http = http;
+        this.textProperty = textProperty;
         this.layout = layout;
         this.metric = metric;
         this.distance = DISTANCES.get(metric);
+    }
+
+    /** The property of the chunk text. */
+    String textProperty() {
+        return textProperty;
     }
 
     /** The store's embedding model rule, before the first check or prepare. */
@@ -223,7 +232,9 @@ final class WeaviateSchema {
                 String description = model.model().map(RecordedModel::text).orElse(WeaviateJson.DESCRIPTION);
                 Answer created = http.send(
                         http.sync(),
-                        http.post(http.url("schema"), WeaviateJson.createClass(className, distance, description)));
+                        http.post(
+                                http.url("schema"),
+                                WeaviateJson.createClass(className, distance, description, textProperty)));
                 // 422 "already exists": another writer created it first, which is as good.
                 boolean raced =
                         created.code() == 422 && created.status().bodySnippet().contains("already exists");
@@ -285,7 +296,7 @@ final class WeaviateSchema {
     /** Adds the connector's properties {@code state} lacks; under {@link #schemaLock}. */
     private void complete(ClassState state) {
         for (Map.Entry<String, ObjectNode> property :
-                WeaviateJson.connectorProperties().entrySet()) {
+                WeaviateJson.connectorProperties(textProperty).entrySet()) {
             if (!state.types.containsKey(property.getKey())) {
                 addProperty(state, property.getValue());
             }
@@ -298,7 +309,7 @@ final class WeaviateSchema {
         Map<String, Object> missing = new LinkedHashMap<>();
         for (ChunkPoint point : points) {
             point.metadata().forEach((key, value) -> {
-                String name = WeaviateNames.property(key);
+                String name = WeaviateNames.property(key, textProperty);
                 if (value != null && !state.types.containsKey(name)) {
                     missing.putIfAbsent(name, value);
                 }
@@ -406,11 +417,7 @@ final class WeaviateSchema {
                         + " filterable int, so use another class name");
             }
         }
-        JsonNode text = properties.get(ChunkFields.TEXT);
-        if (text != null && !type(text).equals("text")) {
-            problems.add(label + " defines text as " + type(text) + "; vectorsink stores the chunk text there, so"
-                    + " use another class name");
-        }
+        problems.addAll(textProblems(label, properties));
         if (dimension > 0) {
             // Weaviate's schema has no dimension: a stored object's vector tells it, when there is one.
             HttpUrl sample = http.url("objects")
@@ -432,6 +439,38 @@ final class WeaviateSchema {
             }
         }
         return problems;
+    }
+
+    /**
+     * Why the chunk text cannot go to {@link #textProperty} in a class with these properties: it is not text,
+     * or it is missing while the class keeps its texts in another searchable (word-tokenized) text property,
+     * as a class LangChain or LlamaIndex made with another text key does. The message names
+     * {@code indexing.text_field}. A class with neither (new, or made by vectorsink) gets the property added.
+     */
+    private List<String> textProblems(String label, Map<String, JsonNode> properties) {
+        JsonNode text = properties.get(textProperty);
+        if (text != null) {
+            return type(text).equals("text")
+                    ? List.of()
+                    : List.of(label + " defines " + textProperty + " as " + type(text) + "; vectorsink stores the"
+                            + " chunk text there, so set indexing.text_field to the class's text property or use"
+                            + " another class name");
+        }
+        List<String> texts = new ArrayList<>();
+        properties.forEach((name, property) -> {
+            if (type(property).equals("text")
+                    && !name.startsWith("_ab_")
+                    && !name.equals(WeaviateJson.AIRBYTE_META)
+                    && property.path("tokenization").asText("word").equals("word")
+                    && property.path("indexSearchable").asBoolean(true)) {
+                texts.add(name);
+            }
+        });
+        return texts.isEmpty()
+                ? List.of()
+                : List.of(label + " has no property " + textProperty + " but keeps text in " + String.join(", ", texts)
+                        + "; set indexing.text_field to " + (texts.size() == 1 ? texts.get(0) : "one of them")
+                        + " to store the chunk text there");
     }
 
     /** The distance_metric whose Weaviate distance is {@code weaviateDistance}, or null when none is. */

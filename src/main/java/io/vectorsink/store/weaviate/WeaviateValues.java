@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vectorsink.error.SystemException;
 import io.vectorsink.protocol.Json;
-import io.vectorsink.store.ChunkFields;
 import io.vectorsink.store.ChunkPoint;
 import io.vectorsink.store.StoreJson;
 import java.util.ArrayList;
@@ -30,14 +29,14 @@ final class WeaviateValues {
      * The properties of {@code point} in the class's {@code types} (property name to Weaviate type); a value
      * that does not fit its property is left out and recorded as a NULLED change in {@code _airbyte_meta}.
      */
-    static Map<String, Object> fitted(Map<String, String> types, ChunkPoint point) {
+    static Map<String, Object> fitted(Map<String, String> types, ChunkPoint point, String textProperty) {
         Map<String, Object> properties = new LinkedHashMap<>();
         List<ObjectNode> changes = new ArrayList<>();
         for (Map.Entry<String, Object> entry : point.metadata().entrySet()) {
             if (entry.getValue() == null || entry.getKey().equals(WeaviateJson.AIRBYTE_META)) {
                 continue;
             }
-            String name = WeaviateNames.property(entry.getKey());
+            String name = WeaviateNames.property(entry.getKey(), textProperty);
             Optional<Object> value = WeaviateJson.fit(types.getOrDefault(name, ""), entry.getValue());
             if (value.isPresent()) {
                 properties.put(name, value.get());
@@ -50,7 +49,7 @@ final class WeaviateValues {
             }
         }
         if (point.document() != null) {
-            properties.put(ChunkFields.TEXT, point.document());
+            properties.put(textProperty, point.document());
         }
         Object meta = point.metadata().get(WeaviateJson.AIRBYTE_META);
         if (!changes.isEmpty()) {
@@ -85,7 +84,7 @@ final class WeaviateValues {
      * The metadata of an object a GraphQL {@code Get} returned: its properties as Java values, without the
      * chunk text, {@code _additional} and nulls (Weaviate answers null for a property the object lacks).
      */
-    static Map<String, Object> metadata(JsonNode object) {
-        return StoreJson.metadata(object, Set.of("_additional", ChunkFields.TEXT));
+    static Map<String, Object> metadata(JsonNode object, String textProperty) {
+        return StoreJson.metadata(object, Set.of("_additional", textProperty));
     }
 }

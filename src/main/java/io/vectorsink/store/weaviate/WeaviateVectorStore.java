@@ -18,7 +18,6 @@ import io.vectorsink.http.RetrySettings;
 import io.vectorsink.http.RetryTiming;
 import io.vectorsink.protocol.StreamId;
 import io.vectorsink.store.AuthHeaders;
-import io.vectorsink.store.ChunkFields;
 import io.vectorsink.store.ChunkPoint;
 import io.vectorsink.store.DistanceMetric;
 import io.vectorsink.store.KnownChunk;
@@ -107,7 +106,7 @@ public final class WeaviateVectorStore extends RestVectorStore {
      * Weaviate's text properties have no documented size limit; values are kept within 32 KiB and an
      * object's metadata within 1 MiB, so metadata never dominate a request.
      */
-    private static final MetadataRules RULES = new MetadataRules(32 * 1024, 1024 * 1024);
+    private static final MetadataRules RULES = new MetadataRules(32 * 1024, 1024 * 1024).withStringLists();
 
     private static final Pattern PROPERTY_IN_MESSAGE = Pattern.compile("prop(?:erty)?(?: with name)? '([^']{1,120})'");
 
@@ -137,7 +136,7 @@ public final class WeaviateVectorStore extends RestVectorStore {
             RetrySettings retry) {
         super(endpoint(config, advanced, client, timing, retry));
         this.metric = config.metric();
-        this.schema = new WeaviateSchema(endpoint, config.layout(), metric);
+        this.schema = new WeaviateSchema(endpoint, config.layout(), metric, config.textField());
         this.consistencyLevel = config.consistencyLevel();
     }
 
@@ -230,7 +229,10 @@ public final class WeaviateVectorStore extends RestVectorStore {
             List<byte[]> objects = new ArrayList<>(classPoints.size());
             for (ChunkPoint point : classPoints) {
                 objects.add(WeaviateJson.object(
-                        className, point.id(), point.vector(), WeaviateValues.fitted(state.types(), point)));
+                        className,
+                        point.id(),
+                        point.vector(),
+                        WeaviateValues.fitted(state.types(), point, schema.textProperty())));
             }
             PointBatches.forEach(
                     objects,
@@ -603,13 +605,13 @@ public final class WeaviateVectorStore extends RestVectorStore {
                 name,
                 WeaviateJson.search(name, vector, limit, where, state.selectable()),
                 "query class '" + name + "'")) {
-            JsonNode text = object.path(ChunkFields.TEXT);
+            JsonNode text = object.path(schema.textProperty());
             JsonNode additional = object.path("_additional");
             hits.add(new QueryHit(
                     additional.path("id").asText(),
                     distance(additional.path("distance").asDouble()),
                     StoreJson.textOrNull(text),
-                    WeaviateValues.metadata(object)));
+                    WeaviateValues.metadata(object, schema.textProperty())));
         }
         return hits;
     }

@@ -64,7 +64,7 @@ class MilvusContractTest implements LookupContract, IndexModelContract, TypedVal
         return false;
     }
 
-    private static final String TOKEN = "root:Milvus-secret-9f";
+    static final String TOKEN = "root:Milvus-secret-9f";
 
     /**
      * The definition of the endpoints vectorsink uses, written from Milvus's Go source (Milvus publishes none;
@@ -73,8 +73,8 @@ class MilvusContractTest implements LookupContract, IndexModelContract, TypedVal
     static final ExchangeCheck API =
             ExchangeCheck.against("Milvus", ApiDefinition.load("vendor-api/milvus/rest-v2.yaml"));
 
-    private static MilvusFake fake;
-    private static WireMockServer server;
+    static MilvusFake fake;
+    static WireMockServer server;
 
     @BeforeAll
     static void startFake() {
@@ -97,13 +97,19 @@ class MilvusContractTest implements LookupContract, IndexModelContract, TypedVal
     }
 
     static MilvusVectorStore store(String url, String collection, String metric, RetryTiming timing) {
+        return store(url, collection, metric, timing, new IndexingConfig.MilvusFields(null, null, null, null));
+    }
+
+    static MilvusVectorStore store(
+            String url, String collection, String metric, RetryTiming timing, IndexingConfig.MilvusFields fields) {
         return new MilvusVectorStore(
                 new IndexingConfig.Milvus(
                         url,
                         "default",
                         collection,
                         metric,
-                        new IndexingConfig.MilvusAuth.UserPassword("root", "Milvus-secret-9f")),
+                        new IndexingConfig.MilvusAuth.UserPassword("root", "Milvus-secret-9f"),
+                        fields),
                 AdvancedConfig.defaults(),
                 HttpClients.shared(),
                 timing,
@@ -115,14 +121,19 @@ class MilvusContractTest implements LookupContract, IndexModelContract, TypedVal
         return "contract_" + UUID.randomUUID().toString().replace('-', '_');
     }
 
+    /** The layout the contract runs in: Milvus's defaults here, nested metadata in a subclass. */
+    IndexingConfig.MilvusFields fields() {
+        return new IndexingConfig.MilvusFields(null, null, null, null);
+    }
+
     @Override
     public VectorStore newStore(String collection, String metric) {
-        return store(server.baseUrl(), collection, metric, new FakeRetryTiming().timing());
+        return store(server.baseUrl(), collection, metric, new FakeRetryTiming().timing(), fields());
     }
 
     @Override
     public List<StoredChunk> readAll(String collection) {
-        return fake.rows("default/" + collection);
+        return fake.rows("default/" + collection, fields().textField(), fields().metadataField());
     }
 
     @Override
@@ -269,6 +280,18 @@ class MilvusContractTest implements LookupContract, IndexModelContract, TypedVal
         });
     }
 
+    /** The create request of a collection with metric IP, {@code extraFields} after the key and the vector. */
+    static String createBody(String collection, String extraFields) {
+        return "{\"dbName\":\"default\",\"collectionName\":\"" + collection + "\","
+                + "\"schema\":{\"autoID\":false,\"enableDynamicField\":true,\"fields\":["
+                + "{\"fieldName\":\"id\",\"dataType\":\"VarChar\",\"isPrimary\":true,"
+                + "\"elementTypeParams\":{\"max_length\":64}},"
+                + "{\"fieldName\":\"vector\",\"dataType\":\"FloatVector\",\"elementTypeParams\":{\"dim\":3}}"
+                + extraFields + "]},"
+                + "\"indexParams\":[{\"fieldName\":\"vector\",\"indexName\":\"vector\",\"metricType\":\"IP\","
+                + "\"params\":{\"index_type\":\"AUTOINDEX\"}}],\"params\":{\"consistencyLevel\":\"Strong\"}}";
+    }
+
     @Test
     void should_create_a_collection_with_a_varchar_key_a_float_vector_and_dynamic_fields() {
         String collection = newCollection();
@@ -278,18 +301,9 @@ class MilvusContractTest implements LookupContract, IndexModelContract, TypedVal
         assertThat(collectionExists(collection)).isFalse();
         store.prepare(3);
 
-        server.verify(
-                postRequestedFor(urlEqualTo("/v2/vectordb/collections/create"))
-                        .withHeader("Authorization", equalTo("Bearer " + TOKEN))
-                        .withRequestBody(
-                                equalToJson(
-                                        "{\"dbName\":\"default\",\"collectionName\":\"" + collection + "\","
-                                                + "\"schema\":{\"autoID\":false,\"enableDynamicField\":true,\"fields\":["
-                                                + "{\"fieldName\":\"id\",\"dataType\":\"VarChar\",\"isPrimary\":true,"
-                                                + "\"elementTypeParams\":{\"max_length\":64}},"
-                                                + "{\"fieldName\":\"vector\",\"dataType\":\"FloatVector\",\"elementTypeParams\":{\"dim\":3}}]},"
-                                                + "\"indexParams\":[{\"fieldName\":\"vector\",\"indexName\":\"vector\",\"metricType\":\"IP\","
-                                                + "\"params\":{\"index_type\":\"AUTOINDEX\"}}],\"params\":{\"consistencyLevel\":\"Strong\"}}")));
+        server.verify(postRequestedFor(urlEqualTo("/v2/vectordb/collections/create"))
+                .withHeader("Authorization", equalTo("Bearer " + TOKEN))
+                .withRequestBody(equalToJson(createBody(collection, ""))));
     }
 
     @Test
@@ -462,7 +476,7 @@ class MilvusContractTest implements LookupContract, IndexModelContract, TypedVal
         create.putArray("indexParams").addObject().put("fieldName", "vector").put("metricType", "COSINE");
         create.putObject("params").put("consistencyLevel", "Bounded");
         fake.create("default", create);
-        VectorStore store = newStore(collection, "cosine");
+        VectorStore store = store(server.baseUrl(), collection, "cosine", new FakeRetryTiming().timing());
         store.check(3);
         assertThat(store.checkNotes())
                 .singleElement()
@@ -483,7 +497,7 @@ class MilvusContractTest implements LookupContract, IndexModelContract, TypedVal
     @Test
     void should_split_a_lookup_that_would_page_past_milvus_query_window() {
         String collection = newCollection();
-        VectorStore store = newStore(collection, "cosine");
+        VectorStore store = store(server.baseUrl(), collection, "cosine", new FakeRetryTiming().timing());
         store.prepare(3);
         List<ChunkPoint> points = new ArrayList<>();
         List<String> ids = new ArrayList<>();
@@ -498,5 +512,101 @@ class MilvusContractTest implements LookupContract, IndexModelContract, TypedVal
                         .sum())
                 .isEqualTo(450 * 40);
         assertThat(store.checkNotes()).isEmpty();
+    }
+
+    // ---- existing collections laid out by the readers ------------------------------------------------
+
+    /** A {@code collections/create} body as a reader's client sends it. */
+    static com.fasterxml.jackson.databind.node.ObjectNode readerCollection(
+            String collection, String key, String vector, boolean dynamic, String... jsonFields) {
+        com.fasterxml.jackson.databind.node.ObjectNode create = Json.MAPPER.createObjectNode();
+        create.put("collectionName", collection);
+        com.fasterxml.jackson.databind.node.ObjectNode schema = create.putObject("schema");
+        schema.put("enableDynamicField", dynamic);
+        com.fasterxml.jackson.databind.node.ArrayNode fields = schema.putArray("fields");
+        fields.addObject()
+                .put("fieldName", key)
+                .put("dataType", "VarChar")
+                .put("isPrimary", true)
+                .putObject("elementTypeParams")
+                .put("max_length", 65535);
+        fields.addObject()
+                .put("fieldName", "text")
+                .put("dataType", "VarChar")
+                .putObject("elementTypeParams")
+                .put("max_length", 65535);
+        for (String json : jsonFields) {
+            fields.addObject().put("fieldName", json).put("dataType", "JSON");
+        }
+        fields.addObject()
+                .put("fieldName", vector)
+                .put("dataType", "FloatVector")
+                .putObject("elementTypeParams")
+                .put("dim", 3);
+        create.putArray("indexParams").addObject().put("fieldName", vector).put("metricType", "COSINE");
+        create.putObject("params").put("consistencyLevel", "Strong");
+        return create;
+    }
+
+    @Test
+    void should_refuse_langchains_pk_collection_naming_primary_field_then_write_it_when_set() {
+        String collection = newCollection();
+        fake.create("default", readerCollection(collection, "pk", "vector", true));
+
+        assertThatThrownBy(() -> store(server.baseUrl(), collection, "cosine", new FakeRetryTiming().timing())
+                        .check(3))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("indexing.primary_field to pk");
+        VectorStore store = store(
+                server.baseUrl(),
+                collection,
+                "cosine",
+                new FakeRetryTiming().timing(),
+                new IndexingConfig.MilvusFields(null, null, "pk", null));
+        store.check(3);
+        store.prepare(3);
+        store.upsert(LookupContract.hashedRecord(STREAM, "r1", 2));
+        assertThat(store.lookup(STREAM, List.of("r1")).get("r1")).hasSize(2);
+        assertThat(fake.rows("default/" + collection)).hasSize(2);
+    }
+
+    @Test
+    void should_name_vector_field_for_a_llamaindex_collection() {
+        String collection = newCollection();
+        fake.create("default", readerCollection(collection, "id", "embedding", true));
+
+        assertThatThrownBy(() -> store(server.baseUrl(), collection, "cosine", new FakeRetryTiming().timing())
+                        .check(3))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("indexing.vector_field to embedding");
+    }
+
+    @Test
+    void should_refuse_langchain4js_json_metadata_collection_naming_metadata_field_then_write_nested() {
+        String collection = newCollection();
+        fake.create("default", readerCollection(collection, "id", "vector", false, "metadata"));
+
+        assertThatThrownBy(() -> store(server.baseUrl(), collection, "cosine", new FakeRetryTiming().timing())
+                        .check(3))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("indexing.metadata_field to metadata");
+        VectorStore store = store(
+                server.baseUrl(),
+                collection,
+                "cosine",
+                new FakeRetryTiming().timing(),
+                new IndexingConfig.MilvusFields(null, null, null, "metadata"));
+        store.check(3);
+        store.prepare(3);
+        store.upsert(LookupContract.hashedRecord(STREAM, "r1", 3));
+        store.deleteChunks(List.of(new VectorStore.RecordTrim(STREAM, "r1", 2)));
+
+        List<StoredChunk> rows = fake.rows("default/" + collection, "text", "metadata");
+        assertThat(rows).hasSize(2).allSatisfy(row -> assertThat(row.metadata())
+                .containsEntry(ChunkFields.RECORD_ID, "r1")
+                .containsEntry("title", "t r1"));
+        assertThat(store.lookup(STREAM, List.of("r1")).get("r1")).hasSize(2);
+        assertThat(store.query(new float[] {1, 0, 0}, 5, STREAM))
+                .allSatisfy(hit -> assertThat(hit.metadata()).containsEntry(ChunkFields.RECORD_ID, "r1"));
     }
 }

@@ -179,6 +179,8 @@ class PineconeContractTest implements LookupContract, IndexModelContract, TypedV
                 .willReturn(okJson(description(collection, 3, "cosine", wireMock.port()))));
         wireMock.stubFor(upsertStub(collection).willReturn(aResponse().withTransformers(UPSERT_ANSWERS)));
         wireMock.stubFor(post(urlPathEqualTo("/vectors/delete")).willReturn(okJson("{}")));
+        // check and prepare read a few vectors for the index's text key: an empty index has none.
+        wireMock.stubFor(post(urlPathEqualTo("/query")).willReturn(okJson("{\"matches\":[],\"namespace\":\"\"}")));
     }
 
     @Override
@@ -325,8 +327,9 @@ class PineconeContractTest implements LookupContract, IndexModelContract, TypedV
 
             store.check(3);
             assertThat(wireMock.findAll(anyRequestedFor(anyUrl())))
-                    .extracting(r -> r.getMethod().getName())
-                    .containsOnly("GET");
+                    .as("check only reads: the description and a query for a few vectors")
+                    .allSatisfy(r -> assertThat(r.getMethod().getName() + " " + r.getUrl())
+                            .matches("GET .*|POST /query"));
             store.prepare(3);
             store.upsert(List.of(new ChunkPoint(base.id(), base.vector(), "r1 chunk 0", metadata)));
 
@@ -649,6 +652,9 @@ class PineconeContractTest implements LookupContract, IndexModelContract, TypedV
         assertThat(known.get("long")).hasSize(PineconeReads.LOOKUP_TOP_K + 10);
         for (LoggedRequest query : server.findAll(postRequestedFor(urlPathEqualTo("/data/" + collection + "/query")))) {
             JsonNode body = json(query.getBodyAsString());
+            if (!body.has("filter")) {
+                continue; // prepare's read of a few vectors for the text key
+            }
             assertThat(body.path("includeValues").asBoolean(true)).isFalse();
             assertThat(body.path("topK").asInt()).isEqualTo(PineconeReads.LOOKUP_TOP_K);
         }
@@ -683,5 +689,66 @@ class PineconeContractTest implements LookupContract, IndexModelContract, TypedV
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    // ---- text key -------------------------------------------------------------------------------
+
+    private static PineconeVectorStore withTextField(String collection, String textField) {
+        return new PineconeVectorStore(
+                new IndexingConfig.Pinecone(KEY, collection, "", false, "cosine", textField),
+                AdvancedConfig.defaults(),
+                server.baseUrl(),
+                HttpClients.shared(),
+                new FakeRetryTiming().timing(),
+                RetrySettings.forService("Pinecone", AdvancedConfig.defaults()));
+    }
+
+    @Test
+    void should_adopt_the_text_key_of_an_existing_index_when_text_field_is_empty() {
+        String collection = newCollection();
+        fake.createIndex(collection, 3, "cosine");
+        PineconeVectorStore langchain4j = withTextField(collection, "text_segment");
+        langchain4j.prepare(3);
+        langchain4j.upsert(LookupContract.hashedRecord(STREAM, "r1", 1));
+
+        PineconeVectorStore store = withTextField(collection, null);
+        store.check(3);
+        assertThat(store.textKey()).isEqualTo("text_segment");
+        store.prepare(3);
+        store.upsert(LookupContract.hashedRecord(STREAM, "r2", 1));
+
+        assertThat(fake.points(collection))
+                .extracting(chunk -> chunk.metadata().get("text_segment"))
+                .containsExactlyInAnyOrder("r1 chunk 0", "r2 chunk 0");
+        assertThat(store.metadataRules().reservedNames()).containsExactly("text_segment");
+    }
+
+    @Test
+    void should_refuse_a_text_field_other_than_the_key_an_existing_index_uses() {
+        String collection = newCollection();
+        VectorStore writer = newStore(collection, "cosine");
+        writer.prepare(3);
+        writer.upsert(LookupContract.hashedRecord(STREAM, "r1", 1));
+
+        assertThatThrownBy(() -> withTextField(collection, "body").check(3))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("under 'text'")
+                .hasMessageContaining("set text_field to text");
+    }
+
+    @Test
+    void should_write_the_text_under_a_new_indexs_text_field() {
+        String collection = newCollection();
+        fake.createIndex(collection, 3, "cosine");
+        PineconeVectorStore store = withTextField(collection, "body");
+        store.prepare(3);
+        store.upsert(LookupContract.hashedRecord(STREAM, "r1", 1));
+
+        assertThat(fake.points(collection)).singleElement().satisfies(chunk -> {
+            assertThat(chunk.metadata()).containsEntry("body", "r1 chunk 0");
+            assertThat(chunk.document()).isNull(); // not under text
+        });
+        assertThat(store.query(new float[] {1, 0, 0}, 1, STREAM).get(0).document())
+                .isEqualTo("r1 chunk 0");
     }
 }

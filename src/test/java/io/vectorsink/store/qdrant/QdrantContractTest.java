@@ -103,12 +103,27 @@ class QdrantContractTest implements LookupContract, IndexModelContract, TypedVal
 
     @Override
     public VectorStore newStore(String collection, String metric) {
-        return store(server.baseUrl(), null, collection, metric, new FakeRetryTiming().timing());
+        return new QdrantVectorStore(
+                new IndexingConfig.Qdrant(server.baseUrl(), null, collection, metric, null, payloadLayout()),
+                AdvancedConfig.defaults(),
+                HttpClients.shared(),
+                new FakeRetryTiming().timing(),
+                RetrySettings.forService("Qdrant", AdvancedConfig.defaults()));
+    }
+
+    /** The {@code payload_layout} of the live backend's stores: left empty, so a new collection is nested. */
+    String payloadLayout() {
+        return null;
+    }
+
+    /** How the live backend's stores lay payloads out. */
+    QdrantLayout layout() {
+        return QdrantLayout.of("nested", null);
     }
 
     @Override
     public List<StoredChunk> readAll(String collection) {
-        return fake.points(collection, QdrantLayout.FLAT);
+        return fake.points(collection, layout());
     }
 
     @Override
@@ -230,10 +245,10 @@ class QdrantContractTest implements LookupContract, IndexModelContract, TypedVal
 
             wireMock.verify(putRequestedFor(urlEqualTo("/collections/" + collection))
                     .withRequestBody(equalToJson("{\"vectors\":{\"size\":3,\"distance\":\"Cosine\"}}")));
-            QdrantJson.PAYLOAD_INDEXES.forEach((field, type) ->
-                    wireMock.verify(putRequestedFor(urlEqualTo("/collections/" + collection + "/index?wait=true"))
-                            .withRequestBody(equalToJson(
-                                    "{\"field_name\":\"" + field + "\",\"field_schema\":\"" + type + "\"}"))));
+            QdrantJson.PAYLOAD_INDEXES.forEach((field, type) -> wireMock.verify(putRequestedFor(
+                            urlEqualTo("/collections/" + collection + "/index?wait=true"))
+                    .withRequestBody(equalToJson("{\"field_name\":\""
+                            + QdrantLayout.of("nested", null).path(field) + "\",\"field_schema\":\"" + type + "\"}"))));
             assertThat(wireMock.findAll(anyRequestedFor(anyUrl())))
                     .allSatisfy(r -> assertThat(r.getHeader("api-key")).isEqualTo(KEY));
         });
@@ -272,7 +287,8 @@ class QdrantContractTest implements LookupContract, IndexModelContract, TypedVal
 
         assertThat(readAll(collection)).singleElement().satisfies(stored -> {
             assertThat(stored.document()).isEqualTo("the chunk");
-            assertThat(stored.metadata()).isEqualTo(base.metadata());
+            // Flat, the text key is the chunk text's; nested, the metadata object holds its own "text".
+            assertThat(stored.metadata()).isEqualTo(layout().nested() ? metadata : base.metadata());
         });
     }
 
@@ -386,7 +402,8 @@ class QdrantContractTest implements LookupContract, IndexModelContract, TypedVal
                 .doesNotContainKey("new");
         assertThat(store.storedVectors(STREAM, List.of(PointIds.forChunk("new", 0))))
                 .isEmpty();
-        assertThat(server.findAll(postRequestedFor(urlPathMatching("/collections/.*/points(/scroll)?"))))
+        assertThat(server.findAll(
+                        postRequestedFor(urlPathMatching("/collections/" + collection + "/points(/scroll)?"))))
                 .allSatisfy(
                         read -> assertThat(read.queryParameter("consistency").firstValue())
                                 .isEqualTo("all"));
@@ -394,13 +411,10 @@ class QdrantContractTest implements LookupContract, IndexModelContract, TypedVal
         // What a read with Qdrant's default consistency (one replica) would have shown: the older version.
         JsonNode oneReplica = scroll(
                 collection,
-                "{\"filter\":{\"must\":[{\"key\":\"_ab_record_id\","
+                "{\"filter\":{\"must\":[{\"key\":\"" + layout().path(ChunkFields.RECORD_ID) + "\","
                         + "\"match\":{\"value\":\"r1\"}}]},\"with_payload\":true,\"with_vector\":false}");
-        assertThat(oneReplica
-                        .path("result")
-                        .path("points")
-                        .get(0)
-                        .path("payload")
+        assertThat(layout().metadataOf(
+                                oneReplica.path("result").path("points").get(0).path("payload"))
                         .path(ChunkFields.RECORD_HASH)
                         .asText())
                 .isEqualTo(a.get(0).metadata().get(ChunkFields.RECORD_HASH));
@@ -445,8 +459,8 @@ class QdrantContractTest implements LookupContract, IndexModelContract, TypedVal
         LoggedRequest update = server.findAll(postRequestedFor(urlPathMatching("/collections/.*/points/payload")))
                 .get(0);
         assertThat(update.queryParameter("wait").firstValue()).isEqualTo("true");
-        assertThat(fake.payloads(collection)
-                        .get(points.get(0).id())
+        assertThat(layout().metadataOf(
+                                fake.payloads(collection).get(points.get(0).id()))
                         .path(ChunkFields.SYNC_ID)
                         .asText())
                 .isEqualTo("sync-9");

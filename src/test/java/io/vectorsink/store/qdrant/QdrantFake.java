@@ -120,6 +120,11 @@ final class QdrantFake implements ResponseDefinitionTransformerV2 {
                 .put("upsert_max_batchsize", upsertMaxBatchsize);
     }
 
+    /** What a collection another writer made looks like: no payload indexes. */
+    synchronized void dropPayloadIndexes(String name) {
+        collections.get(name).payloadSchema.clear();
+    }
+
     /** Strict mode's {@code max_query_limit} for {@code name} (strict mode must be on). */
     synchronized void maxQueryLimit(String name, int limit) {
         collections.get(name).strictMode.put("max_query_limit", limit);

@@ -11,6 +11,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -54,12 +55,6 @@ import org.junit.jupiter.params.provider.CsvSource;
  * {@link WeaviateVectorStoreTest}.
  */
 class WeaviateContractTest implements LookupContract, IndexModelContract, TypedValuesContract {
-    /** Weaviate's writer keeps lists as JSON text until its text[] properties land (metadataRules says so). */
-    @Override
-    public boolean holdsStringLists() {
-        return false;
-    }
-
     static final String KEY = "weaviate-key-5c1e07";
 
     /**
@@ -279,5 +274,55 @@ class WeaviateContractTest implements LookupContract, IndexModelContract, TypedV
                         .mapToInt(List::size)
                         .sum())
                 .isEqualTo(250 * 45);
+    }
+
+    // ---- the text property --------------------------------------------------------------------------
+
+    /** A class whose texts are in {@code content} (LangChain's text_key, LlamaIndex's text_key). */
+    @Test
+    void should_name_text_field_for_a_class_with_its_text_elsewhere_then_write_there() {
+        String collection = newCollection();
+        fake.userClass(collection, true, "content", "source");
+        IndexingConfig.Weaviate defaults = config(server.baseUrl(), collection, "cosine", null);
+
+        assertThatThrownBy(() -> store(defaults, new FakeRetryTiming().timing()).check(3))
+                .isInstanceOf(io.vectorsink.error.ConfigException.class)
+                .hasMessageContaining("set indexing.text_field to one of them")
+                .hasMessageContaining("content, source");
+        VectorStore store = store(
+                new IndexingConfig.Weaviate(
+                        server.baseUrl(),
+                        new IndexingConfig.WeaviateLayout.SingleClass(collection),
+                        "cosine",
+                        null,
+                        null,
+                        null,
+                        "content"),
+                new FakeRetryTiming().timing());
+        store.check(3);
+        store.prepare(3);
+        store.upsert(LookupContract.hashedRecord(STREAM, "r1", 2));
+
+        assertThat(fake.objects(collection, "content"))
+                .extracting(StoredChunk::document)
+                .containsExactlyInAnyOrder("r1 chunk 0", "r1 chunk 1");
+        assertThat(fake.property(collection, "text")).isNull();
+        assertThat(store.query(new float[] {1, 0, 0}, 1, STREAM).get(0).document())
+                .startsWith("r1 chunk");
+        assertThat(store.lookup(STREAM, List.of("r1")).get("r1")).hasSize(2);
+    }
+
+    @Test
+    void should_refuse_a_text_field_that_is_not_a_weaviate_property_name() {
+        assertThatThrownBy(() -> new IndexingConfig.Weaviate(
+                        "http://127.0.0.1:1",
+                        new IndexingConfig.WeaviateLayout.SingleClass("A"),
+                        null,
+                        null,
+                        null,
+                        null,
+                        "_ab_record_id"))
+                .isInstanceOf(io.vectorsink.error.ConfigException.class)
+                .hasMessageContaining("text_field");
     }
 }

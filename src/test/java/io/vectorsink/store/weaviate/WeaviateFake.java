@@ -114,9 +114,17 @@ final class WeaviateFake implements ResponseDefinitionTransformerV2 {
 
     /** Creates class {@code name} as someone other than vectorsink would: text {@code properties}, cosine. */
     synchronized void userClass(String name, String... properties) {
+        userClass(name, false, properties);
+    }
+
+    /** {@link #userClass(String, String...)}, with property lengths indexed when {@code lengthsIndexed}. */
+    synchronized void userClass(String name, boolean lengthsIndexed, String... properties) {
         ObjectNode body = NODES.objectNode();
         body.put("class", name);
         body.putObject("vectorIndexConfig").put("distance", "cosine");
+        if (lengthsIndexed) {
+            body.putObject("invertedIndexConfig").put("indexPropertyLength", true);
+        }
         ArrayNode declared = body.putArray("properties");
         for (String property : properties) {
             ObjectNode declaration = declared.addObject();
@@ -196,6 +204,11 @@ final class WeaviateFake implements ResponseDefinitionTransformerV2 {
 
     /** The chunks of class {@code name}: the {@code text} property as document, the rest as metadata. */
     synchronized List<StoredChunk> objects(String name) {
+        return objects(name, "text");
+    }
+
+    /** The chunks of class {@code name} with the chunk text in property {@code textProperty}. */
+    synchronized List<StoredChunk> objects(String name, String textProperty) {
         Cls cls = classes.get(name);
         if (cls == null) {
             return List.of();
@@ -203,7 +216,7 @@ final class WeaviateFake implements ResponseDefinitionTransformerV2 {
         List<StoredChunk> chunks = new ArrayList<>();
         cls.objects.forEach((id, object) -> {
             ObjectNode properties = object.properties().deepCopy();
-            JsonNode text = properties.remove("text");
+            JsonNode text = properties.remove(textProperty);
             chunks.add(new StoredChunk(
                     id, text != null && text.isTextual() ? text.textValue() : null, StoredChunk.metadata(properties)));
         });

@@ -294,6 +294,34 @@ class WeaviateVectorStoreTest {
     }
 
     @Test
+    void should_declare_a_list_of_strings_as_text_array_and_fit_later_values_to_the_declared_types() {
+        withFake(null, 10_000, (fake, server) -> {
+            VectorStore store = single(server.baseUrl(), "Docs");
+            store.prepare(3);
+            store.upsert(List.of(withMetadata(
+                    chunk(DOCS, "r1", 0, "s", 1, 0, 0), Map.of("tags", List.of("space", "moon"), "legacy", "[]"))));
+
+            store.upsert(List.of(withMetadata(
+                    chunk(DOCS, "r2", 0, "s", 0, 1, 0), Map.of("tags", "space", "legacy", List.of("a", "b")))));
+
+            assertThat(fake.property("Docs", "tags").path("dataType").path(0).asText())
+                    .isEqualTo("text[]");
+            assertThat(fake.property("Docs", "tags").path("tokenization").asText())
+                    .isEqualTo("field");
+            Map<String, StoredChunk> byRecord = new LinkedHashMap<>();
+            fake.objects("Docs").forEach(c -> byRecord.put(c.recordId(), c));
+            assertThat(byRecord.get("r1").metadata()).containsEntry("tags", List.of("space", "moon"));
+            // A list where an older version declared text: its JSON text, lossless. A string where a list is
+            // declared: left out, and recorded.
+            Map<String, Object> second = byRecord.get("r2").metadata();
+            assertThat(second).doesNotContainKey("tags").containsEntry("legacy", "[\"a\",\"b\"]");
+            assertThat(second.get("_airbyte_meta").toString())
+                    .isEqualTo("{\"changes\":[{\"field\":\"tags\",\"change\":\"NULLED\","
+                            + "\"reason\":\"DESTINATION_SERIALIZATION_ERROR\"}]}");
+        });
+    }
+
+    @Test
     void should_send_the_consistency_level_on_every_write_and_delete() {
         withFake(null, 10_000, (fake, server) -> {
             VectorStore store = store(server.baseUrl(), new WeaviateLayout.SingleClass("Docs"), "ONE", null, null);
