@@ -5,6 +5,7 @@
 #   2. pipeline overhead (fake embedder, real Chroma vs Chroma's raw upsert of the same points);
 #   3. local embeddings (pipeline vs the same model on the same chunks), on the long-text corpus (SOTU
 #      addresses) and on the short-text one (SOTU passages of ~50 tokens, bench/sotu-short.mjs);
+#   3a. chunking and chunk hashes against the model, CPU of one thread in one warm JVM (ChunkingBench);
 #   3b. the peer: the same corpora through LangChain4j's EmbeddingStoreIngestor, same model and Chroma;
 #   3c. local inference settings (texts per model run, graph optimisation, threads, spinning, arena);
 #   3d. remote latency hiding in a whole sync, default settings and tuned ones, OpenAI-compatible and Cohere;
@@ -59,6 +60,8 @@ bench() {
   bench PipelineOverheadBench "${PIPELINE_RECORDS:-10000}" 120 "$reps"
   bench LocalEmbeddingBench "$root/bench/work/sotu.jsonl" sotu_addresses "$reps"
   bench LocalEmbeddingBench "$root/bench/work/sotu-short.jsonl" sotu_passages "$reps"
+  bench ChunkingBench "$root/bench/work/sotu.jsonl" "$reps"
+  bench ChunkingBench "$root/bench/work/sotu-short.jsonl" "$reps"
   bench PeerBench "$root/bench/work/sotu.jsonl" sotu_addresses "$reps"
   bench PeerBench "$root/bench/work/sotu-short.jsonl" sotu_passages "$reps"
   bench LocalInferenceBench "$root/bench/work/sotu-short.jsonl" 254 "$reps" default,batch4,batch8,batch32,basic,extended,noarena,threads2,threads2spin

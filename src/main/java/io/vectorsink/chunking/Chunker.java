@@ -116,11 +116,13 @@ public final class Chunker {
         run.split(from, to, chunkSize, chunkOverlap);
         List<Chunk> chunks = new ArrayList<>();
         for (SplitRun.Span span : run.spans()) {
-            String chunk = Text.strip(text, span.start(), span.end());
-            if (chunk.isEmpty()) {
+            int start = Text.skipWhitespace(text, span.start(), span.end());
+            int end = Text.trimEnd(text, start, span.end());
+            if (start >= end) {
                 continue;
             }
-            Tokens tokens = span.verified() ? span.tokens() : counter.tokenize(chunk);
+            String chunk = text.substring(start, end);
+            Tokens tokens = span.verified() ? span.tokens() : run.tokensOf(start, end);
             if (tokens.count() == 0) {
                 continue; // a model cannot embed a chunk it sees nothing of, and such a chunk carries no text
             }

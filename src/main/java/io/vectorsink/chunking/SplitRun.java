@@ -34,6 +34,9 @@ final class SplitRun {
     private final int hardLimit;
     private final List<Span> spans = new ArrayList<>();
 
+    /** Counts of the pieces, made on first use (the character fallback alone does not need them). */
+    private RangeCounter pieceCounts;
+
     /** The tokens of the ranges counted for the current character window, by {@link #key}. */
     private final Map<Long, Tokens> windowTokens = new HashMap<>();
 
@@ -86,13 +89,29 @@ final class SplitRun {
 
     /** Each piece is counted once; small ones go to the merger, oversize ones down to the next level. */
     private void feed(Merger merger, int start, int end, int levelIndex, int limit, int overlap) {
-        int tokens = counter.count(text.substring(start, end));
+        int tokens = pieceCounts().count(start, end);
         if (tokens <= limit) {
             merger.add(start, end, tokens);
         } else {
             merger.flush();
             splitRange(start, end, levelIndex + 1, limit, overlap);
         }
+    }
+
+    /**
+     * The tokens of {@code [start, end)} (a stretch without surrounding whitespace), from the piece counts'
+     * tokenization when it holds them, otherwise from tokenizing the stretch.
+     */
+    Tokens tokensOf(int start, int end) {
+        Tokens held = pieceCounts().tokens(start, end);
+        return held != null ? held : counter.tokenize(text.substring(start, end));
+    }
+
+    private RangeCounter pieceCounts() {
+        if (pieceCounts == null) {
+            pieceCounts = counter.ranges(text);
+        }
+        return pieceCounts;
     }
 
     /**
@@ -385,7 +404,7 @@ final class SplitRun {
                     && text.startsWith(literal.separator(), start)) {
                 return separatorTokens[levelIndex];
             }
-            return counter.count(text.substring(start, end));
+            return pieceCounts().count(start, end);
         }
     }
 }

@@ -16,4 +16,13 @@ public interface TokenCounter {
     default Tokens tokenize(String text) {
         return Tokens.counted(count(text));
     }
+
+    /**
+     * Counts of many ranges of one {@code text}, each equal to {@link #count} of the range's substring. The
+     * chunker counts every piece it considers (every word of a text without line breaks); a counter that can
+     * answer those counts from one tokenization of the text overrides this. The default counts each range.
+     */
+    default RangeCounter ranges(String text) {
+        return (start, end) -> count(text.substring(start, end));
+    }
 }

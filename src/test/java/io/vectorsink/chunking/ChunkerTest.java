@@ -188,6 +188,51 @@ class ChunkerTest {
     }
 
     @Test
+    void should_count_the_pieces_of_a_text_through_the_counters_range_counts() {
+        // A counter that tokenizes a text once per window (as the local models' WordPiece counter does) must
+        // not be asked for every word of a text without line breaks: that was one tokenizer call per word.
+        AtomicInteger calls = new AtomicInteger();
+        AtomicInteger windows = new AtomicInteger();
+        TokenCounter windowed = new TokenCounter() {
+            @Override
+            public int count(String text) {
+                calls.incrementAndGet();
+                return WORDS.count(text);
+            }
+
+            @Override
+            public RangeCounter ranges(String text) {
+                return new WordBoundedCounts(
+                        text,
+                        window -> {
+                            windows.incrementAndGet();
+                            int[] starts = wordStarts(window);
+                            return new WordBoundedCounts.Window(starts, Tokens.counted(starts.length));
+                        },
+                        this);
+            }
+        };
+        String text = "word ".repeat(10_000);
+
+        List<String> chunks = new Chunker(Separator.defaults(), 100, 10, windowed).split(text);
+
+        assertThat(chunks).isEqualTo(new Chunker(Separator.defaults(), 100, 10, WORDS).split(text));
+        // Only the separators' counts at construction: the pieces and the 111 chunks come from a few windows.
+        assertThat(calls.get()).isLessThan(10);
+        assertThat(windows.get()).isBetween(1, 10);
+    }
+
+    private static int[] wordStarts(String text) {
+        List<Integer> starts = new ArrayList<>();
+        for (int i = 0; i < text.length(); i++) {
+            if (!Character.isWhitespace(text.charAt(i)) && (i == 0 || Character.isWhitespace(text.charAt(i - 1)))) {
+                starts.add(i);
+            }
+        }
+        return starts.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    @Test
     void should_give_the_same_chunks_when_splitting_the_same_text_again() {
         String text =
                 "Alpha beta.\n\nGamma delta epsilon zeta eta.\nTheta iota kappa 😀 lambda.\n\n" + "mu ".repeat(50);

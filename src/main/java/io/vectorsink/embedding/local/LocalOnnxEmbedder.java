@@ -6,8 +6,10 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.vectorsink.chunking.Chunk;
+import io.vectorsink.chunking.RangeCounter;
 import io.vectorsink.chunking.TokenCounter;
 import io.vectorsink.chunking.Tokens;
+import io.vectorsink.chunking.WordBoundedCounts;
 import io.vectorsink.embedding.Embedder;
 import io.vectorsink.embedding.EmbeddingModel;
 import io.vectorsink.error.SystemException;
@@ -51,6 +53,7 @@ public final class LocalOnnxEmbedder implements Embedder {
     private final OrtEnvironment environment;
     private final OrtSession session;
     private final HuggingFaceTokenizer tokenizer;
+    private final boolean splitsAtWhitespace;
     private final boolean takesTokenTypes;
     private final long cls;
     private final long sep;
@@ -66,12 +69,14 @@ public final class LocalOnnxEmbedder implements Embedder {
             OrtEnvironment environment,
             OrtSession session,
             HuggingFaceTokenizer tokenizer,
+            boolean splitsAtWhitespace,
             String filesDigest) {
         this.model = model;
         this.settings = settings;
         this.environment = environment;
         this.session = session;
         this.tokenizer = tokenizer;
+        this.splitsAtWhitespace = splitsAtWhitespace;
         this.takesTokenTypes = session.getInputNames().contains(TOKEN_TYPE_IDS);
         long[] specials = tokenizer.encode("", true, false).getIds();
         if (specials.length != SPECIAL_TOKENS) {
@@ -120,7 +125,13 @@ public final class LocalOnnxEmbedder implements Embedder {
             tokenizer = HuggingFaceTokenizer.newInstance(
                     new ByteArrayInputStream(tokenizerJson), Map.of("padding", "false", "truncation", "false"));
             return new LocalOnnxEmbedder(
-                    model, settings, environment, session, tokenizer, filesDigest(onnx, tokenizerJson));
+                    model,
+                    settings,
+                    environment,
+                    session,
+                    tokenizer,
+                    TokenOffsets.splitsAtWhitespace(tokenizerJson),
+                    filesDigest(onnx, tokenizerJson));
         } catch (OrtException | IOException | RuntimeException e) {
             closeQuietly(tokenizer, session);
             if (e instanceof SystemException systemException) {
@@ -349,7 +360,10 @@ public final class LocalOnnxEmbedder implements Embedder {
     }
 
     private Tokens tokenizeUnlocked(String text) {
-        long[] ids = tokenizer.encode(text, false, false).getIds();
+        return narrowed(tokenizer.encode(text, false, false).getIds());
+    }
+
+    private Tokens narrowed(long[] ids) {
         int[] narrow = new int[ids.length];
         for (int i = 0; i < ids.length; i++) {
             narrow[i] = (int) ids[i];
@@ -416,6 +430,31 @@ public final class LocalOnnxEmbedder implements Embedder {
             try {
                 ensureOpen();
                 return tokenizeUnlocked(text);
+            } finally {
+                lifecycle.readLock().unlock();
+            }
+        }
+
+        /**
+         * WordPiece never makes a token across whitespace, so the pieces of a text are counted from one
+         * tokenization per window of it instead of one tokenizer call per piece (per word, in a text without
+         * line breaks).
+         */
+        @Override
+        public RangeCounter ranges(String text) {
+            if (!splitsAtWhitespace) {
+                return TokenCounter.super.ranges(text);
+            }
+            return new WordBoundedCounts(text, this::tokenizeWindow, this);
+        }
+
+        private WordBoundedCounts.Window tokenizeWindow(String window) {
+            lifecycle.readLock().lock();
+            try {
+                ensureOpen();
+                ai.djl.huggingface.tokenizers.Encoding encoding = tokenizer.encode(window, false, false);
+                int[] starts = TokenOffsets.starts(encoding, window);
+                return starts == null ? null : new WordBoundedCounts.Window(starts, narrowed(encoding.getIds()));
             } finally {
                 lifecycle.readLock().unlock();
             }
