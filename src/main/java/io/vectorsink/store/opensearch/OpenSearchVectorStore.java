@@ -135,6 +135,9 @@ public final class OpenSearchVectorStore extends RestVectorStore {
     /** Whether a lookup has refreshed the index, which it does once when writes use {@code refresh=false}. */
     private volatile boolean refreshedForLookup;
 
+    /** Whether the index keeps whole documents in {@code _source}; without it nothing is looked up. */
+    private volatile boolean sourceWhole = true;
+
     /** What check found worth knowing about an index that works. */
     private volatile List<String> notes = List.of();
 
@@ -391,6 +394,9 @@ public final class OpenSearchVectorStore extends RestVectorStore {
             return Map.of();
         }
         requirePrepared();
+        if (!sourceWhole) {
+            return Map.of();
+        }
         if (refresh.equals("false") && !refreshedForLookup) {
             endpoint.call(endpoint.post(url("_refresh"), new byte[0]), "refresh index '" + index + "'");
             refreshedForLookup = true;
@@ -668,7 +674,26 @@ public final class OpenSearchVectorStore extends RestVectorStore {
         }
         useTextField(properties, vectorName, engine);
         vectorField = vectorName;
-        notes = engine.notes(vector, vectorName, index);
+        List<String> found = new ArrayList<>(engine.notes(vector, vectorName, index));
+        sourceWhole = keepsWholeSource(concrete.path("mappings").path("_source"));
+        if (!sourceWhole) {
+            found.add(engine.product() + " index '" + index + "' leaves fields out of _source, so vectorsink can"
+                    + " neither read stored vectors nor update a chunk in place: every record is embedded and written"
+                    + " again instead of being skipped when unchanged");
+        }
+        notes = found;
+    }
+
+    /**
+     * Whether documents keep their whole {@code _source}: a partial update rebuilds a document from it, so an
+     * index that drops the vector (or anything) from {@code _source} would lose it on the update that moves
+     * an unchanged chunk to a new generation.
+     */
+    private static boolean keepsWholeSource(JsonNode source) {
+        return source.path("enabled").asBoolean(true)
+                && source.path("excludes").isEmpty()
+                && source.path("includes").isEmpty()
+                && !source.path("mode").asText("stored").equals("synthetic");
     }
 
     /**

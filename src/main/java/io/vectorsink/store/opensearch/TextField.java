@@ -44,9 +44,6 @@ final class TextField {
             }
             return name;
         }
-        if (configured != null) {
-            return name;
-        }
         List<String> others = new ArrayList<>();
         properties.properties().forEach(field -> {
             if (!field.getKey().equals(vectorField)
@@ -54,6 +51,15 @@ final class TextField {
                 others.add(field.getKey());
             }
         });
+        if (configured != null && !others.isEmpty()) {
+            // Its chunks keep their text elsewhere: a new field would hold the text of changed records only, while
+            // unchanged ones (skipped, never written again) keep theirs in the old field.
+            throw new ConfigException(label + " keeps its text in " + String.join(", ", others) + ", not in '" + name
+                    + "': set indexing.text_field to " + others.get(0) + ", or use another index name");
+        }
+        if (configured != null) {
+            return name;
+        }
         if (!others.isEmpty()) {
             throw new ConfigException(label + " has no '" + DEFAULT + "' field but keeps text in "
                     + String.join(", ", others) + " (LlamaIndex writes its chunks' text to content): set"

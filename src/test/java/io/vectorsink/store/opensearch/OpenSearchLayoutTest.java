@@ -135,6 +135,34 @@ class OpenSearchLayoutTest {
     }
 
     @Test
+    void should_refuse_a_text_field_other_than_the_one_an_existing_index_keeps_its_text_in() {
+        server.stubFor(
+                get("/" + INDEX).willReturn(okJson(OpenSearchContractIT.indexDescription(INDEX, 3, "cosinesimil"))));
+
+        // Unchanged records are never written again: their text would stay in 'text' while changed ones moved.
+        assertThatThrownBy(() -> store(null, "body").check(3))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("keeps its text in text, not in 'body'")
+                .hasMessageContaining("set indexing.text_field to text");
+    }
+
+    @Test
+    void should_look_nothing_up_in_an_index_that_leaves_fields_out_of_source() {
+        String excluding = OpenSearchContractIT.indexDescription(INDEX, 3, "cosinesimil")
+                .replace("\"mappings\":{", "\"mappings\":{\"_source\":{\"excludes\":[\"vector_field\"]},");
+        assertThat(excluding).contains("\"_source\":{\"excludes\"");
+        server.stubFor(get("/" + INDEX).willReturn(okJson(excluding)));
+        OpenSearchVectorStore store = store(null, null);
+        store.prepare(3);
+
+        // A partial update would rebuild the chunk from _source, without its vector: nothing is skipped instead.
+        assertThat(store.lookup(io.vectorsink.protocol.StreamId.of("docs"), List.of("r1")))
+                .isEmpty();
+        assertThat(store.checkNotes()).anySatisfy(note -> assertThat(note).contains("leaves fields out of _source"));
+        server.verify(0, postRequestedFor(urlPathEqualTo("/" + INDEX + "/_search")));
+    }
+
+    @Test
     void should_refuse_an_index_that_maps_the_text_field_as_something_that_holds_no_text() {
         server.stubFor(get("/" + INDEX)
                 .willReturn(okJson(OpenSearchContractIT.indexDescription(INDEX, 3, "cosinesimil")
