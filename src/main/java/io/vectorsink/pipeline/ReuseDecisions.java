@@ -71,7 +71,8 @@ final class ReuseDecisions {
             }
         }
         Map<String, List<KnownChunk>> known = Map.of();
-        if (!forceReembed && !lookedUp.isEmpty()) {
+        // An index that was empty when this run began holds only this run's writes, never trusted by a lookup.
+        if (!forceReembed && !lookedUp.isEmpty() && !store.emptyWhenPrepared()) {
             long start = System.nanoTime();
             known = store.lookup(stream, lookedUp);
             stats.lookupNanos.addAndGet(System.nanoTime() - start);

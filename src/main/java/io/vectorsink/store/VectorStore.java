@@ -70,6 +70,15 @@ public interface VectorStore extends AutoCloseable {
     }
 
     /**
+     * Whether the index held no chunk when {@link #prepare} ran: then everything in it was written by this
+     * run, whose own writes are never judged by a lookup, so the pipeline looks nothing up. False when unknown
+     * (the default), which only costs lookups.
+     */
+    default boolean emptyWhenPrepared() {
+        return false;
+    }
+
+    /**
      * The stored vectors of these chunk ids, for chunks whose text is unchanged but must be written again
      * (new metadata, shifted positions). An id not found is absent; the caller embeds that chunk instead. The ids
      * are of chunks a {@link #lookup} of this store found (a store may need that lookup to address them: Pinecone's

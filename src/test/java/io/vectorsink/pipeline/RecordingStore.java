@@ -52,11 +52,19 @@ final class RecordingStore implements VectorStore {
     /** Chunk ids whose stored vectors cannot be read (storedVectors leaves them out). */
     final Set<String> unreadableVectors = ConcurrentHashMap.newKeySet();
 
+    /** What {@link #emptyWhenPrepared} answers: an index that held nothing when the run began. */
+    volatile boolean emptyWhenPrepared;
+
     final CountDownLatch held = new CountDownLatch(1);
     final CountDownLatch release = new CountDownLatch(1);
 
     @Override
     public void check(int dimension) {}
+
+    @Override
+    public boolean emptyWhenPrepared() {
+        return emptyWhenPrepared;
+    }
 
     @Override
     public void prepare(int dimension) {}

@@ -206,6 +206,18 @@ class SkipUnchangedTest {
     }
 
     @Test
+    void should_look_nothing_up_in_an_index_that_was_empty_when_the_run_began() throws Exception {
+        store.emptyWhenPrepared = true;
+        String input = input(record(1, LONG, "a"), record(2, "short", "b"), record(1, LONG, "a"));
+
+        assertThat(sync(DEDUP, input)).hasSize(3 + 1 + 3); // every version embedded, as with lookups
+
+        assertThat(store.lookupCalls.get()).isZero();
+        assertThat(chunksOf(1)).hasSize(3);
+        assertThat(chunksOf(2)).hasSize(1);
+    }
+
+    @Test
     void should_write_a_record_whose_metadata_changed_with_its_stored_vectors() throws Exception {
         sync(DEDUP, input(record(1, LONG, "a")));
         List<ChunkPoint> before = chunksOf(1);

@@ -90,6 +90,7 @@ public final class ChromaVectorStore extends RestVectorStore {
     private final String collection;
     private final DistanceMetric metric;
 
+    private volatile boolean emptyWhenPrepared;
     private volatile String collectionId;
     private volatile int maxBatchSize = DEFAULT_MAX_BATCH_SIZE;
 
@@ -190,7 +191,19 @@ public final class ChromaVectorStore extends RestVectorStore {
         recordModelIfNeeded(info);
         maxBatchSize = readMaxBatchSize();
         collectionId = info.id();
+        emptyWhenPrepared = countIsZero(info.id());
         endpoint.markPrepared();
+    }
+
+    @Override
+    public boolean emptyWhenPrepared() {
+        return emptyWhenPrepared;
+    }
+
+    /** Whether the collection's {@code count} is 0; false when the server does not say. */
+    private boolean countIsZero(String id) {
+        Answer answer = endpoint.send(endpoint.get(paths.records(id, "count")));
+        return answer.ok() && answer.json().isIntegralNumber() && answer.json().asLong() == 0;
     }
 
     @Override

@@ -383,6 +383,25 @@ class ChromaVectorStoreTest {
     }
 
     @Test
+    void should_say_whether_the_collection_was_empty_when_prepared_and_not_when_the_count_is_unknown() {
+        ChromaVectorStore unknown = store(null);
+        unknown.prepare(3);
+        assertThat(unknown.emptyWhenPrepared()).isFalse(); // no count answer: lookups stay on
+
+        server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(COLLECTIONS + "/" + ID + "/count")
+                .willReturn(okJson("0")));
+        ChromaVectorStore empty = store(null);
+        empty.prepare(3);
+        assertThat(empty.emptyWhenPrepared()).isTrue();
+
+        server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(COLLECTIONS + "/" + ID + "/count")
+                .willReturn(okJson("17")));
+        ChromaVectorStore filled = store(null);
+        filled.prepare(3);
+        assertThat(filled.emptyWhenPrepared()).isFalse();
+    }
+
+    @Test
     void should_leave_out_chunks_of_another_stream_that_share_a_record_id() {
         String sameId = "{\"ids\":[\"a0\",\"b0\"],\"metadatas\":["
                 + "{\"_ab_stream\":\"docs\",\"_ab_namespace\":\"\",\"_ab_record_id\":\"r1\",\"_ab_chunk_index\":0},"
