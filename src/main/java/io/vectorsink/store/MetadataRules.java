@@ -69,6 +69,11 @@ public record MetadataRules(
         return false;
     }
 
+    /** These rules with {@code names} as the only reserved names (a store's own keys, such as its text key). */
+    public MetadataRules reserving(Set<String> names) {
+        return new MetadataRules(maxStringBytes, maxMetadataBytes, maxKeys, names, reservedPrefixes, stringLists);
+    }
+
     /** These rules with {@code name} free again (the chunk text key when no chunk text is stored). */
     public MetadataRules freeing(String name) {
         Set<String> names = new java.util.HashSet<>(reservedNames);

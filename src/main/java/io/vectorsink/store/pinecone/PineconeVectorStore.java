@@ -549,13 +549,7 @@ public final class PineconeVectorStore extends RestVectorStore {
     @Override
     public MetadataRules metadataRules() {
         // A user field named like the text key would be overwritten by the chunk text.
-        return new MetadataRules(
-                RULES.maxStringBytes(),
-                RULES.maxMetadataBytes(),
-                RULES.maxKeys(),
-                Set.of(textKey),
-                RULES.reservedPrefixes(),
-                RULES.stringLists());
+        return RULES.reserving(Set.of(textKey));
     }
 
     /** The metadata key of the chunk text this store writes. */

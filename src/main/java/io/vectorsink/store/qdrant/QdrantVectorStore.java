@@ -334,13 +334,7 @@ public final class QdrantVectorStore extends RestVectorStore {
         QdrantLayout current = layout;
         // In the flat layout a user field named like the text key would be overwritten by the chunk text.
         Set<String> reserved = current.nested() ? Set.of() : Set.of(current.textKey());
-        return new MetadataRules(
-                RULES.maxStringBytes(),
-                RULES.maxMetadataBytes(),
-                RULES.maxKeys(),
-                reserved,
-                RULES.reservedPrefixes(),
-                RULES.stringLists());
+        return RULES.reserving(reserved);
     }
 
     /** What the store writes with, once {@link #check} or {@link #prepare} read the collection. */
