@@ -6,7 +6,7 @@
 #   4. runs `write` exactly as Airbyte would (config, catalog, messages on stdin);
 #   5. asks the index a question with the `query` command.
 # Environment: SOTU_FROM_YEAR (default 1933), CHROMA_PORT (default 8765), QUESTION, JAVA_OPTS (default
-# -Xmx256m, the heap bound the Docker image sets).
+# the JVM options the Docker image sets: a heap bound and the C1 compiler only).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -14,7 +14,7 @@ work="$root/demo/work"
 from_year="${SOTU_FROM_YEAR:-1933}"
 port="${CHROMA_PORT:-8765}"
 question="${QUESTION:-What did presidents promise about exploring space and landing on the moon?}"
-java_opts="${JAVA_OPTS:--Xmx256m}"
+java_opts="${JAVA_OPTS:--Xmx256m -XX:TieredStopAtLevel=1}"
 mkdir -p "$work"
 
 echo "== building the connector"

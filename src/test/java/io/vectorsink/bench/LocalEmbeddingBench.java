@@ -6,6 +6,7 @@ import io.vectorsink.bench.BenchSupport.Run;
 import io.vectorsink.embedding.local.LocalModel;
 import io.vectorsink.embedding.local.LocalOnnxEmbedder;
 import io.vectorsink.testing.ChromaServer;
+import io.vectorsink.testing.ImageJvmOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,8 +21,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Local embeddings, not a test: the built jar's {@code write} (all-MiniLM-L6-v2 quantized, real Chroma,
- * chunk_size 254, overlap 32, default batch size 128 and embedding concurrency 2) against the raw throughput
+ * Local embeddings, not a test: the built jar's {@code write} with the Docker image's JVM options
+ * (all-MiniLM-L6-v2 quantized, real Chroma, chunk_size 254, overlap 32, default batch size 128 and embedding
+ * concurrency 2), on the input and on the input with every record twice, against the raw throughput
  * of the same model on the same chunk texts (read back from the collection the connector wrote), embedded
  * in-process by {@link LocalOnnxEmbedder} in batches of 128 from 2 threads, as the pipeline calls it.
  * Runs alternate; medians of REPS.
@@ -35,6 +37,7 @@ public final class LocalEmbeddingBench {
     private static final int BATCH = 128;
     private static final int THREADS = 2;
     private static final int CHUNK_SIZE = 254;
+    private static final String DOUBLED = "connector write, every record twice (under two ids)";
 
     private LocalEmbeddingBench() {}
 
@@ -53,6 +56,7 @@ public final class LocalEmbeddingBench {
                         .filter(l -> l.contains("\"RECORD\""))
                         .limit(1)
                         .toList());
+        Path doubled = doubled(messages, dir.resolve("doubled.jsonl"));
         System.out.println("machine: " + BenchSupport.machine());
         String embedding = "{\"mode\":\"local\",\"model\":\"all-minilm-l6-v2-q\"}";
         Map<String, List<Double>> seconds = new LinkedHashMap<>();
@@ -70,6 +74,14 @@ public final class LocalEmbeddingBench {
                 add(seconds, "connector write", run.seconds());
                 add(cpu, "connector write", run.cpuSeconds());
                 rss.add(run.peakRssKib() / 1024);
+                Run twice = connector(dir, server, catalog, embedding, doubled, "twice-" + rep);
+                add(seconds, DOUBLED, twice.seconds());
+                add(cpu, DOUBLED, twice.cpuSeconds());
+                long stored = chroma.count(chroma.create("twice-" + rep));
+                long once = chroma.count(chroma.create("conn-" + rep));
+                if (stored != 2 * once) {
+                    throw new IllegalStateException("the doubled input gave " + stored + " chunks, not 2 x " + once);
+                }
                 if (texts == null) {
                     texts = texts(chroma.readAll(chroma.create("conn-" + rep)));
                     embed(embedder, texts.subList(0, Math.min(texts.size(), 256))); // warm-up
@@ -119,11 +131,40 @@ public final class LocalEmbeddingBench {
                     fixedCpu,
                     1000 * (connectorCpu - fixedCpu) / chunks,
                     (connectorCpu - fixedCpu) / rawCpu);
+            double doubledCpu = BenchSupport.median(cpu.get(DOUBLED));
+            System.out.printf(
+                    Locale.ROOT,
+                    "marginal CPU per chunk (the doubled input's CPU minus the input's, over its %d chunks): connector"
+                            + " %.2f ms, raw model %.2f ms: connector / raw %.2f%n",
+                    chunks,
+                    1000 * (doubledCpu - connectorCpu) / chunks,
+                    1000 * rawCpu / chunks,
+                    (doubledCpu - connectorCpu) / rawCpu);
             System.out.println("connector peak RSS (MB) per run: " + rss);
             System.out.println("all runs (s): " + seconds);
             System.out.println("load average at the end: " + BenchSupport.loadAverage());
         }
         System.exit(0);
+    }
+
+    /**
+     * The messages with every record twice, the second time under another id ({@code ID~2}): twice the chunks, the same
+     * texts, so the difference between the two runs is what a chunk costs once start-up and JIT are paid.
+     */
+    private static Path doubled(Path messages, Path target) throws java.io.IOException {
+        List<String> out = new ArrayList<>();
+        // Each copy right after its record: states and the stream's end stay where they were.
+        for (String line : Files.readAllLines(messages)) {
+            out.add(line);
+            if (line.contains("\"RECORD\"")) {
+                ObjectNode message = (ObjectNode) io.vectorsink.protocol.Json.MAPPER.readTree(line);
+                ObjectNode data = (ObjectNode) message.path("record").path("data");
+                data.put("id", data.path("id").asText() + "~2");
+                out.add(io.vectorsink.protocol.Json.MAPPER.writeValueAsString(message));
+            }
+        }
+        Files.write(target, out);
+        return target;
     }
 
     private static void add(Map<String, List<Double>> values, String key, double value) {
@@ -141,8 +182,17 @@ public final class LocalEmbeddingBench {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+        // As the Docker image runs it: with its JVM options.
         Run run = BenchSupport.runJar(
-                dir, name, input, List.of(), "write", "--config", config.toString(), "--catalog", catalog.toString());
+                dir,
+                name,
+                input,
+                ImageJvmOptions.read(),
+                "write",
+                "--config",
+                config.toString(),
+                "--catalog",
+                catalog.toString());
         BenchSupport.requireOk(run, "write " + name);
         return run;
     }

@@ -27,6 +27,7 @@ import io.vectorsink.embedding.local.LocalModel;
 import io.vectorsink.embedding.local.LocalOnnxEmbedder;
 import io.vectorsink.protocol.Json;
 import io.vectorsink.testing.ChromaServer;
+import io.vectorsink.testing.ImageJvmOptions;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -68,14 +69,17 @@ import java.util.concurrent.Future;
  *       per caller, each segment tokenized once) behind LangChain4j's {@link EmbeddingModel}, in batches
  *       of 128 on 2 threads: the same embedding work as the connector, so the gap to the connector is the
  *       rest of the pipeline.
+ *   <li><b>LangChain4j, vectorsink's embedder, the image's JVM options</b>: the same again, with the JVM
+ *       options of vectorsink's Docker image, to show what those options alone give the peer.
  * </ul>
  *
- * <p>Every run is a fresh JVM at default settings (LangChain4j's runs are this class with {@code --ingest},
- * on the test classpath), so both sides pay JVM start and model load and are measured the same way: wall
- * time, CPU time and peak RSS of the process, and the CPU time of the Chroma server during the run. The
- * LangChain4j child also times its own phases (load, split, embed, store). Each run writes a fresh
- * collection. One unmeasured run of each comes first (page cache, Chroma's first collections); then the reps
- * rotate the order of the three. Medians of REPS.
+ * <p>Every run is a fresh JVM (LangChain4j's runs are this class with {@code --ingest}, on the test
+ * classpath): vectorsink with the JVM options its Docker image sets, as users run it, LangChain4j at default
+ * settings as its users run it, and once with vectorsink's options. Both sides pay JVM start and model load
+ * and are measured the same way: wall time, CPU time and peak RSS of the process, and the CPU time of the
+ * Chroma server during the run. The LangChain4j child also times its own phases (load, split, embed, store).
+ * Each run writes a fresh collection. One unmeasured run of the first three comes first (page cache,
+ * Chroma's first collections); then the reps rotate the order of the four. Medians of REPS.
  *
  * <pre>
  * mvn -q -o exec:java -Dexec.classpathScope=test -Dexec.mainClass=io.vectorsink.bench.PeerBench \
@@ -94,6 +98,10 @@ public final class PeerBench {
     private static final String CONNECTOR = "vectorsink write";
     private static final String STOCK = "LangChain4j ingestor, stock AllMiniLmL6V2QuantizedEmbeddingModel";
     private static final String SAME = "LangChain4j ingestor, vectorsink's LocalOnnxEmbedder";
+    /** The same work with the JVM options vectorsink's image runs with: what tuning alone gives the peer. */
+    private static final String SAME_IMAGE_JVM =
+            "LangChain4j ingestor, vectorsink's LocalOnnxEmbedder, with vectorsink's image JVM options";
+
     private static final String PREFIX = "peer.";
     /**
      * The demo's metadata fields, given to both sides. (An empty list, as in LocalEmbeddingBench, makes the
@@ -176,7 +184,8 @@ public final class PeerBench {
                 List<Runnable> order = new ArrayList<>(List.of(
                         () -> connector(messages, "conn-" + rep, CONNECTOR),
                         () -> child("stock", "lc4j-" + rep, STOCK),
-                        () -> child("same", "lc4js-" + rep, SAME)));
+                        () -> child("same", "lc4js-" + rep, SAME),
+                        () -> child("same", "lc4jsi-" + rep, SAME_IMAGE_JVM, ImageJvmOptions.read())));
                 for (rep = 1; rep <= reps; rep++) {
                     connector(one, "one-" + rep, FIXED);
                     for (int i = 0; i < order.size(); i++) {
@@ -199,28 +208,41 @@ public final class PeerBench {
                 throw new UncheckedIOException(e);
             }
             double chromaBefore = BenchSupport.cpuSeconds(server.pid());
-            Run run = BenchSupport.runWrite(dir, name, input, config, catalog);
+            // As the Docker image runs it: with its JVM options.
+            Run run = BenchSupport.runJar(
+                    dir,
+                    name,
+                    input,
+                    ImageJvmOptions.read(),
+                    "write",
+                    "--config",
+                    config.toString(),
+                    "--catalog",
+                    catalog.toString());
             BenchSupport.requireOk(run, "write " + name);
             record(key, run, chromaBefore, chroma.count(chroma.create(name)), Map.of());
         }
 
         private void child(String variant, String name, String key) {
+            child(variant, name, key, List.of());
+        }
+
+        /** A LangChain4j run, at default JVM settings unless {@code jvmOptions} say otherwise. */
+        private void child(String variant, String name, String key, List<String> jvmOptions) {
             double chromaBefore = BenchSupport.cpuSeconds(server.pid());
-            Run run = BenchSupport.runJava(
-                    dir,
+            List<String> arguments = new ArrayList<>(jvmOptions);
+            arguments.addAll(List.of(
+                    "-cp",
+                    classpath(),
+                    PeerBench.class.getName(),
+                    "--ingest",
+                    server.url(),
                     name,
-                    null,
-                    List.of(
-                            "-cp",
-                            classpath(),
-                            PeerBench.class.getName(),
-                            "--ingest",
-                            server.url(),
-                            name,
-                            messages.toString(),
-                            stream,
-                            variant,
-                            key == null ? "analyze" : "measure"));
+                    messages.toString(),
+                    stream,
+                    variant,
+                    key == null ? "analyze" : "measure"));
+            Run run = BenchSupport.runJava(dir, name, null, arguments);
             BenchSupport.requireOk(run, "LangChain4j ingest " + name);
             Map<String, String> reported = reported(run.stdout());
             long stored = chroma.count(chroma.create(name));
@@ -351,7 +373,7 @@ public final class PeerBench {
             for (Map.Entry<String, Map<String, String>> entry : analysis.entrySet()) {
                 System.out.println("- " + entry.getKey() + ": " + entry.getValue());
             }
-            for (String peer : List.of(STOCK, SAME)) {
+            for (String peer : List.of(STOCK, SAME, SAME_IMAGE_JVM)) {
                 System.out.println("same-rep ratios, " + peer + " / vectorsink write: wall "
                         + ratios(seconds.get(peer), seconds.get(CONNECTOR)) + ", CPU "
                         + ratios(cpu.get(peer), cpu.get(CONNECTOR)));

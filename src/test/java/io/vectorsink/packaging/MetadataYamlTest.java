@@ -140,11 +140,12 @@ class MetadataYamlTest {
 
     @Test
     void should_bound_the_heap_well_below_the_pods_memory_limit() {
-        Matcher heap = Pattern.compile("^\"-Xmx(\\d+)m\"$").matcher(instruction("ENV JAVA_TOOL_OPTIONS="));
+        Matcher heap = Pattern.compile("^\"-Xmx(\\d+)m -XX:TieredStopAtLevel=1\"$")
+                .matcher(instruction("ENV JAVA_TOOL_OPTIONS="));
         JsonNode limits = metadata.at("/data/resourceRequirements/default");
 
         assertThat(heap.matches())
-                .as("JAVA_TOOL_OPTIONS sets only a heap bound in MB")
+                .as("JAVA_TOOL_OPTIONS sets a heap bound in MB and the C1 compiler only")
                 .isTrue();
         long heapBytes = Long.parseLong(heap.group(1)) << 20;
         long limit = kubernetesBytes(limits.get("memory_limit").asText());
@@ -153,6 +154,18 @@ class MetadataYamlTest {
         // metaspace peaked at 435 MB with a 256 MB heap; the limit must hold twice that share.
         assertThat(limit).isGreaterThanOrEqualTo(2 * (heapBytes + (175L << 20)));
         assertThat(request).isBetween(heapBytes + (175L << 20), limit);
+    }
+
+    @Test
+    void should_run_the_demo_and_the_benchmarks_with_the_images_jvm_options() throws IOException {
+        String imageOptions = instruction("ENV JAVA_TOOL_OPTIONS=").replaceAll("^\"|\"$", "");
+        Matcher demoDefault = Pattern.compile("java_opts=\"\\$\\{JAVA_OPTS:-([^}]*)}\"")
+                .matcher(Files.readString(PROJECT.resolve("demo/run.sh")));
+
+        assertThat(demoDefault.find()).as("demo/run.sh's default JAVA_OPTS").isTrue();
+        assertThat(demoDefault.group(1)).isEqualTo(imageOptions);
+        assertThat(String.join(" ", io.vectorsink.testing.ImageJvmOptions.read()))
+                .isEqualTo(imageOptions);
     }
 
     @Test

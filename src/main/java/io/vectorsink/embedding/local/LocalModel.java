@@ -22,7 +22,8 @@ public enum LocalModel {
             Pooling.MEAN,
             256,
             384,
-            "cef156837dee80bea34cadae6f5f0f857ecda12a7ec5d9de772f9b7421e12d89"),
+            "cef156837dee80bea34cadae6f5f0f857ecda12a7ec5d9de772f9b7421e12d89",
+            0xaaee3542L),
 
     /**
      * BAAI/bge-small-en-v1.5, int8-quantised ONNX export by Xenova, 384 dimensions, CLS pooling; made for
@@ -35,7 +36,8 @@ public enum LocalModel {
             Pooling.CLS,
             512,
             384,
-            "a521b6165aba37c9d888c3d073620baf6921ac91fd68297c19e9480e3ff611f6");
+            "a521b6165aba37c9d888c3d073620baf6921ac91fd68297c19e9480e3ff611f6",
+            0x342934daL);
 
     /** How one vector is made of a text's token vectors. */
     enum Pooling {
@@ -52,6 +54,7 @@ public enum LocalModel {
     private final int window;
     private final int dimensions;
     private final String filesSha256;
+    private final long filesCrc32;
 
     LocalModel(
             String modelName,
@@ -60,7 +63,8 @@ public enum LocalModel {
             Pooling pooling,
             int window,
             int dimensions,
-            String filesSha256) {
+            String filesSha256,
+            long filesCrc32) {
         this.modelName = modelName;
         this.onnxResource = onnxResource;
         this.tokenizerResource = tokenizerResource;
@@ -68,6 +72,7 @@ public enum LocalModel {
         this.window = window;
         this.dimensions = dimensions;
         this.filesSha256 = filesSha256;
+        this.filesCrc32 = filesCrc32;
     }
 
     /** The name users write in {@code embedding.model}. */
@@ -98,12 +103,17 @@ public enum LocalModel {
     }
 
     /**
-     * The digest of the model's files in the langchain4j-embeddings jars this connector is built and tested
-     * with ({@code LocalOnnxEmbedder}'s {@code files_sha256}); loading refuses other files. Known before the
-     * load, so a sync can prepare its store (which records the model) while the model loads.
+     * The SHA-256 digest of the model's files in the langchain4j-embeddings jars this connector is built and
+     * tested with ({@code LocalOnnxEmbedder}'s {@code files_sha256}, which stores record). Known before the
+     * load, so a sync can prepare its store while the model loads.
      */
     String filesSha256() {
         return filesSha256;
+    }
+
+    /** The CRC-32 of the same files, by which a load recognises them. */
+    long filesCrc32() {
+        return filesCrc32;
     }
 
     /**

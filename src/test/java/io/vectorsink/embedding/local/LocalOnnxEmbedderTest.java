@@ -68,20 +68,33 @@ class LocalOnnxEmbedderTest implements EmbedderContract {
     }
 
     @Test
-    void should_refuse_model_files_other_than_the_ones_it_was_built_with() throws Exception {
-        byte[] otherNetwork;
-        try (var in = getClass().getClassLoader().getResourceAsStream("bge-small-en-v1.5-q.onnx")) {
-            otherNetwork = in.readAllBytes();
+    void should_know_the_sha256_of_the_shipped_files_and_refuse_other_files() throws Exception {
+        for (LocalModel model : LocalModel.values()) {
+            // The byte[] load computes the SHA-256 of the files it is given.
+            try (LocalOnnxEmbedder computed =
+                    LocalOnnxEmbedder.load(model, resource(model.onnxResource()), OnnxSettings.defaults())) {
+                assertThat(computed.embeddingModel()).isEqualTo(LocalOnnxEmbedder.announced(model));
+            }
         }
-        LocalOnnxEmbedder swapped =
-                LocalOnnxEmbedder.load(LocalModel.ALL_MINILM_L6_V2_Q, otherNetwork, OnnxSettings.defaults());
+        byte[] otherNetwork = resource(LocalModel.BGE_SMALL_EN_V15_Q.onnxResource());
+        byte[] tokenizer = resource(LocalModel.ALL_MINILM_L6_V2_Q.tokenizerResource());
 
-        assertThatThrownBy(() -> LocalOnnxEmbedder.verified(LocalModel.ALL_MINILM_L6_V2_Q, swapped))
+        assertThatThrownBy(() ->
+                        LocalOnnxEmbedder.shippedFilesDigest(LocalModel.ALL_MINILM_L6_V2_Q, otherNetwork, tokenizer))
                 .isInstanceOf(SystemException.class)
                 .hasMessageContaining("all-minilm-l6-v2-q")
                 .hasMessageContaining("not the ones this connector was built and tested with");
-        assertThatThrownBy(() -> swapped.embed(List.of("closed once refused")))
-                .hasMessageContaining("used after close");
+        assertThat(LocalOnnxEmbedder.shippedFilesDigest(
+                        LocalModel.ALL_MINILM_L6_V2_Q,
+                        resource(LocalModel.ALL_MINILM_L6_V2_Q.onnxResource()),
+                        tokenizer))
+                .isEqualTo(LocalModel.ALL_MINILM_L6_V2_Q.filesSha256());
+    }
+
+    private byte[] resource(String name) throws java.io.IOException {
+        try (var in = getClass().getClassLoader().getResourceAsStream(name)) {
+            return in.readAllBytes();
+        }
     }
 
     @Test
