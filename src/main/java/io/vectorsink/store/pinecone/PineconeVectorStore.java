@@ -368,7 +368,10 @@ public final class PineconeVectorStore extends RestVectorStore {
         JsonNode matches = freshness.fresh(ns, this::writeFence, () -> {
             JsonNode answer =
                     endpoint.call(endpoint.post(url, body), "look up chunks").path("matches");
-            boolean fresh = false;
+            // A full answer is split whether or not it shows the fence, and each part is checked on its own:
+            // waiting for the fence in an answer that may have cut it (on a dotproduct index, chunks whose
+            // vectors score above the fence's fill it) would spend the namespace's wait for nothing.
+            boolean fresh = answer.size() >= PineconeReads.LOOKUP_TOP_K;
             for (JsonNode match : answer) {
                 fresh |= PineconeReads.isFence(match, freshness.tag());
             }

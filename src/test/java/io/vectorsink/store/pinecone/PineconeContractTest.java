@@ -661,6 +661,34 @@ class PineconeContractTest implements LookupContract, IndexModelContract, TypedV
     }
 
     @Test
+    void should_split_a_full_answer_without_waiting_for_a_fence_it_may_have_cut() {
+        String collection = newCollection();
+        fake.createIndex(collection, 3, "dotproduct");
+        FakeRetryTiming timing = new FakeRetryTiming();
+        VectorStore store = store(server.baseUrl(), collection, "", false, "ip", timing.timing());
+        store.prepare(3);
+        List<String> ids = new ArrayList<>();
+        List<ChunkPoint> points = new ArrayList<>();
+        for (int r = 0; r < 30; r++) {
+            ids.add("r" + r);
+            for (ChunkPoint chunk : LookupContract.hashedRecord(STREAM, "r" + r, 4)) {
+                // Unnormalised: every chunk scores above the fence (1.0) for the lookup's query vector.
+                float[] vector = {chunk.vector()[0] * 5, chunk.vector()[1] * 5, 0f};
+                points.add(new ChunkPoint(chunk.id(), vector, chunk.document(), chunk.metadata()));
+            }
+        }
+        store.upsert(points);
+
+        Map<String, List<KnownChunk>> known = store.lookup(STREAM, ids);
+
+        assertThat(known).hasSize(30).allSatisfy((id, chunks) -> assertThat(chunks)
+                .hasSize(4));
+        assertThat(timing.sleeps())
+                .as("a full answer is split at once, not waited on for the fence")
+                .isEmpty();
+    }
+
+    @Test
     void should_update_each_vector_with_set_metadata() {
         String collection = newCollection();
         VectorStore store = prepared(collection, new FakeRetryTiming());
