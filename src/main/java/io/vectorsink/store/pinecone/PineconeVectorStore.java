@@ -41,6 +41,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Function;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 
@@ -299,16 +300,24 @@ public final class PineconeVectorStore extends RestVectorStore {
         if (!filterDeletesRefused && deleteByFilter(PineconeJson.staleFilter(stream, filter), ns, action)) {
             return;
         }
-        // Without filter deletes: every id of the namespace, its metadata fetched, the stale ones deleted.
-        List<String> ids = listIds(null, ns);
+        // Without filter deletes: every id of the namespace, its metadata fetched, the stale ones deleted. A
+        // fetch may be older than this sync's writes, and one from before an unchanged record was moved into this
+        // generation would doom it: so a new fence goes in after all of them (the stream is complete), and only
+        // fetches that show it are believed, waited for on this cleanup's own budget.
+        // The fence is deleted once the cleanup is done (or failed): readers of a namespace whose streams are all
+        // complete no longer meet it.
+        freshness.advance(ns, this::writeFence);
         List<String> doomed = new ArrayList<>();
-        for (int start = 0; start < ids.size(); start += MAX_IDS_PER_FETCH) {
-            JsonNode vectors = fetch(ids.subList(start, Math.min(ids.size(), start + MAX_IDS_PER_FETCH)), ns);
-            vectors.properties().forEach(entry -> {
-                if (PineconeJson.isStale(entry.getValue().path("metadata"), stream, filter)) {
-                    doomed.add(entry.getKey());
+        try {
+            List<String> ids = new ArrayList<>(listIds(null, ns));
+            ids.remove(PineconeReads.FENCE_ID);
+            for (JsonNode vector : fetchFresh(ids, ns, new PineconeFreshness.Budget())) {
+                if (PineconeJson.isStale(vector.path("metadata"), stream, filter)) {
+                    doomed.add(vector.path("id").asText());
                 }
-            });
+            }
+        } finally {
+            freshness.retire(ns, this::deleteFence);
         }
         deleteIds(doomed, ns);
     }
@@ -364,8 +373,8 @@ public final class PineconeVectorStore extends RestVectorStore {
 
     private void lookUp(StreamId stream, List<String> recordIds, String ns, Map<String, List<KnownChunk>> known) {
         HttpUrl url = dataPlane.newBuilder().addPathSegment("query").build();
-        byte[] body = PineconeReads.lookupQuery(stream, recordIds, freshness.tag(), dimension, ns);
-        JsonNode matches = freshness.fresh(ns, this::writeFence, () -> {
+        JsonNode matches = freshness.fresh(ns, this::writeFence, tag -> {
+            byte[] body = PineconeReads.lookupQuery(stream, recordIds, tag, dimension, ns);
             JsonNode answer =
                     endpoint.call(endpoint.post(url, body), "look up chunks").path("matches");
             // A full answer is split whether or not it shows the fence, and each part is checked on its own:
@@ -373,7 +382,7 @@ public final class PineconeVectorStore extends RestVectorStore {
             // vectors score above the fence's fill it) would spend the namespace's wait for nothing.
             boolean fresh = answer.size() >= PineconeReads.LOOKUP_TOP_K;
             for (JsonNode match : answer) {
-                fresh |= PineconeReads.isFence(match, freshness.tag());
+                fresh |= PineconeReads.isFence(match, tag);
             }
             return new PineconeFreshness.Read<>(answer, fresh);
         });
@@ -399,7 +408,7 @@ public final class PineconeVectorStore extends RestVectorStore {
     /** A record with more chunks than one query answers: its ids listed by prefix, their metadata fetched. */
     private void lookUpByList(StreamId stream, String recordId, String ns, Map<String, List<KnownChunk>> known) {
         List<String> ids = listIds(PineconeIds.recordPrefix(recordId), ns);
-        for (JsonNode vector : fetchFresh(ids, ns)) {
+        for (JsonNode vector : fetchFresh(ids, ns, null)) {
             JsonNode metadata = vector.path("metadata");
             boolean inStream = stream.airbyteName()
                             .equals(metadata.path(ChunkFields.STREAM).asText(null))
@@ -441,24 +450,37 @@ public final class PineconeVectorStore extends RestVectorStore {
                 chunkByVector.put(vectorId, chunkId);
             }
         }
-        for (JsonNode vector : fetchFresh(List.copyOf(chunkByVector.keySet()), ns)) {
+        for (JsonNode vector : fetchFresh(List.copyOf(chunkByVector.keySet()), ns, null)) {
             vectors.put(chunkByVector.get(vector.path("id").asText()), StoreJson.floats(vector.path("values")));
         }
         return vectors;
     }
 
-    /** The vectors of these ids (fence excluded) from fetches that each showed the fence; stale slices are left out. */
-    private List<JsonNode> fetchFresh(List<String> ids, String ns) {
+    /**
+     * The vectors of these ids (fence excluded) from fetches that each showed the namespace's latest fence. With
+     * {@code cleanup} null, the lookups' wait is used and a slice that never showed the fence is left out; else
+     * that wait is {@code cleanup}'s, and a slice that never showed the fence fails the cleanup.
+     */
+    private List<JsonNode> fetchFresh(List<String> ids, String ns, PineconeFreshness.Budget cleanup) {
         List<JsonNode> found = new ArrayList<>();
         int perFetch = MAX_IDS_PER_FETCH - 1; // one place for the fence
         for (int start = 0; start < ids.size(); start += perFetch) {
             List<String> slice = new ArrayList<>(ids.subList(start, Math.min(ids.size(), start + perFetch)));
             slice.add(PineconeReads.FENCE_ID);
-            JsonNode vectors = freshness.fresh(ns, this::writeFence, () -> {
+            Function<String, PineconeFreshness.Read<JsonNode>> read = tag -> {
                 JsonNode answer = fetch(slice, ns);
                 return new PineconeFreshness.Read<>(
-                        answer, PineconeReads.isFence(answer.path(PineconeReads.FENCE_ID), freshness.tag()));
-            });
+                        answer, PineconeReads.isFence(answer.path(PineconeReads.FENCE_ID), tag));
+            };
+            JsonNode vectors = cleanup == null
+                    ? freshness.fresh(ns, this::writeFence, read)
+                    : freshness.fresh(ns, this::writeFence, read, cleanup);
+            if (vectors == null && cleanup != null) {
+                throw new TransientException("Pinecone index '" + index + "' did not show this sync's writes in"
+                        + " namespace " + ns + " within " + PineconeFreshness.MAX_WAIT.toSeconds() + " s, so the"
+                        + " chunks of earlier generations were not deleted (a stale read could have named chunks"
+                        + " this sync kept); a retry deletes them");
+            }
             if (vectors != null) {
                 vectors.properties().forEach(entry -> {
                     if (!entry.getKey().equals(PineconeReads.FENCE_ID)) {
@@ -532,9 +554,13 @@ public final class PineconeVectorStore extends RestVectorStore {
         }
     }
 
-    /** Upserts this store's fence into {@code ns}; returns once Pinecone acknowledged it. */
-    private void writeFence(String ns) {
-        upsertRequest(List.of(PineconeReads.fence(freshness.tag(), dimension)), ns);
+    /** Upserts a fence with {@code tag} into {@code ns}; returns once Pinecone acknowledged it. */
+    private void writeFence(String ns, String tag) {
+        upsertRequest(List.of(PineconeReads.fence(tag, dimension)), ns);
+    }
+
+    private void deleteFence(String ns) {
+        deleteIds(List.of(PineconeReads.FENCE_ID), ns);
     }
 
     /** Deletes the fences this store wrote; one left by a failure is overwritten and deleted by the next sync. */
@@ -542,7 +568,7 @@ public final class PineconeVectorStore extends RestVectorStore {
     public void close() {
         for (String ns : freshness.fencedNamespaces()) {
             try {
-                deleteIds(List.of(PineconeReads.FENCE_ID), ns);
+                freshness.retire(ns, this::deleteFence);
             } catch (RuntimeException e) {
                 // Best effort: the fence is not a chunk of any stream, and the next lookup here replaces it.
             }

@@ -26,6 +26,7 @@ import io.vectorsink.config.AdvancedConfig;
 import io.vectorsink.config.IndexingConfig;
 import io.vectorsink.error.ConfigException;
 import io.vectorsink.error.Secrets;
+import io.vectorsink.error.TransientException;
 import io.vectorsink.http.HttpClients;
 import io.vectorsink.http.RetrySettings;
 import io.vectorsink.http.RetryTiming;
@@ -686,6 +687,67 @@ class PineconeContractTest implements LookupContract, IndexModelContract, TypedV
         assertThat(timing.sleeps())
                 .as("a full answer is split at once, not waited on for the fence")
                 .isEmpty();
+    }
+
+    /** A refresh (generation 2) that found {@code kept} unchanged and moved it into generation 2 without a write. */
+    private VectorStore refreshThatMoved(String collection, List<ChunkPoint> kept, FakeRetryTiming timing, int lag) {
+        VectorStore lastSync = prepared(collection, new FakeRetryTiming());
+        List<ChunkPoint> points = new ArrayList<>(kept);
+        points.add(LookupContract.hashed(STREAM, "gone", 0, 1, 1, SYNC)); // not in the refresh: it goes
+        lastSync.upsert(points);
+        VectorStore refresh = store(server.baseUrl(), collection, "", false, "cosine", timing.timing());
+        refresh.prepare(3);
+        assertThat(refresh.lookup(STREAM, List.of("kept"))).containsOnlyKeys("kept");
+        Object beforeTheMove = fake.snapshot(collection); // the lookup's fence is in it
+        refresh.updateOwnFields(
+                STREAM,
+                kept.stream().map(ChunkPoint::id).toList(),
+                Map.of(ChunkFields.GENERATION_ID, 2L, ChunkFields.SYNC_ID, "sync-2"));
+        if (lag < 0) {
+            fake.serveStale(collection, beforeTheMove); // reads lag behind the move until told
+        } else {
+            fake.serveStale(collection, beforeTheMove, lag);
+        }
+        return refresh;
+    }
+
+    @Test
+    void should_delete_old_generations_only_by_reads_that_show_a_fence_written_after_the_moves() {
+        String collection = newCollection();
+        List<ChunkPoint> kept = LookupContract.hashedRecord(STREAM, "kept", 2); // generation 1
+        FakeRetryTiming timing = new FakeRetryTiming();
+        VectorStore refresh = refreshThatMoved(collection, kept, timing, 4);
+
+        refresh.deleteStale(STREAM, new StaleFilter.OlderGeneration(2));
+
+        assertThat(readAll(collection))
+                .as("a read from before the move showed 'kept' in generation 1: it must not have been believed")
+                .extracting(StoredChunk::id)
+                .containsExactlyInAnyOrderElementsOf(
+                        kept.stream().map(ChunkPoint::id).toList());
+        assertThat(timing.sleeps()).as("the stale reads were asked again").isNotEmpty();
+        assertThat(fake.ids(collection, PineconeFake.DEFAULT_NAMESPACE))
+                .as("the cleanup's fence is deleted when it is done")
+                .doesNotContain(PineconeReads.FENCE_ID);
+        assertThat(refresh.lookup(STREAM, List.of("kept")))
+                .as("a later lookup in the namespace writes a fence again")
+                .containsOnlyKeys("kept");
+    }
+
+    @Test
+    void should_fail_the_cleanup_and_delete_nothing_when_no_read_shows_the_new_fence() {
+        String collection = newCollection();
+        List<ChunkPoint> kept = LookupContract.hashedRecord(STREAM, "kept", 2);
+        FakeRetryTiming timing = new FakeRetryTiming();
+        VectorStore refresh = refreshThatMoved(collection, kept, timing, -1);
+
+        assertThatThrownBy(() -> refresh.deleteStale(STREAM, new StaleFilter.OlderGeneration(2)))
+                .isInstanceOf(TransientException.class)
+                .hasMessageContaining("earlier generations were not deleted");
+        fake.catchUp(collection);
+        assertThat(readAll(collection)).hasSize(3);
+        Duration waited = timing.sleeps().stream().reduce(Duration.ZERO, Duration::plus);
+        assertThat(waited).isGreaterThanOrEqualTo(PineconeFreshness.MAX_WAIT).isLessThan(Duration.ofSeconds(70));
     }
 
     @Test
