@@ -83,9 +83,6 @@ public final class PineconeVectorStore extends RestVectorStore {
     /** Ids per fetch request (they go in the URL). */
     static final int MAX_IDS_PER_FETCH = 100;
 
-    /** Chunk ids remembered from lookups (about 200 bytes each) for the stored-vector reads and updates after them. */
-    static final int MAX_REMEMBERED_IDS = 50_000;
-
     /** Concurrent {@code update} requests of one {@link #updateOwnFields} call (one request per vector). */
     static final int UPDATE_CONCURRENCY = 8;
 
@@ -125,16 +122,8 @@ public final class PineconeVectorStore extends RestVectorStore {
     private final String configuredTextField;
     /** The metadata key of the chunk text: the configured one until {@link #check} or {@link #prepare} read the index. */
     private volatile String textKey;
-    /**
-     * The Pinecone ids of the chunks the last lookups found, by namespace and chunk id: {@link #storedVectors} and
-     * {@link #updateOwnFields} name chunks by chunk id, and a Pinecone id also holds the record key and index.
-     */
-    private final Map<String, String> lookedUpIds = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
-            return size() > MAX_REMEMBERED_IDS;
-        }
-    };
+    /** The Pinecone ids of the chunks lookups found, for the stored-vector reads and updates after them. */
+    private final PineconeLookedUpIds lookedUpIds;
 
     /**
      * A store on the shared connection pool, with {@code advanced}'s request timeout. Does no I/O;
@@ -171,6 +160,7 @@ public final class PineconeVectorStore extends RestVectorStore {
         this.freshness = new PineconeFreshness(timing);
         this.configuredTextField = config.textField();
         this.textKey = configuredTextField == null ? ChunkFields.TEXT : configuredTextField;
+        this.lookedUpIds = new PineconeLookedUpIds(advanced.maxInFlightChunks());
     }
 
     private static RestEndpoint endpoint(
@@ -425,9 +415,7 @@ public final class PineconeVectorStore extends RestVectorStore {
         if (chunk == null || !asked.contains(chunk.recordId())) {
             return;
         }
-        synchronized (lookedUpIds) {
-            lookedUpIds.put(ns + "\n" + chunk.id(), vector.path("id").asText());
-        }
+        lookedUpIds.put(ns, chunk.id(), vector.path("id").asText());
         known.computeIfAbsent(chunk.recordId(), k -> new ArrayList<>()).add(chunk);
     }
 
@@ -445,7 +433,7 @@ public final class PineconeVectorStore extends RestVectorStore {
         String ns = namespaceOf(stream);
         Map<String, String> chunkByVector = new LinkedHashMap<>();
         for (String chunkId : new LinkedHashSet<>(chunkIds)) {
-            String vectorId = lookedUpId(ns, chunkId);
+            String vectorId = lookedUpIds.get(ns, chunkId);
             if (vectorId != null) {
                 chunkByVector.put(vectorId, chunkId);
             }
@@ -507,10 +495,11 @@ public final class PineconeVectorStore extends RestVectorStore {
         String ns = namespaceOf(stream);
         List<String> vectorIds = new ArrayList<>();
         for (String chunkId : new LinkedHashSet<>(chunkIds)) {
-            String vectorId = lookedUpId(ns, chunkId);
+            String vectorId = lookedUpIds.get(ns, chunkId);
             if (vectorId == null) {
-                throw new SystemException("chunk " + chunkId + " was not found by a lookup of this Pinecone store,"
-                        + " so its Pinecone id is unknown");
+                throw new SystemException("chunk " + chunkId + " was not found by a lookup of this Pinecone store"
+                        + " (or was not among the last " + lookedUpIds.capacity() + " it remembers), so its"
+                        + " Pinecone id is unknown");
             }
             vectorIds.add(vectorId);
         }
@@ -545,12 +534,6 @@ public final class PineconeVectorStore extends RestVectorStore {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TransientException("interrupted while updating Pinecone vectors");
-        }
-    }
-
-    private String lookedUpId(String ns, String chunkId) {
-        synchronized (lookedUpIds) {
-            return lookedUpIds.get(ns + "\n" + chunkId);
         }
     }
 

@@ -773,6 +773,50 @@ class PineconeContractTest implements LookupContract, IndexModelContract, TypedV
                 .hasMessageContaining("lookup");
     }
 
+    @Test
+    void should_remember_the_ids_of_every_chunk_in_flight_when_max_in_flight_chunks_is_large() {
+        String collection = newCollection();
+        fake.createIndex(collection, 3, "cosine");
+        AdvancedConfig defaults = AdvancedConfig.defaults();
+        AdvancedConfig large = new AdvancedConfig(
+                defaults.batchSize(),
+                defaults.embeddingConcurrency(),
+                defaults.upsertConcurrency(),
+                defaults.flushInterval(),
+                100_000,
+                defaults.retryMaxDuration(),
+                defaults.allowInsecureHttp());
+        VectorStore store = new PineconeVectorStore(
+                new IndexingConfig.Pinecone(KEY, collection, "main", true, "cosine"),
+                large,
+                server.baseUrl(),
+                HttpClients.shared(),
+                new FakeRetryTiming().timing(),
+                RetrySettings.forService("Pinecone", large));
+        store.prepare(3);
+        List<ChunkPoint> kept = LookupContract.hashedRecord(STREAM, "kept", 2);
+        store.upsert(kept);
+        List<StreamId> others = new ArrayList<>();
+        for (int n = 0; n < 26; n++) {
+            others.add(new StreamId("n" + n, "big")); // each its own Pinecone namespace, to keep the fake quick
+            store.upsert(LookupContract.hashedRecord(others.get(n), "big", 2000));
+        }
+
+        // 'kept' is looked up, then the batches in flight with it look up 52,000 chunks (of 100,000 allowed in
+        // flight) before its write is acknowledged and its update runs.
+        assertThat(store.lookup(STREAM, List.of("kept"))).containsOnlyKeys("kept");
+        for (StreamId other : others) {
+            assertThat(store.lookup(other, List.of("big")).get("big")).hasSize(2000);
+        }
+        store.updateOwnFields(
+                STREAM, kept.stream().map(ChunkPoint::id).toList(), Map.of(ChunkFields.GENERATION_ID, 2L));
+
+        assertThat(fake.points(collection))
+                .filteredOn(chunk -> "kept".equals(chunk.metadata().get(ChunkFields.RECORD_ID)))
+                .hasSize(2)
+                .allSatisfy(chunk -> assertThat(chunk.metadata()).containsEntry(ChunkFields.GENERATION_ID, 2L));
+    }
+
     private static JsonNode json(String text) {
         try {
             return Json.MAPPER.readTree(text);

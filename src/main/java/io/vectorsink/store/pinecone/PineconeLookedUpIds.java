@@ -1,0 +1,50 @@
+package io.vectorsink.store.pinecone;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The Pinecone ids of the chunks the store's lookups found, by namespace and chunk id: {@code storedVectors} and
+ * {@code updateOwnFields} name chunks by chunk id, and a Pinecone id also holds the record key and chunk index,
+ * which only the lookup saw. The least recently used ids go first once {@link #capacity} are held.
+ *
+ * <p>The ids an update needs are those of the batches still in flight, which the pipeline bounds by {@code
+ * max_in_flight_chunks}: their unchanged records' chunks count against it, and their changed records' stored
+ * chunks are about as many. The capacity holds that twice over again for batches that start and finish while one
+ * waits for its write (at least {@link #MIN_CAPACITY}, about 200 bytes an id), so a large in-flight budget cannot
+ * evict an id an update is about to need.
+ */
+final class PineconeLookedUpIds {
+    /** The fewest ids remembered: what the default budget of 4,096 chunks in flight always had. */
+    static final int MIN_CAPACITY = 50_000;
+
+    /** Ids remembered per chunk the pipeline may hold in flight. */
+    static final int PER_IN_FLIGHT_CHUNK = 4;
+
+    private final int capacity;
+    private final Map<String, String> ids;
+
+    PineconeLookedUpIds(int maxInFlightChunks) {
+        this.capacity = (int)
+                Math.min(Integer.MAX_VALUE, Math.max(MIN_CAPACITY, (long) PER_IN_FLIGHT_CHUNK * maxInFlightChunks));
+        this.ids = new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+                return size() > capacity;
+            }
+        };
+    }
+
+    int capacity() {
+        return capacity;
+    }
+
+    synchronized void put(String ns, String chunkId, String vectorId) {
+        ids.put(ns + "\n" + chunkId, vectorId);
+    }
+
+    /** The Pinecone id of chunk {@code chunkId} in {@code ns}, or null when no lookup found it (or it was evicted). */
+    synchronized String get(String ns, String chunkId) {
+        return ids.get(ns + "\n" + chunkId);
+    }
+}
