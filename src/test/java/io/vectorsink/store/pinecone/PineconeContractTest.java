@@ -581,6 +581,55 @@ class PineconeContractTest implements LookupContract, IndexModelContract, TypedV
                 .doesNotContain(PineconeReads.FENCE_ID);
     }
 
+    /** The matches of a query a reader sends to the index's host, as Pinecone's clients do. */
+    private static JsonNode readerQuery(String collection, String filter) {
+        String body = "{\"vector\":[1.0,0.0,0.0],\"topK\":10,\"includeMetadata\":true,\"namespace\":\"\""
+                + (filter == null ? "" : ",\"filter\":" + filter) + "}";
+        okhttp3.Request request = new okhttp3.Request.Builder()
+                .url(server.baseUrl() + "/data/" + collection + "/query")
+                .header("Api-Key", KEY)
+                .header("X-Pinecone-API-Version", PineconeVectorStore.API_VERSION)
+                .post(okhttp3.RequestBody.create(body, okhttp3.MediaType.get("application/json")))
+                .build();
+        try (okhttp3.Response response = HttpClients.shared().newCall(request).execute()) {
+            return json(response.body().string()).path("matches");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void should_keep_the_fence_out_of_readers_that_filter_by_stream_and_delete_it_when_the_sync_ends() {
+        String collection = newCollection();
+        VectorStore lastSync = prepared(collection, new FakeRetryTiming());
+        lastSync.upsert(LookupContract.hashedRecord(STREAM, "r1", 2));
+        VectorStore sync = prepared(collection, new FakeRetryTiming());
+        sync.lookup(STREAM, List.of("r1")); // writes the fence; the sync goes on
+        assertThat(fake.ids(collection, PineconeFake.DEFAULT_NAMESPACE)).contains(PineconeReads.FENCE_ID);
+
+        // The query vector is the fence's own, so it would be the best match of all.
+        for (String filter : List.of(
+                "{\"_ab_stream\":{\"$eq\":\"" + STREAM.name() + "\"}}",
+                "{\"_ab_stream\":{\"$in\":[\"" + STREAM.name() + "\"]}}",
+                "{\"_ab_namespace\":{\"$eq\":\"" + STREAM.namespaceOrEmpty() + "\"}}")) {
+            assertThat(readerQuery(collection, filter)).as(filter).hasSize(2).noneSatisfy(match -> assertThat(
+                            match.path("id").asText())
+                    .isEqualTo(PineconeReads.FENCE_ID));
+        }
+        JsonNode unfiltered = readerQuery(collection, null);
+        assertThat(unfiltered.get(0).path("id").asText())
+                .as("a reader without a filter meets it during the sync")
+                .isEqualTo(PineconeReads.FENCE_ID);
+        assertThat(unfiltered.get(0).path("metadata").properties())
+                .as("a tag under _ab_record_id and nothing else: no stream, no text")
+                .extracting(Map.Entry::getKey)
+                .containsExactly(ChunkFields.RECORD_ID);
+
+        sync.close(); // the end of the sync, successful or not
+        assertThat(readerQuery(collection, null))
+                .noneSatisfy(match -> assertThat(match.path("id").asText()).isEqualTo(PineconeReads.FENCE_ID));
+    }
+
     @Test
     void should_know_nothing_when_no_read_shows_the_fence_within_the_wait() {
         String collection = newCollection();
