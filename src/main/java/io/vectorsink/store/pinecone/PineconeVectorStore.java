@@ -293,23 +293,22 @@ public final class PineconeVectorStore extends RestVectorStore {
         // Without filter deletes: every id of the namespace, its metadata fetched, the stale ones deleted. A
         // fetch may be older than this sync's writes, and one from before an unchanged record was moved into this
         // generation would doom it: so a new fence goes in after all of them (the stream is complete), and only
-        // fetches that show it are believed, waited for on this cleanup's own budget.
-        // The fence is deleted once the cleanup is done (or failed): readers of a namespace whose streams are all
-        // complete no longer meet it.
+        // fetches that show it are believed, waited for on this cleanup's own budget. The fence goes when the
+        // cleanup ends, so readers of a namespace whose streams are all complete no longer meet it.
         freshness.advance(ns, this::writeFence);
-        List<String> doomed = new ArrayList<>();
         try {
             List<String> ids = new ArrayList<>(listIds(null, ns));
             ids.remove(PineconeReads.FENCE_ID);
+            List<String> doomed = new ArrayList<>();
             for (JsonNode vector : fetchFresh(ids, ns, new PineconeFreshness.Budget())) {
                 if (PineconeJson.isStale(vector.path("metadata"), stream, filter)) {
                     doomed.add(vector.path("id").asText());
                 }
             }
+            deleteIds(doomed, ns);
         } finally {
-            freshness.retire(ns, this::deleteFence);
+            retireFence(ns);
         }
-        deleteIds(doomed, ns);
     }
 
     @Override
@@ -546,16 +545,22 @@ public final class PineconeVectorStore extends RestVectorStore {
         deleteIds(List.of(PineconeReads.FENCE_ID), ns);
     }
 
-    /** Deletes the fences this store wrote; one left by a failure is overwritten and deleted by the next sync. */
+    /**
+     * Deletes the fence of {@code ns}, best effort: one whose delete failed stays known, so {@link #close} tries
+     * again, and one left by a crash is overwritten and deleted by the next sync.
+     */
+    private void retireFence(String ns) {
+        try {
+            freshness.retire(ns, this::deleteFence);
+        } catch (RuntimeException e) {
+            // The fence is not a chunk of any stream; failing the sync for it would undo nothing.
+        }
+    }
+
+    /** Deletes the fences this store wrote. */
     @Override
     public void close() {
-        for (String ns : freshness.fencedNamespaces()) {
-            try {
-                freshness.retire(ns, this::deleteFence);
-            } catch (RuntimeException e) {
-                // Best effort: the fence is not a chunk of any stream, and the next lookup here replaces it.
-            }
-        }
+        freshness.fencedNamespaces().forEach(this::retireFence);
     }
 
     @Override
