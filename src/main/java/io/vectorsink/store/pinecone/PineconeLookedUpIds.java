@@ -11,7 +11,7 @@ import java.util.Map;
  * <p>The ids an update needs are those of the batches still in flight, which the pipeline bounds by {@code
  * max_in_flight_chunks}: their unchanged records' chunks count against it, and their changed records' stored
  * chunks are about as many. The capacity holds that twice over again for batches that start and finish while one
- * waits for its write (at least {@link #MIN_CAPACITY}, about 200 bytes an id), so a large in-flight budget does not
+ * waits for its write (at least {@link #MIN_CAPACITY}, about 240 bytes an id), so a large in-flight budget does not
  * evict an id an update is about to need; a write held up by retries while more than that is looked up still
  * could lose it, and its update then fails the sync.
  */
