@@ -13,7 +13,7 @@ import java.util.Map;
  * chunks are about as many. The capacity holds that twice over again for batches that start and finish while one
  * waits for its write (at least {@link #MIN_CAPACITY}, about 240 bytes an id), so a large in-flight budget does not
  * evict an id an update is about to need; a write held up by retries while more than that is looked up still
- * could lose it, and its update then fails the sync.
+ * could lose it, and its update then fails the sync with a transient error (the retry looks it up again).
  */
 final class PineconeLookedUpIds {
     /** The fewest ids remembered: what the default budget of 4,096 chunks in flight always had. */
@@ -24,6 +24,7 @@ final class PineconeLookedUpIds {
 
     private final int capacity;
     private final Map<String, String> ids;
+    private boolean evictedAny;
 
     PineconeLookedUpIds(int maxInFlightChunks) {
         this.capacity = (int)
@@ -31,6 +32,7 @@ final class PineconeLookedUpIds {
         this.ids = new LinkedHashMap<>(16, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+                evictedAny |= size() > capacity;
                 return size() > capacity;
             }
         };
@@ -38,6 +40,11 @@ final class PineconeLookedUpIds {
 
     int capacity() {
         return capacity;
+    }
+
+    /** Whether an id was ever let go for room: then a missing id may have been looked up after all. */
+    synchronized boolean evictedAny() {
+        return evictedAny;
     }
 
     synchronized void put(String ns, String chunkId, String vectorId) {

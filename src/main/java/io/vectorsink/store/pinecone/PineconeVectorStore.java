@@ -495,10 +495,14 @@ public final class PineconeVectorStore extends RestVectorStore {
         List<String> vectorIds = new ArrayList<>();
         for (String chunkId : new LinkedHashSet<>(chunkIds)) {
             String vectorId = lookedUpIds.get(ns, chunkId);
+            if (vectorId == null && lookedUpIds.evictedAny()) {
+                // Rare (a write held up while many others were looked up); the retry looks the record up again.
+                throw new TransientException("the Pinecone id of chunk " + chunkId + " was forgotten: more than the "
+                        + lookedUpIds.capacity() + " ids this store remembers were looked up before its update");
+            }
             if (vectorId == null) {
-                throw new SystemException("chunk " + chunkId + " was not found by a lookup of this Pinecone store"
-                        + " (or was not among the last " + lookedUpIds.capacity() + " it remembers), so its"
-                        + " Pinecone id is unknown");
+                throw new SystemException("chunk " + chunkId + " was not found by a lookup of this Pinecone store,"
+                        + " so its Pinecone id is unknown");
             }
             vectorIds.add(vectorId);
         }

@@ -822,48 +822,66 @@ class PineconeContractTest implements LookupContract, IndexModelContract, TypedV
                 .hasMessageContaining("lookup");
     }
 
-    @Test
-    void should_remember_the_ids_of_every_chunk_in_flight_when_max_in_flight_chunks_is_large() {
-        String collection = newCollection();
-        fake.createIndex(collection, 3, "cosine");
+    private static PineconeVectorStore withInFlightChunks(String collection, int maxInFlightChunks) {
         AdvancedConfig defaults = AdvancedConfig.defaults();
-        AdvancedConfig large = new AdvancedConfig(
+        AdvancedConfig advanced = new AdvancedConfig(
                 defaults.batchSize(),
                 defaults.embeddingConcurrency(),
                 defaults.upsertConcurrency(),
                 defaults.flushInterval(),
-                100_000,
+                maxInFlightChunks,
                 defaults.retryMaxDuration(),
                 defaults.allowInsecureHttp());
-        VectorStore store = new PineconeVectorStore(
+        PineconeVectorStore store = new PineconeVectorStore(
                 new IndexingConfig.Pinecone(KEY, collection, "main", true, "cosine"),
-                large,
+                advanced,
                 server.baseUrl(),
                 HttpClients.shared(),
                 new FakeRetryTiming().timing(),
-                RetrySettings.forService("Pinecone", large));
+                RetrySettings.forService("Pinecone", advanced));
         store.prepare(3);
+        return store;
+    }
+
+    /**
+     * 'kept' is looked up, then other batches look up 52,000 chunks before its update runs: more than a store with
+     * the default 4,096 chunks in flight remembers, fewer than 100,000 in flight allow.
+     */
+    @Test
+    void should_remember_the_ids_of_every_chunk_in_flight_when_max_in_flight_chunks_is_large() {
+        String collection = newCollection();
+        fake.createIndex(collection, 3, "cosine");
         List<ChunkPoint> kept = LookupContract.hashedRecord(STREAM, "kept", 2);
-        store.upsert(kept);
         List<StreamId> others = new ArrayList<>();
+        VectorStore writer = withInFlightChunks(collection, 4096);
+        writer.upsert(kept);
         for (int n = 0; n < 26; n++) {
             others.add(new StreamId("n" + n, "big")); // each its own Pinecone namespace, to keep the fake quick
-            store.upsert(LookupContract.hashedRecord(others.get(n), "big", 2000));
+            writer.upsert(LookupContract.hashedRecord(others.get(n), "big", 2000));
         }
+        List<String> keptIds = kept.stream().map(ChunkPoint::id).toList();
 
-        // 'kept' is looked up, then the batches in flight with it look up 52,000 chunks (of 100,000 allowed in
-        // flight) before its write is acknowledged and its update runs.
-        assertThat(store.lookup(STREAM, List.of("kept"))).containsOnlyKeys("kept");
-        for (StreamId other : others) {
-            assertThat(store.lookup(other, List.of("big")).get("big")).hasSize(2000);
+        for (int maxInFlight : List.of(4096, 100_000)) {
+            VectorStore store = withInFlightChunks(collection, maxInFlight);
+            assertThat(store.lookup(STREAM, List.of("kept"))).containsOnlyKeys("kept");
+            for (StreamId other : others) {
+                assertThat(store.lookup(other, List.of("big")).get("big")).hasSize(2000);
+            }
+            Map<String, Object> fields = Map.of(ChunkFields.GENERATION_ID, (long) maxInFlight);
+            if (maxInFlight == 4096) {
+                assertThatThrownBy(() -> store.updateOwnFields(STREAM, keptIds, fields))
+                        .as("forgotten after 50,000 ids: a transient failure, whose retry looks it up again")
+                        .isInstanceOf(TransientException.class)
+                        .hasMessageContaining("forgotten");
+                continue;
+            }
+            store.updateOwnFields(STREAM, keptIds, fields);
+            assertThat(fake.points(collection))
+                    .filteredOn(chunk -> "kept".equals(chunk.metadata().get(ChunkFields.RECORD_ID)))
+                    .hasSize(2)
+                    .allSatisfy(
+                            chunk -> assertThat(chunk.metadata()).containsEntry(ChunkFields.GENERATION_ID, 100_000L));
         }
-        store.updateOwnFields(
-                STREAM, kept.stream().map(ChunkPoint::id).toList(), Map.of(ChunkFields.GENERATION_ID, 2L));
-
-        assertThat(fake.points(collection))
-                .filteredOn(chunk -> "kept".equals(chunk.metadata().get(ChunkFields.RECORD_ID)))
-                .hasSize(2)
-                .allSatisfy(chunk -> assertThat(chunk.metadata()).containsEntry(ChunkFields.GENERATION_ID, 2L));
     }
 
     private static JsonNode json(String text) {
