@@ -4,6 +4,7 @@ import io.vectorsink.chunking.Chunker;
 import io.vectorsink.config.ConnectorConfig;
 import io.vectorsink.embedding.Embedder;
 import io.vectorsink.embedding.EmbedderFactory;
+import io.vectorsink.embedding.PendingEmbedder;
 import io.vectorsink.embedding.fromfield.FromFieldEmbedder;
 import io.vectorsink.error.ConfigException;
 import io.vectorsink.mapping.RecordMapper;
@@ -20,7 +21,21 @@ final class Components {
     private Components() {}
 
     static Embedder embedder(ConnectorConfig config) {
-        Embedder embedder = EmbedderFactory.create(config.embedding(), config.advanced());
+        PendingEmbedder pending = startEmbedder(config);
+        try {
+            return pending.await();
+        } catch (RuntimeException e) {
+            pending.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The embedder, loading in the background if it is a local model, once the chunk size is known to fit
+     * it: a config error comes before the store is touched.
+     */
+    static PendingEmbedder startEmbedder(ConnectorConfig config) {
+        PendingEmbedder embedder = EmbedderFactory.start(config.embedding(), config.advanced());
         int chunkSize = config.processing().chunkSize();
         if (chunkSize > embedder.maxInputTokens()) {
             embedder.close();

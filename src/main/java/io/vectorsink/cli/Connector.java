@@ -8,6 +8,7 @@ import io.vectorsink.config.ConnectorConfig;
 import io.vectorsink.config.SpecSchema;
 import io.vectorsink.config.UnknownKeys;
 import io.vectorsink.embedding.Embedder;
+import io.vectorsink.embedding.PendingEmbedder;
 import io.vectorsink.embedding.fromfield.FromFieldEmbedder;
 import io.vectorsink.error.ConfigException;
 import io.vectorsink.error.ConnectorException;
@@ -139,11 +140,13 @@ final class Connector {
             out.warn(unknownKeys(unknown) + "; this sync ignores them");
         }
         ConfiguredCatalog catalog = ConfiguredCatalog.parse(readJson(commandLine.requiredPath("catalog"), "catalog"));
-        try (Embedder embedder = Components.embedder(config);
+        try (PendingEmbedder loading = Components.startEmbedder(config);
                 VectorStore store =
-                        StoreFactory.create(config.indexing(), config.advanced(), embedder.embeddingModel())) {
-            out.info("Embedding with " + embedder.description());
-            store.prepare(embedder.dimensions());
+                        StoreFactory.create(config.indexing(), config.advanced(), loading.embeddingModel())) {
+            out.info("Embedding with " + loading.description());
+            // A local model loads meanwhile (docs/benchmarks.md, "Start-up").
+            store.prepare(loading.dimensions());
+            Embedder embedder = loading.await();
             var pipeline = new WritePipeline(
                     catalog,
                     Components.parts(config, embedder, store),

@@ -35,9 +35,26 @@ public final class EmbedderFactory {
      * @throws SystemException when a local model cannot be loaded
      */
     public static Embedder create(EmbeddingConfig config, AdvancedConfig advanced) {
+        return start(config, advanced).await();
+    }
+
+    /**
+     * As {@link #create}, but a local model loads in a background thread while the caller goes on; what the
+     * store needs of it (model, dimensions, window) is known at once.
+     */
+    public static PendingEmbedder start(EmbeddingConfig config, AdvancedConfig advanced) {
         if (config instanceof EmbeddingConfig.Local local) {
-            return LocalOnnxEmbedder.load(LocalModel.fromName(local.model()));
+            LocalModel model = LocalModel.fromName(local.model());
+            return PendingEmbedder.loading(
+                    () -> LocalOnnxEmbedder.load(model),
+                    LocalOnnxEmbedder.announced(model),
+                    LocalOnnxEmbedder.maxInputTokens(model),
+                    LocalOnnxEmbedder.describe(model));
         }
+        return PendingEmbedder.ready(ready(config, advanced));
+    }
+
+    private static Embedder ready(EmbeddingConfig config, AdvancedConfig advanced) {
         if (config instanceof EmbeddingConfig.FromField fromField) {
             return new FromFieldEmbedder(fromField);
         }

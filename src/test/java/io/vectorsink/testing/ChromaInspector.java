@@ -100,6 +100,18 @@ public final class ChromaInspector {
         return vectors;
     }
 
+    /**
+     * Creates an empty collection with only {@code metadata} (JSON), as LangChain's Python store does with
+     * {@code collection_metadata={"hnsw:space": ...}}: the server takes the metric from the metadata key.
+     */
+    public void createWithMetadata(String collection, String metadata) {
+        HttpResponse<String> created =
+                send("POST", base, "{\"name\":\"" + collection + "\",\"metadata\":" + metadata + "}");
+        if (created.statusCode() != 200) {
+            throw new IllegalStateException("Chroma refused to create " + collection + ": " + created.body());
+        }
+    }
+
     /** Creates a collection with a given dimension by inserting one point (Chroma fixes it on first insert). */
     public void createWithDimension(String collection, int dimension, String space) {
         createWithDimension(collection, dimension, space, "{}");

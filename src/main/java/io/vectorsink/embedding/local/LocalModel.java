@@ -16,14 +16,26 @@ public enum LocalModel {
      * has 512 position rows. [CLS] and [SEP] count among the 256.
      */
     ALL_MINILM_L6_V2_Q(
-            "all-minilm-l6-v2-q", "all-minilm-l6-v2-q.onnx", "all-minilm-l6-v2-q-tokenizer.json", Pooling.MEAN, 256),
+            "all-minilm-l6-v2-q",
+            "all-minilm-l6-v2-q.onnx",
+            "all-minilm-l6-v2-q-tokenizer.json",
+            Pooling.MEAN,
+            256,
+            384,
+            "cef156837dee80bea34cadae6f5f0f857ecda12a7ec5d9de772f9b7421e12d89"),
 
     /**
      * BAAI/bge-small-en-v1.5, int8-quantised ONNX export by Xenova, 384 dimensions, CLS pooling; made for
      * inputs of up to 512 tokens (its model card and {@code max_seq_length}), [CLS] and [SEP] included.
      */
     BGE_SMALL_EN_V15_Q(
-            "bge-small-en-v1.5-q", "bge-small-en-v1.5-q.onnx", "bge-small-en-v1.5-q-tokenizer.json", Pooling.CLS, 512);
+            "bge-small-en-v1.5-q",
+            "bge-small-en-v1.5-q.onnx",
+            "bge-small-en-v1.5-q-tokenizer.json",
+            Pooling.CLS,
+            512,
+            384,
+            "a521b6165aba37c9d888c3d073620baf6921ac91fd68297c19e9480e3ff611f6");
 
     /** How one vector is made of a text's token vectors. */
     enum Pooling {
@@ -38,13 +50,24 @@ public enum LocalModel {
     private final String tokenizerResource;
     private final Pooling pooling;
     private final int window;
+    private final int dimensions;
+    private final String filesSha256;
 
-    LocalModel(String modelName, String onnxResource, String tokenizerResource, Pooling pooling, int window) {
+    LocalModel(
+            String modelName,
+            String onnxResource,
+            String tokenizerResource,
+            Pooling pooling,
+            int window,
+            int dimensions,
+            String filesSha256) {
         this.modelName = modelName;
         this.onnxResource = onnxResource;
         this.tokenizerResource = tokenizerResource;
         this.pooling = pooling;
         this.window = window;
+        this.dimensions = dimensions;
+        this.filesSha256 = filesSha256;
     }
 
     /** The name users write in {@code embedding.model}. */
@@ -67,6 +90,20 @@ public enum LocalModel {
     /** Tokens of one input the model is documented for, [CLS] and [SEP] included: 256 or 512. */
     public int window() {
         return window;
+    }
+
+    /** Dimensions of the model's vectors; loading checks them. */
+    public int dimensions() {
+        return dimensions;
+    }
+
+    /**
+     * The digest of the model's files in the langchain4j-embeddings jars this connector is built and tested
+     * with ({@code LocalOnnxEmbedder}'s {@code files_sha256}); loading refuses other files. Known before the
+     * load, so a sync can prepare its store (which records the model) while the model loads.
+     */
+    String filesSha256() {
+        return filesSha256;
     }
 
     /**

@@ -21,6 +21,8 @@ import java.nio.LongBuffer;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -102,42 +104,136 @@ public final class LocalOnnxEmbedder implements Embedder {
      * @throws SystemException when the model files are missing or onnxruntime cannot load them
      */
     public static LocalOnnxEmbedder load(LocalModel model, OnnxSettings settings) {
-        return load(model, readResource(model, model.onnxResource()), settings);
+        CompletableFuture<byte[]> onnx = new CompletableFuture<>();
+        return verified(
+                model, load(model, onnx, () -> onnx.complete(readResource(model, model.onnxResource())), settings));
+    }
+
+    /** {@code embedder}, if it runs the files {@link #announced} for {@code model}; closed and refused if not. */
+    static LocalOnnxEmbedder verified(LocalModel model, LocalOnnxEmbedder embedder) {
+        if (!embedder.embeddingModel().equals(announced(model))) {
+            embedder.close();
+            throw new SystemException("the files of local embedding model " + model.modelName() + " on the classpath"
+                    + " are not the ones this connector was built and tested with ("
+                    + embedder.embeddingModel().describe() + " instead of "
+                    + announced(model).describe()
+                    + "); is another langchain4j-embeddings jar on the classpath?");
+        }
+        return embedder;
+    }
+
+    /**
+     * What a load of {@code model} from the classpath gives, known before it: the model's name, dimensions
+     * and the digest of its files in the jars this connector is built with.
+     */
+    public static EmbeddingModel announced(LocalModel model) {
+        return EmbeddingModel.of("local", model.modelName(), model.dimensions())
+                .with("files_sha256", model.filesSha256());
+    }
+
+    /** For example {@code local all-minilm-l6-v2-q (384 dims, 254-token window)}. */
+    public static String describe(LocalModel model) {
+        return "local " + model.modelName() + " (" + model.dimensions() + " dims, " + maxInputTokens(model)
+                + "-token window)";
+    }
+
+    /** The model's window minus [CLS] and [SEP]: 254 for all-MiniLM-L6-v2, 510 for bge-small-en-v1.5. */
+    public static int maxInputTokens(LocalModel model) {
+        return model.window() - SPECIAL_TOKENS;
     }
 
     /** {@code model}'s tokenizer and pooling with the network {@code onnx} (for comparing exports). */
     static LocalOnnxEmbedder load(LocalModel model, byte[] onnx, OnnxSettings settings) {
+        return load(model, CompletableFuture.completedFuture(onnx), () -> {}, settings);
+    }
+
+    /**
+     * The load is a sync's largest fixed cost (about a second of one core), made of independent steps: ONNX
+     * Runtime unpacking and loading its native library, inflating the model file from its jar, building the
+     * session, loading the tokenizer, hashing both files. One thread loads the runtime and then builds the
+     * session and the hash as soon as {@code readOnnx} has delivered the file; the caller reads the file and
+     * loads the tokenizer meanwhile, so on two cores the steps overlap instead of queueing.
+     */
+    private static LocalOnnxEmbedder load(
+            LocalModel model, CompletableFuture<byte[]> onnx, Runnable readOnnx, OnnxSettings settings) {
         byte[] tokenizerJson = readResource(model, model.tokenizerResource());
-        OrtEnvironment environment = OrtEnvironment.getEnvironment();
-        OrtSession session = null;
+        CompletableFuture<LoadedNetwork> network = CompletableFuture.supplyAsync(
+                () -> LoadedNetwork.create(model, onnx, tokenizerJson, settings), LocalOnnxEmbedder::loaderThread);
         HuggingFaceTokenizer tokenizer = null;
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            options.setIntraOpNumThreads(settings.intraOpThreads());
-            options.setInterOpNumThreads(1);
-            options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-            options.setOptimizationLevel(settings.optimization());
-            options.setCPUArenaAllocator(settings.arena());
-            // Shapes change from run to run: a memory pattern planned for one shape would not be reused.
-            options.setMemoryPatternOptimization(false);
-            options.addConfigEntry("session.intra_op.allow_spinning", settings.spinning() ? "1" : "0");
-            session = environment.createSession(onnx, options);
+        try {
+            try {
+                readOnnx.run();
+            } finally {
+                // A failed read must not leave the loader thread waiting for the file.
+                onnx.completeExceptionally(new SystemException("the model file was not read"));
+            }
             // Never truncate (oversized inputs must be seen, not cut) and never pad (runs pad themselves).
             tokenizer = HuggingFaceTokenizer.newInstance(
                     new ByteArrayInputStream(tokenizerJson), Map.of("padding", "false", "truncation", "false"));
-            return new LocalOnnxEmbedder(
-                    model,
-                    settings,
-                    environment,
-                    session,
-                    tokenizer,
-                    TokenOffsets.splitsAtWhitespace(tokenizerJson),
-                    filesDigest(onnx, tokenizerJson));
-        } catch (OrtException | IOException | RuntimeException e) {
-            closeQuietly(tokenizer, session);
+            LoadedNetwork loaded = joined(network);
+            try {
+                return new LocalOnnxEmbedder(
+                        model,
+                        settings,
+                        loaded.environment(),
+                        loaded.session(),
+                        tokenizer,
+                        TokenOffsets.splitsAtWhitespace(tokenizerJson),
+                        loaded.filesDigest());
+            } catch (RuntimeException e) {
+                closeQuietly(null, loaded.session());
+                throw e;
+            }
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(tokenizer, null);
+            // Whatever failed here, the session being built is released once it exists.
+            network.thenAccept(loaded -> closeQuietly(null, loaded.session()));
             if (e instanceof SystemException systemException) {
                 throw systemException;
             }
             throw new SystemException("local embedding model " + model.modelName() + " could not be loaded", e);
+        }
+    }
+
+    private static void loaderThread(Runnable task) {
+        Thread thread = new Thread(task, "vectorsink-model-load");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private static LoadedNetwork joined(CompletableFuture<LoadedNetwork> network) {
+        try {
+            return network.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
+    /** The ONNX side of a loaded model: the runtime, the session on the network, and the files' digest. */
+    private record LoadedNetwork(OrtEnvironment environment, OrtSession session, String filesDigest) {
+        static LoadedNetwork create(
+                LocalModel model, CompletableFuture<byte[]> onnxFile, byte[] tokenizerJson, OnnxSettings settings) {
+            // The runtime first: it does not need the file, which the caller is still reading.
+            OrtEnvironment environment = OrtEnvironment.getEnvironment();
+            byte[] onnx = onnxFile.join();
+            try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+                options.setIntraOpNumThreads(settings.intraOpThreads());
+                options.setInterOpNumThreads(1);
+                options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+                options.setOptimizationLevel(settings.optimization());
+                options.setCPUArenaAllocator(settings.arena());
+                // Shapes change from run to run: a memory pattern planned for one shape would not be reused.
+                options.setMemoryPatternOptimization(false);
+                options.addConfigEntry("session.intra_op.allow_spinning", settings.spinning() ? "1" : "0");
+                OrtSession session = environment.createSession(onnx, options);
+                return new LoadedNetwork(environment, session, LocalOnnxEmbedder.filesDigest(onnx, tokenizerJson));
+            } catch (OrtException e) {
+                throw new SystemException(
+                        "local embedding model " + model.modelName() + " could not be loaded by onnxruntime", e);
+            }
         }
     }
 
@@ -192,7 +288,7 @@ public final class LocalOnnxEmbedder implements Embedder {
     /** The model's window minus [CLS] and [SEP]: 254 for all-MiniLM-L6-v2, 510 for bge-small-en-v1.5. */
     @Override
     public int maxInputTokens() {
-        return model.window() - SPECIAL_TOKENS;
+        return maxInputTokens(model);
     }
 
     /**

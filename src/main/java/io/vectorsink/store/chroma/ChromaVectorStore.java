@@ -366,7 +366,10 @@ public final class ChromaVectorStore extends RestVectorStore {
     /**
      * Records the configured model in the collection's metadata when it has none, or another one and a change
      * is allowed: {@code PUT} of the collection with its metadata and the model's keys, so whether Chroma
-     * merges or replaces {@code new_metadata}, its other keys stay.
+     * merges or replaces {@code new_metadata}, its other keys stay. Chroma 1.0 replaces it (measured), so
+     * {@link #LEGACY_SPACE_KEY} goes again too: left out, it would vanish from a collection LangChain made
+     * and LangChain would score its distances as l2. The server takes the key in a modify (Chroma's Python
+     * client refuses it, the server does not) and leaves the metric in the configuration as it is.
      */
     private void recordModelIfNeeded(ChromaCollection info) {
         if (!indexModel().judge(RecordedModel.fromFields(info.metadata()), label(), true)) {

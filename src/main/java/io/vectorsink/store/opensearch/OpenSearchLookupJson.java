@@ -47,11 +47,18 @@ final class OpenSearchLookupJson {
     }
 
     /**
-     * A {@code _search} body for the chunks of {@code recordIds} in {@code stream}, {@code size} at most, with
-     * the exact hit count (so a truncated answer is seen). With {@code after}, one page of a single record's
-     * chunks in chunk order, after the sort values of the previous page's last hit.
+     * How long a scroll context of a lookup lives between two pages: the next page is asked for at once, so a
+     * minute is plenty, and a context the store could not clear expires soon.
      */
-    static byte[] lookupSearch(StreamId stream, Collection<String> recordIds, int size, JsonNode after) {
+    static final String SCROLL_KEEP_ALIVE = "1m";
+
+    /**
+     * A {@code _search} body for the chunks of {@code recordIds} in {@code stream}, {@code size} at most, with
+     * the exact hit count (so a truncated answer is seen). With {@code scrolled}, the first page of a scroll
+     * in index order ({@code _doc}, the cheapest order, which a scroll needs no tie-breaker for: it returns
+     * every hit of its snapshot exactly once).
+     */
+    static byte[] lookupSearch(StreamId stream, Collection<String> recordIds, int size, boolean scrolled) {
         ObjectNode body = NODES.objectNode();
         body.put("size", size);
         body.put("track_total_hits", true);
@@ -62,12 +69,24 @@ final class OpenSearchLookupJson {
         ArrayNode ids = filter.addObject().putObject("terms").putArray(OpenSearchJson.field(RECORD_ID));
         recordIds.forEach(ids::add);
         body.putObject("query").putObject("bool").set("filter", filter);
-        if (after != null) {
-            body.putArray("sort").addObject().put(OpenSearchJson.field(CHUNK_INDEX), "asc");
-            if (!after.isMissingNode() && !after.isNull()) {
-                body.set("search_after", after);
-            }
+        if (scrolled) {
+            body.putArray("sort").add("_doc");
         }
+        return OpenSearchJson.write(body);
+    }
+
+    /** A {@code POST /_search/scroll} body: the next page of scroll {@code scrollId}. */
+    static byte[] scrollNext(String scrollId) {
+        ObjectNode body = NODES.objectNode();
+        body.put("scroll", SCROLL_KEEP_ALIVE);
+        body.put("scroll_id", scrollId);
+        return OpenSearchJson.write(body);
+    }
+
+    /** A {@code DELETE /_search/scroll} body: frees scroll {@code scrollId}. */
+    static byte[] clearScroll(String scrollId) {
+        ObjectNode body = NODES.objectNode();
+        body.putArray("scroll_id").add(scrollId);
         return OpenSearchJson.write(body);
     }
 

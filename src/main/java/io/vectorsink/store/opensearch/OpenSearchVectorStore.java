@@ -1,7 +1,6 @@
 package io.vectorsink.store.opensearch;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.MissingNode;
 import io.vectorsink.config.AdvancedConfig;
 import io.vectorsink.config.IndexingConfig;
 import io.vectorsink.config.IndexingConfig.OpenSearchAuth;
@@ -131,6 +130,9 @@ public final class OpenSearchVectorStore extends RestVectorStore {
 
     /** Whether the index read by {@link #verify} maps the text field already ({@link #doPrepare} adds it when not). */
     private volatile boolean textFieldMapped;
+
+    /** Hits per lookup search: {@link #LOOKUP_PAGE}, smaller in tests that page. */
+    private volatile int lookupPage = LOOKUP_PAGE;
 
     /** Whether a lookup has refreshed the index, which it does once when writes use {@code refresh=false}. */
     private volatile boolean refreshedForLookup;
@@ -421,22 +423,27 @@ public final class OpenSearchVectorStore extends RestVectorStore {
         return known;
     }
 
+    /** For tests: {@code hits} per lookup search instead of {@link #LOOKUP_PAGE}, so a few chunks need pages. */
+    void lookupPage(int hits) {
+        this.lookupPage = hits;
+    }
+
     /** A chunk as a lookup search read it, with the version ({@code _seq_no}/{@code _primary_term}) it read. */
     private record SeenChunk(KnownChunk chunk, String version) {}
 
     /**
      * The chunks of {@code recordIds} a search finds, into {@code found} by id. One request when they fit
      * {@link #LOOKUP_PAGE}; when the exact total says the answer was cut, the ids are halved until they fit,
-     * and a single record with more chunks is read in pages in chunk order. Nothing is ever cut silently.
+     * and a single record with more chunks is read with a scroll. Nothing is ever cut silently.
      */
     private void searchChunks(StreamId stream, List<String> recordIds, Map<String, SeenChunk> found) {
-        if (recordIds.size() == 1) {
-            searchOneRecord(stream, recordIds, found);
-            return;
-        }
-        JsonNode answer = search(OpenSearchLookupJson.lookupSearch(stream, recordIds, LOOKUP_PAGE, null));
+        JsonNode answer = search(OpenSearchLookupJson.lookupSearch(stream, recordIds, lookupPage, false));
         JsonNode hits = answer.path("hits").path("hits");
         if (OpenSearchLookupJson.total(answer) > hits.size()) {
+            if (recordIds.size() == 1) {
+                scrollOneRecord(stream, recordIds, found);
+                return;
+            }
             int half = recordIds.size() / 2;
             searchChunks(stream, recordIds.subList(0, half), found);
             searchChunks(stream, recordIds.subList(half, recordIds.size()), found);
@@ -445,24 +452,58 @@ public final class OpenSearchVectorStore extends RestVectorStore {
         addHits(hits, stream, found);
     }
 
-    private void searchOneRecord(StreamId stream, List<String> recordId, Map<String, SeenChunk> found) {
-        JsonNode after = MissingNode.getInstance();
-        long total = -1;
-        int read = 0;
-        while (true) {
-            JsonNode answer = search(OpenSearchLookupJson.lookupSearch(stream, recordId, LOOKUP_PAGE, after));
-            total = total < 0 ? OpenSearchLookupJson.total(answer) : total;
-            JsonNode hits = answer.path("hits").path("hits");
-            addHits(hits, stream, found);
-            read += hits.size();
-            if (hits.size() < LOOKUP_PAGE) {
-                break;
+    /**
+     * The chunks of one record with more than a page of them, by a scroll: pages of one snapshot, each hit
+     * exactly once. Paging by {@code search_after} on the chunk index would need a unique tie-breaker, and a
+     * record can hold one chunk index many times over (copies under other ids, left by an append stream that
+     * re-sent its key); neither engine offers one that works on both: Elasticsearch 8 refuses to sort by
+     * {@code _id}, {@code _seq_no} is unique only within a shard, and the point-in-time APIs differ. The
+     * scroll is freed at the end; a free that fails leaves it to expire after {@link
+     * OpenSearchLookupJson#SCROLL_KEEP_ALIVE}.
+     */
+    private void scrollOneRecord(StreamId stream, List<String> recordId, Map<String, SeenChunk> found) {
+        HttpUrl first = url("_search")
+                .newBuilder()
+                .addQueryParameter("scroll", OpenSearchLookupJson.SCROLL_KEEP_ALIVE)
+                .build();
+        JsonNode answer = endpoint.call(
+                endpoint.post(first, OpenSearchLookupJson.lookupSearch(stream, recordId, lookupPage, true)),
+                "look up stored chunks");
+        long total = OpenSearchLookupJson.total(answer);
+        String scrollId = answer.path("_scroll_id").asText("");
+        long read = 0;
+        try {
+            while (true) {
+                JsonNode hits = answer.path("hits").path("hits");
+                addHits(hits, stream, found);
+                read += hits.size();
+                if (hits.isEmpty() || read >= total || scrollId.isEmpty()) {
+                    break;
+                }
+                answer = endpoint.call(
+                        endpoint.post(endpoint.url("_search", "scroll"), OpenSearchLookupJson.scrollNext(scrollId)),
+                        "look up stored chunks");
+                scrollId = answer.path("_scroll_id").asText(scrollId); // the latest id names the scroll
             }
-            after = hits.get(hits.size() - 1).path("sort");
+        } finally {
+            clearScroll(scrollId);
         }
         if (read != total) {
             throw new TransientException(product() + " answered " + read + " of the " + total + " chunks of a record"
                     + " in index '" + index + "' while they were read in pages; the next attempt reads them again");
+        }
+    }
+
+    /** Frees a lookup's scroll; any failure is left alone, since the scroll expires on its own. */
+    private void clearScroll(String scrollId) {
+        if (scrollId.isEmpty()) {
+            return;
+        }
+        try {
+            endpoint.send(
+                    endpoint.delete(endpoint.url("_search", "scroll"), OpenSearchLookupJson.clearScroll(scrollId)));
+        } catch (RuntimeException e) {
+            // Expires after SCROLL_KEEP_ALIVE; the lookup's answer does not depend on it.
         }
     }
 

@@ -425,13 +425,26 @@ final class WeaviateJson {
         return or;
     }
 
-    /** {@code PATCH /v1/objects/{class}/{id}}: a merge of {@code properties} into the object. */
-    static byte[] merge(String className, String id, Map<String, Object> properties) {
+    /**
+     * {@code PATCH /v1/objects/{class}/{id}}: a merge of {@code properties} into the object, with
+     * {@code vector} when not null (Weaviate then stores that vector and runs no vectorizer module).
+     */
+    static byte[] merge(String className, String id, Map<String, Object> properties, float[] vector) {
         ObjectNode body = NODES.objectNode();
         body.put("class", className);
         body.put("id", id);
         ObjectNode values = body.putObject("properties");
         properties.forEach((key, value) -> values.set(key, Json.MAPPER.valueToTree(value)));
+        if (vector != null) {
+            ArrayNode array = body.putArray("vector");
+            for (float value : vector) {
+                if (!Float.isFinite(value)) {
+                    throw new SystemException(
+                            "the stored vector of object " + id + " holds a value that is not a finite number");
+                }
+                array.add(value);
+            }
+        }
         return write(body);
     }
 

@@ -67,18 +67,33 @@ final class WeaviateSchema {
         private final String name;
         private final Map<String, String> types = new ConcurrentHashMap<>();
 
+        /** The class's {@code vectorizer} module as Weaviate answers it; empty when the answer names none. */
+        private final String vectorizer;
+
         /**
          * Whether the connector's own properties have been declared: a class first met by a delete or a
          * query is only read, and is completed when the first write comes.
          */
         private volatile boolean complete;
 
-        private ClassState(String name) {
+        private ClassState(String name, String vectorizer) {
             this.name = name;
+            this.vectorizer = vectorizer;
         }
 
         String name() {
             return name;
+        }
+
+        /**
+         * Whether a merge ({@code PATCH}) without a vector keeps the stored vector. Weaviate keeps it only
+         * when the class's vectorizer is {@code none}; with a module (a class made by another tool, or with
+         * the server's default module) it runs the module on the merged properties when a property it
+         * vectorizes changed, which replaces vectorsink's vector with one of another model. A class whose
+         * vectorizer the answer does not name counts as one with a module.
+         */
+        boolean mergeKeepsVector() {
+            return vectorizer.equals("none");
         }
 
         /** Property name to Weaviate type; a live view that grows as properties are declared. */
@@ -261,7 +276,8 @@ final class WeaviateSchema {
             if (judgeModel(cls) && create) {
                 recordModel(cls);
             }
-            ClassState state = new ClassState(cls.path("class").asText());
+            ClassState state = new ClassState(
+                    cls.path("class").asText(), cls.path("vectorizer").asText(""));
             properties(cls).forEach((name, property) -> state.types.put(name, type(property)));
             if (create) {
                 complete(state);

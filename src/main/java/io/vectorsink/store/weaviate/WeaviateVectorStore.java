@@ -361,11 +361,16 @@ public final class WeaviateVectorStore extends RestVectorStore {
     @Override
     public Map<String, float[]> storedVectors(StreamId stream, Collection<String> chunkIds) {
         requirePrepared();
-        Map<String, float[]> vectors = new LinkedHashMap<>();
         String className = schema.classFor(stream);
         if (chunkIds.isEmpty() || schema.state(className, false) == null) {
-            return vectors;
+            return new LinkedHashMap<>();
         }
+        return readVectors(className, chunkIds);
+    }
+
+    /** The vectors of the objects {@code chunkIds} of class {@code className} that exist, by id. */
+    private Map<String, float[]> readVectors(String className, Collection<String> chunkIds) {
+        Map<String, float[]> vectors = new LinkedHashMap<>();
         List<String> ids = List.copyOf(new LinkedHashSet<>(chunkIds));
         for (int from = 0; from < ids.size(); from += MAX_IDS_PER_VECTOR_READ) {
             List<String> group = ids.subList(from, Math.min(ids.size(), from + MAX_IDS_PER_VECTOR_READ));
@@ -389,7 +394,10 @@ public final class WeaviateVectorStore extends RestVectorStore {
     /**
      * {@code PATCH /v1/objects/{class}/{id}} per chunk, a merge that leaves the vector and the other
      * properties as stored, {@link #MERGE_CONCURRENCY} at a time, each at the configured consistency level.
-     * An object that is gone (404) fails the update as transient: the next attempt looks it up again.
+     * In a class with a vectorizer module each merge carries the object's stored vector, read first: a merge
+     * without one would let the module vectorize the object again (see {@link ClassState#mergeKeepsVector}).
+     * An object that is gone (404, or no stored vector to send) fails the update as transient: the next
+     * attempt looks it up again.
      */
     @Override
     public void updateOwnFields(StreamId stream, Collection<String> chunkIds, Map<String, Object> fields) {
@@ -408,6 +416,10 @@ public final class WeaviateVectorStore extends RestVectorStore {
                             .orElseThrow(() -> new SystemException("connector field " + key
                                     + " does not fit its property in Weaviate class '" + className + "'")));
         });
+        Map<String, float[]> vectors = state.mergeKeepsVector() ? Map.of() : readVectors(className, chunkIds);
+        if (!state.mergeKeepsVector() && vectors.size() < new LinkedHashSet<>(chunkIds).size()) {
+            throw gone(className);
+        }
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(MERGE_CONCURRENCY, chunkIds.size()), r -> {
             Thread thread = new Thread(r, "weaviate-merge");
             thread.setDaemon(true);
@@ -416,7 +428,7 @@ public final class WeaviateVectorStore extends RestVectorStore {
         try {
             List<Future<?>> merges = new ArrayList<>();
             for (String id : new LinkedHashSet<>(chunkIds)) {
-                merges.add(pool.submit(() -> merge(className, id, properties)));
+                merges.add(pool.submit(() -> merge(className, id, properties, vectors.get(id))));
             }
             for (Future<?> merge : merges) {
                 merge.get();
@@ -434,18 +446,23 @@ public final class WeaviateVectorStore extends RestVectorStore {
         }
     }
 
-    private void merge(String className, String id, Map<String, Object> properties) {
+    /** Merges {@code properties} into object {@code id}, with {@code vector} when not null. */
+    private void merge(String className, String id, Map<String, Object> properties, float[] vector) {
         HttpUrl url = endpoint.url("objects", className, id)
                 .newBuilder()
                 .addQueryParameter("consistency_level", consistencyLevel)
                 .build();
-        Answer answer =
-                endpoint.send(endpoint.sync(), endpoint.patch(url, WeaviateJson.merge(className, id, properties)));
+        Answer answer = endpoint.send(
+                endpoint.sync(), endpoint.patch(url, WeaviateJson.merge(className, id, properties, vector)));
         if (answer.code() == 404) {
-            throw new TransientException("a chunk of class '" + className + "' to move to the new generation is no"
-                    + " longer in Weaviate; the update is not acknowledged");
+            throw gone(className);
         }
         endpoint.require(answer, "update object " + id + " of class '" + className + "'");
+    }
+
+    private static TransientException gone(String className) {
+        return new TransientException("a chunk of class '" + className + "' to move to the new generation is no"
+                + " longer in Weaviate; the update is not acknowledged");
     }
 
     @Override

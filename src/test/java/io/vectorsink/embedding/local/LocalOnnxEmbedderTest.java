@@ -54,6 +54,46 @@ class LocalOnnxEmbedderTest implements EmbedderContract {
     }
 
     @Test
+    void should_announce_before_loading_the_model_that_each_load_gives() {
+        assertThat(LocalOnnxEmbedder.announced(LocalModel.ALL_MINILM_L6_V2_Q)).isEqualTo(embedder.embeddingModel());
+        assertThat(LocalOnnxEmbedder.describe(LocalModel.ALL_MINILM_L6_V2_Q)).isEqualTo(embedder.description());
+        assertThat(LocalOnnxEmbedder.maxInputTokens(LocalModel.ALL_MINILM_L6_V2_Q))
+                .isEqualTo(embedder.maxInputTokens());
+        try (LocalOnnxEmbedder bge = LocalOnnxEmbedder.load(LocalModel.BGE_SMALL_EN_V15_Q)) {
+            assertThat(LocalOnnxEmbedder.announced(LocalModel.BGE_SMALL_EN_V15_Q))
+                    .isEqualTo(bge.embeddingModel());
+            assertThat(LocalOnnxEmbedder.describe(LocalModel.BGE_SMALL_EN_V15_Q))
+                    .isEqualTo(bge.description());
+        }
+    }
+
+    @Test
+    void should_refuse_model_files_other_than_the_ones_it_was_built_with() throws Exception {
+        byte[] otherNetwork;
+        try (var in = getClass().getClassLoader().getResourceAsStream("bge-small-en-v1.5-q.onnx")) {
+            otherNetwork = in.readAllBytes();
+        }
+        LocalOnnxEmbedder swapped =
+                LocalOnnxEmbedder.load(LocalModel.ALL_MINILM_L6_V2_Q, otherNetwork, OnnxSettings.defaults());
+
+        assertThatThrownBy(() -> LocalOnnxEmbedder.verified(LocalModel.ALL_MINILM_L6_V2_Q, swapped))
+                .isInstanceOf(SystemException.class)
+                .hasMessageContaining("all-minilm-l6-v2-q")
+                .hasMessageContaining("not the ones this connector was built and tested with");
+        assertThatThrownBy(() -> swapped.embed(List.of("closed once refused")))
+                .hasMessageContaining("used after close");
+    }
+
+    @Test
+    void should_say_which_model_could_not_be_loaded_from_a_broken_network_file() {
+        byte[] broken = "not an onnx file".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+        assertThatThrownBy(() -> LocalOnnxEmbedder.load(LocalModel.ALL_MINILM_L6_V2_Q, broken, OnnxSettings.defaults()))
+                .isInstanceOf(SystemException.class)
+                .hasMessageContaining("all-minilm-l6-v2-q could not be loaded by onnxruntime");
+    }
+
+    @Test
     void should_describe_384_dimensions_and_the_254_tokens_of_its_documented_256_word_pieces() {
         assertThat(embedder.dimensions()).isEqualTo(384);
         assertThat(embedder.maxInputTokens()).isEqualTo(254);

@@ -6,13 +6,17 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.vectorsink.config.AdvancedConfig;
 import io.vectorsink.config.IndexingConfig;
+import io.vectorsink.error.ConfigException;
 import io.vectorsink.http.HttpClients;
 import io.vectorsink.http.RetrySettings;
 import io.vectorsink.http.RetryTiming;
@@ -22,6 +26,7 @@ import io.vectorsink.store.LookupContract;
 import io.vectorsink.store.StoredChunk;
 import io.vectorsink.store.TypedValuesContract;
 import io.vectorsink.store.VectorStore;
+import io.vectorsink.store.VectorStoreContract;
 import io.vectorsink.testing.ChromaInspector;
 import io.vectorsink.testing.ChromaServer;
 import io.vectorsink.testing.FakeRetryTiming;
@@ -29,6 +34,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Optional;
+import org.junit.jupiter.api.Test;
 
 /** The store contract against a real Chroma 1.0 server, and against WireMock for faults and limits. */
 class ChromaContractIT implements LookupContract, IndexModelContract, TypedValuesContract {
@@ -129,5 +135,38 @@ class ChromaContractIT implements LookupContract, IndexModelContract, TypedValue
     @Override
     public Optional<String> unconfirmedUpsertAnswer(String requestBody) {
         return Optional.empty(); // Chroma acknowledges a whole upsert with 200, or refuses it
+    }
+    /**
+     * A collection LangChain's Python store made ({@code collection_metadata={"hnsw:space": "cosine"}}): the
+     * model is recorded by a modify that sends the collection's metadata again, {@code hnsw:space} included.
+     * Chroma's Python client refuses {@code hnsw:space} in a modify; the server (measured: npm Chroma 1.0.0)
+     * takes it, and replaces the whole metadata with what the modify sends, so leaving the key out would
+     * drop it, and LangChain would score the cosine distances as l2 again. The metric itself is the
+     * collection's configuration, which a modify of the metadata leaves alone.
+     */
+    @Test
+    void should_record_the_model_in_a_langchain_collection_keeping_its_metric_and_metadata() {
+        String collection = newCollection();
+        ChromaInspector chroma = new ChromaInspector(ChromaServer.shared().url());
+        chroma.createWithMetadata(collection, "{\"hnsw:space\":\"cosine\",\"source\":\"langchain\"}");
+
+        VectorStore store = storeOf(collection, MINI_LM, false);
+        store.check(3);
+        store.prepare(3);
+        store.upsert(VectorStoreContract.record("r1", 1, "v1"));
+
+        JsonNode described = chroma.describe(collection);
+        assertThat(described.path("metadata").path("hnsw:space").asText()).isEqualTo("cosine");
+        assertThat(described.path("metadata").path("source").asText()).isEqualTo("langchain");
+        assertThat(described
+                        .path("configuration_json")
+                        .path("hnsw")
+                        .path("space")
+                        .asText())
+                .isEqualTo("cosine");
+        assertThatThrownBy(() -> storeOf(collection, BGE_SMALL, false).check(3))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("all-MiniLM-L6-v2");
+        assertThat(store.query(new float[] {1, 0, 0}, 1, null)).hasSize(1);
     }
 }

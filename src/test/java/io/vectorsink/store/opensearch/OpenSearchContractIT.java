@@ -29,6 +29,7 @@ import io.vectorsink.store.ChunkPoint;
 import io.vectorsink.store.IndexModelContract;
 import io.vectorsink.store.KnownChunk;
 import io.vectorsink.store.LookupContract;
+import io.vectorsink.store.PointIds;
 import io.vectorsink.store.StoredChunk;
 import io.vectorsink.store.TypedValuesContract;
 import io.vectorsink.store.VectorStore;
@@ -205,6 +206,47 @@ class OpenSearchContractIT implements LookupContract, IndexModelContract, TypedV
         assertThat(known.get("long").stream().map(KnownChunk::chunkIndex).distinct())
                 .hasSize(count);
         assertThat(known.get("short")).hasSize(2);
+    }
+
+    /**
+     * One record stored three times over under other ids (an append stream that re-sent a key, then
+     * switched to dedup), read in pages of 4: chunk indexes repeat across every page boundary, so pages
+     * ordered by chunk index alone would skip or repeat chunks. Every copy is found, each once.
+     */
+    @Test
+    void should_look_up_every_copy_of_a_record_whose_chunk_indexes_repeat_across_pages() throws IOException {
+        String index = newCollection();
+        OpenSearchVectorStore store = (OpenSearchVectorStore) newStore(index, "cosine");
+        store.lookupPage(4);
+        store.prepare(3);
+        List<ChunkPoint> copies = new ArrayList<>();
+        for (int copy = 0; copy < 3; copy++) {
+            for (ChunkPoint point : LookupContract.hashedRecord(STREAM, "dup", 5)) {
+                copies.add(new ChunkPoint(PointIds.random(), point.vector(), point.document(), point.metadata()));
+            }
+        }
+        store.upsert(copies);
+        store.upsert(LookupContract.hashedRecord(STREAM, "other", 2));
+
+        Map<String, List<KnownChunk>> known = store.lookup(STREAM, List.of("dup", "other"));
+
+        assertThat(known.get("dup"))
+                .extracting(KnownChunk::id)
+                .containsExactlyInAnyOrderElementsOf(
+                        copies.stream().map(ChunkPoint::id).toList());
+        assertThat(known.get("other")).hasSize(2);
+        assertThat(openScrolls()).as("scrolls left open").isZero();
+    }
+
+    /** The scroll contexts open on the node now ({@code _nodes/stats}). */
+    long openScrolls() throws IOException {
+        HttpResponse<String> stats = inspector().send("GET", "/_nodes/stats/indices/search", null);
+        assertThat(stats.statusCode()).as(stats.body()).isEqualTo(200);
+        long open = 0;
+        for (JsonNode node : Json.MAPPER.readTree(stats.body()).path("nodes")) {
+            open += node.path("indices").path("search").path("scroll_current").asLong();
+        }
+        return open;
     }
 
     /** {@code GET /{index}} of an index vectorsink created: 3 dimensions, cosinesimil. */

@@ -276,6 +276,60 @@ class WeaviateContractTest implements LookupContract, IndexModelContract, TypedV
                 .isEqualTo(250 * 45);
     }
 
+    // ---- merges in a class with a vectorizer module ---------------------------------------------------
+
+    /**
+     * A class with a vectorizer module (made with a server's default module, or by a tool that lets
+     * Weaviate vectorize): Weaviate's merge vectorizes the object again when a text property such as
+     * {@code _ab_sync_id} changes and the merge carries no vector, so moving chunks to a new generation
+     * must send their stored vectors, and the vectors stay vectorsink's.
+     */
+    @Test
+    void should_keep_the_vectors_when_moving_chunks_of_a_class_with_a_vectorizer_module() {
+        String collection = newCollection();
+        fake.vectorizedClass(collection, "text2vec-openai");
+        VectorStore store = newStore(collection, "cosine");
+        store.check(3);
+        store.prepare(3);
+        List<ChunkPoint> points = LookupContract.hashedRecord(STREAM, "r1", 2);
+        store.upsert(points);
+        store.lookup(STREAM, List.of("r1"));
+
+        store.updateOwnFields(
+                STREAM,
+                points.stream().map(ChunkPoint::id).toList(),
+                java.util.Map.of(ChunkFields.GENERATION_ID, 2L, ChunkFields.SYNC_ID, "sync-2"));
+
+        java.util.Map<String, float[]> stored =
+                store.storedVectors(STREAM, points.stream().map(ChunkPoint::id).toList());
+        for (ChunkPoint point : points) {
+            assertThat(stored.get(point.id()))
+                    .containsExactly(point.vector(), org.assertj.core.data.Offset.offset(1e-6f));
+        }
+        assertThat(store.lookup(STREAM, List.of("r1")).get("r1"))
+                .extracting(KnownChunk::syncId)
+                .containsOnly("sync-2");
+    }
+
+    /** A class with vectorizer {@code none} keeps the vector on a merge: no vector is read or sent. */
+    @Test
+    void should_merge_without_a_vector_in_a_class_without_a_vectorizer() throws IOException {
+        String collection = newCollection();
+        VectorStore store = newStore(collection, "cosine");
+        store.prepare(3);
+        List<ChunkPoint> points = LookupContract.hashedRecord(STREAM, "r1", 1);
+        store.upsert(points);
+        store.lookup(STREAM, List.of("r1"));
+
+        store.updateOwnFields(STREAM, List.of(points.get(0).id()), java.util.Map.of(ChunkFields.SYNC_ID, "sync-2"));
+
+        List<LoggedRequest> merges = server.findAll(RequestPatternBuilder.newRequestPattern(
+                com.github.tomakehurst.wiremock.http.RequestMethod.PATCH,
+                urlPathEqualTo("/v1/objects/" + collection + "/" + points.get(0).id())));
+        assertThat(merges).hasSize(1);
+        assertThat(Json.MAPPER.readTree(merges.get(0).getBody()).has("vector")).isFalse();
+    }
+
     // ---- the text property --------------------------------------------------------------------------
 
     /** A class whose texts are in {@code content} (LangChain's text_key, LlamaIndex's text_key). */

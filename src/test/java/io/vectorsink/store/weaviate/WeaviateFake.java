@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -151,6 +152,20 @@ final class WeaviateFake implements ResponseDefinitionTransformerV2 {
             declaration.put("tokenization", "field");
             declaration.put("indexFilterable", true);
         }
+        createClass(body);
+    }
+
+    /**
+     * Creates class {@code name} fit for vectorsink (cosine, property lengths indexed, no properties yet)
+     * but with the vectorizer module {@code module}, as a class made with a server's default module is.
+     */
+    synchronized void vectorizedClass(String name, String module) {
+        ObjectNode body = NODES.objectNode();
+        body.put("class", name);
+        body.put("vectorizer", module);
+        body.putObject("vectorIndexConfig").put("distance", "cosine");
+        body.putObject("invertedIndexConfig").put("indexPropertyLength", true);
+        body.putArray("properties");
         createClass(body);
     }
 
@@ -335,6 +350,9 @@ final class WeaviateFake implements ResponseDefinitionTransformerV2 {
         if (!definition.has("invertedIndexConfig")) {
             definition.putObject("invertedIndexConfig");
         }
+        if (!definition.has("vectorizer")) {
+            definition.put("vectorizer", "none"); // DEFAULT_VECTORIZER_MODULE, none unless the server sets one
+        }
         ArrayNode properties = NODES.arrayNode();
         for (JsonNode property : body.path("properties")) {
             properties.add(normalized(property));
@@ -460,7 +478,13 @@ final class WeaviateFake implements ResponseDefinitionTransformerV2 {
         return null;
     }
 
-    /** {@code PATCH /v1/objects/{class}/{id}}: the properties merged in, vector and others kept; 204. */
+    /**
+     * {@code PATCH /v1/objects/{class}/{id}}: the properties merged in, the others kept; 204. The vector, as
+     * Weaviate's merge does it ({@code usecases/objects/merge.go}, {@code usecases/modules/vectorizer.go}):
+     * the body's vector when it has one; else the stored one when the class's vectorizer is {@code none};
+     * else the module vectorizes the merged object again when a property it vectorizes (a text property,
+     * the default) changed, and the stored vector is kept only when none did.
+     */
     private ResponseDefinition merge(String className, String id, JsonNode body) {
         Cls cls = classes.get(capitalized(className));
         Obj object = cls == null ? null : cls.objects.get(id);
@@ -468,20 +492,50 @@ final class WeaviateFake implements ResponseDefinitionTransformerV2 {
             return new ResponseDefinitionBuilder().withStatus(404).build();
         }
         ObjectNode merged = object.properties().deepCopy();
-        body.path("properties").properties().forEach(field -> merged.set(field.getKey(), field.getValue()));
+        boolean vectorizedChanged = false;
+        for (Map.Entry<String, JsonNode> field : body.path("properties").properties()) {
+            JsonNode property = cls.property(field.getKey());
+            vectorizedChanged |= property != null
+                    && property.path("dataType").path(0).asText().equals("text")
+                    && !field.getValue().equals(merged.get(field.getKey()));
+            merged.set(field.getKey(), field.getValue());
+        }
         ObjectNode whole = NODES.objectNode();
         whole.put("class", className);
         whole.put("id", id);
         whole.set("properties", merged);
         ArrayNode vector = whole.putArray("vector");
-        for (float v : object.vector()) {
-            vector.add(v);
+        if (body.path("vector").isArray()) {
+            vector.addAll((ArrayNode) body.get("vector"));
+        } else if (!cls.definition.path("vectorizer").asText().equals("none") && vectorizedChanged) {
+            for (float v : moduleVector(merged, object.vector().length)) {
+                vector.add(v);
+            }
+        } else {
+            for (float v : object.vector()) {
+                vector.add(v);
+            }
         }
         String error = store(whole);
         if (error != null) {
             throw new Refused(error);
         }
         return new ResponseDefinitionBuilder().withStatus(204).build();
+    }
+
+    /** What a vectorizer module makes of {@code properties}: a unit vector of their text, not vectorsink's. */
+    private static float[] moduleVector(ObjectNode properties, int dimension) {
+        Random random = new Random(properties.toString().hashCode());
+        float[] vector = new float[dimension];
+        double norm = 0;
+        for (int i = 0; i < dimension; i++) {
+            vector[i] = (float) random.nextGaussian();
+            norm += vector[i] * vector[i];
+        }
+        for (int i = 0; i < dimension; i++) {
+            vector[i] /= (float) Math.sqrt(norm);
+        }
+        return vector;
     }
 
     private JsonNode batchDelete(JsonNode body) {

@@ -1,0 +1,141 @@
+package io.vectorsink.embedding;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vectorsink.embedding.fake.FakeEmbedder;
+import io.vectorsink.error.ConfigException;
+import io.vectorsink.error.SystemException;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class PendingEmbedderTest {
+    @Test
+    void should_tell_the_model_dimensions_and_window_while_the_load_still_runs() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        FakeEmbedder fake = new FakeEmbedder(12);
+        PendingEmbedder pending = PendingEmbedder.loading(
+                () -> {
+                    await(release);
+                    return fake;
+                },
+                fake.embeddingModel(),
+                fake.maxInputTokens(),
+                "a fake of 12 dims");
+
+        assertThat(pending.embeddingModel()).isEqualTo(fake.embeddingModel());
+        assertThat(pending.dimensions()).isEqualTo(12);
+        assertThat(pending.description()).isEqualTo("a fake of 12 dims");
+        release.countDown();
+        assertThat(pending.await()).isSameAs(fake);
+        assertThat(pending.await().embed(List.of("a text"))).hasSize(1);
+    }
+
+    @Test
+    void should_refuse_an_embedder_of_another_model_than_announced() {
+        FakeEmbedder fake = new FakeEmbedder(12);
+        PendingEmbedder pending =
+                PendingEmbedder.loading(() -> fake, new FakeEmbedder(16).embeddingModel(), 100, "announced");
+
+        assertThatThrownBy(pending::await)
+                .isInstanceOf(SystemException.class)
+                .hasMessageContaining("not the announced");
+    }
+
+    @Test
+    void should_rethrow_the_loads_own_error() {
+        PendingEmbedder pending = PendingEmbedder.loading(
+                () -> {
+                    throw new ConfigException("no such model");
+                },
+                new FakeEmbedder(12).embeddingModel(),
+                100,
+                "announced");
+
+        assertThatThrownBy(pending::await).isInstanceOf(ConfigException.class).hasMessage("no such model");
+    }
+
+    @Test
+    void should_close_an_embedder_that_finishes_loading_after_the_sync_gave_up() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch closed = new CountDownLatch(1);
+        Embedder fake = new ClosingFake(new FakeEmbedder(12), closed);
+        PendingEmbedder pending = PendingEmbedder.loading(
+                () -> {
+                    await(release);
+                    return fake;
+                },
+                fake.embeddingModel(),
+                100,
+                "announced");
+
+        pending.close();
+        assertThat(closed.getCount()).isEqualTo(1);
+        release.countDown();
+        assertThat(closed.await(10, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
+    void should_pass_a_ready_embedder_through() {
+        FakeEmbedder fake = new FakeEmbedder(8);
+        PendingEmbedder pending = PendingEmbedder.ready(fake);
+
+        assertThat(pending.await()).isSameAs(fake);
+        assertThat(pending.maxInputTokens()).isEqualTo(fake.maxInputTokens());
+        assertThat(pending.description()).isEqualTo(fake.description());
+    }
+
+    /** A real fake embedder that counts its close. */
+    private record ClosingFake(FakeEmbedder fake, CountDownLatch closed) implements Embedder {
+        @Override
+        public int dimensions() {
+            return fake.dimensions();
+        }
+
+        @Override
+        public EmbeddingModel embeddingModel() {
+            return fake.embeddingModel();
+        }
+
+        @Override
+        public int maxInputTokens() {
+            return fake.maxInputTokens();
+        }
+
+        @Override
+        public io.vectorsink.chunking.TokenCounter tokenCounter() {
+            return fake.tokenCounter();
+        }
+
+        @Override
+        public int maxBatchSize() {
+            return fake.maxBatchSize();
+        }
+
+        @Override
+        public List<float[]> embed(List<String> texts) {
+            return fake.embed(texts);
+        }
+
+        @Override
+        public String description() {
+            return fake.description();
+        }
+
+        @Override
+        public void close() {
+            closed.countDown();
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
