@@ -17,13 +17,14 @@ import java.util.Map;
  * a prefix of the namespace's writes: Pinecone numbers a namespace's writes with a monotonically increasing log
  * sequence number, and a read that reflects one write reflects every earlier one ("check data freshness" in
  * Pinecone's documentation). So a store writes a <b>fence</b> into the namespace before its first lookup there (a
- * vector with a tag new for each store instance, after every write an earlier sync made), and every read a skip
+ * vector with a tag new for each fence a store instance writes, after every write an earlier sync made; the
+ * old-generation cleanup writes another after the sync's own writes), and every read a skip
  * rests on asks for the fence in the same request: an answer that holds the fence reflects every earlier write; an
  * answer without it may be stale, and is asked again or, past a bounded wait, not used (the records are then
  * embedded as new: an extra embedding, never a skipped change).
  */
 final class PineconeReads {
-    /** The fence's vector id: one per namespace, overwritten by each store instance and deleted when it closes. */
+    /** The fence's vector id: one per namespace, overwritten by each new fence, deleted when a store is done with it. */
     static final String FENCE_ID = "vectorsink-freshness-fence";
 
     /**

@@ -41,6 +41,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Function;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 
@@ -82,9 +83,6 @@ public final class PineconeVectorStore extends RestVectorStore {
     /** Ids per fetch request (they go in the URL). */
     static final int MAX_IDS_PER_FETCH = 100;
 
-    /** Chunk ids remembered from lookups (about 200 bytes each) for the stored-vector reads and updates after them. */
-    static final int MAX_REMEMBERED_IDS = 50_000;
-
     /** Concurrent {@code update} requests of one {@link #updateOwnFields} call (one request per vector). */
     static final int UPDATE_CONCURRENCY = 8;
 
@@ -124,16 +122,8 @@ public final class PineconeVectorStore extends RestVectorStore {
     private final String configuredTextField;
     /** The metadata key of the chunk text: the configured one until {@link #check} or {@link #prepare} read the index. */
     private volatile String textKey;
-    /**
-     * The Pinecone ids of the chunks the last lookups found, by namespace and chunk id: {@link #storedVectors} and
-     * {@link #updateOwnFields} name chunks by chunk id, and a Pinecone id also holds the record key and index.
-     */
-    private final Map<String, String> lookedUpIds = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
-            return size() > MAX_REMEMBERED_IDS;
-        }
-    };
+    /** The Pinecone ids of the chunks lookups found, for the stored-vector reads and updates after them. */
+    private final PineconeLookedUpIds lookedUpIds;
 
     /**
      * A store on the shared connection pool, with {@code advanced}'s request timeout. Does no I/O;
@@ -170,6 +160,7 @@ public final class PineconeVectorStore extends RestVectorStore {
         this.freshness = new PineconeFreshness(timing);
         this.configuredTextField = config.textField();
         this.textKey = configuredTextField == null ? ChunkFields.TEXT : configuredTextField;
+        this.lookedUpIds = new PineconeLookedUpIds(advanced.maxInFlightChunks());
     }
 
     private static RestEndpoint endpoint(
@@ -299,18 +290,25 @@ public final class PineconeVectorStore extends RestVectorStore {
         if (!filterDeletesRefused && deleteByFilter(PineconeJson.staleFilter(stream, filter), ns, action)) {
             return;
         }
-        // Without filter deletes: every id of the namespace, its metadata fetched, the stale ones deleted.
-        List<String> ids = listIds(null, ns);
-        List<String> doomed = new ArrayList<>();
-        for (int start = 0; start < ids.size(); start += MAX_IDS_PER_FETCH) {
-            JsonNode vectors = fetch(ids.subList(start, Math.min(ids.size(), start + MAX_IDS_PER_FETCH)), ns);
-            vectors.properties().forEach(entry -> {
-                if (PineconeJson.isStale(entry.getValue().path("metadata"), stream, filter)) {
-                    doomed.add(entry.getKey());
+        // Without filter deletes: every id of the namespace, its metadata fetched, the stale ones deleted. A
+        // fetch may be older than this sync's writes, and one from before an unchanged record was moved into this
+        // generation would doom it: so a new fence goes in after all of them (the stream is complete), and only
+        // fetches that show it are believed, waited for on this cleanup's own budget. The fence goes when the
+        // cleanup ends, so readers of a namespace whose streams are all complete no longer meet it.
+        freshness.advance(ns, this::writeFence);
+        try {
+            List<String> ids = new ArrayList<>(listIds(null, ns));
+            ids.remove(PineconeReads.FENCE_ID);
+            List<String> doomed = new ArrayList<>();
+            for (JsonNode vector : fetchFresh(ids, ns, new PineconeFreshness.Budget())) {
+                if (PineconeJson.isStale(vector.path("metadata"), stream, filter)) {
+                    doomed.add(vector.path("id").asText());
                 }
-            });
+            }
+            deleteIds(doomed, ns);
+        } finally {
+            retireFence(ns);
         }
-        deleteIds(doomed, ns);
     }
 
     @Override
@@ -364,13 +362,16 @@ public final class PineconeVectorStore extends RestVectorStore {
 
     private void lookUp(StreamId stream, List<String> recordIds, String ns, Map<String, List<KnownChunk>> known) {
         HttpUrl url = dataPlane.newBuilder().addPathSegment("query").build();
-        byte[] body = PineconeReads.lookupQuery(stream, recordIds, freshness.tag(), dimension, ns);
-        JsonNode matches = freshness.fresh(ns, this::writeFence, () -> {
+        JsonNode matches = freshness.fresh(ns, this::writeFence, tag -> {
+            byte[] body = PineconeReads.lookupQuery(stream, recordIds, tag, dimension, ns);
             JsonNode answer =
                     endpoint.call(endpoint.post(url, body), "look up chunks").path("matches");
-            boolean fresh = false;
+            // A full answer is split whether or not it shows the fence, and each part is checked on its own:
+            // waiting for the fence in an answer that may have cut it (on a dotproduct index, chunks whose
+            // vectors score above the fence's fill it) would spend the namespace's wait for nothing.
+            boolean fresh = answer.size() >= PineconeReads.LOOKUP_TOP_K;
             for (JsonNode match : answer) {
-                fresh |= PineconeReads.isFence(match, freshness.tag());
+                fresh |= PineconeReads.isFence(match, tag);
             }
             return new PineconeFreshness.Read<>(answer, fresh);
         });
@@ -396,7 +397,7 @@ public final class PineconeVectorStore extends RestVectorStore {
     /** A record with more chunks than one query answers: its ids listed by prefix, their metadata fetched. */
     private void lookUpByList(StreamId stream, String recordId, String ns, Map<String, List<KnownChunk>> known) {
         List<String> ids = listIds(PineconeIds.recordPrefix(recordId), ns);
-        for (JsonNode vector : fetchFresh(ids, ns)) {
+        for (JsonNode vector : fetchFresh(ids, ns, null)) {
             JsonNode metadata = vector.path("metadata");
             boolean inStream = stream.airbyteName()
                             .equals(metadata.path(ChunkFields.STREAM).asText(null))
@@ -413,9 +414,7 @@ public final class PineconeVectorStore extends RestVectorStore {
         if (chunk == null || !asked.contains(chunk.recordId())) {
             return;
         }
-        synchronized (lookedUpIds) {
-            lookedUpIds.put(ns + "\n" + chunk.id(), vector.path("id").asText());
-        }
+        lookedUpIds.put(ns, chunk.id(), vector.path("id").asText());
         known.computeIfAbsent(chunk.recordId(), k -> new ArrayList<>()).add(chunk);
     }
 
@@ -433,29 +432,42 @@ public final class PineconeVectorStore extends RestVectorStore {
         String ns = namespaceOf(stream);
         Map<String, String> chunkByVector = new LinkedHashMap<>();
         for (String chunkId : new LinkedHashSet<>(chunkIds)) {
-            String vectorId = lookedUpId(ns, chunkId);
+            String vectorId = lookedUpIds.get(ns, chunkId);
             if (vectorId != null) {
                 chunkByVector.put(vectorId, chunkId);
             }
         }
-        for (JsonNode vector : fetchFresh(List.copyOf(chunkByVector.keySet()), ns)) {
+        for (JsonNode vector : fetchFresh(List.copyOf(chunkByVector.keySet()), ns, null)) {
             vectors.put(chunkByVector.get(vector.path("id").asText()), StoreJson.floats(vector.path("values")));
         }
         return vectors;
     }
 
-    /** The vectors of these ids (fence excluded) from fetches that each showed the fence; stale slices are left out. */
-    private List<JsonNode> fetchFresh(List<String> ids, String ns) {
+    /**
+     * The vectors of these ids (fence excluded) from fetches that each showed the namespace's latest fence. With
+     * {@code cleanup} null, the lookups' wait is used and a slice that never showed the fence is left out; else
+     * that wait is {@code cleanup}'s, and a slice that never showed the fence fails the cleanup.
+     */
+    private List<JsonNode> fetchFresh(List<String> ids, String ns, PineconeFreshness.Budget cleanup) {
         List<JsonNode> found = new ArrayList<>();
         int perFetch = MAX_IDS_PER_FETCH - 1; // one place for the fence
         for (int start = 0; start < ids.size(); start += perFetch) {
             List<String> slice = new ArrayList<>(ids.subList(start, Math.min(ids.size(), start + perFetch)));
             slice.add(PineconeReads.FENCE_ID);
-            JsonNode vectors = freshness.fresh(ns, this::writeFence, () -> {
+            Function<String, PineconeFreshness.Read<JsonNode>> read = tag -> {
                 JsonNode answer = fetch(slice, ns);
                 return new PineconeFreshness.Read<>(
-                        answer, PineconeReads.isFence(answer.path(PineconeReads.FENCE_ID), freshness.tag()));
-            });
+                        answer, PineconeReads.isFence(answer.path(PineconeReads.FENCE_ID), tag));
+            };
+            JsonNode vectors = cleanup == null
+                    ? freshness.fresh(ns, this::writeFence, read)
+                    : freshness.fresh(ns, this::writeFence, read, cleanup);
+            if (vectors == null && cleanup != null) {
+                throw new TransientException("Pinecone index '" + index + "' did not show this sync's writes in"
+                        + " namespace " + ns + " within " + PineconeFreshness.MAX_WAIT.toSeconds() + " s, so the"
+                        + " chunks of earlier generations were not deleted (a stale read could have named chunks"
+                        + " this sync kept); a retry deletes them");
+            }
             if (vectors != null) {
                 vectors.properties().forEach(entry -> {
                     if (!entry.getKey().equals(PineconeReads.FENCE_ID)) {
@@ -482,7 +494,12 @@ public final class PineconeVectorStore extends RestVectorStore {
         String ns = namespaceOf(stream);
         List<String> vectorIds = new ArrayList<>();
         for (String chunkId : new LinkedHashSet<>(chunkIds)) {
-            String vectorId = lookedUpId(ns, chunkId);
+            String vectorId = lookedUpIds.get(ns, chunkId);
+            if (vectorId == null && lookedUpIds.evictedAny()) {
+                // Rare (a write held up while many others were looked up); the retry looks the record up again.
+                throw new TransientException("the Pinecone id of chunk " + chunkId + " was forgotten: more than the "
+                        + lookedUpIds.capacity() + " ids this store remembers were looked up before its update");
+            }
             if (vectorId == null) {
                 throw new SystemException("chunk " + chunkId + " was not found by a lookup of this Pinecone store,"
                         + " so its Pinecone id is unknown");
@@ -523,27 +540,31 @@ public final class PineconeVectorStore extends RestVectorStore {
         }
     }
 
-    private String lookedUpId(String ns, String chunkId) {
-        synchronized (lookedUpIds) {
-            return lookedUpIds.get(ns + "\n" + chunkId);
+    /** Upserts a fence with {@code tag} into {@code ns}; returns once Pinecone acknowledged it. */
+    private void writeFence(String ns, String tag) {
+        upsertRequest(List.of(PineconeReads.fence(tag, dimension)), ns);
+    }
+
+    private void deleteFence(String ns) {
+        deleteIds(List.of(PineconeReads.FENCE_ID), ns);
+    }
+
+    /**
+     * Deletes the fence of {@code ns}, best effort: one whose delete failed stays known, so {@link #close} tries
+     * again, and one left by a crash is overwritten and deleted by the next sync.
+     */
+    private void retireFence(String ns) {
+        try {
+            freshness.retire(ns, this::deleteFence);
+        } catch (RuntimeException e) {
+            // The fence is not a chunk of any stream; failing the sync for it would undo nothing.
         }
     }
 
-    /** Upserts this store's fence into {@code ns}; returns once Pinecone acknowledged it. */
-    private void writeFence(String ns) {
-        upsertRequest(List.of(PineconeReads.fence(freshness.tag(), dimension)), ns);
-    }
-
-    /** Deletes the fences this store wrote; one left by a failure is overwritten and deleted by the next sync. */
+    /** Deletes the fences this store wrote. */
     @Override
     public void close() {
-        for (String ns : freshness.fencedNamespaces()) {
-            try {
-                deleteIds(List.of(PineconeReads.FENCE_ID), ns);
-            } catch (RuntimeException e) {
-                // Best effort: the fence is not a chunk of any stream, and the next lookup here replaces it.
-            }
-        }
+        freshness.fencedNamespaces().forEach(this::retireFence);
     }
 
     @Override

@@ -26,6 +26,7 @@ import io.vectorsink.config.AdvancedConfig;
 import io.vectorsink.config.IndexingConfig;
 import io.vectorsink.error.ConfigException;
 import io.vectorsink.error.Secrets;
+import io.vectorsink.error.TransientException;
 import io.vectorsink.http.HttpClients;
 import io.vectorsink.http.RetrySettings;
 import io.vectorsink.http.RetryTiming;
@@ -580,6 +581,55 @@ class PineconeContractTest implements LookupContract, IndexModelContract, TypedV
                 .doesNotContain(PineconeReads.FENCE_ID);
     }
 
+    /** The matches of a query a reader sends to the index's host, as Pinecone's clients do. */
+    private static JsonNode readerQuery(String collection, String filter) {
+        String body = "{\"vector\":[1.0,0.0,0.0],\"topK\":10,\"includeMetadata\":true,\"namespace\":\"\""
+                + (filter == null ? "" : ",\"filter\":" + filter) + "}";
+        okhttp3.Request request = new okhttp3.Request.Builder()
+                .url(server.baseUrl() + "/data/" + collection + "/query")
+                .header("Api-Key", KEY)
+                .header("X-Pinecone-API-Version", PineconeVectorStore.API_VERSION)
+                .post(okhttp3.RequestBody.create(body, okhttp3.MediaType.get("application/json")))
+                .build();
+        try (okhttp3.Response response = HttpClients.shared().newCall(request).execute()) {
+            return json(response.body().string()).path("matches");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void should_keep_the_fence_out_of_readers_that_filter_by_stream_and_delete_it_when_the_sync_ends() {
+        String collection = newCollection();
+        VectorStore lastSync = prepared(collection, new FakeRetryTiming());
+        lastSync.upsert(LookupContract.hashedRecord(STREAM, "r1", 2));
+        VectorStore sync = prepared(collection, new FakeRetryTiming());
+        sync.lookup(STREAM, List.of("r1")); // writes the fence; the sync goes on
+        assertThat(fake.ids(collection, PineconeFake.DEFAULT_NAMESPACE)).contains(PineconeReads.FENCE_ID);
+
+        // The query vector is the fence's own, so it would be the best match of all.
+        for (String filter : List.of(
+                "{\"_ab_stream\":{\"$eq\":\"" + STREAM.name() + "\"}}",
+                "{\"_ab_stream\":{\"$in\":[\"" + STREAM.name() + "\"]}}",
+                "{\"_ab_namespace\":{\"$eq\":\"" + STREAM.namespaceOrEmpty() + "\"}}")) {
+            assertThat(readerQuery(collection, filter)).as(filter).hasSize(2).noneSatisfy(match -> assertThat(
+                            match.path("id").asText())
+                    .isEqualTo(PineconeReads.FENCE_ID));
+        }
+        JsonNode unfiltered = readerQuery(collection, null);
+        assertThat(unfiltered.get(0).path("id").asText())
+                .as("a reader without a filter meets it during the sync")
+                .isEqualTo(PineconeReads.FENCE_ID);
+        assertThat(unfiltered.get(0).path("metadata").properties())
+                .as("a tag under _ab_record_id and nothing else: no stream, no text")
+                .extracting(Map.Entry::getKey)
+                .containsExactly(ChunkFields.RECORD_ID);
+
+        sync.close(); // the end of the sync, successful or not
+        assertThat(readerQuery(collection, null))
+                .noneSatisfy(match -> assertThat(match.path("id").asText()).isEqualTo(PineconeReads.FENCE_ID));
+    }
+
     @Test
     void should_know_nothing_when_no_read_shows_the_fence_within_the_wait() {
         String collection = newCollection();
@@ -661,6 +711,95 @@ class PineconeContractTest implements LookupContract, IndexModelContract, TypedV
     }
 
     @Test
+    void should_split_a_full_answer_without_waiting_for_a_fence_it_may_have_cut() {
+        String collection = newCollection();
+        fake.createIndex(collection, 3, "dotproduct");
+        FakeRetryTiming timing = new FakeRetryTiming();
+        VectorStore store = store(server.baseUrl(), collection, "", false, "ip", timing.timing());
+        store.prepare(3);
+        List<String> ids = new ArrayList<>();
+        List<ChunkPoint> points = new ArrayList<>();
+        for (int r = 0; r < 30; r++) {
+            ids.add("r" + r);
+            for (ChunkPoint chunk : LookupContract.hashedRecord(STREAM, "r" + r, 4)) {
+                // Unnormalised: every chunk scores above the fence (1.0) for the lookup's query vector.
+                float[] vector = {chunk.vector()[0] * 5, chunk.vector()[1] * 5, 0f};
+                points.add(new ChunkPoint(chunk.id(), vector, chunk.document(), chunk.metadata()));
+            }
+        }
+        store.upsert(points);
+
+        Map<String, List<KnownChunk>> known = store.lookup(STREAM, ids);
+
+        assertThat(known).hasSize(30).allSatisfy((id, chunks) -> assertThat(chunks)
+                .hasSize(4));
+        assertThat(timing.sleeps())
+                .as("a full answer is split at once, not waited on for the fence")
+                .isEmpty();
+    }
+
+    /** A refresh (generation 2) that found {@code kept} unchanged and moved it into generation 2 without a write. */
+    private VectorStore refreshThatMoved(String collection, List<ChunkPoint> kept, FakeRetryTiming timing, int lag) {
+        VectorStore lastSync = prepared(collection, new FakeRetryTiming());
+        List<ChunkPoint> points = new ArrayList<>(kept);
+        points.add(LookupContract.hashed(STREAM, "gone", 0, 1, 1, SYNC)); // not in the refresh: it goes
+        lastSync.upsert(points);
+        VectorStore refresh = store(server.baseUrl(), collection, "", false, "cosine", timing.timing());
+        refresh.prepare(3);
+        assertThat(refresh.lookup(STREAM, List.of("kept"))).containsOnlyKeys("kept");
+        Object beforeTheMove = fake.snapshot(collection); // the lookup's fence is in it
+        refresh.updateOwnFields(
+                STREAM,
+                kept.stream().map(ChunkPoint::id).toList(),
+                Map.of(ChunkFields.GENERATION_ID, 2L, ChunkFields.SYNC_ID, "sync-2"));
+        if (lag < 0) {
+            fake.serveStale(collection, beforeTheMove); // reads lag behind the move until told
+        } else {
+            fake.serveStale(collection, beforeTheMove, lag);
+        }
+        return refresh;
+    }
+
+    @Test
+    void should_delete_old_generations_only_by_reads_that_show_a_fence_written_after_the_moves() {
+        String collection = newCollection();
+        List<ChunkPoint> kept = LookupContract.hashedRecord(STREAM, "kept", 2); // generation 1
+        FakeRetryTiming timing = new FakeRetryTiming();
+        VectorStore refresh = refreshThatMoved(collection, kept, timing, 4);
+
+        refresh.deleteStale(STREAM, new StaleFilter.OlderGeneration(2));
+
+        assertThat(readAll(collection))
+                .as("a read from before the move showed 'kept' in generation 1: it must not have been believed")
+                .extracting(StoredChunk::id)
+                .containsExactlyInAnyOrderElementsOf(
+                        kept.stream().map(ChunkPoint::id).toList());
+        assertThat(timing.sleeps()).as("the stale reads were asked again").isNotEmpty();
+        assertThat(fake.ids(collection, PineconeFake.DEFAULT_NAMESPACE))
+                .as("the cleanup's fence is deleted when it is done")
+                .doesNotContain(PineconeReads.FENCE_ID);
+        assertThat(refresh.lookup(STREAM, List.of("kept")))
+                .as("a later lookup in the namespace writes a fence again")
+                .containsOnlyKeys("kept");
+    }
+
+    @Test
+    void should_fail_the_cleanup_and_delete_nothing_when_no_read_shows_the_new_fence() {
+        String collection = newCollection();
+        List<ChunkPoint> kept = LookupContract.hashedRecord(STREAM, "kept", 2);
+        FakeRetryTiming timing = new FakeRetryTiming();
+        VectorStore refresh = refreshThatMoved(collection, kept, timing, -1);
+
+        assertThatThrownBy(() -> refresh.deleteStale(STREAM, new StaleFilter.OlderGeneration(2)))
+                .isInstanceOf(TransientException.class)
+                .hasMessageContaining("earlier generations were not deleted");
+        fake.catchUp(collection);
+        assertThat(readAll(collection)).hasSize(3);
+        Duration waited = timing.sleeps().stream().reduce(Duration.ZERO, Duration::plus);
+        assertThat(waited).isGreaterThanOrEqualTo(PineconeFreshness.MAX_WAIT).isLessThan(Duration.ofSeconds(70));
+    }
+
+    @Test
     void should_update_each_vector_with_set_metadata() {
         String collection = newCollection();
         VectorStore store = prepared(collection, new FakeRetryTiming());
@@ -681,6 +820,68 @@ class PineconeContractTest implements LookupContract, IndexModelContract, TypedV
         assertThatThrownBy(() ->
                         store.updateOwnFields(STREAM, List.of("never-looked-up"), Map.of(ChunkFields.SYNC_ID, "s")))
                 .hasMessageContaining("lookup");
+    }
+
+    private static PineconeVectorStore withInFlightChunks(String collection, int maxInFlightChunks) {
+        AdvancedConfig defaults = AdvancedConfig.defaults();
+        AdvancedConfig advanced = new AdvancedConfig(
+                defaults.batchSize(),
+                defaults.embeddingConcurrency(),
+                defaults.upsertConcurrency(),
+                defaults.flushInterval(),
+                maxInFlightChunks,
+                defaults.retryMaxDuration(),
+                defaults.allowInsecureHttp());
+        PineconeVectorStore store = new PineconeVectorStore(
+                new IndexingConfig.Pinecone(KEY, collection, "main", true, "cosine"),
+                advanced,
+                server.baseUrl(),
+                HttpClients.shared(),
+                new FakeRetryTiming().timing(),
+                RetrySettings.forService("Pinecone", advanced));
+        store.prepare(3);
+        return store;
+    }
+
+    /**
+     * 'kept' is looked up, then other batches look up 52,000 chunks before its update runs: more than a store with
+     * the default 4,096 chunks in flight remembers, fewer than 100,000 in flight allow.
+     */
+    @Test
+    void should_remember_the_ids_of_every_chunk_in_flight_when_max_in_flight_chunks_is_large() {
+        String collection = newCollection();
+        fake.createIndex(collection, 3, "cosine");
+        List<ChunkPoint> kept = LookupContract.hashedRecord(STREAM, "kept", 2);
+        List<StreamId> others = new ArrayList<>();
+        VectorStore writer = withInFlightChunks(collection, 4096);
+        writer.upsert(kept);
+        for (int n = 0; n < 26; n++) {
+            others.add(new StreamId("n" + n, "big")); // each its own Pinecone namespace, to keep the fake quick
+            writer.upsert(LookupContract.hashedRecord(others.get(n), "big", 2000));
+        }
+        List<String> keptIds = kept.stream().map(ChunkPoint::id).toList();
+
+        for (int maxInFlight : List.of(4096, 100_000)) {
+            VectorStore store = withInFlightChunks(collection, maxInFlight);
+            assertThat(store.lookup(STREAM, List.of("kept"))).containsOnlyKeys("kept");
+            for (StreamId other : others) {
+                assertThat(store.lookup(other, List.of("big")).get("big")).hasSize(2000);
+            }
+            Map<String, Object> fields = Map.of(ChunkFields.GENERATION_ID, (long) maxInFlight);
+            if (maxInFlight == 4096) {
+                assertThatThrownBy(() -> store.updateOwnFields(STREAM, keptIds, fields))
+                        .as("forgotten after 50,000 ids: a transient failure, whose retry looks it up again")
+                        .isInstanceOf(TransientException.class)
+                        .hasMessageContaining("forgotten");
+                continue;
+            }
+            store.updateOwnFields(STREAM, keptIds, fields);
+            assertThat(fake.points(collection))
+                    .filteredOn(chunk -> "kept".equals(chunk.metadata().get(ChunkFields.RECORD_ID)))
+                    .hasSize(2)
+                    .allSatisfy(
+                            chunk -> assertThat(chunk.metadata()).containsEntry(ChunkFields.GENERATION_ID, 100_000L));
+        }
     }
 
     private static JsonNode json(String text) {

@@ -128,6 +128,12 @@ final class PineconeFake implements ResponseDefinitionTransformerV2 {
         index.staleReads = -1;
     }
 
+    /** Reads of index {@code name} see {@code snapshot} for {@code staleReads} reads, then every acknowledged write. */
+    synchronized void serveStale(String name, Object snapshot, int staleReads) {
+        serveStale(name, snapshot);
+        indexes.get(name).staleReads = staleReads;
+    }
+
     /** Reads of index {@code name} see every acknowledged write again. */
     synchronized void catchUp(String name) {
         indexes.get(name).visible = null;
