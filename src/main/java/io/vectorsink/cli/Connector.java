@@ -144,7 +144,7 @@ final class Connector {
                 VectorStore store =
                         StoreFactory.create(config.indexing(), config.advanced(), loading.embeddingModel())) {
             out.info("Embedding with " + loading.description());
-            // A local model loads meanwhile (docs/benchmarks.md, "Start-up").
+            // A local model loads meanwhile (docs/benchmarks.md, "Start-up and JIT compilers").
             store.prepare(loading.dimensions());
             Embedder embedder = loading.await();
             var pipeline = new WritePipeline(

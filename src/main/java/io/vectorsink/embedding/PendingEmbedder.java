@@ -8,7 +8,7 @@ import java.util.function.Supplier;
 /**
  * An embedder that may still be loading, with what is known of it before it is ready: the model it runs
  * (which a store records), its dimensions and its window. A local model takes about half a second of two
- * threads to load (docs/benchmarks.md, "Start-up"), so a sync prepares its store meanwhile; every other
+ * threads to load (docs/benchmarks.md, "Start-up and JIT compilers"), so a sync prepares its store meanwhile; every other
  * embedder is ready at once.
  */
 public final class PendingEmbedder implements AutoCloseable {

@@ -463,7 +463,8 @@ public final class LocalOnnxEmbedder implements Embedder {
                 hidden.get(base, vector);
             } else {
                 // One bulk copy, then plain array arithmetic: a get() per element cost 0.1 ms per chunk of 50
-                // tokens in the C1-compiled code the Docker image runs (docs/benchmarks.md, "JIT compilers").
+                // tokens in the C1-compiled code the Docker image runs (docs/benchmarks.md, "Start-up and JIT
+                // compilers").
                 float[] tokens = new float[positions * dims];
                 hidden.get(base, tokens);
                 for (int t = 0; t < positions; t++) {
