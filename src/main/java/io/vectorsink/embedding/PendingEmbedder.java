@@ -81,7 +81,10 @@ public final class PendingEmbedder implements AutoCloseable {
             if (e.getCause() instanceof RuntimeException cause) {
                 throw cause;
             }
-            throw new SystemException("the embedder could not be loaded", e.getCause());
+            // An Error (a native library that does not load, memory): say which embedder and what, since check
+            // shows only this message.
+            throw new SystemException(
+                    "the embedding model (" + description + ") could not be loaded: " + e.getCause(), e.getCause());
         }
         if (!embedder.embeddingModel().equals(model)) {
             throw new SystemException("the embedder loaded runs "

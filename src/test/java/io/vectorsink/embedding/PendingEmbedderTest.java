@@ -58,6 +58,23 @@ class PendingEmbedderTest {
     }
 
     @Test
+    void should_say_which_embedder_failed_and_why_when_its_load_throws_an_error() {
+        PendingEmbedder pending = PendingEmbedder.loading(
+                () -> {
+                    throw new UnsatisfiedLinkError("no onnxruntime in java.library.path");
+                },
+                new FakeEmbedder(12).embeddingModel(),
+                100,
+                "local all-minilm-l6-v2-q (384 dims, 254-token window)");
+
+        assertThatThrownBy(pending::await)
+                .isInstanceOf(SystemException.class)
+                .hasMessageContaining("local all-minilm-l6-v2-q (384 dims, 254-token window)")
+                .hasMessageContaining("UnsatisfiedLinkError: no onnxruntime in java.library.path")
+                .hasCauseInstanceOf(UnsatisfiedLinkError.class);
+    }
+
+    @Test
     void should_close_an_embedder_that_finishes_loading_after_the_sync_gave_up() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch closed = new CountDownLatch(1);
