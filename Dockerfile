@@ -28,8 +28,9 @@ ENV DJL_CACHE_DIR=/airbyte/.djl
 # 633-688 MB with ~430 MB of heap in use before each collection; with -Xmx256m, 333-431 MB and no slowdown
 # (docs/benchmarks.md, "Memory"). ONNX Runtime's native memory is outside the heap and not affected.
 # C1 only (-XX:TieredStopAtLevel=1): the connector's CPU goes to the model (native code) or waits on the network,
-# and its Java side is glue; the C2 compiler spent 1.3-4.5 CPU s per sync compiling it, more than the glue
-# itself took, and 17% of the CPU of a sync of 1,500 short texts with the local model. Measured with the
+# and its Java side is glue; by default the JIT compiler threads spent 1.7-5.4 CPU s per measured sync compiling
+# it (0.4-0.5 s with C1 only), on a fake-embedder sync more than the glue itself took, and C1 only saves 17% of
+# the CPU of a sync of 1,500 short texts with the local model. Measured with the
 # default and C1 only side by side on short and long texts, local and remote embeddings (docs/benchmarks.md,
 # "Start-up and JIT compilers").
 ENV JAVA_TOOL_OPTIONS="-Xmx256m -XX:TieredStopAtLevel=1"
