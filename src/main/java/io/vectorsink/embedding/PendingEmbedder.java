@@ -71,7 +71,7 @@ public final class PendingEmbedder implements AutoCloseable {
      * Waits for the load.
      *
      * @throws SystemException (or the load's own {@link io.vectorsink.error.ConnectorException}) when it failed,
-     *     or gave an embedder of another model than announced
+     *     or gave an embedder of another model than announced (which is then closed)
      */
     public Embedder await() {
         Embedder embedder;
@@ -87,6 +87,8 @@ public final class PendingEmbedder implements AutoCloseable {
                     "the embedding model (" + description + ") could not be loaded: " + e.getCause(), e.getCause());
         }
         if (!embedder.embeddingModel().equals(model)) {
+            // Not the caller's to close, since it gets none: EmbedderFactory.create's callers never see it.
+            embedder.close();
             throw new SystemException("the embedder loaded runs "
                     + embedder.embeddingModel().describe() + ", not the announced " + model.describe());
         }

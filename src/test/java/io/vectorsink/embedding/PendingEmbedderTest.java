@@ -45,6 +45,19 @@ class PendingEmbedderTest {
     }
 
     @Test
+    void should_close_an_embedder_of_another_model_than_announced() {
+        CountDownLatch closed = new CountDownLatch(1);
+        Embedder other = new ClosingFake(new FakeEmbedder(12), closed);
+        PendingEmbedder pending =
+                PendingEmbedder.loading(() -> other, new FakeEmbedder(16).embeddingModel(), 100, "announced");
+
+        assertThatThrownBy(pending::await).isInstanceOf(SystemException.class);
+        assertThat(closed.getCount())
+                .as("closed by the refusal, before any close of the pending one")
+                .isZero();
+    }
+
+    @Test
     void should_rethrow_the_loads_own_error() {
         PendingEmbedder pending = PendingEmbedder.loading(
                 () -> {
