@@ -1,5 +1,6 @@
 package io.vectorsink.embedding;
 
+import io.vectorsink.error.Causes;
 import io.vectorsink.error.SystemException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -84,7 +85,8 @@ public final class PendingEmbedder implements AutoCloseable {
             // An Error (a native library that does not load, memory): say which embedder and what, since check
             // shows only this message.
             throw new SystemException(
-                    "the embedding model (" + description + ") could not be loaded: " + e.getCause(), e.getCause());
+                    "the embedding model (" + description + ") could not be loaded: " + Causes.describe(e.getCause()),
+                    e.getCause());
         }
         if (!embedder.embeddingModel().equals(model)) {
             // Not the caller's to close, since it gets none: EmbedderFactory.create's callers never see it.

@@ -12,6 +12,7 @@ import io.vectorsink.chunking.Tokens;
 import io.vectorsink.chunking.WordBoundedCounts;
 import io.vectorsink.embedding.Embedder;
 import io.vectorsink.embedding.EmbeddingModel;
+import io.vectorsink.error.Causes;
 import io.vectorsink.error.SystemException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -162,7 +163,12 @@ public final class LocalOnnxEmbedder implements Embedder {
 
     /** {@code model}'s tokenizer and pooling with the network {@code onnx} (for comparing exports). */
     static LocalOnnxEmbedder load(LocalModel model, byte[] onnx, OnnxSettings settings) {
-        return load(model, CompletableFuture.completedFuture(onnx), () -> {}, settings, LocalOnnxEmbedder::filesDigest);
+        return load(model, onnx, settings, LocalOnnxEmbedder::filesDigest);
+    }
+
+    /** As {@link #load(LocalModel, byte[], OnnxSettings)}, the files' digest taken by {@code filesDigest}. */
+    static LocalOnnxEmbedder load(LocalModel model, byte[] onnx, OnnxSettings settings, FilesDigest filesDigest) {
+        return load(model, CompletableFuture.completedFuture(onnx), () -> {}, settings, filesDigest);
     }
 
     /**
@@ -193,20 +199,16 @@ public final class LocalOnnxEmbedder implements Embedder {
             // Never truncate (oversized inputs must be seen, not cut) and never pad (runs pad themselves).
             tokenizer = HuggingFaceTokenizer.newInstance(
                     new ByteArrayInputStream(tokenizerJson), Map.of("padding", "false", "truncation", "false"));
-            LoadedNetwork loaded = joined(network);
-            try {
-                return new LocalOnnxEmbedder(
-                        model,
-                        settings,
-                        loaded.environment(),
-                        loaded.session(),
-                        tokenizer,
-                        TokenOffsets.splitsAtWhitespace(tokenizerJson),
-                        loaded.filesDigest());
-            } catch (RuntimeException e) {
-                closeQuietly(null, loaded.session());
-                throw e;
-            }
+            LoadedNetwork loaded = joined(model, network);
+            // A failure here closes the session below, once.
+            return new LocalOnnxEmbedder(
+                    model,
+                    settings,
+                    loaded.environment(),
+                    loaded.session(),
+                    tokenizer,
+                    TokenOffsets.splitsAtWhitespace(tokenizerJson),
+                    loaded.filesDigest());
         } catch (IOException | RuntimeException e) {
             closeQuietly(tokenizer, null);
             // Whatever failed here, the session being built is released once it exists.
@@ -224,20 +226,25 @@ public final class LocalOnnxEmbedder implements Embedder {
         thread.start();
     }
 
-    private static LoadedNetwork joined(CompletableFuture<LoadedNetwork> network) {
+    private static LoadedNetwork joined(LocalModel model, CompletableFuture<LoadedNetwork> network) {
         try {
             return network.join();
         } catch (CompletionException e) {
             if (e.getCause() instanceof RuntimeException cause) {
                 throw cause;
             }
-            throw e;
+            // An Error of the loader thread (ONNX Runtime's native library failing to load is an
+            // ExceptionInInitializerError): its description is all check can show of why.
+            throw new SystemException(
+                    "local embedding model " + model.modelName() + " could not be loaded: "
+                            + Causes.describe(e.getCause()),
+                    e.getCause());
         }
     }
 
     /** The {@code files_sha256} of a model's network and tokenizer files. */
     @FunctionalInterface
-    private interface FilesDigest {
+    interface FilesDigest {
         String of(byte[] onnx, byte[] tokenizerJson);
     }
 
@@ -264,7 +271,7 @@ public final class LocalOnnxEmbedder implements Embedder {
                 OrtSession session = environment.createSession(onnx, options);
                 try {
                     return new LoadedNetwork(environment, session, filesDigest.of(onnx, tokenizerJson));
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | Error e) {
                     closeQuietly(null, session);
                     throw e;
                 }

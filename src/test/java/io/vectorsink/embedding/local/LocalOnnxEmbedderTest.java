@@ -98,6 +98,23 @@ class LocalOnnxEmbedderTest implements EmbedderContract {
     }
 
     @Test
+    void should_say_why_the_model_could_not_be_loaded_when_its_loader_thread_fails_with_an_error() throws Exception {
+        byte[] onnx = resource(LocalModel.ALL_MINILM_L6_V2_Q.onnxResource());
+
+        assertThatThrownBy(() -> LocalOnnxEmbedder.load(
+                        LocalModel.ALL_MINILM_L6_V2_Q, onnx, OnnxSettings.defaults(), (network, tokenizer) -> {
+                            // What OrtEnvironment's static initializer throws when the native library fails.
+                            throw new ExceptionInInitializerError(
+                                    new RuntimeException("Failed to load onnx-runtime library"));
+                        }))
+                .isInstanceOf(SystemException.class)
+                .hasMessageContaining("all-minilm-l6-v2-q could not be loaded")
+                .hasMessageContaining(
+                        "ExceptionInInitializerError; caused by java.lang.RuntimeException: Failed to load"
+                                + " onnx-runtime library");
+    }
+
+    @Test
     void should_say_which_model_could_not_be_loaded_from_a_broken_network_file() {
         byte[] broken = "not an onnx file".getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
