@@ -235,6 +235,26 @@ final class BenchSupport {
                 loadAverage());
     }
 
+    /**
+     * The test classpath for a child JVM: under {@code exec:java} it is the class loader's URLs (the {@code
+     * java.class.path} of that JVM is Maven's own), otherwise {@code java.class.path}.
+     */
+    static String testClasspath() {
+        if (BenchSupport.class.getClassLoader() instanceof java.net.URLClassLoader loader
+                && loader.getURLs().length > 0) {
+            List<String> entries = new ArrayList<>();
+            for (java.net.URL url : loader.getURLs()) {
+                try {
+                    entries.add(Path.of(url.toURI()).toString());
+                } catch (java.net.URISyntaxException e) {
+                    throw new IllegalStateException("not a file URL on the classpath: " + url, e);
+                }
+            }
+            return String.join(java.io.File.pathSeparator, entries);
+        }
+        return System.getProperty("java.class.path");
+    }
+
     static double processCpuSeconds() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                         .getProcessCpuTime()

@@ -28,14 +28,10 @@ import io.vectorsink.embedding.local.LocalOnnxEmbedder;
 import io.vectorsink.protocol.Json;
 import io.vectorsink.testing.ChromaServer;
 import io.vectorsink.testing.ImageJvmOptions;
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.net.URISyntaxException;
-import java.net.URL;
-import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -233,7 +229,7 @@ public final class PeerBench {
             List<String> arguments = new ArrayList<>(jvmOptions);
             arguments.addAll(List.of(
                     "-cp",
-                    classpath(),
+                    BenchSupport.testClasspath(),
                     PeerBench.class.getName(),
                     "--ingest",
                     server.url(),
@@ -459,25 +455,6 @@ public final class PeerBench {
             throw new UncheckedIOException(e);
         }
         return values;
-    }
-
-    /**
-     * The test classpath for the child JVM: under {@code exec:java} it is the class loader's URLs (the
-     * {@code java.class.path} of that JVM is Maven's own), otherwise {@code java.class.path}.
-     */
-    private static String classpath() {
-        if (PeerBench.class.getClassLoader() instanceof URLClassLoader loader && loader.getURLs().length > 0) {
-            List<String> entries = new ArrayList<>();
-            for (URL url : loader.getURLs()) {
-                try {
-                    entries.add(Path.of(url.toURI()).toString());
-                } catch (URISyntaxException e) {
-                    throw new IllegalStateException("not a file URL on the classpath: " + url, e);
-                }
-            }
-            return String.join(File.pathSeparator, entries);
-        }
-        return System.getProperty("java.class.path");
     }
 
     /** The child: LangChain4j's ingestion of the corpus, in its own JVM, reporting its phases on stdout. */

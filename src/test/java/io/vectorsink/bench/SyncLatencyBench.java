@@ -15,10 +15,13 @@ import io.vectorsink.store.QueryHit;
 import io.vectorsink.store.StaleFilter;
 import io.vectorsink.store.VectorStore;
 import io.vectorsink.testing.FakeEmbeddingServer;
+import io.vectorsink.testing.ImageJvmOptions;
 import io.vectorsink.testing.Messages;
 import io.vectorsink.testing.OneStreamSync;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalInt;
@@ -30,9 +33,10 @@ import okhttp3.HttpUrl;
  * embedding threads) with the default advanced settings, or tuned ones, embedding through {@link
  * RemoteEmbedder} against the simulated provider {@link FakeEmbeddingServer} on loopback, which answers after
  * a fixed latency. The store acknowledges at once and keeps nothing (a benchmark sink, so only the embedding
- * path is measured). Inputs/s are counted at the server over the measured window, after a warm-up, against
- * the limit {@code requests in flight x inputs per request / latency}. Not a test. After {@code mvn
- * test-compile}:
+ * path is measured). The connector's side runs in its own JVM with the Docker image's JVM options (as users
+ * run it); the simulated provider runs in this one, so its work does not take the connector's JVM's time.
+ * Inputs/s are counted at the server over the measured window, after a warm-up, against the limit {@code
+ * requests in flight x inputs per request / latency}. Not a test. After {@code mvn test-compile}:
  *
  * <pre>
  * mvn -q exec:java -Dexec.classpathScope=test -Dexec.mainClass=io.vectorsink.bench.SyncLatencyBench \
@@ -53,55 +57,60 @@ public final class SyncLatencyBench {
 
     public static void main(String[] args) throws Exception {
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        if (args[0].equals("--connector")) {
+            connector(args);
+            System.exit(0);
+        }
         String provider = args[0];
         int latencyMs = Integer.parseInt(args[1]);
         int seconds = Integer.parseInt(args[2]);
-        AdvancedConfig defaults = AdvancedConfig.defaults();
-        AdvancedConfig advanced = args.length > 4
-                ? new AdvancedConfig(
-                        Integer.parseInt(args[3]),
-                        Integer.parseInt(args[4]),
-                        defaults.upsertConcurrency(),
-                        defaults.flushInterval(),
-                        Math.max(defaults.maxInFlightChunks(), 4 * Integer.parseInt(args[3])),
-                        defaults.retryMaxDuration(),
-                        false)
-                : defaults;
+        AdvancedConfig advanced = advanced(args, 3);
         int dimensions = provider.equals("cohere") ? 256 : DIMENSIONS; // embed-v4.0's smallest output_dimension
         try (FakeEmbeddingServer server = FakeEmbeddingServer.start(dimensions, Duration.ofMillis(latencyMs))) {
-            EmbeddingApi api = provider.equals("cohere")
-                    ? CohereApi.of(
-                            new EmbeddingConfig.Cohere("bench-key", "embed-v4.0", OptionalInt.of(256)),
-                            HttpUrl.get(server.cohereBaseUrl()))
-                    : OpenAiApi.compatible(
-                            new EmbeddingConfig.OpenAiCompatible(server.baseUrl(), "", "bench", DIMENSIONS, 512),
-                            false);
-            int perRequest = api.limits().maxInputsPerRequest();
+            int perRequest = api(provider, server.baseUrl(), server.cohereBaseUrl())
+                    .limits()
+                    .maxInputsPerRequest();
             int requestsPerBatch = (advanced.batchSize() + perRequest - 1) / perRequest;
             int inFlight = Math.min(64, advanced.embeddingConcurrency() * requestsPerBatch);
             // What the texts of one batch carry per request when spread evenly over its requests.
             double inputsPerRequest = (double) advanced.batchSize() / requestsPerBatch;
             double limit = inFlight * inputsPerRequest * 1000.0 / latencyMs;
             int records = (int) (limit * (WARMUP_SECONDS + seconds + 2));
-            byte[] input = messages(records);
-            try (RemoteEmbedder embedder =
-                    RemoteEmbedder.create(api, advanced, HttpClients.shared(), RetryTiming.system())) {
-                Thread sync = new Thread(() -> run(embedder, advanced, input));
-                sync.setDaemon(true);
-                double cpuStart = BenchSupport.processCpuSeconds();
-                sync.start();
+            // The connector in its own JVM with the Docker image's options, as users run it; the simulated
+            // provider stays in this one, as a remote provider's work is not the connector's.
+            List<String> command = new ArrayList<>();
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            command.addAll(ImageJvmOptions.read());
+            command.addAll(List.of(
+                    "-cp",
+                    BenchSupport.testClasspath(),
+                    SyncLatencyBench.class.getName(),
+                    "--connector",
+                    provider,
+                    server.baseUrl(),
+                    server.cohereBaseUrl(),
+                    Integer.toString(records)));
+            if (args.length > 4) {
+                command.addAll(List.of(args[3], args[4]));
+            }
+            Process connector = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            try {
                 Thread.sleep(WARMUP_SECONDS * 1000L);
                 long startInputs = server.inputsServed();
                 long start = System.nanoTime();
                 Thread.sleep(seconds * 1000L);
                 double measured = (System.nanoTime() - start) / 1e9;
                 double rate = (server.inputsServed() - startInputs) / measured;
-                sync.join();
+                double connectorCpu = BenchSupport.cpuSeconds(connector.pid());
                 System.out.printf(
                         Locale.ROOT,
                         "%s, latency %d ms, batch_size %d, embedding_concurrency %d%s: %.0f inputs/s of a limit of"
                                 + " %.0f (%d requests in flight x %.0f inputs / %.3f s) = %.1f%%; server max in flight"
-                                + " %d; %d records; CPU of this JVM %.1f s; load average %s%n",
+                                + " %d; %d records; CPU of the connector's JVM (%s) until the window's end %.1f s; of"
+                                + " this JVM (the simulated provider) %.1f s; load average %s%n",
                         provider,
                         latencyMs,
                         advanced.batchSize(),
@@ -115,11 +124,51 @@ public final class SyncLatencyBench {
                         100 * rate / limit,
                         server.maxInFlight(),
                         records,
-                        BenchSupport.processCpuSeconds() - cpuStart,
+                        String.join(" ", ImageJvmOptions.read()),
+                        connectorCpu,
+                        BenchSupport.processCpuSeconds(),
                         BenchSupport.loadAverage());
+            } finally {
+                connector.destroy();
+                connector.waitFor();
             }
         }
         System.exit(0);
+    }
+
+    /** The default advanced settings, or the batch size and embedding concurrency at {@code args[from]}. */
+    private static AdvancedConfig advanced(String[] args, int from) {
+        AdvancedConfig defaults = AdvancedConfig.defaults();
+        if (args.length <= from + 1) {
+            return defaults;
+        }
+        int batchSize = Integer.parseInt(args[from]);
+        return new AdvancedConfig(
+                batchSize,
+                Integer.parseInt(args[from + 1]),
+                defaults.upsertConcurrency(),
+                defaults.flushInterval(),
+                Math.max(defaults.maxInFlightChunks(), 4 * batchSize),
+                defaults.retryMaxDuration(),
+                false);
+    }
+
+    private static EmbeddingApi api(String provider, String openAiBaseUrl, String cohereBaseUrl) {
+        return provider.equals("cohere")
+                ? CohereApi.of(
+                        new EmbeddingConfig.Cohere("bench-key", "embed-v4.0", OptionalInt.of(256)),
+                        HttpUrl.get(cohereBaseUrl))
+                : OpenAiApi.compatible(
+                        new EmbeddingConfig.OpenAiCompatible(openAiBaseUrl, "", "bench", DIMENSIONS, 512), false);
+    }
+
+    /** The connector's side: {@code --connector PROVIDER OPENAI_URL COHERE_URL RECORDS [BATCH CONCURRENCY]}. */
+    private static void connector(String[] args) {
+        AdvancedConfig advanced = advanced(args, 5);
+        try (RemoteEmbedder embedder = RemoteEmbedder.create(
+                api(args[1], args[2], args[3]), advanced, HttpClients.shared(), RetryTiming.system())) {
+            run(embedder, advanced, messages(Integer.parseInt(args[4])));
+        }
     }
 
     private static void run(RemoteEmbedder embedder, AdvancedConfig advanced, byte[] input) {

@@ -285,7 +285,8 @@ public final class RemoteEmbedder implements Embedder {
             ResponseBody content = response.body();
             byte[] bytes = content == null ? new byte[0] : content.bytes();
             try {
-                body = Json.MAPPER.readTree(bytes);
+                // Numbers as doubles, not BigDecimals: an answer is thousands of vector components.
+                body = Json.ANSWERS.readTree(bytes);
             } catch (IOException e) {
                 throw new SystemException(api.service() + " sent an answer that is not JSON", e);
             }
