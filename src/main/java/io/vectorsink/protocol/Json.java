@@ -31,7 +31,7 @@ public final class Json {
             .build();
 
     /**
-     * For embedding providers' answers, which are mostly numbers: as {@link #MAPPER}, but a number with a
+     * For the answers of embedding providers and stores, which carry vectors: as {@link #MAPPER}, but a number with a
      * fraction is read as a double by Jackson's fast parser, not as a {@code BigDecimal}. An answer of 64
      * vectors of 256 numbers took 5.5 ms to read with BigDecimals in the C1-compiled code the Docker image
      * runs, and 1.8 ms so (docs/benchmarks.md, "Start-up and JIT compilers"); an OpenAI answer carries

@@ -256,7 +256,8 @@ public final class RestEndpoint {
             }
             ResponseBody body = response.body();
             byte[] bytes = body == null ? new byte[0] : body.bytes();
-            JsonNode json = bytes.length == 0 ? MissingNode.getInstance() : Json.MAPPER.readTree(bytes);
+            // Numbers as doubles: an answer with stored vectors is thousands of them (see Json.ANSWERS).
+            JsonNode json = bytes.length == 0 ? MissingNode.getInstance() : Json.ANSWERS.readTree(bytes);
             return new Answer(response.code(), json, null);
         } catch (JsonProcessingException e) {
             throw new SystemException(vendor + " sent a malformed JSON answer to " + describe(request), e);
