@@ -117,6 +117,20 @@ final class BenchSupport {
                 catalog.toString());
     }
 
+    /** Runs the built jar's {@code write} as the Docker image runs it: with its JVM options. */
+    static Run runWriteAsImage(Path workDir, String label, Path input, Path config, Path catalog) {
+        return runJar(
+                workDir,
+                label,
+                input,
+                io.vectorsink.testing.ImageJvmOptions.read(),
+                "write",
+                "--config",
+                config.toString(),
+                "--catalog",
+                catalog.toString());
+    }
+
     /**
      * Runs {@code java ARGUMENTS} (this JVM's java) with stdin from a file, polling its peak RSS and CPU
      * time; stdout and stderr go to {@code LABEL.out} and {@code LABEL.err} in {@code workDir}.

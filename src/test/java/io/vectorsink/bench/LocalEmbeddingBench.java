@@ -6,7 +6,6 @@ import io.vectorsink.bench.BenchSupport.Run;
 import io.vectorsink.embedding.local.LocalModel;
 import io.vectorsink.embedding.local.LocalOnnxEmbedder;
 import io.vectorsink.testing.ChromaServer;
-import io.vectorsink.testing.ImageJvmOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -182,17 +181,7 @@ public final class LocalEmbeddingBench {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        // As the Docker image runs it: with its JVM options.
-        Run run = BenchSupport.runJar(
-                dir,
-                name,
-                input,
-                ImageJvmOptions.read(),
-                "write",
-                "--config",
-                config.toString(),
-                "--catalog",
-                catalog.toString());
+        Run run = BenchSupport.runWriteAsImage(dir, name, input, config, catalog);
         BenchSupport.requireOk(run, "write " + name);
         return run;
     }

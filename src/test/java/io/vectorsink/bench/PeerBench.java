@@ -204,17 +204,7 @@ public final class PeerBench {
                 throw new UncheckedIOException(e);
             }
             double chromaBefore = BenchSupport.cpuSeconds(server.pid());
-            // As the Docker image runs it: with its JVM options.
-            Run run = BenchSupport.runJar(
-                    dir,
-                    name,
-                    input,
-                    ImageJvmOptions.read(),
-                    "write",
-                    "--config",
-                    config.toString(),
-                    "--catalog",
-                    catalog.toString());
+            Run run = BenchSupport.runWriteAsImage(dir, name, input, config, catalog);
             BenchSupport.requireOk(run, "write " + name);
             record(key, run, chromaBefore, chroma.count(chroma.create(name)), Map.of());
         }

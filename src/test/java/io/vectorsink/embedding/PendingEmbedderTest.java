@@ -118,40 +118,12 @@ class PendingEmbedderTest {
     }
 
     /** A real fake embedder that counts its close. */
-    private record ClosingFake(FakeEmbedder fake, CountDownLatch closed) implements Embedder {
-        @Override
-        public int dimensions() {
-            return fake.dimensions();
-        }
+    private static final class ClosingFake extends ForwardingEmbedder {
+        private final CountDownLatch closed;
 
-        @Override
-        public EmbeddingModel embeddingModel() {
-            return fake.embeddingModel();
-        }
-
-        @Override
-        public int maxInputTokens() {
-            return fake.maxInputTokens();
-        }
-
-        @Override
-        public io.vectorsink.chunking.TokenCounter tokenCounter() {
-            return fake.tokenCounter();
-        }
-
-        @Override
-        public int maxBatchSize() {
-            return fake.maxBatchSize();
-        }
-
-        @Override
-        public List<float[]> embed(List<String> texts) {
-            return fake.embed(texts);
-        }
-
-        @Override
-        public String description() {
-            return fake.description();
+        ClosingFake(FakeEmbedder fake, CountDownLatch closed) {
+            super(fake);
+            this.closed = closed;
         }
 
         @Override

@@ -6,13 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vectorsink.chunking.Chunk;
 import io.vectorsink.chunking.Chunker;
-import io.vectorsink.chunking.TokenCounter;
 import io.vectorsink.config.AdvancedConfig;
 import io.vectorsink.config.ProcessingConfig;
 import io.vectorsink.config.ReuseConfig;
 import io.vectorsink.config.TextSplitterConfig;
-import io.vectorsink.embedding.Embedder;
-import io.vectorsink.embedding.EmbeddingModel;
+import io.vectorsink.embedding.ForwardingEmbedder;
 import io.vectorsink.embedding.fake.FakeEmbedder;
 import io.vectorsink.error.TransientException;
 import io.vectorsink.mapping.RecordMapper;
@@ -41,39 +39,17 @@ import org.junit.jupiter.api.Test;
  */
 class SkipUnchangedTest {
     /** Counts the texts it embeds; vectors are {@link FakeEmbedder}'s (the same text, the same vector). */
-    static final class CountingEmbedder implements Embedder {
-        final FakeEmbedder fake = new FakeEmbedder(4);
+    static final class CountingEmbedder extends ForwardingEmbedder {
         final List<String> embedded = java.util.Collections.synchronizedList(new ArrayList<>());
 
-        @Override
-        public int dimensions() {
-            return fake.dimensions();
-        }
-
-        @Override
-        public EmbeddingModel embeddingModel() {
-            return fake.embeddingModel();
-        }
-
-        @Override
-        public int maxInputTokens() {
-            return fake.maxInputTokens();
-        }
-
-        @Override
-        public TokenCounter tokenCounter() {
-            return fake.tokenCounter();
-        }
-
-        @Override
-        public int maxBatchSize() {
-            return fake.maxBatchSize();
+        CountingEmbedder() {
+            super(new FakeEmbedder(4));
         }
 
         @Override
         public List<float[]> embed(List<String> texts) {
             embedded.addAll(texts);
-            return fake.embed(texts);
+            return super.embed(texts);
         }
 
         @Override
