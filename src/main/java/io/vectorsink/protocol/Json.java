@@ -22,13 +22,15 @@ public final class Json {
             .maxNameLength(50_000) // Jackson's default, stated because MessageReader's error names it
             .build();
 
-    public static final ObjectMapper MAPPER = JsonMapper.builder(
+    private static final JsonMapper PROTOCOL = JsonMapper.builder(
                     JsonFactory.builder().streamReadConstraints(CONSTRAINTS).build())
             // Two values for one key would make "which one did we store?" a guess: reject the line.
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .build();
+
+    public static final ObjectMapper MAPPER = PROTOCOL;
 
     /**
      * For the answers of embedding providers and stores, which carry vectors: as {@link #MAPPER}, but a number with a
@@ -37,12 +39,9 @@ public final class Json {
      * runs, and 1.8 ms so (docs/benchmarks.md, "Start-up and JIT compilers"); an OpenAI answer carries
      * 32 vectors of 1,536. A vector component is a float32, which a double holds exactly.
      */
-    public static final ObjectMapper ANSWERS = JsonMapper.builder(JsonFactory.builder()
-                    .streamReadConstraints(CONSTRAINTS)
-                    .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
-                    .build())
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+    public static final ObjectMapper ANSWERS = PROTOCOL.rebuild()
+            .disable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
             .build();
 
     private Json() {}

@@ -44,5 +44,8 @@ class JsonTest {
         assertThatThrownBy(() -> Json.ANSWERS.readTree("{\"data\":[],\"data\":[]}"))
                 .hasMessageContaining("Duplicate field 'data'");
         assertThatThrownBy(() -> Json.ANSWERS.readTree("{\"data\":[]} {}")).hasMessageContaining("Trailing token");
+        assertThat(Json.ANSWERS.getFactory().streamReadConstraints().getMaxStringLength())
+                .isEqualTo(Json.MAPPER.getFactory().streamReadConstraints().getMaxStringLength())
+                .isEqualTo(512 * 1024 * 1024);
     }
 }
