@@ -480,9 +480,7 @@ public final class OpenSearchVectorStore extends RestVectorStore {
                 if (hits.isEmpty() || read >= total || scrollId.isEmpty()) {
                     break;
                 }
-                answer = endpoint.call(
-                        endpoint.post(endpoint.url("_search", "scroll"), OpenSearchLookupJson.scrollNext(scrollId)),
-                        "look up stored chunks");
+                answer = nextScrollPage(scrollId);
                 scrollId = answer.path("_scroll_id").asText(scrollId); // the latest id names the scroll
             }
         } finally {
@@ -492,6 +490,22 @@ public final class OpenSearchVectorStore extends RestVectorStore {
             throw new TransientException(product() + " answered " + read + " of the " + total + " chunks of a record"
                     + " in index '" + index + "' while they were read in pages; the next attempt reads them again");
         }
+    }
+
+    /**
+     * The next page of a lookup's scroll. Both engines answer 404 ({@code search_context_missing_exception})
+     * for a scroll they no longer hold (expired, freed, or its node restarted) while the index is there: worded
+     * as the lost scroll it is, not as a vanished index, and transient, since the next attempt scrolls anew.
+     */
+    private JsonNode nextScrollPage(String scrollId) {
+        Answer answer = endpoint.send(
+                endpoint.post(endpoint.url("_search", "scroll"), OpenSearchLookupJson.scrollNext(scrollId)));
+        if (answer.code() == 404) {
+            throw new TransientException(product() + " no longer holds the scroll that read the chunks of a record in"
+                    + " index '" + index + "' page by page (" + answer.status().describe() + "; a scroll lives "
+                    + OpenSearchLookupJson.SCROLL_KEEP_ALIVE + " between pages); the next attempt reads them again");
+        }
+        return endpoint.require(answer, "look up stored chunks");
     }
 
     /** Frees a lookup's scroll; any failure is left alone, since the scroll expires on its own. */

@@ -238,6 +238,43 @@ class OpenSearchContractIT implements LookupContract, IndexModelContract, TypedV
         assertThat(openScrolls()).as("scrolls left open").isZero();
     }
 
+    /**
+     * What OpenSearchVectorStoreTest stands in with for the next page of a scroll the engine no longer holds;
+     * {@link #should_answer_the_next_page_of_a_freed_scroll_with_404_search_context_missing} checks the real
+     * node's answer has its status and root cause.
+     */
+    static final String LOST_SCROLL_ANSWER =
+            "{\"error\":{\"root_cause\":[{\"type\":\"search_context_missing_exception\","
+                    + "\"reason\":\"No search context found for id [1]\"}],\"type\":\"search_phase_execution_exception\","
+                    + "\"reason\":\"all shards failed\",\"phase\":\"query\",\"grouped\":true},\"status\":404}";
+
+    @Test
+    void should_answer_the_next_page_of_a_freed_scroll_with_404_search_context_missing() throws IOException {
+        String index = newCollection();
+        VectorStore store = newStore(index, "cosine");
+        store.prepare(3);
+        store.upsert(LookupContract.hashedRecord(STREAM, "r1", 3));
+        HttpResponse<String> first = inspector().send("POST", "/" + index + "/_search?scroll=1m", "{\"size\":1}");
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+        String scrollId = Json.MAPPER.readTree(first.body()).path("_scroll_id").asText();
+        String scroll = Json.MAPPER.writeValueAsString(Map.of("scroll_id", scrollId));
+        HttpResponse<String> freed = inspector().send("DELETE", "/_search/scroll", scroll);
+        assertThat(freed.statusCode()).as(freed.body()).isEqualTo(200);
+
+        HttpResponse<String> next = inspector()
+                .send(
+                        "POST",
+                        "/_search/scroll",
+                        Json.MAPPER.writeValueAsString(Map.of("scroll", "1m", "scroll_id", scrollId)));
+
+        JsonNode real = Json.MAPPER.readTree(next.body());
+        JsonNode standIn = Json.MAPPER.readTree(LOST_SCROLL_ANSWER);
+        assertThat(next.statusCode()).as(next.body()).isEqualTo(404);
+        assertThat(real.path("status").asInt()).isEqualTo(standIn.path("status").asInt());
+        assertThat(real.at("/error/root_cause/0/type").asText())
+                .isEqualTo(standIn.at("/error/root_cause/0/type").asText());
+    }
+
     /** The scroll contexts open on the node now ({@code _nodes/stats}). */
     long openScrolls() throws IOException {
         HttpResponse<String> stats = inspector().send("GET", "/_nodes/stats/indices/search", null);

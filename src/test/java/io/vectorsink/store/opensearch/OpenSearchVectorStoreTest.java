@@ -383,6 +383,33 @@ class OpenSearchVectorStoreTest {
                 .hasMessageContaining("metadata._ab_stream is text, not keyword");
     }
 
+    /**
+     * A record with more chunks than a lookup page is read by a scroll; a scroll the engine no longer holds
+     * between two pages answers 404 with {@code search_context_missing_exception} (the real node's answer,
+     * OpenSearchContractIT), which is a transient lookup failure, not a vanished index.
+     */
+    @Test
+    void should_call_a_scroll_lost_between_pages_a_transient_failure_and_not_a_vanished_index() {
+        String page = "{\"_scroll_id\":\"c2Nyb2xs\",\"hits\":{\"total\":{\"value\":3,\"relation\":\"eq\"},"
+                + "\"hits\":[{\"_id\":\"a\",\"_seq_no\":0,\"_primary_term\":1,\"_source\":{}}]}}";
+        server.stubFor(post(urlPathEqualTo("/" + INDEX + "/_search")).willReturn(okJson(page)));
+        server.stubFor(post("/_search/scroll")
+                .willReturn(aResponse()
+                        .withStatus(404)
+                        .withHeader("Content-Type", "application/json")
+                        .withBody(OpenSearchContractIT.LOST_SCROLL_ANSWER)));
+        OpenSearchVectorStore store = prepared();
+
+        assertThatThrownBy(() -> store.lookup(STREAM, List.of("r1")))
+                .isInstanceOf(TransientException.class)
+                .hasMessageContaining("no longer holds the scroll")
+                .hasMessageContaining("index 'docs'")
+                .hasMessageContaining("HTTP 404")
+                .hasMessageNotContaining("disappeared");
+        server.verify(
+                postRequestedFor(urlPathEqualTo("/" + INDEX + "/_search")).withQueryParam("scroll", equalTo("1m")));
+    }
+
     @Test
     void should_turn_knn_scores_into_distances_in_chromas_units() {
         assertThat(store("cosine", "wait_for", null).distance(1.0)).isEqualTo(0.0);
