@@ -32,19 +32,18 @@ final class Components {
 
     /**
      * The embedder, loading in the background if it is a local model, once the chunk size is known to fit
-     * it: a config error comes before the store is touched.
+     * it: a config error comes before a model loads or the store is touched.
      */
     static PendingEmbedder startEmbedder(ConnectorConfig config) {
-        PendingEmbedder embedder = EmbedderFactory.start(config.embedding(), config.advanced());
         int chunkSize = config.processing().chunkSize();
-        if (chunkSize > embedder.maxInputTokens()) {
-            embedder.close();
-            // A larger chunk would be cut by the model without a trace (docs/architecture.md, invariant 8).
-            throw new ConfigException("processing.chunk_size is " + chunkSize + " tokens, but the embedding model ("
-                    + embedder.description() + ") embeds at most " + embedder.maxInputTokens()
-                    + " tokens of one chunk; set chunk_size to " + embedder.maxInputTokens() + " or less");
-        }
-        return embedder;
+        return EmbedderFactory.start(config.embedding(), config.advanced(), (window, description) -> {
+            if (chunkSize > window) {
+                // A larger chunk would be cut by the model without a trace (docs/architecture.md, invariant 8).
+                throw new ConfigException("processing.chunk_size is " + chunkSize + " tokens, but the embedding model ("
+                        + description + ") embeds at most " + window + " tokens of one chunk; set chunk_size to "
+                        + window + " or less");
+            }
+        });
     }
 
     static PipelineParts parts(ConnectorConfig config, Embedder embedder, VectorStore store) {

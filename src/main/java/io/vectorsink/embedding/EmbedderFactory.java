@@ -35,23 +35,41 @@ public final class EmbedderFactory {
      * @throws SystemException when a local model cannot be loaded
      */
     public static Embedder create(EmbeddingConfig config, AdvancedConfig advanced) {
-        return start(config, advanced).await();
+        return start(config, advanced, (window, description) -> {}).await();
+    }
+
+    /**
+     * What a caller checks of an embedder before it is used: its window (tokens of one input at most) and its
+     * description, to name it. Throws to refuse it.
+     */
+    @FunctionalInterface
+    public interface WindowCheck {
+        void check(int maxInputTokens, String description);
     }
 
     /**
      * As {@link #create}, but a local model loads in a background thread while the caller goes on; what the
-     * store needs of it (model, dimensions, window) is known at once.
+     * store needs of it (model, dimensions, window) is known at once. {@code windowCheck} runs first: a local
+     * model it refuses never starts loading, and any other embedder it refuses is closed.
      */
-    public static PendingEmbedder start(EmbeddingConfig config, AdvancedConfig advanced) {
+    public static PendingEmbedder start(EmbeddingConfig config, AdvancedConfig advanced, WindowCheck windowCheck) {
         if (config instanceof EmbeddingConfig.Local local) {
             LocalModel model = LocalModel.fromName(local.model());
+            windowCheck.check(LocalOnnxEmbedder.maxInputTokens(model), LocalOnnxEmbedder.describe(model));
             return PendingEmbedder.loading(
                     () -> LocalOnnxEmbedder.load(model),
                     LocalOnnxEmbedder.announced(model),
                     LocalOnnxEmbedder.maxInputTokens(model),
                     LocalOnnxEmbedder.describe(model));
         }
-        return PendingEmbedder.ready(ready(config, advanced));
+        Embedder embedder = ready(config, advanced);
+        try {
+            windowCheck.check(embedder.maxInputTokens(), embedder.description());
+        } catch (RuntimeException e) {
+            embedder.close();
+            throw e;
+        }
+        return PendingEmbedder.ready(embedder);
     }
 
     private static Embedder ready(EmbeddingConfig config, AdvancedConfig advanced) {

@@ -12,8 +12,11 @@ import io.vectorsink.embedding.remote.RemoteEmbedder;
 import io.vectorsink.error.ConfigException;
 import io.vectorsink.error.Secrets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -44,6 +47,47 @@ class EmbedderFactoryTest {
         assertThatThrownBy(() -> EmbedderFactory.create(new EmbeddingConfig.Local("gpt-embed-9")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("model must be one of all-minilm-l6-v2-q, bge-small-en-v1.5-q");
+    }
+
+    @Test
+    void should_not_start_loading_a_local_model_whose_window_the_caller_refuses() {
+        Set<Thread> loadsBefore = loadThreads();
+        List<String> checked = new ArrayList<>();
+
+        assertThatThrownBy(() -> EmbedderFactory.start(
+                        new EmbeddingConfig.Local(EmbeddingConfig.Local.MINILM),
+                        AdvancedConfig.defaults(),
+                        (window, description) -> {
+                            checked.add(window + " " + description);
+                            throw new ConfigException("chunk_size too large");
+                        }))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("chunk_size too large");
+        assertThat(checked).singleElement().asString().startsWith("254 ").contains("all-minilm-l6-v2-q");
+        assertThat(loadThreads()).as("load threads started").isEqualTo(loadsBefore);
+    }
+
+    @Test
+    void should_show_a_ready_embedder_to_the_window_check_before_handing_it_out() {
+        List<Integer> windows = new ArrayList<>();
+        try (PendingEmbedder pending = EmbedderFactory.start(
+                new EmbeddingConfig.Fake(12),
+                AdvancedConfig.defaults(),
+                (window, description) -> windows.add(window))) {
+            assertThat(windows).containsExactly(pending.maxInputTokens());
+        }
+    }
+
+    /** The threads that load a local model now. */
+    private static Set<Thread> loadThreads() {
+        Set<Thread> loads = new HashSet<>();
+        for (Thread thread : Thread.getAllStackTraces().keySet()) {
+            if (thread.getName().equals("vectorsink-embedder-load")
+                    || thread.getName().equals("vectorsink-model-load")) {
+                loads.add(thread);
+            }
+        }
+        return loads;
     }
 
     @Test
