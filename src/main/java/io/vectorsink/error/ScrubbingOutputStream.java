@@ -10,11 +10,18 @@ import java.util.Objects;
  * A text stream that passes every line through {@link Secrets#redact} before it reaches {@code out}:
  * stderr, where slf4j-simple writes the library logs and the retry warnings, and where the JVM prints
  * what nobody caught. A line is held until its end, so a secret is never split between two writes; a line
- * longer than {@link #MAX_LINE_BYTES} is scrubbed and written in pieces, and {@link #close} writes what
+ * longer than {@link #MAX_LINE_BYTES} is scrubbed and written in pieces cut outside any secret, and {@link #close} writes what
  * is left, as {@link #drain} does at the end of the process. Thread-safe.
  */
 public final class ScrubbingOutputStream extends OutputStream {
     static final int MAX_LINE_BYTES = 64 * 1024;
+
+    /**
+     * What a piece of a long line keeps back for the next: more than any registered secret takes in any of
+     * its escaped or encoded forms (a key of a few hundred characters, each written as {@code \\u002F} at
+     * worst). A 64 KiB line holds at least 16 Ki characters, so every piece writes some.
+     */
+    static final int KEPT_CHARS = 8 * 1024;
 
     private final OutputStream out;
     private final ByteArrayOutputStream line = new ByteArrayOutputStream();
@@ -69,15 +76,24 @@ public final class ScrubbingOutputStream extends OutputStream {
     }
 
     /**
-     * Writes a piece of a line too long to hold, up to its last whole character: a character cut in two
-     * would be decoded as two replacement characters, one at the end of each piece.
+     * Writes a piece of a line too long to hold and keeps the rest: the last {@link #KEPT_CHARS} characters
+     * at least, so that a secret that began near the end of the piece is still found whole with the text
+     * that follows, and the piece is cut neither inside a secret found whole nor inside a character (which
+     * would be decoded as two replacement characters, one at the end of each piece).
      */
     private void emitPiece() throws IOException {
         byte[] bytes = line.toByteArray();
         int whole = wholeCharacters(bytes);
+        String text = new String(bytes, 0, whole, StandardCharsets.UTF_8);
+        int limit = text.length() - KEPT_CHARS;
+        int cut = Secrets.safeCut(text, limit);
+        if (cut <= 0) {
+            cut = limit; // one match fills the piece (thousands of escapes before a key): no real echo looks so
+        }
         line.reset();
-        line.write(bytes, 0, whole);
-        emit();
+        out.write(Secrets.redact(text.substring(0, cut)).getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        line.write(text.substring(cut).getBytes(StandardCharsets.UTF_8));
         line.write(bytes, whole, bytes.length - whole);
     }
 

@@ -76,6 +76,34 @@ public final class Secrets {
         return result;
     }
 
+    /**
+     * The largest index of {@code text} at most {@code limit} that cuts no registered secret in two, in any of
+     * its forms, and no character in two: where a text too long to hold whole can be cut into pieces that
+     * are scrubbed one by one. Only secrets found whole in {@code text} are seen, so the caller keeps back a
+     * tail longer than any form of a secret can be.
+     */
+    public static int safeCut(String text, int limit) {
+        int cut = Math.min(limit, text.length());
+        boolean moved = true;
+        while (moved && cut > 0) {
+            moved = false;
+            for (Pattern pattern : patterns) {
+                Matcher matcher = pattern.matcher(text);
+                while (matcher.find() && matcher.start() < cut) {
+                    if (matcher.end() > cut) {
+                        cut = matcher.start();
+                        moved = true;
+                        break;
+                    }
+                }
+            }
+        }
+        if (cut > 0 && cut < text.length() && Character.isLowSurrogate(text.charAt(cut))) {
+            cut--;
+        }
+        return cut;
+    }
+
     /** For tests: forget every registered value. */
     public static synchronized void clear() {
         FORMS.clear();

@@ -8,6 +8,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ScrubbingOutputStreamTest {
     private final ByteArrayOutputStream sink = new ByteArrayOutputStream();
@@ -71,5 +73,26 @@ class ScrubbingOutputStreamTest {
         err.println(line);
 
         assertThat(written()).isEqualTo(line + "\n");
+    }
+
+    /**
+     * A line longer than the stream holds is written in pieces: a secret at the end of the first 64 KiB
+     * (kept back for the next piece) and one found whole across the place a piece would end (the piece ends
+     * before it) were cut in two, each half written as it was.
+     */
+    @ParameterizedTest
+    @ValueSource(
+            ints = {
+                ScrubbingOutputStream.MAX_LINE_BYTES - 5,
+                ScrubbingOutputStream.MAX_LINE_BYTES - ScrubbingOutputStream.KEPT_CHARS - 5
+            })
+    void should_scrub_a_secret_where_a_long_line_is_cut_into_pieces(int offset) {
+        Secrets.register("s3cr3t/t0ken");
+        String line = "a".repeat(offset) + "s3cr3t\\/t0ken" + "b".repeat(ScrubbingOutputStream.MAX_LINE_BYTES);
+
+        err.println(line);
+
+        assertThat(written())
+                .isEqualTo("a".repeat(offset) + "****" + "b".repeat(ScrubbingOutputStream.MAX_LINE_BYTES) + "\n");
     }
 }
