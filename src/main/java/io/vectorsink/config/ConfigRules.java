@@ -3,7 +3,6 @@ package io.vectorsink.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -14,9 +13,10 @@ import java.util.regex.Pattern;
 
 /**
  * The rules of a config that its JSON Schema cannot state: rules between fields (overlap below chunk size,
- * a shortened vector length the model offers), and rules on one field that need code (a separator that
- * decodes, https for an endpoint that is not loopback, headers HTTP can carry). This is the one place these
- * rules live; stores and embedders trust a config that passed them.
+ * a shortened vector length the model offers, https for an endpoint that is not loopback unless insecure http
+ * is allowed, header names used once). Whatever one field's pattern can state is in the spec instead, so
+ * that Airbyte's form refuses it too ({@code SpecParserAgreementTest}). This is the one place these rules
+ * live; stores and embedders trust a config that passed them.
  *
  * <p>They run after the schema ({@link SpecSchema#validate}), on the config with its defaults filled in, and
  * skip every field that already has a problem, so one mistake is reported once, in the words that fit it.
@@ -30,9 +30,6 @@ final class ConfigRules {
      */
     private static final Pattern ENDPOINT = Pattern.compile("^(https?)://(\\[[^\\]]*]|[^:/]+)(?::(\\d+))?(?:/.*)?$");
 
-    /** What HTTP carries in a header value: visible ASCII, spaces and tabs. */
-    private static final Pattern HEADER_VALUE = Pattern.compile("[\\t\\x20-\\x7E]*");
-
     private ConfigRules() {}
 
     /**
@@ -44,7 +41,6 @@ final class ConfigRules {
     static void check(ObjectNode config, boolean cloud, Problems problems) {
         JsonNode processing = config.path("processing");
         checkChunkOverlap(processing, problems);
-        checkSeparators(processing.path("text_splitter"), problems);
         checkFieldMappings(processing.path("field_name_mappings"), problems);
         JsonNode advanced = config.path("advanced");
         checkInFlightBudget(advanced, problems);
@@ -66,23 +62,6 @@ final class ConfigRules {
         }
     }
 
-    private static void checkSeparators(JsonNode splitter, Problems problems) {
-        if (!"separator".equals(splitter.path("mode").asText())) {
-            return;
-        }
-        JsonNode separators = splitter.path("separators");
-        for (int i = 0; i < separators.size(); i++) {
-            String path = Problems.element("processing.text_splitter.separators", i);
-            JsonNode separator = separators.get(i);
-            if (problems.clean(path)
-                    && separator.isTextual()
-                    && TextSplitterConfig.Separator.decode(separator.textValue())
-                            .isEmpty()) {
-                problems.add(path, "must be a valid JSON string with its quotes, e.g. \"\\n\"");
-            }
-        }
-    }
-
     private static void checkFieldMappings(JsonNode mappings, Problems problems) {
         Set<String> sources = new HashSet<>();
         Set<String> targets = new HashSet<>();
@@ -99,12 +78,8 @@ final class ConfigRules {
         if (!problems.clean(path) || !field.isTextual()) {
             return;
         }
-        String name = field.textValue();
-        if (name.isBlank()) {
-            problems.add(path, "must not be blank");
-        } else if (List.of(name.split("\\.", -1)).contains("*")) {
-            problems.add(path, "must name one field: wildcards (*) cannot be renamed");
-        } else if (!seen.add(name)) {
+        // Blank names and wildcards are refused by the spec's pattern.
+        if (!seen.add(field.textValue())) {
             // A second rename of the same field would find it already moved, or overwrite the first result.
             problems.add(path, "is already used by an earlier mapping");
         }
@@ -146,15 +121,14 @@ final class ConfigRules {
 
     /**
      * Extra headers go out with every request next to the credentials: they must not replace the
-     * Authorization header the auth mode sets, must not name one header twice (HTTP names ignore case), and
-     * their values must be text HTTP can carry. Values are secrets, so no problem quotes one.
+     * Authorization header the auth mode sets and must not name one header twice (HTTP names ignore case);
+     * that their values are text HTTP can carry is the spec's pattern.
      */
     private static void checkWeaviateHeaders(JsonNode headers, Problems problems) {
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < headers.size(); i++) {
             String path = Problems.element("indexing.additional_headers", i);
             String namePath = Problems.child(path, "name");
-            String valuePath = Problems.child(path, "value");
             JsonNode name = headers.get(i).path("name");
             if (!problems.clean(namePath) || !name.isTextual()) {
                 continue;
@@ -164,15 +138,6 @@ final class ConfigRules {
                 problems.add(namePath, "must not be Authorization; choose indexing.auth.mode instead");
             } else if (!seen.add(lower)) {
                 problems.add(namePath, "names header " + name.textValue() + " again (header names ignore case)");
-            }
-            JsonNode value = headers.get(i).path("value");
-            if (problems.clean(valuePath)
-                    && value.isTextual()
-                    && !HEADER_VALUE.matcher(value.textValue()).matches()) {
-                problems.add(
-                        valuePath,
-                        "the value of header " + name.textValue()
-                                + " may only hold visible ASCII characters, spaces and tabs");
             }
         }
     }
@@ -215,17 +180,18 @@ final class ConfigRules {
      * (docs/architecture.md, invariant 11).
      */
     private static void checkEndpoint(String path, JsonNode url, JsonNode advanced, boolean cloud, Problems problems) {
-        if (!problems.clean(path) || !url.isTextual()) {
+        if (!url.isTextual()) {
             return;
         }
         Matcher endpoint = ENDPOINT.matcher(url.textValue());
-        if (!endpoint.matches()) {
-            return; // the spec's pattern has already said what is wrong
-        }
-        String port = endpoint.group(3);
-        if (port != null && (Integer.parseInt(port) < 1 || Integer.parseInt(port) > 65_535)) {
-            problems.add(path, "must have a port between 1 and 65535");
+        String port = endpoint.matches() ? endpoint.group(3) : null;
+        if (port != null && !isPort(port)) {
+            // The spec's pattern refuses it too ("must look like ..."); this says what is wrong.
+            problems.replace(path, "must have a port between 1 and 65535");
             return;
+        }
+        if (!problems.clean(path) || !endpoint.matches()) {
+            return; // the spec's pattern has already said what is wrong
         }
         if (endpoint.group(1).equals("https") || isLoopback(endpoint.group(2))) {
             return;
@@ -238,6 +204,12 @@ final class ConfigRules {
                     "must use https; plain http is only for loopback hosts unless"
                             + " advanced.allow_insecure_http is true");
         }
+    }
+
+    /** Whether {@code digits} is a TCP port, 1 to 65535, leading zeros allowed (any number of digits). */
+    private static boolean isPort(String digits) {
+        String number = digits.replaceFirst("^0+", "");
+        return !number.isEmpty() && number.length() <= 5 && Integer.parseInt(number) <= 65_535;
     }
 
     /** By name only: resolving the host would make a config's validity depend on DNS. */

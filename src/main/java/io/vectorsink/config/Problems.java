@@ -29,6 +29,11 @@ final class Problems {
         byPath.computeIfAbsent(path, p -> new LinkedHashSet<>()).add(text);
     }
 
+    /** Replaces what was said about {@code path} by {@code text}: for a rule that says it more precisely. */
+    void replace(String path, String text) {
+        byPath.put(path, new LinkedHashSet<>(Set.of(text)));
+    }
+
     /**
      * Whether none of {@code paths}, nor any field that contains one of them, has a problem yet. Rules
      * between fields run only on clean fields, so one mistake is reported once, in the words that fit it.
