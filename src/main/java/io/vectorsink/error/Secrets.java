@@ -30,8 +30,16 @@ import java.util.regex.Pattern;
  * </ul>
  */
 public final class Secrets {
-    /** Shorter values would mask ordinary text; no real secret is this short. */
-    private static final int MIN_LENGTH = 4;
+    /**
+     * Values shorter than this are removed only where they stand alone, not inside a longer word or number:
+     * removed everywhere, a password such as {@code pw1} would mask pieces of ordinary text.
+     */
+    private static final int STANDALONE_BELOW = 4;
+
+    /** Before and after a value that stands alone: no letter or digit. */
+    private static final String ALONE_BEFORE = "(?<![\\p{L}\\p{N}])";
+
+    private static final String ALONE_AFTER = "(?![\\p{L}\\p{N}])";
 
     private static final Pattern SCHEME_AND_CREDENTIALS = Pattern.compile("^[A-Za-z][A-Za-z0-9._-]*\\s+(\\S.*)$");
     private static final Pattern BASE64 = Pattern.compile("^[A-Za-z0-9+/_-]{8,}={0,2}$");
@@ -46,10 +54,10 @@ public final class Secrets {
 
     /**
      * Registers a secret value (a key, a token, a password, a whole header value) with every value
-     * derived from it; blank or very short values are ignored.
+     * derived from it; blank values are ignored, and very short ones are removed where they stand alone.
      */
     public static synchronized void register(String value) {
-        if (value == null || value.strip().length() < MIN_LENGTH) {
+        if (value == null || value.isBlank()) {
             return;
         }
         for (String derived : derived(value)) {
@@ -121,12 +129,12 @@ public final class Secrets {
             encoded.add(unpadded(Base64.getUrlEncoder().encodeToString(bytes)));
         }
         values.addAll(encoded);
-        values.removeIf(v -> v.length() < MIN_LENGTH);
+        values.removeIf(String::isEmpty);
         return values.stream().distinct().toList();
     }
 
     private static void addWithParts(String value, List<String> values) {
-        if (value.length() < MIN_LENGTH || values.contains(value)) {
+        if (value.isEmpty() || values.contains(value)) {
             return;
         }
         values.add(value);
@@ -183,7 +191,8 @@ public final class Secrets {
     private static Pattern anyForm(String value) {
         StringBuilder regex = new StringBuilder();
         value.codePoints().forEach(c -> regex.append(anyForm(c)));
-        return Pattern.compile(regex.toString());
+        return Pattern.compile(
+                value.length() < STANDALONE_BELOW ? ALONE_BEFORE + regex + ALONE_AFTER : regex.toString());
     }
 
     private static String anyForm(int c) {
