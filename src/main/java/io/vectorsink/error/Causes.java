@@ -21,4 +21,14 @@ public final class Causes {
         }
         return text.toString();
     }
+
+    /** Whether {@code failure} or one of its causes is a {@code type}. */
+    public static boolean has(Throwable failure, Class<? extends Throwable> type) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
 }

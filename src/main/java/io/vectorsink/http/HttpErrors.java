@@ -1,5 +1,6 @@
 package io.vectorsink.http;
 
+import io.vectorsink.error.Causes;
 import io.vectorsink.error.ConfigException;
 import io.vectorsink.error.ConnectorException;
 import io.vectorsink.error.SystemException;
@@ -7,11 +8,15 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
+import java.net.ProtocolException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.security.cert.CertificateException;
 import java.util.Locale;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
  * Turns unsuccessful answers and I/O failures into the connector's exceptions, in plain words.
@@ -46,12 +51,58 @@ public final class HttpErrors {
         return new SystemException(service + " refused the request (" + status.describe() + ")");
     }
 
+    /** What a plain-http server makes of a TLS handshake, as the JDK words it. */
+    private static final String NOT_TLS = "unsupported or unrecognized ssl message";
+
+    /** How OkHttp words an answer whose first line is not an HTTP status line. */
+    private static final String NOT_HTTP = "unexpected status line";
+
+    /**
+     * Whether an I/O failure says what every further attempt would meet: the server's TLS certificate is
+     * refused (not trusted, or not for this host name), the server behind an https URL does not speak TLS,
+     * or what answers at the port does not speak HTTP. A retry cannot change any of them; the URL must.
+     */
+    public static boolean isPermanent(IOException e) {
+        return permanentProblem(e) != null;
+    }
+
+    /**
+     * The config error for a permanent I/O failure ({@link #isPermanent}), naming the service and the origin
+     * (scheme, host and port, never a path or query) it was sent to.
+     */
+    public static ConfigException permanent(String service, okhttp3.HttpUrl url, IOException e) {
+        String origin = url.scheme() + "://" + url.host() + ":" + url.port();
+        return new ConfigException(service + " at " + origin + " cannot be used: " + permanentProblem(e), e);
+    }
+
+    private static String permanentProblem(IOException e) {
+        String message = lowerMessage(e);
+        if (e instanceof SSLPeerUnverifiedException) {
+            return "its TLS certificate is not for this host name";
+        }
+        if (e instanceof SSLHandshakeException && Causes.has(e, CertificateException.class)) {
+            return "its TLS certificate is not trusted (self-signed, expired, or from an authority the connector's"
+                    + " Java runtime does not trust)";
+        }
+        if (e instanceof SSLException && message.contains(NOT_TLS)) {
+            return "the server does not speak TLS at this port (is it http://, or is the TLS port another?)";
+        }
+        if (e instanceof ProtocolException && message.startsWith(NOT_HTTP)) {
+            return "what answers at this port does not answer in HTTP (is the port the service's HTTP port?)";
+        }
+        return null;
+    }
+
+    private static String lowerMessage(IOException e) {
+        return e.getMessage() == null ? "" : e.getMessage().toLowerCase(Locale.ROOT);
+    }
+
     /**
      * A short, content-free description of an I/O failure: "connection refused", "timed out",
      * "unknown host", "connection reset", "TLS handshake failed" or the exception type.
      */
     public static String describe(IOException e) {
-        String message = e.getMessage() == null ? "" : e.getMessage().toLowerCase(Locale.ROOT);
+        String message = lowerMessage(e);
         if (e instanceof ConnectException) {
             return message.contains("timed out") ? "connect timed out" : "connection refused";
         }

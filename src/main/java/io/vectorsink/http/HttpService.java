@@ -86,6 +86,8 @@ public final class HttpService {
      *
      * @throws TransientException when the attempts ran out on retryable statuses or I/O errors, or the
      *     next wait would end past {@link RetrySettings#maxDuration()}
+     * @throws io.vectorsink.error.ConfigException when the endpoint answers in a way no retry changes (an
+     *     untrusted TLS certificate, no TLS behind an https URL, another protocol than HTTP)
      * @throws SystemException when the thread is interrupted
      */
     public Response execute(Request request) {
@@ -114,6 +116,9 @@ public final class HttpService {
             }
             if (done) {
                 pass.succeeded();
+                if (failure != null && HttpErrors.isPermanent(failure)) {
+                    throw HttpErrors.permanent(name(), request.url(), failure);
+                }
                 if (failure != null) {
                     throw new SystemException("Call to " + name() + " was interrupted", failure);
                 }
