@@ -15,7 +15,12 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -35,12 +40,46 @@ class HttpServiceHandshakeTest {
     private final FakeRetryTiming clock = new FakeRetryTiming();
 
     private Throwable failureOf(String url) {
+        return failureOf(HttpClients.shared(), url);
+    }
+
+    private Throwable failureOf(OkHttpClient client, String url) {
         server.stubFor(get("/thing").willReturn(aResponse().withStatus(200).withBody("{}")));
         RetrySettings settings =
                 new RetrySettings("Chroma", 10, Duration.ofMillis(500), Duration.ofSeconds(8), Duration.ofMinutes(5));
-        HttpService service = new HttpService(HttpClients.shared(), settings, clock.timing());
+        HttpService service = new HttpService(client, settings, clock.timing());
         return catchThrowable(
                 () -> service.execute(new Request.Builder().url(url).build()));
+    }
+
+    @Test
+    void should_refuse_a_trusted_certificate_for_another_host_name_at_once() throws Exception {
+        // Trusting WireMock's certificate (issued for localhost) leaves the host name check: 127.0.0.1 is not it.
+        X509TrustManager trustingAll = new X509TrustManager() {
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType) {}
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType) {}
+
+            @Override
+            public X509Certificate[] getAcceptedIssuers() {
+                return new X509Certificate[0];
+            }
+        };
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(null, new TrustManager[] {trustingAll}, null);
+        OkHttpClient client = HttpClients.shared()
+                .newBuilder()
+                .sslSocketFactory(tls.getSocketFactory(), trustingAll)
+                .build();
+
+        Throwable failure = failureOf(client, "https://127.0.0.1:" + server.getHttpsPort() + "/thing");
+
+        assertThat(failure)
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("TLS certificate is not for this host name");
+        assertThat(clock.sleeps()).isEmpty();
     }
 
     @Test
