@@ -51,6 +51,22 @@ public final class HttpErrors {
         return new SystemException(service + " refused the request (" + status.describe() + ")");
     }
 
+    /**
+     * Whether a successful answer that is not JSON is a web page: HTML by its content type, or by its first
+     * character (JSON never starts with {@code <}). A page where an API should answer is a wrong URL or port
+     * (a proxy's default page, a dashboard, a login form), not a fault of the service.
+     */
+    public static boolean isWebPage(okhttp3.MediaType type, byte[] body) {
+        if (type != null && type.subtype().toLowerCase(Locale.ROOT).contains("html")) {
+            return true;
+        }
+        int i = 0;
+        while (i < body.length && Character.isWhitespace(body[i])) {
+            i++;
+        }
+        return i < body.length && body[i] == '<';
+    }
+
     /** What a plain-http server makes of a TLS handshake, as the JDK words it. */
     private static final String NOT_TLS = "unsupported or unrecognized ssl message";
 

@@ -256,11 +256,18 @@ public final class RestEndpoint {
             }
             ResponseBody body = response.body();
             byte[] bytes = body == null ? new byte[0] : body.bytes();
-            // Numbers as doubles: an answer with stored vectors is thousands of them (see Json.ANSWERS).
-            JsonNode json = bytes.length == 0 ? MissingNode.getInstance() : Json.ANSWERS.readTree(bytes);
-            return new Answer(response.code(), json, null);
-        } catch (JsonProcessingException e) {
-            throw new SystemException(vendor + " sent a malformed JSON answer to " + describe(request), e);
+            try {
+                // Numbers as doubles: an answer with stored vectors is thousands of them (see Json.ANSWERS).
+                JsonNode json = bytes.length == 0 ? MissingNode.getInstance() : Json.ANSWERS.readTree(bytes);
+                return new Answer(response.code(), json, null);
+            } catch (JsonProcessingException e) {
+                if (HttpErrors.isWebPage(body.contentType(), bytes)) {
+                    throw new ConfigException(vendor + " at " + shownUrl + " answered " + describe(request)
+                            + " with a web page (HTML), not the JSON of " + vendor + "'s API: check the URL and"
+                            + " its port");
+                }
+                throw new SystemException(vendor + " sent a malformed JSON answer to " + describe(request), e);
+            }
         } catch (IOException e) {
             // The status line arrived but the body broke off: the outcome of the call is unknown.
             throw new TransientException(

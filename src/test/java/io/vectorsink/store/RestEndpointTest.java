@@ -3,6 +3,8 @@ package io.vectorsink.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
 import io.vectorsink.config.AdvancedConfig;
 import io.vectorsink.error.ConfigException;
 import io.vectorsink.error.SystemException;
@@ -14,7 +16,10 @@ import io.vectorsink.protocol.StreamId;
 import io.vectorsink.store.RestEndpoint.Answer;
 import io.vectorsink.testing.FakeRetryTiming;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -183,6 +188,47 @@ class RestEndpointTest {
         @Override
         public MetadataRules metadataRules() {
             return MetadataRules.unlimited();
+        }
+    }
+
+    /**
+     * A web page where the API should be (a reverse proxy's default page, a dashboard's port) is a wrong URL
+     * for the user to fix; it was reported as "sent a malformed JSON answer", a system error. JSON that
+     * breaks off is still the store's fault.
+     */
+    @Test
+    void should_call_an_html_page_a_wrong_url_and_broken_json_a_system_failure() throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/page", exchange -> answer(exchange, "text/html", "<!DOCTYPE html><h1>Welcome</h1>"));
+        server.createContext("/untyped", exchange -> answer(exchange, null, "\n  <html><body>Login</body></html>"));
+        server.createContext("/broken", exchange -> answer(exchange, "application/json", "{\"a\": "));
+        server.start();
+        try {
+            String url = "http://127.0.0.1:" + server.getAddress().getPort();
+            RestEndpoint endpoint = endpoint(url + "/", RestEndpoint.VendorFailures.NONE);
+
+            for (String page : List.of("/page", "/untyped")) {
+                assertThatThrownBy(() -> endpoint.send(endpoint.get(HttpUrl.get(url + page))))
+                        .isInstanceOf(ConfigException.class)
+                        .hasMessage("Acme at " + url + " answered GET " + page + " with a web page (HTML), not"
+                                + " the JSON of Acme's API: check the URL and its port");
+            }
+            assertThatThrownBy(() -> endpoint.send(endpoint.get(HttpUrl.get(url + "/broken"))))
+                    .isInstanceOf(SystemException.class)
+                    .hasMessage("Acme sent a malformed JSON answer to GET /broken");
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    private static void answer(HttpExchange exchange, String contentType, String body) throws IOException {
+        try (exchange) {
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            if (contentType != null) {
+                exchange.getResponseHeaders().set("Content-Type", contentType);
+            }
+            exchange.sendResponseHeaders(200, bytes.length);
+            exchange.getResponseBody().write(bytes);
         }
     }
 }

@@ -30,6 +30,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import okhttp3.ConnectionPool;
+import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
@@ -288,6 +289,14 @@ public final class RemoteEmbedder implements Embedder {
                 // Numbers as doubles, not BigDecimals: an answer is thousands of vector components.
                 body = Json.ANSWERS.readTree(bytes);
             } catch (IOException e) {
+                if (HttpErrors.isWebPage(content.contentType(), bytes)) {
+                    HttpUrl url = response.request().url();
+                    throw new ConfigException(
+                            api.service() + " answered " + response.request().method() + " "
+                                    + url.scheme() + "://" + url.host() + ":" + url.port() + url.encodedPath()
+                                    + " with a web page (HTML), not the JSON of an embeddings API: check the URL and its"
+                                    + " port, or a proxy in between");
+                }
                 throw new SystemException(api.service() + " sent an answer that is not JSON", e);
             }
         } catch (IOException e) {

@@ -219,12 +219,30 @@ class OpenAiEmbedderTest {
 
     @Test
     void should_fail_system_when_the_answer_is_not_json() {
-        server.stubFor(post(PATH).willReturn(aResponse().withStatus(200).withBody("<html>oops</html>")));
+        server.stubFor(post(PATH).willReturn(aResponse().withStatus(200).withBody("oops {")));
 
         try (RemoteEmbedder embedder = small4()) {
             assertThat(scanned(catchThrowable(() -> embedder.embed(List.of("a")))))
                     .isInstanceOf(SystemException.class)
                     .hasMessage("OpenAI sent an answer that is not JSON");
+        }
+    }
+
+    /** A web page instead of the API (a proxy's or a login page) is for the user to fix: it was a system error. */
+    @Test
+    void should_fail_config_when_the_answer_is_a_web_page() {
+        server.stubFor(post(PATH)
+                .willReturn(aResponse()
+                        .withStatus(200)
+                        .withHeader("Content-Type", "text/html")
+                        .withBody("<html>oops</html>")));
+
+        try (RemoteEmbedder embedder = small4()) {
+            assertThat(scanned(catchThrowable(() -> embedder.embed(List.of("a")))))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessage("OpenAI answered POST " + server.baseUrl() + PATH
+                            + " with a web page (HTML), not the JSON of an embeddings API: check the URL and its port,"
+                            + " or a proxy in between");
         }
     }
 
