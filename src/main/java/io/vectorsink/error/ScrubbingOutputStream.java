@@ -17,11 +17,10 @@ public final class ScrubbingOutputStream extends OutputStream {
     static final int MAX_LINE_BYTES = 64 * 1024;
 
     /**
-     * What a piece of a long line keeps back for the next: more than any registered secret takes in any of
-     * its escaped or encoded forms (a key of a few hundred characters, each written as {@code \\u002F} at
-     * worst). A 64 KiB line holds at least 16 Ki characters, so every piece writes some.
+     * What a piece of a long line keeps back for the next: more than any secret takes in any form. A 64 KiB
+     * line holds at least 16 Ki characters, so every piece writes some.
      */
-    static final int KEPT_CHARS = 8 * 1024;
+    static final int KEPT_CHARS = Secrets.LONGEST_FORM_CHARS;
 
     private final OutputStream out;
     private final ByteArrayOutputStream line = new ByteArrayOutputStream();

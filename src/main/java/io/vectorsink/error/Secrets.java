@@ -85,13 +85,29 @@ public final class Secrets {
     }
 
     /**
+     * More characters than any registered secret takes in any of its escaped or encoded forms (a key of a
+     * few hundred characters, each written as {@code \\u002F} at worst): what a text cut at an arbitrary
+     * place must lose or keep back, so that a secret cut in two there is never shown in part.
+     */
+    public static final int LONGEST_FORM_CHARS = 8 * 1024;
+
+    /**
+     * The start of {@code text}, a text cut at an arbitrary place (the first bytes of a longer body), that
+     * holds no part of a secret cut in two by that place: its last {@link #LONGEST_FORM_CHARS} characters are
+     * dropped, and so is a secret found whole across the new end. Not yet redacted.
+     */
+    public static String startOfCutText(String text) {
+        return text.substring(0, safeCut(text, text.length() - LONGEST_FORM_CHARS));
+    }
+
+    /**
      * The largest index of {@code text} at most {@code limit} that cuts no registered secret in two, in any of
      * its forms, and no character in two: where a text too long to hold whole can be cut into pieces that
      * are scrubbed one by one. Only secrets found whole in {@code text} are seen, so the caller keeps back a
      * tail longer than any form of a secret can be.
      */
     public static int safeCut(String text, int limit) {
-        int cut = Math.min(limit, text.length());
+        int cut = Math.max(0, Math.min(limit, text.length()));
         boolean moved = true;
         while (moved && cut > 0) {
             moved = false;

@@ -18,8 +18,12 @@ import okio.BufferedSource;
 public record HttpStatus(int code, String bodySnippet) {
     public static final int MAX_SNIPPET_CHARS = 500;
 
-    /** Reads at most 4 KiB of the body: an error page can be huge and only its start is shown. */
-    private static final long MAX_BODY_BYTES = 4096;
+    /**
+     * Reads at most 16 KiB of the body: an error page can be huge and only its start is shown. A body cut
+     * there loses its last {@link Secrets#LONGEST_FORM_CHARS} characters read, so that a secret the cut went
+     * through is not shown in part once the echoes before it shrank to {@code ****}.
+     */
+    private static final long MAX_BODY_BYTES = 16 * 1024;
 
     public HttpStatus {
         bodySnippet = snippet(bodySnippet == null ? "" : bodySnippet);
@@ -46,9 +50,12 @@ public record HttpStatus(int code, String bodySnippet) {
         }
         try {
             BufferedSource source = body.source();
-            source.request(MAX_BODY_BYTES);
-            long available = Math.min(MAX_BODY_BYTES, source.getBuffer().size());
-            return source.getBuffer().snapshot((int) available).string(StandardCharsets.UTF_8);
+            source.request(MAX_BODY_BYTES + 1);
+            long size = source.getBuffer().size();
+            String start = source.getBuffer()
+                    .snapshot((int) Math.min(MAX_BODY_BYTES, size))
+                    .string(StandardCharsets.UTF_8);
+            return size > MAX_BODY_BYTES ? Secrets.startOfCutText(start) : start;
         } catch (IOException | RuntimeException e) {
             // The status code is what matters; a body that cannot be read is reported as absent.
             return "";
