@@ -9,7 +9,10 @@ import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import io.vectorsink.config.SpecSchema;
+import io.vectorsink.embedding.cohere.CohereApi;
+import io.vectorsink.embedding.openai.OpenAiApi;
 import io.vectorsink.protocol.Json;
+import io.vectorsink.store.pinecone.PineconeVectorStore;
 import io.vectorsink.testing.AirbyteFiles;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import okhttp3.HttpUrl;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -108,6 +112,31 @@ class MetadataYamlTest {
             assertThat(endpoints).as(store.path("title").asText()).isNotEmpty();
             assertThat(hosts).as(store.path("title").asText()).containsAll(endpoints);
         });
+    }
+
+    /**
+     * The platform lets a job reach only these hosts: every embedding provider's endpoint field and every
+     * fixed host the code calls (OpenAI, Cohere, Pinecone's control plane) must be among them.
+     */
+    @Test
+    void should_allow_every_host_the_embedders_and_fixed_endpoints_call() {
+        List<String> hosts = new ArrayList<>();
+        metadata.at("/data/allowedHosts/hosts").forEach(host -> hosts.add(host.asText()));
+        List<String> needed = new ArrayList<>();
+        SpecSchema.spec()
+                .at("/connectionSpecification/properties/embedding/oneOf")
+                .forEach(embedder -> embedder.path("properties").properties().forEach(field -> {
+                    if (field.getValue().path("pattern").asText().startsWith("^https?://")) {
+                        needed.add("${embedding." + field.getKey() + "}");
+                    }
+                }));
+        for (String fixed :
+                List.of(OpenAiApi.OPENAI_BASE_URL, CohereApi.COHERE_BASE_URL, PineconeVectorStore.CONTROL_PLANE)) {
+            needed.add(HttpUrl.get(fixed).host());
+        }
+
+        assertThat(needed).contains("${embedding.api_base}", "${embedding.base_url}", "api.openai.com");
+        assertThat(hosts).containsAll(needed);
     }
 
     @Test
