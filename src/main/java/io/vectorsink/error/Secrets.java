@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
  *   <li>as is, and JSON-escaped ({@code \/}, {@code \u002f}, escapes of escapes), URL-encoded ({@code
  *       %2F}, {@code +} for a space, encodings of encodings) and HTML-escaped ({@code &#x2F;}), in any mix;
  *   <li>base64-encoded (standard and URL-safe alphabets, with or without padding);
- *   <li>in parts: the credentials of a header value ({@code Bearer <token>} gives {@code <token>}), and
+ *   <li>in parts: the credentials of a header value ({@code Bearer <token>} gives {@code <token>}), the
+ *       password of a {@code user:password} pair, and
  *       what a base64 credential decodes to ({@code Basic <base64(user:pass)>} and {@code ApiKey
  *       <base64(id:key)>} give {@code user:pass} and {@code pass}, {@code id:key} and {@code key}).
  * </ul>
@@ -157,6 +158,11 @@ public final class Secrets {
         Matcher header = SCHEME_AND_CREDENTIALS.matcher(value);
         if (header.matches()) {
             addWithParts(header.group(1).strip(), values);
+        }
+        int colon = value.indexOf(':');
+        if (colon > 0 && value.chars().noneMatch(Character::isWhitespace)) {
+            // user:password (a Milvus token): a server may name the password alone.
+            addWithParts(value.substring(colon + 1), values);
         }
         String decoded = decodedBase64(value);
         if (decoded != null && decoded.indexOf(':') > 0) {

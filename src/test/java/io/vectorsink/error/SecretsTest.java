@@ -111,6 +111,16 @@ class SecretsTest {
         assertThat(Secrets.redact("id VuaCfGcBCdbkQm-e5aOx")).isEqualTo("id VuaCfGcBCdbkQm-e5aOx");
     }
 
+    /** A Milvus token is often user:password; a server may name the password alone. */
+    @Test
+    void should_remove_the_password_of_a_user_password_token() {
+        Secrets.register("root:Milvus-p4ss");
+
+        assertThat(Secrets.redact("token root:Milvus-p4ss, password Milvus-p4ss refused"))
+                .isEqualTo("token ****, password **** refused");
+        assertThat(Secrets.redact("user root")).isEqualTo("user root");
+    }
+
     @Test
     void should_remove_a_longer_secret_whole_before_a_part_of_it() {
         Secrets.register("pa55/w+rd");
