@@ -215,6 +215,12 @@ class BadInputIT extends ProcessTestSupport {
                         "line 3",
                         "field name longer than 50000 characters"),
                 failing(
+                        "a number whose exponent no decimal holds",
+                        line("{\"id\":2,\"text\":\"" + PRIVATE + "\",\"n\":1e9999999999}"),
+                        SYSTEM,
+                        "line 3",
+                        "a number with an exponent beyond"),
+                failing(
                         "an unpaired surrogate in a field name",
                         line("{\"id\":2,\"text\":\"t\",\"" + PRIVATE + "\\ud800\":1}"),
                         SYSTEM,
