@@ -884,6 +884,58 @@ class BadInputIT extends ProcessTestSupport {
         return new Run(result, chroma().all(collection));
     }
 
+    // ---------------------------------------------------------------- third round
+
+    /**
+     * The platform fills {@code primary_key} from the source's key whatever the sync mode, and the protocol
+     * ignores it outside {@code *_dedup}: an append or overwrite record without a key value is written, not
+     * refused (it used to stop the sync with a config_error about "a deduplicated stream").
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("modesThatIgnoreTheKey")
+    void should_write_records_without_a_key_value_when_the_mode_does_not_deduplicate(String mode, long minimum) {
+        String input = PREFIX
+                + line("{\"text\":\"no key field\"}")
+                + line("{\"id\":null,\"text\":\"null key\"}")
+                + line("{\"id\":2,\"text\":\"keyed first\"}")
+                + line("{\"id\":2,\"text\":\"keyed second\"}")
+                + state(2);
+        Run run = run(
+                freshCollection("unkeyed"),
+                10,
+                4,
+                catalog(stream("docs", mode, List.of("id"), 1, minimum)),
+                utf8(input));
+
+        assertThat(run.result().exitCode())
+                .as("exit code; stderr:\n" + run.result().stderr())
+                .isZero();
+        assertThat(run.result().states()).hasSize(2);
+        assertThat(run.result()
+                        .states()
+                        .get(1)
+                        .at("/destinationStats/recordCount")
+                        .asDouble())
+                .isEqualTo(4.0);
+        assertGoodRecordIntact(run);
+        List<Point> unkeyed = run.points().stream()
+                .filter(p -> !p.metadata().containsKey("_ab_record_id"))
+                .toList();
+        assertThat(unkeyed)
+                .extracting(Point::document)
+                .containsExactlyInAnyOrder("text: no key field", "text: null key");
+        List<String> keyed = run.chunks("2").stream().map(Point::document).toList();
+        if (mode.equals("append")) {
+            assertThat(keyed).containsExactlyInAnyOrder("text: keyed first", "text: keyed second");
+        } else {
+            assertThat(keyed).containsExactly("text: keyed second"); // overwrite still replaces by key
+        }
+    }
+
+    static Stream<Arguments> modesThatIgnoreTheKey() {
+        return Stream.of(Arguments.of("append", 0L), Arguments.of("overwrite", 1L));
+    }
+
     private static void assertGoodRecordIntact(Run run) {
         assertThat(run.chunks("1")).singleElement().satisfies(point -> {
             assertThat(point.document()).isEqualTo("text: good record");
