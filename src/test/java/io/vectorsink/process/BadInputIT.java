@@ -932,6 +932,42 @@ class BadInputIT extends ProcessTestSupport {
         }
     }
 
+    /**
+     * A stream name and namespace with unpaired surrogate escapes: Chroma refused every chunk of such a
+     * stream (HTTP 400 on {@code _ab_stream}), so the sync failed. Two overwrite syncs: the second replaces
+     * the first, so the stream's filters match what its chunks store.
+     */
+    @Test
+    void should_write_and_replace_a_stream_whose_name_has_unpaired_surrogates() {
+        String descriptor = "\"name\":\"s\\ud800\",\"namespace\":\"n\\udc00\"";
+        String collection = freshCollection("surrogate-stream");
+        for (int generation = 1; generation <= 2; generation++) {
+            String catalog = "{\"streams\":[{\"stream\":{" + descriptor + ",\"json_schema\":{}},"
+                    + "\"destination_sync_mode\":\"overwrite\",\"primary_key\":[[\"id\"]],\"generation_id\":"
+                    + generation + ",\"minimum_generation_id\":" + generation + "}]}";
+            String input = "{\"type\":\"RECORD\",\"record\":{" + descriptor.replace("\"name\"", "\"stream\"")
+                    + ",\"emitted_at\":1,\"data\":{\"id\":" + generation + ",\"text\":\"generation " + generation
+                    + "\"}}}\n"
+                    + "{\"type\":\"STATE\",\"state\":{\"type\":\"STREAM\",\"stream\":{\"stream_descriptor\":{"
+                    + descriptor + "},\"stream_state\":{\"g\":" + generation + "}}}}\n"
+                    + "{\"type\":\"TRACE\",\"trace\":{\"type\":\"STREAM_STATUS\",\"emitted_at\":1,\"stream_status\":{"
+                    + "\"stream_descriptor\":{" + descriptor + "},\"status\":\"COMPLETE\"}}}\n";
+            Run run = run(collection, 10, 4, catalog, utf8(input));
+
+            assertThat(run.result().exitCode())
+                    .as("exit code; stdout:\n" + run.result().stdoutLines())
+                    .isZero();
+            assertThat(run.result().states()).singleElement().satisfies(state -> assertThat(
+                            state.at("/stream/stream_descriptor/name").asText())
+                    .isEqualTo("s\ud800"));
+            assertThat(run.points()).singleElement().satisfies(point -> {
+                assertThat(point.text("_ab_stream")).isEqualTo("n\ufffd_s\ufffd");
+                assertThat(point.text("_ab_namespace")).isEqualTo("n\ufffd");
+            });
+            assertThat(run.points().get(0).document()).isEqualTo("text: generation " + generation);
+        }
+    }
+
     static Stream<Arguments> modesThatIgnoreTheKey() {
         return Stream.of(Arguments.of("append", 0L), Arguments.of("overwrite", 1L));
     }
