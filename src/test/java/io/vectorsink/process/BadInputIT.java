@@ -968,6 +968,29 @@ class BadInputIT extends ProcessTestSupport {
         }
     }
 
+    /**
+     * The files are read as stdin is: a leading byte-order mark (an editor on Windows writes one) carries no
+     * data, and a number no decimal holds is named as the file's problem, not an "Unexpected failure".
+     */
+    @Test
+    void should_read_config_and_catalog_files_that_start_with_a_bom_and_name_a_number_out_of_range() {
+        String collection = freshCollection("bom-files");
+        String config = fakeConfig(collection, "");
+        String input = PREFIX;
+        ConnectorProcess.Result withBom = write("\uFEFF" + config, "\uFEFF" + DOCS, input);
+        assertThat(withBom.exitCode()).as("stdout:\n" + withBom.stdoutLines()).isZero();
+        assertThat(withBom.states()).hasSize(1);
+
+        String outOfRange = DOCS.replaceFirst("\\{\"stream\":", "{\"x\":1e9999999999,\"stream\":");
+        assertThat(outOfRange).contains("1e9999999999");
+        ConnectorProcess.Result refused = write(config, outOfRange, input);
+        assertThat(refused.exitCode()).isEqualTo(1);
+        assertThat(refused.traceError().get("failure_type").asText()).isEqualTo(CONFIG);
+        assertThat(refused.traceError().get("message").asText())
+                .contains("catalog file")
+                .contains("a number whose exponent is beyond");
+    }
+
     static Stream<Arguments> modesThatIgnoreTheKey() {
         return Stream.of(Arguments.of("append", 0L), Arguments.of("overwrite", 1L));
     }
