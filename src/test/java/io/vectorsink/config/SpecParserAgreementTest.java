@@ -142,6 +142,30 @@ class SpecParserAgreementTest {
         assertThat(disagreements).isEmpty();
     }
 
+    /** Every secret field of every branch is registered for scrubbing before anything is logged. */
+    @Test
+    void should_find_the_value_of_every_secret_field_of_every_branch() {
+        ObjectNode base = (ObjectNode) sample(CONNECTION);
+        List<String> secretFields = new ArrayList<>();
+        List<String> missed = new ArrayList<>();
+
+        walk(CONNECTION, "", base, (config, pointer, field) -> {
+            if (field.path("airbyte_secret").asBoolean(false)) {
+                secretFields.add(pointer);
+                ObjectNode probe = config.deepCopy();
+                String value = "secret-at" + pointer.replace('/', '-');
+                set(probe, pointer, NODES.textNode(value));
+                if (!ConfigSecrets.valuesIn(probe).contains(value)) {
+                    missed.add(pointer);
+                }
+            }
+        });
+
+        assertThat(secretFields).contains("/embedding/openai_key", "/indexing/auth/password");
+        assertThat(secretFields).contains("/indexing/additional_headers/0/value");
+        assertThat(missed).isEmpty();
+    }
+
     @Test
     void should_find_a_disagreement_when_a_pattern_is_looser_than_the_parser() {
         // The walk's own check: a spec whose chunk_size had no maximum would let 9000 through to the parser.
