@@ -27,14 +27,21 @@ public final class HttpErrors {
     private HttpErrors() {}
 
     /**
-     * The exception for a non-retryable unsuccessful answer: 401/403 are credentials (config), a
+     * The exception for a non-retryable unsuccessful answer: 401/403 are credentials or their permissions
+     * (config; a 403 with the server's words), a
      * redirect is a wrong URL (config), 404/405 mean the URL does not point at the expected API
      * (config), any other status is an answer the connector did not expect (system).
      */
     public static ConnectorException classify(String service, HttpStatus status) {
         int code = status.code();
-        if (code == 401 || code == 403) {
-            return new ConfigException(service + " rejected the credentials (HTTP " + code + ")");
+        if (code == 401) {
+            return new ConfigException(service + " rejected the credentials (HTTP 401)");
+        }
+        if (code == 403) {
+            // Often right credentials without a permission (a read-only key that writes): the server's own
+            // words, secrets redacted, say which.
+            return new ConfigException(service + " refused access (" + status.describe()
+                    + "): check the credentials and that they have the permissions the connector needs");
         }
         if (code >= 300 && code < 400) {
             return new ConfigException(service + " answered with a redirect (HTTP " + code

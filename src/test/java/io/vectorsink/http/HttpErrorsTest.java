@@ -26,7 +26,28 @@ class HttpErrorsTest {
                 .hasMessage("Chroma rejected the credentials (HTTP 401)");
         assertThat(HttpErrors.classify("Chroma", new HttpStatus(403, "")))
                 .isInstanceOf(ConfigException.class)
-                .hasMessage("Chroma rejected the credentials (HTTP 403)");
+                .hasMessage("Chroma refused access (HTTP 403): check the credentials and that they have the"
+                        + " permissions the connector needs");
+    }
+
+    /**
+     * A 403 is often a right key without a permission (a read-only key that writes); it said only "rejected
+     * the credentials", hiding the permission the server named.
+     */
+    @Test
+    void should_show_what_the_server_says_of_a_403_with_its_secrets_redacted() {
+        Secrets.register("qd-read-only-key-42");
+
+        assertThat(HttpErrors.classify(
+                        "Qdrant",
+                        new HttpStatus(
+                                403,
+                                "{\"status\":{\"error\":\"Forbidden: Write access denied for key"
+                                        + " qd-read-only-key-42\"}}")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("Qdrant refused access (HTTP 403: {\"status\":{\"error\":\"Forbidden: Write access"
+                        + " denied for key ****\"}}): check the credentials and that they have the permissions the"
+                        + " connector needs");
     }
 
     @Test

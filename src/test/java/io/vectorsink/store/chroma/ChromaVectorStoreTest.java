@@ -134,7 +134,8 @@ class ChromaVectorStoreTest {
         assertThatThrownBy(() ->
                         store(new ChromaAuth.Token(TOKEN, "authorization")).check(3))
                 .isInstanceOf(ConfigException.class)
-                .hasMessage("Chroma rejected the credentials (HTTP 403)");
+                .hasMessage("Chroma refused access (HTTP 403): check the credentials and that they have the"
+                        + " permissions the connector needs");
     }
 
     @Test
