@@ -111,6 +111,22 @@ class SecretsTest {
         assertThat(Secrets.redact("id VuaCfGcBCdbkQm-e5aOx")).isEqualTo("id VuaCfGcBCdbkQm-e5aOx");
     }
 
+    /** Passwords are free text: regular-expression characters and characters outside ASCII, in every form. */
+    @Test
+    void should_remove_a_secret_of_regex_characters_and_unicode_in_every_form() {
+        String password = "p.a*s+s?(w)[o]{r}d$^|\\ é😀";
+        Secrets.register(password);
+
+        assertThat(Secrets.redact("as is " + password + "!")).isEqualTo("as is ****!");
+        assertThat(Secrets.redact("json p.a*s+s?(w)[o]{r}d$^|\\\\ \\u00e9\\uD83D\\ude00!"))
+                .isEqualTo("json ****!");
+        assertThat(Secrets.redact("url " + URLEncoder.encode(password, StandardCharsets.UTF_8) + "!"))
+                .isEqualTo("url ****!");
+        assertThat(Secrets.redact("b64 " + base64(password).replace("=", "") + "!"))
+                .isEqualTo("b64 ****!");
+        assertThat(Secrets.redact("p.a*s+s?(w)[o]{r}d$^| other")).isEqualTo("p.a*s+s?(w)[o]{r}d$^| other");
+    }
+
     /** A Milvus token is often user:password; a server may name the password alone. */
     @Test
     void should_remove_the_password_of_a_user_password_token() {
