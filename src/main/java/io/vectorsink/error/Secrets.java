@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  *       %2F}, {@code +} for a space, encodings of encodings) and HTML-escaped ({@code &#x2F;}), in any mix;
  *   <li>base64-encoded (standard and URL-safe alphabets, with or without padding);
  *   <li>in parts: the credentials of a header value ({@code Bearer <token>} gives {@code <token>}), the
- *       password of a {@code user:password} pair, and
+ *       password of a {@code user:password} pair, each line of a secret that spans lines, and
  *       what a base64 credential decodes to ({@code Basic <base64(user:pass)>} and {@code ApiKey
  *       <base64(id:key)>} give {@code user:pass} and {@code pass}, {@code id:key} and {@code key}).
  * </ul>
@@ -158,6 +158,13 @@ public final class Secrets {
         Matcher header = SCHEME_AND_CREDENTIALS.matcher(value);
         if (header.matches()) {
             addWithParts(header.group(1).strip(), values);
+        }
+        String[] lines = value.split("\\R");
+        if (lines.length > 1) {
+            // stderr is scrubbed line by line: each line of the secret must be found on its own.
+            for (String line : lines) {
+                addWithParts(line.strip(), values);
+            }
         }
         int colon = value.indexOf(':');
         if (colon > 0 && value.chars().noneMatch(Character::isWhitespace)) {

@@ -50,6 +50,16 @@ class ScrubbingOutputStreamTest {
     }
 
     @Test
+    void should_scrub_a_secret_that_spans_two_lines() {
+        Secrets.register("first-line\nsecond-line");
+
+        err.println("{\"echo\": \"first-line");
+        err.println("second-line\"}");
+
+        assertThat(written()).isEqualTo("{\"echo\": \"****\n****\"}\n");
+    }
+
+    @Test
     void should_write_the_open_line_when_drained() throws IOException {
         Secrets.register("s3cr3t-t0ken");
         err.print("last words s3cr3t-t0ken");

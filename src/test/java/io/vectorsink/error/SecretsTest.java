@@ -127,6 +127,18 @@ class SecretsTest {
         assertThat(Secrets.redact("p.a*s+s?(w)[o]{r}d$^| other")).isEqualTo("p.a*s+s?(w)[o]{r}d$^| other");
     }
 
+    /**
+     * The spec allows any password, a line break in it too; stderr is scrubbed line by line, so an echo of such
+     * a password came out as two lines, neither of which held the whole secret.
+     */
+    @Test
+    void should_remove_each_line_of_a_secret_that_spans_lines() {
+        Secrets.register("first-line\r\nsecond-line");
+
+        assertThat(Secrets.redact("echo first-line\r")).isEqualTo("echo ****\r");
+        assertThat(Secrets.redact("second-line end")).isEqualTo("**** end");
+    }
+
     /** A Milvus token is often user:password; a server may name the password alone. */
     @Test
     void should_remove_the_password_of_a_user_password_token() {
