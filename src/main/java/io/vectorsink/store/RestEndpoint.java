@@ -333,6 +333,10 @@ public final class RestEndpoint {
             return new TransientException(vendor + " " + target + " disappeared during the sync (" + action
                     + " answered HTTP 404); the next attempt creates it again");
         }
+        if (code == 401 && headers.size() == 0) {
+            return new ConfigException(vendor + " asks for credentials (HTTP 401) and the config gives none: set them"
+                    + " in the indexing section");
+        }
         if (code >= 400 && code < 500 && code != 401 && code != 403 && code != 404 && code != 405) {
             return new SystemException(vendor + " refused to " + action + " (" + status.describe() + ")");
         }

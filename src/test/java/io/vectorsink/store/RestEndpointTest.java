@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import okhttp3.Headers;
 import okhttp3.HttpUrl;
 import org.junit.jupiter.api.Test;
 
@@ -67,8 +68,28 @@ class RestEndpointTest {
                 .hasMessage("Acme refused to delete stale chunks (HTTP 400: bad filter)");
         assertThat(endpoint.failure(new HttpStatus(401, ""), "upsert"))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("rejected the credentials");
+                .hasMessageContaining("credentials (HTTP 401)");
         assertThat(endpoint.failure(new HttpStatus(503, ""), "upsert")).isInstanceOf(SystemException.class);
+    }
+
+    /** Without credentials, "rejected the credentials" sent the user looking for a mistake in none. */
+    @Test
+    void should_say_that_credentials_are_needed_when_none_were_sent() {
+        RestEndpoint anonymous = endpoint();
+        RestEndpoint withKey = RestEndpoint.at("Acme", HttpUrl.get("http://127.0.0.1:1/"))
+                .headers(Headers.of("api-key", "acme-key-123"))
+                .build(
+                        HttpClients.shared(),
+                        clock.timing(),
+                        RetrySettings.forService("Acme", AdvancedConfig.defaults()));
+
+        assertThat(anonymous.failure(new HttpStatus(401, ""), "upsert"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("Acme asks for credentials (HTTP 401) and the config gives none: set them in the indexing"
+                        + " section");
+        assertThat(withKey.failure(new HttpStatus(401, ""), "upsert"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("Acme rejected the credentials (HTTP 401)");
     }
 
     @Test
