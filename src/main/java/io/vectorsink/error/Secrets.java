@@ -6,7 +6,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Comparator;
+import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -45,10 +45,17 @@ public final class Secrets {
     private static final Pattern SCHEME_AND_CREDENTIALS = Pattern.compile("^[A-Za-z][A-Za-z0-9._-]*\\s+(\\S.*)$");
     private static final Pattern BASE64 = Pattern.compile("^[A-Za-z0-9+/_-]{8,}={0,2}$");
 
+    /**
+     * Longer values are found piece by piece, each piece at most this long: one pattern of thousands of
+     * characters (an OIDC access token) overflows the regular-expression engine's stack, when it compiles
+     * and on threads with small stacks when it matches. Pieces are of equal length, 32 characters at least.
+     */
+    private static final int MAX_PIECE = 64;
+
     /** Every value to remove, mapped to the pattern that finds it in any escaped form. */
     private static final Map<String, Pattern> FORMS = new LinkedHashMap<>();
 
-    /** The patterns, longest value first, so that a value is removed before a part of it is. */
+    /** The patterns of every registered value. */
     private static volatile List<Pattern> patterns = List.of();
 
     private Secrets() {}
@@ -62,27 +69,62 @@ public final class Secrets {
             return;
         }
         for (String derived : derived(value)) {
-            FORMS.computeIfAbsent(derived, Secrets::anyForm);
+            for (String piece : pieces(derived)) {
+                FORMS.computeIfAbsent(piece, Secrets::anyForm);
+            }
         }
-        patterns = FORMS.entrySet().stream()
-                .sorted(Comparator.comparingInt(
-                                (Map.Entry<String, Pattern> e) -> e.getKey().length())
-                        .reversed())
-                .map(Map.Entry::getValue)
-                .toList();
+        patterns = List.copyOf(FORMS.values());
     }
 
-    /** {@code text} with every registered secret, in every form, replaced by {@code ****}. */
+    /**
+     * {@code text} with every registered secret, in every form, replaced by {@code ****}. Every pattern is
+     * matched against the text as given and each stretch that any of them covers (overlapping or adjacent
+     * matches together) becomes one {@code ****}: the pieces of a long secret, found at different places
+     * for the secret and for a header value that holds it, cover it whole.
+     */
     public static String redact(String text) {
         List<Pattern> current = patterns;
         if (text == null || current.isEmpty()) {
             return text;
         }
-        String result = text;
+        BitSet covered = new BitSet(text.length());
         for (Pattern pattern : current) {
-            result = pattern.matcher(result).replaceAll("****");
+            Matcher matcher = pattern.matcher(text);
+            // Every match, overlapping ones too: a piece of a secret with a repeating part may also match a
+            // little before its own place, and the match at its place must not be skipped for it.
+            for (int from = 0; from < text.length() && matcher.find(from); from = matcher.start() + 1) {
+                covered.set(matcher.start(), matcher.end());
+            }
         }
-        return result;
+        if (covered.isEmpty()) {
+            return text;
+        }
+        StringBuilder result = new StringBuilder(text.length());
+        int from = 0;
+        for (int start = covered.nextSetBit(0); start >= 0; start = covered.nextSetBit(from)) {
+            result.append(text, from, start).append("****");
+            from = covered.nextClearBit(start);
+        }
+        return result.append(text, from, text.length()).toString();
+    }
+
+    /** {@code value} cut into pieces of equal length, none longer than {@link #MAX_PIECE} nor cutting a character. */
+    private static List<String> pieces(String value) {
+        int count = (value.length() + MAX_PIECE - 1) / MAX_PIECE;
+        if (count <= 1) {
+            return List.of(value);
+        }
+        List<String> pieces = new ArrayList<>();
+        int start = 0;
+        for (int i = 1; i <= count; i++) {
+            int end = (int) ((long) value.length() * i / count);
+            if (end < value.length() && Character.isLowSurrogate(value.charAt(end))) {
+                end--;
+            }
+            pieces.add(value.substring(start, end));
+            start = end;
+        }
+        return pieces;
     }
 
     /**
@@ -114,7 +156,9 @@ public final class Secrets {
             moved = false;
             for (Pattern pattern : patterns) {
                 Matcher matcher = pattern.matcher(text);
-                while (matcher.find() && matcher.start() < cut) {
+                for (int from = 0;
+                        from < cut && matcher.find(from) && matcher.start() < cut;
+                        from = matcher.start() + 1) {
                     if (matcher.end() > cut) {
                         cut = matcher.start();
                         moved = true;

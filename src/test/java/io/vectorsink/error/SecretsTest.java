@@ -139,6 +139,46 @@ class SecretsTest {
         assertThat(Secrets.redact("second-line end")).isEqualTo("**** end");
     }
 
+    /**
+     * An OIDC access token (a Weaviate bearer token, a JWT) is often 1-4 KB. One pattern per secret failed to
+     * compile from about 2,000 characters (PatternSyntaxException: stack overflow), which failed every
+     * command before it started, and overflowed the stack of a thread with a small one when it matched.
+     */
+    @Test
+    void should_remove_a_secret_of_thousands_of_characters_on_a_thread_with_a_small_stack() throws Exception {
+        StringBuilder token = new StringBuilder("eyJhbGciOiJSUzI1NiJ9.");
+        java.util.Random random = new java.util.Random(7);
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        while (token.length() < 6000) {
+            token.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        String jwt = token.toString();
+        String[] redacted = new String[3];
+        Throwable[] failure = new Throwable[1];
+        Thread small = new Thread(
+                null,
+                () -> {
+                    try {
+                        Secrets.register("Bearer " + jwt);
+                        redacted[0] = Secrets.redact("token " + jwt + " expired");
+                        redacted[1] = Secrets.redact("echo " + base64(jwt) + ".");
+                        redacted[2] = Secrets.redact("start " + jwt.substring(0, 200) + " only");
+                    } catch (Throwable e) {
+                        failure[0] = e;
+                    }
+                },
+                "small-stack",
+                256 * 1024);
+        small.start();
+        small.join();
+
+        assertThat(failure[0]).isNull();
+        assertThat(redacted[0]).isEqualTo("token **** expired");
+        assertThat(redacted[1]).matches("echo \\*\\*\\*\\*=*\\.");
+        // An echo of a part: every whole piece of it is removed.
+        assertThat(redacted[2]).startsWith("start ****").doesNotContain(jwt.substring(64, 128));
+    }
+
     /** A Milvus token is often user:password; a server may name the password alone. */
     @Test
     void should_remove_the_password_of_a_user_password_token() {
