@@ -72,8 +72,10 @@ final class OpenSearchJson {
 
     /**
      * The create-index body: the engine's vector field, the connector's fields with their types, and user
-     * metadata strings as keywords. Date detection is off, so a string that looks like a date in one record
-     * and not in the next never fails a write.
+     * metadata strings as keywords and floats as doubles. Date detection is off, so a string that looks like a
+     * date in one record and not in the next never fails a write. A JSON float would otherwise be mapped as a
+     * 32-bit {@code float}: a double beyond its range (1e300) is refused, failing the sync, and one below it
+     * (1e-300) or with more digits is indexed rounded, so filters miss it.
      */
     static byte[] createIndex(
             SearchEngine engine, String vectorField, String textField, int dimension, DistanceMetric metric) {
@@ -81,10 +83,15 @@ final class OpenSearchJson {
         engine.addIndexSettings(body.putObject("settings").putObject("index"));
         ObjectNode mappings = body.putObject("mappings");
         mappings.put("date_detection", false);
-        ObjectNode template = mappings.putArray("dynamic_templates").addObject().putObject("metadata_strings");
-        template.put("path_match", METADATA + ".*");
-        template.put("match_mapping_type", "string");
-        template.putObject("mapping").put("type", "keyword").put("ignore_above", IGNORE_ABOVE);
+        ArrayNode templates = mappings.putArray("dynamic_templates");
+        ObjectNode strings = templates.addObject().putObject("metadata_strings");
+        strings.put("path_match", METADATA + ".*");
+        strings.put("match_mapping_type", "string");
+        strings.putObject("mapping").put("type", "keyword").put("ignore_above", IGNORE_ABOVE);
+        ObjectNode doubles = templates.addObject().putObject("metadata_doubles");
+        doubles.put("path_match", METADATA + ".*");
+        doubles.put("match_mapping_type", "double");
+        doubles.putObject("mapping").put("type", "double");
         ObjectNode properties = mappings.putObject("properties");
         properties.set(vectorField, engine.vectorField(dimension, metric));
         properties.putObject(textField).put("type", "text");

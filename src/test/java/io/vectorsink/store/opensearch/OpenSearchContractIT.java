@@ -33,6 +33,7 @@ import io.vectorsink.store.PointIds;
 import io.vectorsink.store.StoredChunk;
 import io.vectorsink.store.TypedValuesContract;
 import io.vectorsink.store.VectorStore;
+import io.vectorsink.store.VectorStoreContract;
 import io.vectorsink.testing.FakeRetryTiming;
 import io.vectorsink.testing.OpenSearchInspector;
 import io.vectorsink.testing.OpenSearchNode;
@@ -171,6 +172,46 @@ class OpenSearchContractIT implements LookupContract, IndexModelContract, TypedV
         next.prepare(3);
 
         assertThat(next.lookup(STREAM, List.of("r1")).get("r1")).hasSize(2);
+    }
+
+    /**
+     * A metadata float is any double the record held: beyond a 32-bit float's range (the engines' dynamic
+     * mapping of a JSON float) it used to be refused, failing the sync, and below it indexed as 0, so a
+     * filter could not find it. Read back from the node and found by range filters on the index.
+     */
+    @Test
+    void should_store_and_index_metadata_doubles_beyond_float_range() {
+        String index = newCollection();
+        VectorStore store = newStore(index, "cosine");
+        store.prepare(3);
+        ChunkPoint base = VectorStoreContract.record("r1", 1, "v1").get(0);
+        Map<String, Object> metadata = new LinkedHashMap<>(base.metadata());
+        metadata.put("huge", 1e300);
+        metadata.put("tiny", 1e-300);
+        metadata.put("precise", 0.1 + 0.2);
+
+        store.upsert(List.of(new ChunkPoint(base.id(), base.vector(), base.document(), metadata)));
+
+        assertThat(readAll(index)).singleElement().satisfies(chunk -> assertThat(chunk.metadata())
+                .containsEntry("huge", 1e300)
+                .containsEntry("tiny", 1e-300)
+                .containsEntry("precise", 0.1 + 0.2));
+        assertThat(countWhere(index, "{\"range\":{\"metadata.tiny\":{\"gt\":0}}}"))
+                .isEqualTo(1);
+        assertThat(countWhere(index, "{\"range\":{\"metadata.huge\":{\"gt\":1e299}}}"))
+                .isEqualTo(1);
+        assertThat(countWhere(index, "{\"range\":{\"metadata.precise\":{\"gt\":0.3}}}"))
+                .isEqualTo(1);
+    }
+
+    private int countWhere(String index, String query) {
+        HttpResponse<String> answer = inspector().send("POST", "/" + index + "/_count", "{\"query\":" + query + "}");
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        try {
+            return Json.MAPPER.readTree(answer.body()).path("count").asInt(-1);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Test
