@@ -99,10 +99,18 @@ public final class OpenSearchVectorStore extends RestVectorStore {
     static final int LOOKUP_PAGE = 5000;
 
     /**
+     * The most dot-separated steps a metadata key may have: both engines read {@code a.b} as the field
+     * {@code b} of an object {@code a}, and refuse objects deeper than {@code index.mapping.depth.limit}
+     * (20 by default, the document root and {@code metadata} included; checked on the real nodes).
+     */
+    static final int MAX_KEY_STEPS = 19;
+
+    /**
      * Lucene's term limit is 32,766 bytes, the bound for a keyword such as {@code _ab_record_id}; a whole
      * document's metadata is kept within 1 MiB.
      */
-    private static final MetadataRules RULES = new MetadataRules(32_766, 1024 * 1024).withStringLists();
+    private static final MetadataRules RULES =
+            new MetadataRules(32_766, 1024 * 1024).withStringLists().withKeyPaths(MAX_KEY_STEPS);
 
     private static final Pattern FIELD_IN_REASON = Pattern.compile("field \\[([^\\]]{1,200})]");
 

@@ -19,11 +19,18 @@ import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.vectorsink.config.AdvancedConfig;
 import io.vectorsink.config.IndexingConfig;
+import io.vectorsink.config.ProcessingConfig;
+import io.vectorsink.config.TextSplitterConfig;
 import io.vectorsink.error.TransientException;
 import io.vectorsink.http.HttpClients;
 import io.vectorsink.http.RetrySettings;
 import io.vectorsink.http.RetryTiming;
+import io.vectorsink.mapping.MappedRecord;
+import io.vectorsink.mapping.RecordMapper;
+import io.vectorsink.protocol.ConfiguredStream;
+import io.vectorsink.protocol.InputMessage;
 import io.vectorsink.protocol.Json;
+import io.vectorsink.protocol.SourceJson;
 import io.vectorsink.store.ChunkFields;
 import io.vectorsink.store.ChunkPoint;
 import io.vectorsink.store.IndexModelContract;
@@ -202,6 +209,59 @@ class OpenSearchContractIT implements LookupContract, IndexModelContract, TypedV
                 .isEqualTo(1);
         assertThat(countWhere(index, "{\"range\":{\"metadata.precise\":{\"gt\":0.3}}}"))
                 .isEqualTo(1);
+    }
+
+    /**
+     * Keys the engines cannot take as field paths (an empty or blank step, more steps than the depth limit,
+     * a key that is also the start of another key's path) used to fail the whole write with a config_error.
+     * A record with all of them, mapped for this store and written: the node holds every other key as it
+     * was, and the row's {@code _airbyte_meta} names each key left out.
+     */
+    @Test
+    void should_store_a_record_with_keys_the_engine_cannot_take_recording_each_one_left_out() throws Exception {
+        String index = newCollection();
+        VectorStore store = newStore(index, "cosine");
+        store.prepare(3);
+        String deepest = String.join(".", java.util.Collections.nCopies(OpenSearchVectorStore.MAX_KEY_STEPS, "s"));
+        String data = "{\"id\":1,\"text\":\"t\",\"\":1,\" \":2,\".\":3,\".a\":4,\"a..b\":5,\"c.\":6,\"x\":\"s\","
+                + "\"x.y\":7,\"" + deepest + ".s\":8,\"" + deepest + "\":9,\"$x\":10,\"a/b\":11,\"u.v\":12}";
+        var mapper = new RecordMapper(
+                new ProcessingConfig(
+                        254, 0, List.of("text"), List.of(), List.of(), TextSplitterConfig.Separator.defaults()),
+                store.metadataRules());
+        MappedRecord mapped = mapper.map(
+                new InputMessage.Record(3, STREAM, (ObjectNode) SourceJson.read(data), 1000, null),
+                new ConfiguredStream(
+                        STREAM,
+                        ConfiguredStream.DestinationSyncMode.APPEND_DEDUP,
+                        List.of(List.of("id")),
+                        1,
+                        0,
+                        true,
+                        "9",
+                        true));
+        ChunkPoint base = VectorStoreContract.record("r1", 1, "v1").get(0);
+        Map<String, Object> metadata = new LinkedHashMap<>(base.metadata());
+        metadata.putAll(mapped.metadata());
+        metadata.put(RecordMapper.AIRBYTE_META, RecordMapper.airbyteMeta(mapped.changes()));
+
+        store.upsert(List.of(new ChunkPoint(base.id(), base.vector(), base.document(), metadata)));
+
+        StoredChunk chunk = readAll(index).get(0);
+        assertThat(chunk.metadata())
+                .containsEntry("id", 1L)
+                .containsEntry("x", "s")
+                .containsEntry(deepest, 9L)
+                .containsEntry("$x", 10L)
+                .containsEntry("a/b", 11L)
+                .containsEntry("u.v", 12L)
+                .doesNotContainKeys("", " ", ".", ".a", "a..b", "c.", "x.y", deepest + ".s");
+        JsonNode changes = Json.MAPPER
+                .readTree((String) chunk.metadata().get(RecordMapper.AIRBYTE_META))
+                .path("changes");
+        List<String> fields = new ArrayList<>();
+        changes.forEach(change -> fields.add(change.path("field").asText()));
+        assertThat(fields).containsExactlyInAnyOrder("", " ", ".", ".a", "a..b", "c.", "x.y", deepest + ".s");
     }
 
     private int countWhere(String index, String query) {
