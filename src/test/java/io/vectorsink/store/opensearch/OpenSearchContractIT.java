@@ -264,6 +264,74 @@ class OpenSearchContractIT implements LookupContract, IndexModelContract, TypedV
         assertThat(fields).containsExactlyInAnyOrder("", " ", ".", ".a", "a..b", "c.", "x.y", deepest + ".s");
     }
 
+    /**
+     * The index types a metadata field by the first value it sees. A later value it cannot hold there (a
+     * word where numbers were, a word where booleans were, an object path where a word was) used to fail the
+     * sync with a config_error; now that chunk is written without the value, each one left out recorded on
+     * the row after the changes it already had. Read back from the node; in the same bulk as a chunk that
+     * still fits, and after the chunk that typed the field.
+     */
+    @Test
+    void should_write_a_chunk_without_a_value_its_index_typed_otherwise_recording_each_one() throws Exception {
+        String index = newCollection();
+        VectorStore store = newStore(index, "cosine");
+        store.prepare(3);
+        String upstream = "{\"changes\":[{\"field\":\"body\",\"change\":\"TRUNCATED\","
+                + "\"reason\":\"SOURCE_FIELD_SIZE_LIMITATION\"}]}";
+        store.upsert(List.of(withMetadata("a", Map.of("n", 5L, "flag", true, "x", "s", "keep", "a"))));
+
+        store.upsert(List.of(
+                withMetadata(
+                        "b",
+                        Map.of(
+                                "n",
+                                "five",
+                                "flag",
+                                "maybe",
+                                "x.y",
+                                1L,
+                                "keep",
+                                "b",
+                                RecordMapper.AIRBYTE_META,
+                                upstream)),
+                withMetadata("c", Map.of("n", 6L, "keep", "c", "m", 1L)),
+                withMetadata("d", Map.of("m", "one", "keep", "d"))));
+
+        Map<String, StoredChunk> stored = new LinkedHashMap<>();
+        readAll(index).forEach(chunk -> stored.put(chunk.recordId(), chunk));
+        assertThat(stored.get("b").metadata()).containsEntry("keep", "b").doesNotContainKeys("n", "flag", "x.y");
+        assertThat(changedFields(stored.get("b"))).first().isEqualTo("body");
+        assertThat(changedFields(stored.get("b"))).containsExactlyInAnyOrder("body", "n", "flag", "x.y");
+        assertThat(stored.get("c").metadata())
+                .containsEntry("n", 6L)
+                .containsEntry("m", 1L)
+                .doesNotContainKey(RecordMapper.AIRBYTE_META);
+        assertThat(stored.get("d").metadata()).containsEntry("keep", "d").doesNotContainKey("m");
+        assertThat(changedFields(stored.get("d"))).containsExactly("m");
+        assertThat(stored.get("a").metadata()).containsEntry("n", 5L).doesNotContainKey(RecordMapper.AIRBYTE_META);
+
+        // The connector's own fields are never left out: a refusal of one still fails the write.
+        assertThatThrownBy(() -> store.upsert(List.of(withMetadata("e", Map.of(ChunkFields.CHUNK_INDEX, "zero")))))
+                .isInstanceOf(io.vectorsink.error.ConfigException.class)
+                .hasMessageContaining("metadata." + ChunkFields.CHUNK_INDEX);
+    }
+
+    private static ChunkPoint withMetadata(String recordId, Map<String, Object> extra) {
+        ChunkPoint base = VectorStoreContract.record(recordId, 1, "v1").get(0);
+        Map<String, Object> metadata = new LinkedHashMap<>(base.metadata());
+        metadata.putAll(extra);
+        return new ChunkPoint(base.id(), base.vector(), base.document(), metadata);
+    }
+
+    private static List<String> changedFields(StoredChunk chunk) throws IOException {
+        List<String> fields = new ArrayList<>();
+        Json.MAPPER
+                .readTree((String) chunk.metadata().get(RecordMapper.AIRBYTE_META))
+                .path("changes")
+                .forEach(change -> fields.add(change.path("field").asText()));
+        return fields;
+    }
+
     private int countWhere(String index, String query) {
         HttpResponse<String> answer = inspector().send("POST", "/" + index + "/_count", "{\"query\":" + query + "}");
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
