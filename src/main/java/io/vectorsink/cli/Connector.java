@@ -238,7 +238,13 @@ final class Connector {
 
     private static JsonNode readJson(Path file, String what) {
         try {
-            return Json.MAPPER.readTree(Files.readString(file));
+            String text = Files.readString(file);
+            // As on stdin, a byte-order mark (which an editor on Windows may write) carries no data.
+            return Json.MAPPER.readTree(text.startsWith("\uFEFF") ? text.substring(1) : text);
+        } catch (NumberFormatException e) {
+            // Jackson's answer to a valid JSON number whose exponent no BigDecimal holds (1e9999999999)
+            throw new ConfigException(
+                    "The " + what + " file " + file + " has a number whose exponent is beyond \u00b12147483647");
         } catch (NoSuchFileException e) {
             throw new ConfigException("The " + what + " file " + file + " does not exist");
         } catch (JsonProcessingException e) {

@@ -37,10 +37,7 @@ public final class RecordIds {
         id.add(stream.namespace());
         id.add(stream.name());
         for (List<String> path : keyPaths) {
-            JsonNode value = data;
-            for (String part : path) {
-                value = value == null ? null : value.get(part);
-            }
+            JsonNode value = valueAt(path, data);
             if (value == null || value.isNull()) {
                 throw new ConfigException("Record on input line " + lineNumber + " of stream " + stream
                         + " has no value for primary key field '" + String.join(".", path)
@@ -54,6 +51,22 @@ public final class RecordIds {
         } catch (JsonProcessingException e) {
             throw new SystemException("Cannot encode a primary key", e);
         }
+    }
+
+    /** Whether {@code data} has a non-null value at every one of {@code keyPaths}. */
+    public static boolean hasEveryValue(List<List<String>> keyPaths, JsonNode data) {
+        return keyPaths.stream().allMatch(path -> {
+            JsonNode value = valueAt(path, data);
+            return value != null && !value.isNull();
+        });
+    }
+
+    private static JsonNode valueAt(List<String> path, JsonNode data) {
+        JsonNode value = data;
+        for (String part : path) {
+            value = value == null ? null : value.get(part);
+        }
+        return value;
     }
 
     /**

@@ -71,9 +71,15 @@ public final class RecordMapper {
      * The record's {@code _ab_record_id} ({@link RecordIds}), or null for a stream without a primary key.
      * The id is stored as metadata whichever fields {@code metadata_fields} selects, and a key is never
      * cut, so a key whose id is over the store's per-value limit stops the sync with a config_error.
+     * Null too for a record without a key value in an append or overwrite stream: the platform puts the
+     * source's key in the catalog whatever the mode, and the protocol requires it only for {@code *_dedup}.
      */
     public String recordId(InputMessage.Record record, ConfiguredStream stream) {
         if (stream.primaryKey().isEmpty()) {
+            return null;
+        }
+        if (stream.syncMode() != ConfiguredStream.DestinationSyncMode.APPEND_DEDUP
+                && !RecordIds.hasEveryValue(stream.primaryKey(), record.data())) {
             return null;
         }
         String id = RecordIds.of(stream.id(), stream.primaryKey(), record.data(), record.lineNumber());

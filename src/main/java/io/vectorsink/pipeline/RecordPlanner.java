@@ -52,7 +52,7 @@ final class RecordPlanner {
 
     RecordWork plan(long ticket, InputMessage.Record record, ConfiguredStream stream) {
         String recordId = mapper.recordId(record, stream);
-        boolean keyed = stream.isKeyed();
+        boolean keyed = stream.isKeyed() && recordId != null; // an overwrite record without a key value is not
         JsonNode deletedAt = record.data().get(CDC_DELETED_AT);
         if (keyed && deletedAt != null && !deletedAt.isNull()) {
             return new RecordWork(ticket, stream.id(), recordId, true, false, List.of());

@@ -3,6 +3,7 @@ package io.vectorsink.protocol;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vectorsink.error.ConfigException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -50,6 +51,7 @@ public final class ConfiguredCatalog {
     public static ConfiguredCatalog parse(JsonNode catalog, String platformJobId) {
         List<String> problems = new ArrayList<>();
         Map<StreamId, ConfiguredStream> streams = new LinkedHashMap<>();
+        Map<List<String>, Integer> storedNames = new HashMap<>();
         JsonNode list = catalog == null ? null : catalog.get("streams");
         if (list == null || !list.isArray()) {
             throw new ConfigException("The catalog has no 'streams' list");
@@ -69,6 +71,12 @@ public final class ConfiguredCatalog {
                     ? stream.path("namespace").asText()
                     : null;
             StreamId id = new StreamId(namespace, name);
+            // Names that differ only in unpaired surrogates are stored alike; one stream's removals would hit both.
+            Integer sameStoredName = storedNames.putIfAbsent(List.of(id.namespaceOrEmpty(), id.airbyteName()), i + 1);
+            if (sameStoredName != null && !streams.containsKey(id)) { // the same stream twice is reported below
+                problems.add("catalog streams #" + sameStoredName + " and #" + (i + 1) + " are stored under the same"
+                        + " name (" + id.airbyteName() + "): their names differ only in unpaired UTF-16 surrogates");
+            }
             String modeText = configured.path("destination_sync_mode").asText("append");
             ConfiguredStream.DestinationSyncMode mode;
             try {

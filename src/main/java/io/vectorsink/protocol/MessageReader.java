@@ -238,6 +238,9 @@ public final class MessageReader implements Iterator<InputMessage> {
         if (m.contains("Number value length")) {
             return "a number longer than 10000 digits";
         }
+        if (m.contains(SourceJson.EXPONENT_LIMIT)) {
+            return "a number with an exponent beyond \u00b12147483647";
+        }
         if (m.contains("Name length")) {
             return "a field name longer than 50000 characters";
         }

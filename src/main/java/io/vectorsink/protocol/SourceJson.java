@@ -4,12 +4,14 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.util.ArrayDeque;
 import java.util.Deque;
 
@@ -83,10 +85,26 @@ public final class SourceJson {
             case VALUE_FALSE -> NODES.booleanNode(false);
             case VALUE_NULL -> NODES.nullNode();
             case VALUE_NUMBER_INT -> integer(parser);
-            case VALUE_NUMBER_FLOAT -> new SourceNumber(parser.getText(), parser.getDecimalValue());
+            case VALUE_NUMBER_FLOAT -> new SourceNumber(parser.getText(), decimal(parser));
             default -> throw new JsonParseException(parser, "Unexpected token " + token);
         };
     }
+
+    /**
+     * The exact value of a number with a fraction or an exponent. An exponent beyond a {@code BigDecimal}'s
+     * int scale ({@code 1e9999999999}, valid JSON) makes Jackson throw a bare NumberFormatException; it is
+     * reported as the parser limit it is, so that the error names the line.
+     */
+    private static BigDecimal decimal(JsonParser parser) throws IOException {
+        try {
+            return parser.getDecimalValue();
+        } catch (NumberFormatException e) {
+            throw new StreamConstraintsException(EXPONENT_LIMIT);
+        }
+    }
+
+    /** The message of the limit {@link #decimal} reports. */
+    static final String EXPONENT_LIMIT = "Number exponent beyond the range of a decimal";
 
     /** Integers as Jackson's own nodes, except a literal they would not render as written ({@code -0}). */
     private static JsonNode integer(JsonParser parser) throws IOException {

@@ -1,5 +1,6 @@
 package io.vectorsink.protocol;
 
+import io.vectorsink.mapping.Utf8;
 import java.util.Objects;
 
 /**
@@ -22,15 +23,20 @@ public record StreamId(String namespace, String name) {
      * The {@code _ab_stream} value Airbyte's own vector destinations write ({@code namespace_name} or
      * {@code name}), so retrieval code written for them keeps working. It is ambiguous on its own
      * ({@code a_b} vs namespace {@code a} + {@code b}); stores filter on it together with
-     * {@code _ab_namespace}.
+     * {@code _ab_namespace}. An unpaired surrogate (a name may carry the escape <code>&#92;ud800</code>) is
+     * U+FFFD here, as in every stored value: stores refuse it, and the filters use this same text.
      */
     public String airbyteName() {
-        return namespace == null ? name : namespace + "_" + name;
+        String stored = Utf8.wellFormed(name);
+        return namespace == null ? stored : Utf8.wellFormed(namespace) + "_" + stored;
     }
 
-    /** The namespace for metadata: the empty string when there is none (stores cannot filter on absence). */
+    /**
+     * The namespace for metadata: the empty string when there is none (stores cannot filter on absence),
+     * well-formed as {@link #airbyteName()}.
+     */
     public String namespaceOrEmpty() {
-        return namespace == null ? "" : namespace;
+        return namespace == null ? "" : Utf8.wellFormed(namespace);
     }
 
     /** A human-readable name for messages: {@code namespace.name} or {@code name}. */

@@ -322,6 +322,26 @@ class RecordMapperTest {
                 .isEqualTo("[null,\"docs\",\"short\"]");
     }
 
+    @Test
+    void should_give_no_record_id_to_a_record_without_a_key_value_unless_the_mode_deduplicates() throws Exception {
+        var mapper = new RecordMapper(processing(List.of("t"), List.of(), List.of()), new MetadataRules(4096, 1 << 20));
+        for (var mode :
+                List.of(ConfiguredStream.DestinationSyncMode.APPEND, ConfiguredStream.DestinationSyncMode.OVERWRITE)) {
+            var stream = new ConfiguredStream(StreamId.of("docs"), mode, List.of(List.of("id")), 1, 0, true, "9", true);
+            assertThat(mapper.recordId(record("{\"t\":\"x\"}"), stream))
+                    .as(mode.name())
+                    .isNull();
+            assertThat(mapper.recordId(record("{\"id\":null,\"t\":\"x\"}"), stream))
+                    .as(mode.name())
+                    .isNull();
+            assertThat(mapper.recordId(record("{\"id\":1.0,\"t\":\"x\"}"), stream))
+                    .isEqualTo("[null,\"docs\",1]");
+        }
+        assertThatThrownBy(() -> mapper.recordId(record("{\"id\":null,\"t\":\"x\"}"), STREAM))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("no value for primary key field 'id'");
+    }
+
     /** The row's changes as "field change reason". */
     private static List<String> changes(MappedRecord mapped) {
         return mapped.changes().stream()

@@ -215,6 +215,12 @@ class BadInputIT extends ProcessTestSupport {
                         "line 3",
                         "field name longer than 50000 characters"),
                 failing(
+                        "a number whose exponent no decimal holds",
+                        line("{\"id\":2,\"text\":\"" + PRIVATE + "\",\"n\":1e9999999999}"),
+                        SYSTEM,
+                        "line 3",
+                        "a number with an exponent beyond"),
+                failing(
                         "an unpaired surrogate in a field name",
                         line("{\"id\":2,\"text\":\"t\",\"" + PRIVATE + "\\ud800\":1}"),
                         SYSTEM,
@@ -876,6 +882,117 @@ class BadInputIT extends ProcessTestSupport {
         }
         assertThat(result.allOutput()).as("stdout and stderr hold the secret").doesNotContain(SECRET);
         return new Run(result, chroma().all(collection));
+    }
+
+    // ---------------------------------------------------------------- third round
+
+    /**
+     * The platform fills {@code primary_key} from the source's key whatever the sync mode, and the protocol
+     * ignores it outside {@code *_dedup}: an append or overwrite record without a key value is written, not
+     * refused (it used to stop the sync with a config_error about "a deduplicated stream").
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("modesThatIgnoreTheKey")
+    void should_write_records_without_a_key_value_when_the_mode_does_not_deduplicate(String mode, long minimum) {
+        String input = PREFIX
+                + line("{\"text\":\"no key field\"}")
+                + line("{\"id\":null,\"text\":\"null key\"}")
+                + line("{\"id\":2,\"text\":\"keyed first\"}")
+                + line("{\"id\":2,\"text\":\"keyed second\"}")
+                + state(2);
+        Run run = run(
+                freshCollection("unkeyed"),
+                10,
+                4,
+                catalog(stream("docs", mode, List.of("id"), 1, minimum)),
+                utf8(input));
+
+        assertThat(run.result().exitCode())
+                .as("exit code; stderr:\n" + run.result().stderr())
+                .isZero();
+        assertThat(run.result().states()).hasSize(2);
+        assertThat(run.result()
+                        .states()
+                        .get(1)
+                        .at("/destinationStats/recordCount")
+                        .asDouble())
+                .isEqualTo(4.0);
+        assertGoodRecordIntact(run);
+        List<Point> unkeyed = run.points().stream()
+                .filter(p -> !p.metadata().containsKey("_ab_record_id"))
+                .toList();
+        assertThat(unkeyed)
+                .extracting(Point::document)
+                .containsExactlyInAnyOrder("text: no key field", "text: null key");
+        List<String> keyed = run.chunks("2").stream().map(Point::document).toList();
+        if (mode.equals("append")) {
+            assertThat(keyed).containsExactlyInAnyOrder("text: keyed first", "text: keyed second");
+        } else {
+            assertThat(keyed).containsExactly("text: keyed second"); // overwrite still replaces by key
+        }
+    }
+
+    /**
+     * A stream name and namespace with unpaired surrogate escapes: Chroma refused every chunk of such a
+     * stream (HTTP 400 on {@code _ab_stream}), so the sync failed. Two overwrite syncs: the second replaces
+     * the first, so the stream's filters match what its chunks store.
+     */
+    @Test
+    void should_write_and_replace_a_stream_whose_name_has_unpaired_surrogates() {
+        String descriptor = "\"name\":\"s\\ud800\",\"namespace\":\"n\\udc00\"";
+        String collection = freshCollection("surrogate-stream");
+        for (int generation = 1; generation <= 2; generation++) {
+            String catalog = "{\"streams\":[{\"stream\":{" + descriptor + ",\"json_schema\":{}},"
+                    + "\"destination_sync_mode\":\"overwrite\",\"primary_key\":[[\"id\"]],\"generation_id\":"
+                    + generation + ",\"minimum_generation_id\":" + generation + "}]}";
+            String input = "{\"type\":\"RECORD\",\"record\":{" + descriptor.replace("\"name\"", "\"stream\"")
+                    + ",\"emitted_at\":1,\"data\":{\"id\":" + generation + ",\"text\":\"generation " + generation
+                    + "\"}}}\n"
+                    + "{\"type\":\"STATE\",\"state\":{\"type\":\"STREAM\",\"stream\":{\"stream_descriptor\":{"
+                    + descriptor + "},\"stream_state\":{\"g\":" + generation + "}}}}\n"
+                    + "{\"type\":\"TRACE\",\"trace\":{\"type\":\"STREAM_STATUS\",\"emitted_at\":1,\"stream_status\":{"
+                    + "\"stream_descriptor\":{" + descriptor + "},\"status\":\"COMPLETE\"}}}\n";
+            Run run = run(collection, 10, 4, catalog, utf8(input));
+
+            assertThat(run.result().exitCode())
+                    .as("exit code; stdout:\n" + run.result().stdoutLines())
+                    .isZero();
+            assertThat(run.result().states()).singleElement().satisfies(state -> assertThat(
+                            state.at("/stream/stream_descriptor/name").asText())
+                    .isEqualTo("s\ud800"));
+            assertThat(run.points()).singleElement().satisfies(point -> {
+                assertThat(point.text("_ab_stream")).isEqualTo("n\ufffd_s\ufffd");
+                assertThat(point.text("_ab_namespace")).isEqualTo("n\ufffd");
+            });
+            assertThat(run.points().get(0).document()).isEqualTo("text: generation " + generation);
+        }
+    }
+
+    /**
+     * The files are read as stdin is: a leading byte-order mark (an editor on Windows writes one) carries no
+     * data, and a number no decimal holds is named as the file's problem, not an "Unexpected failure".
+     */
+    @Test
+    void should_read_config_and_catalog_files_that_start_with_a_bom_and_name_a_number_out_of_range() {
+        String collection = freshCollection("bom-files");
+        String config = fakeConfig(collection, "");
+        String input = PREFIX;
+        ConnectorProcess.Result withBom = write("\uFEFF" + config, "\uFEFF" + DOCS, input);
+        assertThat(withBom.exitCode()).as("stdout:\n" + withBom.stdoutLines()).isZero();
+        assertThat(withBom.states()).hasSize(1);
+
+        String outOfRange = DOCS.replaceFirst("\\{\"stream\":", "{\"x\":1e9999999999,\"stream\":");
+        assertThat(outOfRange).contains("1e9999999999");
+        ConnectorProcess.Result refused = write(config, outOfRange, input);
+        assertThat(refused.exitCode()).isEqualTo(1);
+        assertThat(refused.traceError().get("failure_type").asText()).isEqualTo(CONFIG);
+        assertThat(refused.traceError().get("message").asText())
+                .contains("catalog file")
+                .contains("a number whose exponent is beyond");
+    }
+
+    static Stream<Arguments> modesThatIgnoreTheKey() {
+        return Stream.of(Arguments.of("append", 0L), Arguments.of("overwrite", 1L));
     }
 
     private static void assertGoodRecordIntact(Run run) {

@@ -49,4 +49,16 @@ class ConfiguredCatalogTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("append_dedup but has no primary key");
     }
+
+    @org.junit.jupiter.api.Test
+    void should_store_names_with_unpaired_surrogates_well_formed_and_refuse_two_streams_that_would_meet() {
+        StreamId odd = new StreamId("n\udc00", "s\ud800");
+        // Stores refuse an unpaired surrogate in a metadata value (Chroma: HTTP 400 for the whole batch).
+        assertThat(odd.airbyteName()).isEqualTo("n\ufffd_s\ufffd");
+        assertThat(odd.namespaceOrEmpty()).isEqualTo("n\ufffd");
+        assertThatThrownBy(() -> ConfiguredCatalog.parse(Json.MAPPER.readTree(
+                        "{\"streams\":[{\"stream\":{\"name\":\"s\\ud800\"}},{\"stream\":{\"name\":\"s\\udc00\"}}]}")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("catalog streams #1 and #2 are stored under the same name");
+    }
 }

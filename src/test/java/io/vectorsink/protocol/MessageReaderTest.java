@@ -156,4 +156,22 @@ class MessageReaderTest {
                 .hasMessageContaining("line 2")
                 .hasMessageContaining("nesting");
     }
+
+    @Test
+    void should_name_the_line_of_a_number_whose_exponent_no_decimal_can_hold() {
+        // Valid JSON, but beyond BigDecimal's int scale: Jackson throws a bare NumberFormatException, which
+        // used to end the sync as "Unexpected failure: java.lang.NumberFormatException" without a line.
+        String record = "{\"type\":\"RECORD\",\"record\":{\"stream\":\"s\",\"emitted_at\":1,\"data\":{\"n\":%s}}}";
+        String state = "{\"type\":\"STATE\",\"state\":{\"type\":\"LEGACY\",\"data\":{\"n\":%s}}}";
+        for (String number : List.of("1e9999999999", "-1E+9999999999", "1e-9999999999", "0.5e99999999999999999999")) {
+            for (String line : List.of(record.formatted(number), state.formatted(number))) {
+                assertThatThrownBy(() -> MessageReader.parse(line, 7))
+                        .isInstanceOf(SystemException.class)
+                        .hasMessage("Input line 7 exceeds a parser limit (a number with an exponent beyond"
+                                + " \u00b12147483647)");
+            }
+        }
+        var largest = (InputMessage.Record) MessageReader.parse(record.formatted("1e2147483647"), 1);
+        assertThat(largest.data().get("n").asText()).isEqualTo("1e2147483647");
+    }
 }

@@ -298,7 +298,7 @@ final class WeaviateJson {
     static List<ObjectNode> streamConditions(StreamId stream) {
         ObjectNode namespace = stream.namespace() == null
                 ? compareInt("len(" + NAMESPACE + ")", "Equal", 0)
-                : equalText(NAMESPACE, stream.namespace());
+                : equalText(NAMESPACE, stream.namespaceOrEmpty()); // as stored: well-formed
         return new java.util.ArrayList<>(List.of(equalText(STREAM, stream.airbyteName()), namespace));
     }
 
