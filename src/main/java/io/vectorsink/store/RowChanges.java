@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vectorsink.error.SystemException;
 import io.vectorsink.protocol.Json;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,9 +53,18 @@ public final class RowChanges {
 
     /** {@code point} without the metadata value {@code key}, its leaving out recorded as NULLED. */
     public static ChunkPoint withoutValue(ChunkPoint point, String key) {
+        return withoutValues(point, List.of(key));
+    }
+
+    /** {@code point} without the metadata values of {@code keys}, each one's leaving out recorded as NULLED. */
+    public static ChunkPoint withoutValues(ChunkPoint point, List<String> keys) {
         Map<String, Object> metadata = new LinkedHashMap<>(point.metadata());
-        metadata.remove(key);
-        metadata.put(AIRBYTE_META, withChanges(point.metadata().get(AIRBYTE_META), List.of(nulled(key))));
+        List<ObjectNode> changes = new ArrayList<>(keys.size());
+        for (String key : keys) {
+            metadata.remove(key);
+            changes.add(nulled(key));
+        }
+        metadata.put(AIRBYTE_META, withChanges(point.metadata().get(AIRBYTE_META), changes));
         return new ChunkPoint(point.id(), point.vector(), point.document(), metadata);
     }
 }

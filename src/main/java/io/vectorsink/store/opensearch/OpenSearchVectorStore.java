@@ -115,6 +115,9 @@ public final class OpenSearchVectorStore extends RestVectorStore {
 
     private static final Pattern FIELD_IN_REASON = Pattern.compile("field \\[([^\\]]{1,200})]");
 
+    /** Both engines' words for a document whose new fields would pass the index's field limit. */
+    private static final String FIELD_LIMIT = "Limit of total fields [";
+
     /** The bulk API takes newline-delimited JSON. */
     private static final MediaType NDJSON = MediaType.get("application/x-ndjson");
 
@@ -877,6 +880,7 @@ public final class OpenSearchVectorStore extends RestVectorStore {
                     + items.size() + " items; the write is not confirmed");
         }
         Failures failures = new Failures();
+        MappedKeys mapped = new MappedKeys();
         for (int i = 0; i < items.size(); i++) {
             // {"index": {...}} for a write, {"update": {...}} for a partial update: the item's one field.
             JsonNode entry = items.get(i);
@@ -885,7 +889,7 @@ public final class OpenSearchVectorStore extends RestVectorStore {
             boolean confirmed = (status == 200 || status == 201)
                     && item.path("error").isMissingNode()
                     && entries.get(i).id().equals(item.path("_id").asText());
-            Optional<BulkEntry> refitted = confirmed ? Optional.empty() : refit(entries.get(i), status, item);
+            Optional<BulkEntry> refitted = confirmed ? Optional.empty() : refit(entries.get(i), status, item, mapped);
             if (refitted.isPresent()) {
                 failures.refitted().add(refitted.get());
             } else if (!confirmed) {
@@ -910,13 +914,16 @@ public final class OpenSearchVectorStore extends RestVectorStore {
      * is ever left out, never the connector's fields or the vector, and each refit leaves out one more
      * key, so refits end.
      */
-    private Optional<BulkEntry> refit(BulkEntry entry, int status, JsonNode item) {
+    private Optional<BulkEntry> refit(BulkEntry entry, int status, JsonNode item, MappedKeys mapped) {
         if (entry.point() == null || status != 400) {
             return Optional.empty();
         }
         JsonNode error = item.path("error");
         String reason = error.path("reason").asText("") + " "
                 + error.path("caused_by").path("reason").asText("");
+        if (reason.contains(FIELD_LIMIT)) {
+            return withMappedKeysOnly(entry, mapped.get());
+        }
         String refused = null;
         int best = 0;
         for (String key : entry.point().metadata().keySet()) {
@@ -931,6 +938,64 @@ public final class OpenSearchVectorStore extends RestVectorStore {
         }
         ChunkPoint point = RowChanges.withoutValue(entry.point(), refused);
         return Optional.of(new BulkEntry(entry.id(), OpenSearchJson.bulkEntry(point, vectorField, textField), point));
+    }
+
+    /**
+     * A chunk refused because its new keys would take the index past {@code index.mapping.total_fields.limit}
+     * (1,000 fields by default, for all the streams the index holds): written again with only the keys the
+     * index already maps, each other user key left out and recorded. Empty when every key is mapped (the
+     * refusal is then not about this chunk's keys), so refits end.
+     */
+    private Optional<BulkEntry> withMappedKeysOnly(BulkEntry entry, Set<String> mapped) {
+        List<String> unmapped = new ArrayList<>();
+        for (String key : entry.point().metadata().keySet()) {
+            boolean own = ChunkFields.ALL.contains(key) || key.equals(RowChanges.AIRBYTE_META);
+            if (!own && !mapped.contains(key)) {
+                unmapped.add(key);
+            }
+        }
+        if (unmapped.isEmpty()) {
+            return Optional.empty();
+        }
+        ChunkPoint point = RowChanges.withoutValues(entry.point(), unmapped);
+        return Optional.of(new BulkEntry(entry.id(), OpenSearchJson.bulkEntry(point, vectorField, textField), point));
+    }
+
+    /** The metadata keys the index maps, read once per bulk answer and only when a refusal needs them. */
+    private final class MappedKeys {
+        private Set<String> keys;
+
+        Set<String> get() {
+            if (keys == null) {
+                JsonNode answer =
+                        endpoint.call(endpoint.get(url("_mapping")), "read the mapping of index '" + index + "'");
+                // Keyed by the concrete index, which may differ from the configured name (an alias).
+                JsonNode concrete =
+                        answer.elements().hasNext() ? answer.elements().next() : answer;
+                keys = new HashSet<>();
+                collectLeaves(
+                        concrete.path("mappings")
+                                .path("properties")
+                                .path(OpenSearchJson.METADATA)
+                                .path("properties"),
+                        "",
+                        keys);
+            }
+            return keys;
+        }
+    }
+
+    /** The dotted paths of the fields under {@code properties}: a key {@code a.b} is mapped as {@code a} → {@code b}. */
+    private static void collectLeaves(JsonNode properties, String prefix, Set<String> into) {
+        properties.properties().forEach(field -> {
+            String path = prefix + field.getKey();
+            JsonNode nested = field.getValue().path("properties");
+            if (nested.isObject()) {
+                collectLeaves(nested, path + ".", into);
+            } else {
+                into.add(path);
+            }
+        });
     }
 
     /**

@@ -316,6 +316,38 @@ class OpenSearchContractIT implements LookupContract, IndexModelContract, TypedV
                 .hasMessageContaining("metadata." + ChunkFields.CHUNK_INDEX);
     }
 
+    /**
+     * An index maps at most {@code index.mapping.total_fields.limit} fields (1,000 by default), for every
+     * stream it holds together. A chunk whose new keys would pass it used to fail the sync with a
+     * config_error; now it is written with the keys the index already maps, each other one left out and
+     * recorded on the row.
+     */
+    @Test
+    void should_write_a_chunk_beyond_the_indexs_field_limit_with_the_keys_it_maps_recording_the_others()
+            throws Exception {
+        String index = newCollection();
+        VectorStore store = newStore(index, "cosine");
+        store.prepare(3);
+        Map<String, Object> wide = new LinkedHashMap<>();
+        for (int i = 0; i < 900; i++) {
+            wide.put("k" + i, "v" + i);
+        }
+        store.upsert(List.of(withMetadata("a", wide)));
+        Map<String, Object> wider = new LinkedHashMap<>();
+        for (int i = 0; i < 200; i++) {
+            wider.put("j" + i, i);
+        }
+        wider.put("k7", "seven");
+
+        store.upsert(List.of(withMetadata("b", wider)));
+
+        Map<String, StoredChunk> stored = new LinkedHashMap<>();
+        readAll(index).forEach(chunk -> stored.put(chunk.recordId(), chunk));
+        assertThat(stored.get("a").metadata()).containsEntry("k899", "v899");
+        assertThat(stored.get("b").metadata()).containsEntry("k7", "seven").doesNotContainKey("j0");
+        assertThat(changedFields(stored.get("b"))).hasSize(200).contains("j0", "j199");
+    }
+
     private static ChunkPoint withMetadata(String recordId, Map<String, Object> extra) {
         ChunkPoint base = VectorStoreContract.record(recordId, 1, "v1").get(0);
         Map<String, Object> metadata = new LinkedHashMap<>(base.metadata());
