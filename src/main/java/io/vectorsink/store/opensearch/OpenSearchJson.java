@@ -41,6 +41,9 @@ final class OpenSearchJson {
 
     static final String METADATA = "metadata";
 
+    /** The row's changes, as the record mapper and {@link io.vectorsink.store.RowChanges} write them. */
+    static final String AIRBYTE_META = io.vectorsink.store.RowChanges.AIRBYTE_META;
+
     /** The connector's own fields and the types its filters need: exact terms and numeric ranges. */
     static final Map<String, String> FIELD_TYPES = Map.of(
             STREAM,
@@ -95,19 +98,29 @@ final class OpenSearchJson {
         ObjectNode properties = mappings.putObject("properties");
         properties.set(vectorField, engine.vectorField(dimension, metric));
         properties.putObject(textField).put("type", "text");
-        properties.set(METADATA, metadataMapping());
+        properties.set(METADATA, metadataMapping(true));
         return write(body);
     }
 
-    /** The mapping of the connector's metadata fields, for a new index or added to an existing one. */
-    static ObjectNode metadataMapping() {
+    /**
+     * The mapping of the connector's metadata fields, for a new index or added to an existing one;
+     * {@code _airbyte_meta} only where the index does not map it yet (its mapping cannot change).
+     */
+    static ObjectNode metadataMapping(boolean withAirbyteMeta) {
         ObjectNode metadata = NODES.objectNode();
         ObjectNode properties = metadata.putObject("properties");
         FIELD_TYPES.entrySet().stream()
                 .sorted(Map.Entry.comparingByKey())
                 .forEach(field -> properties.putObject(field.getKey()).put("type", field.getValue()));
-        // Kept for readers, never filtered on: not indexed, so its size does not matter.
-        properties.putObject("_airbyte_meta").put("type", "keyword").put("index", false);
+        if (withAirbyteMeta) {
+            // Kept for readers, never filtered on: neither indexed nor in doc values, where Lucene refuses a
+            // term over 32,766 bytes (a row with hundreds of changes has a longer one); only in _source.
+            properties
+                    .putObject(AIRBYTE_META)
+                    .put("type", "keyword")
+                    .put("index", false)
+                    .put("doc_values", false);
+        }
         return metadata;
     }
 
@@ -115,13 +128,13 @@ final class OpenSearchJson {
      * {@code PUT /{index}/_mapping} body that adds the connector's fields to an existing index, and the text
      * field as {@code text} when {@code textField} is not null (an index that does not map it yet).
      */
-    static byte[] putMetadataMapping(String textField) {
+    static byte[] putMetadataMapping(String textField, boolean withAirbyteMeta) {
         ObjectNode body = NODES.objectNode();
         ObjectNode properties = body.putObject("properties");
         if (textField != null) {
             properties.putObject(textField).put("type", "text");
         }
-        properties.set(METADATA, metadataMapping());
+        properties.set(METADATA, metadataMapping(withAirbyteMeta));
         return write(body);
     }
 

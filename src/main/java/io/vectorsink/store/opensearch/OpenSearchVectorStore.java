@@ -303,8 +303,14 @@ public final class OpenSearchVectorStore extends RestVectorStore {
         recordModelIfNeeded(concrete(description), engine);
         // An index made by someone else may lack the connector's fields; adding fields is always allowed,
         // and a field mapped with another type is refused (400) instead of silently breaking the filters.
-        Answer mapping = endpoint.send(
-                endpoint.put(url("_mapping"), OpenSearchJson.putMetadataMapping(textFieldMapped ? null : textField)));
+        boolean metaMapped = concrete(description)
+                .path("mappings")
+                .path("properties")
+                .path(OpenSearchJson.METADATA)
+                .path("properties")
+                .has(OpenSearchJson.AIRBYTE_META);
+        Answer mapping = endpoint.send(endpoint.put(
+                url("_mapping"), OpenSearchJson.putMetadataMapping(textFieldMapped ? null : textField, !metaMapped)));
         if (mapping.code() == 400) {
             throw new ConfigException(product() + " index '" + index + "' maps a metadata._ab_* field with another"
                     + " type than vectorsink needs (keyword for ids and names, long for numbers): "

@@ -348,6 +348,31 @@ class OpenSearchContractIT implements LookupContract, IndexModelContract, TypedV
         assertThat(changedFields(stored.get("b"))).hasSize(200).contains("j0", "j199");
     }
 
+    /**
+     * A row's {@code _airbyte_meta} grows with its changes (hundreds of values cut or left out, or a source
+     * that reports many): beyond Lucene's 32,766-byte term it used to be refused as an immense term (the
+     * keyword kept doc values), failing the sync. Written and read back whole, and the index is prepared
+     * again by a second store without a mapping conflict.
+     */
+    @Test
+    void should_store_an_airbyte_meta_longer_than_a_lucene_term() throws Exception {
+        String index = newCollection();
+        VectorStore store = newStore(index, "cosine");
+        store.prepare(3);
+        List<com.fasterxml.jackson.databind.node.ObjectNode> changes = new ArrayList<>();
+        for (int i = 0; i < 600; i++) {
+            changes.add(io.vectorsink.store.RowChanges.nulled("field_number_" + i));
+        }
+        String meta = RecordMapper.airbyteMeta(changes);
+        assertThat(meta.length()).isGreaterThan(32_766);
+
+        store.upsert(List.of(withMetadata("a", Map.of(RecordMapper.AIRBYTE_META, meta))));
+
+        assertThat(readAll(index)).singleElement().satisfies(chunk -> assertThat(chunk.metadata())
+                .containsEntry(RecordMapper.AIRBYTE_META, meta));
+        newStore(index, "cosine").prepare(3);
+    }
+
     private static ChunkPoint withMetadata(String recordId, Map<String, Object> extra) {
         ChunkPoint base = VectorStoreContract.record(recordId, 1, "v1").get(0);
         Map<String, Object> metadata = new LinkedHashMap<>(base.metadata());
