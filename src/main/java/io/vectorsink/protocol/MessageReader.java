@@ -9,8 +9,10 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -29,6 +31,7 @@ public final class MessageReader implements Iterator<InputMessage> {
             .newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT)
             .onUnmappableCharacter(CodingErrorAction.REPORT);
+    private final CharBuffer checked = CharBuffer.allocate(8192);
     private byte[] line = new byte[8192];
     private long lineNumber;
     private InputMessage next;
@@ -97,18 +100,39 @@ public final class MessageReader implements Iterator<InputMessage> {
         if (length > 0 && line[length - 1] == '\r') {
             length--;
         }
-        String text = decoder.decode(ByteBuffer.wrap(line, 0, length)).toString();
+        String text = decode(line, length);
         if (line.length > 1 << 20) {
             line = new byte[8192]; // do not keep a huge line's buffer for the rest of the sync
         }
         return text;
     }
 
+    /**
+     * The line's text. The JDK's String constructor would replace invalid UTF-8 silently, so the bytes are
+     * checked first through a small buffer: decoding into a CharBuffer the size of the line would hold a 60 MB
+     * line three times over (bytes, chars at two bytes each, the string).
+     */
+    private String decode(byte[] bytes, int length) throws CharacterCodingException {
+        ByteBuffer in = ByteBuffer.wrap(bytes, 0, length);
+        decoder.reset();
+        CoderResult result;
+        do {
+            checked.clear();
+            result = decoder.decode(in, checked, true);
+            if (result.isError()) {
+                result.throwException();
+            }
+        } while (result.isOverflow());
+        checked.clear();
+        decoder.flush(checked);
+        return new String(bytes, 0, length, StandardCharsets.UTF_8);
+    }
+
     /** Parses one line; public so that tests can feed single lines. */
     public static InputMessage parse(String line, long lineNumber) {
-        JsonNode node;
+        MessageLine parsed;
         try {
-            node = SourceJson.read(line); // numbers keep the literal the source wrote
+            parsed = MessageLine.read(line); // numbers keep the literal the source wrote; no tree of a state
         } catch (StreamConstraintsException e) {
             throw malformed(lineNumber, "exceeds a parser limit (" + limitName(e) + ")", e);
         } catch (JsonProcessingException e) {
@@ -124,13 +148,14 @@ public final class MessageReader implements Iterator<InputMessage> {
             String where = location == null ? "" : " at column " + location.getColumnNr();
             throw malformed(lineNumber, "is not valid JSON" + where, null);
         }
+        JsonNode node = parsed.root();
         if (node == null || !node.isObject()) {
             throw malformed(lineNumber, "is not a JSON object", null);
         }
         String type = textField(node, "type", lineNumber);
         return switch (type) {
             case "RECORD" -> record(object(node, "record", lineNumber), lineNumber);
-            case "STATE" -> state(object(node, "state", lineNumber), lineNumber, line);
+            case "STATE" -> state(object(node, "state", lineNumber), lineNumber, line, parsed);
             case "TRACE" -> trace(object(node, "trace", lineNumber), lineNumber);
             default -> new InputMessage.Ignored(lineNumber, type);
         };
@@ -163,7 +188,7 @@ public final class MessageReader implements Iterator<InputMessage> {
                 meta == null || meta.isNull() ? null : meta);
     }
 
-    private static InputMessage state(ObjectNode state, long line, String text) {
+    private static InputMessage state(ObjectNode state, long line, String text, MessageLine parsed) {
         JsonNode typeNode = state.get("type");
         InputMessage.StateType type;
         if (typeNode == null || typeNode.isNull()) {
@@ -183,7 +208,7 @@ public final class MessageReader implements Iterator<InputMessage> {
             ObjectNode streamState = object(state, "stream", line);
             stream = descriptor(object(streamState, "stream_descriptor", line), line);
         }
-        return new InputMessage.State(line, type, stream, StateText.locate(text));
+        return new InputMessage.State(line, type, stream, StateText.in(text, parsed.stateStart(), parsed.stateEnd()));
     }
 
     private static InputMessage trace(ObjectNode trace, long line) {
