@@ -10,12 +10,15 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.vectorsink.error.ConnectorException;
 import io.vectorsink.error.SystemException;
 import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class MessageReaderTest {
     private static List<InputMessage> readAll(byte[] input) {
@@ -254,5 +257,44 @@ class MessageReaderTest {
                                 + "{\"name\":\"s\",\"namespace\":{}}}}}",
                         2))
                 .hasMessage("Input line 2 has a 'namespace' that is not a string");
+    }
+
+    /** An input that hands out at most {@code chunk} bytes per read, as a pipe may. */
+    private static List<InputMessage> readInChunks(byte[] input, int chunk) {
+        InputStream in = new ByteArrayInputStream(input) {
+            @Override
+            public synchronized int read(byte[] b, int off, int len) {
+                return super.read(b, off, Math.min(len, chunk));
+            }
+        };
+        List<InputMessage> messages = new ArrayList<>();
+        new MessageReader(in).forEachRemaining(messages::add);
+        return messages;
+    }
+
+    /**
+     * Lines are found in a buffer the reader refills: a line, a CRLF, a multi-byte character or invalid UTF-8
+     * split across refills reads as in one piece, and a long line crossing several refills is whole.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 7, 65_535, 65_536, 65_537, 1 << 20})
+    void should_read_the_same_lines_however_the_input_arrives(int chunk) {
+        String text = "\u00e9\ud83d\ude00 ".repeat(30_000); // 180,000 bytes, every character multi-byte
+        String log = "{\"type\":\"LOG\",\"log\":{}}";
+        String record = "{\"type\":\"RECORD\",\"record\":{\"stream\":\"s\",\"emitted_at\":1,\"data\":{\"t\":\"" + text
+                + "\"}}}";
+        String input = "\uFEFF" + log + "\r\n" + record + "\n\r\n\n" + record + "\r\n" + log;
+        List<InputMessage> messages = readInChunks(input.getBytes(StandardCharsets.UTF_8), chunk);
+
+        assertThat(messages).extracting(InputMessage::lineNumber).containsExactly(1L, 2L, 5L, 6L);
+        assertThat(((InputMessage.Record) messages.get(1)).data().get("t").asText())
+                .isEqualTo(text);
+        assertThat(((InputMessage.Record) messages.get(2)).data().get("t").asText())
+                .isEqualTo(text);
+
+        byte[] bad = (log + "\n" + log + "\r\n" + record + "\n" + log).getBytes(StandardCharsets.UTF_8);
+        int at = bad.length - log.length() - 100_000;
+        bad[at] = (byte) 0xff; // inside the record of line 3
+        assertThatThrownBy(() -> readInChunks(bad, chunk)).hasMessage("Input line 3 is not valid UTF-8");
     }
 }
