@@ -101,7 +101,9 @@ public final class RecordMapper {
         JsonNode data = renamed(record.data(), changes, where);
         String text = text(data, record, stream);
         Map<String, Object> metadata = metadata(data, stream, changes, where);
-        return new MappedRecord(text, metadata, changes);
+        Set<String> keyFields = new HashSet<>(keyFieldsAfterRenames(stream));
+        keyFields.retainAll(metadata.keySet());
+        return new MappedRecord(text, metadata, changes, keyFields);
     }
 
     /** The record with {@code field_name_mappings} applied in order; a path may reach into nested objects. */

@@ -56,8 +56,16 @@ public final class RowChanges {
         return withoutValues(point, List.of(key));
     }
 
-    /** {@code point} without the metadata values of {@code keys}, each one's leaving out recorded as NULLED. */
+    /**
+     * {@code point} without the metadata values of {@code keys}, each one's leaving out recorded as NULLED.
+     *
+     * @throws SystemException when one of {@code keys} holds a primary-key value: the caller must check
+     *     {@link #holdsKey} first and fail the write instead
+     */
     public static ChunkPoint withoutValues(ChunkPoint point, List<String> keys) {
+        if (holdsKey(point, keys)) {
+            throw new SystemException("a primary-key value was about to be left out of a chunk");
+        }
         Map<String, Object> metadata = new LinkedHashMap<>(point.metadata());
         List<ObjectNode> changes = new ArrayList<>(keys.size());
         for (String key : keys) {
@@ -65,6 +73,11 @@ public final class RowChanges {
             changes.add(nulled(key));
         }
         metadata.put(AIRBYTE_META, withChanges(point.metadata().get(AIRBYTE_META), changes));
-        return new ChunkPoint(point.id(), point.vector(), point.document(), metadata);
+        return new ChunkPoint(point.id(), point.vector(), point.document(), metadata, point.keyFields());
+    }
+
+    /** Whether one of {@code keys} holds a primary-key value of {@code point}, which is never left out. */
+    public static boolean holdsKey(ChunkPoint point, java.util.Collection<String> keys) {
+        return keys.stream().anyMatch(point.keyFields()::contains);
     }
 }

@@ -122,6 +122,31 @@ class RecordMapperTest {
                 .hasMessageContaining("primary key");
     }
 
+    /** Stores must know which values are keys, to never leave one out when fitting a chunk to their index. */
+    @Test
+    void should_name_the_metadata_keys_that_hold_primary_key_values_under_their_new_names() throws Exception {
+        ConfiguredStream nested = new ConfiguredStream(
+                STREAM.id(),
+                STREAM.syncMode(),
+                List.of(List.of("author", "id"), List.of("n")),
+                STREAM.generationId(),
+                STREAM.minimumGenerationId(),
+                STREAM.generationIdsPresent(),
+                STREAM.syncId(),
+                STREAM.syncIdSharedByAttempts());
+        var mapper = new RecordMapper(
+                processing(
+                        List.of("t"),
+                        List.of("writer.id", "t"),
+                        List.of(new ProcessingConfig.FieldMapping("author", "writer"))),
+                new MetadataRules(100, 1 << 20));
+
+        MappedRecord mapped = mapper.map(record("{\"author\":{\"id\":7},\"n\":1,\"t\":\"x\"}"), nested);
+
+        assertThat(mapped.metadata()).containsKeys("writer.id", "t").doesNotContainKey("n");
+        assertThat(mapped.keyFields()).containsExactly("writer.id"); // n is a key, but not in the metadata
+    }
+
     @Test
     void should_never_truncate_a_primary_key_value() throws Exception {
         var mapper =

@@ -939,8 +939,8 @@ public final class OpenSearchVectorStore extends RestVectorStore {
                 best = named;
             }
         }
-        if (refused == null) {
-            return Optional.empty();
+        if (refused == null || RowChanges.holdsKey(entry.point(), List.of(refused))) {
+            return Optional.empty(); // a primary-key value is never left out: the refusal fails the write
         }
         ChunkPoint point = RowChanges.withoutValue(entry.point(), refused);
         return Optional.of(new BulkEntry(entry.id(), OpenSearchJson.bulkEntry(point, vectorField, textField), point));
@@ -960,8 +960,8 @@ public final class OpenSearchVectorStore extends RestVectorStore {
                 unmapped.add(key);
             }
         }
-        if (unmapped.isEmpty()) {
-            return Optional.empty();
+        if (unmapped.isEmpty() || RowChanges.holdsKey(entry.point(), unmapped)) {
+            return Optional.empty(); // nothing of this chunk's to leave out, or a primary-key value
         }
         ChunkPoint point = RowChanges.withoutValues(entry.point(), unmapped);
         return Optional.of(new BulkEntry(entry.id(), OpenSearchJson.bulkEntry(point, vectorField, textField), point));

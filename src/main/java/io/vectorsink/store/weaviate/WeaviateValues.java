@@ -2,6 +2,7 @@ package io.vectorsink.store.weaviate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vectorsink.error.ConfigException;
 import io.vectorsink.store.ChunkPoint;
 import io.vectorsink.store.RowChanges;
 import io.vectorsink.store.StoreJson;
@@ -37,6 +38,12 @@ final class WeaviateValues {
             Optional<Object> value = WeaviateJson.fit(types.getOrDefault(name, ""), entry.getValue());
             if (value.isPresent()) {
                 properties.put(name, value.get());
+            } else if (point.keyFields().contains(entry.getKey())) {
+                // No change is ever made on a primary key: the write fails instead, naming the field.
+                throw new ConfigException("The primary key field '" + entry.getKey() + "' of chunk " + point.id()
+                        + " holds a value that Weaviate's property " + name + " (of type "
+                        + types.getOrDefault(name, "") + ", set by an earlier value) cannot hold; write this stream"
+                        + " to another class or leave the field out of processing.metadata_fields");
             } else {
                 changes.add(RowChanges.nulled(entry.getKey()));
             }

@@ -52,6 +52,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -314,6 +315,43 @@ class OpenSearchContractIT implements LookupContract, IndexModelContract, TypedV
         assertThatThrownBy(() -> store.upsert(List.of(withMetadata("e", Map.of(ChunkFields.CHUNK_INDEX, "zero")))))
                 .isInstanceOf(io.vectorsink.error.ConfigException.class)
                 .hasMessageContaining("metadata." + ChunkFields.CHUNK_INDEX);
+    }
+
+    /**
+     * A primary-key field's value is never left out to fit a chunk to its index (no change is ever made on a
+     * key): a key typed otherwise by an earlier stream's value, or a key field the index has no room to map,
+     * fails the write as before, and nothing of the chunk is stored.
+     */
+    @Test
+    void should_fail_rather_than_leave_out_a_primary_key_value_the_index_cannot_take() {
+        String index = newCollection();
+        VectorStore store = newStore(index, "cosine");
+        store.prepare(3);
+        Map<String, Object> wide = new LinkedHashMap<>();
+        for (int i = 0; i < 900; i++) {
+            wide.put("k" + i, "v" + i);
+        }
+        wide.put("id", 5L);
+        store.upsert(List.of(withMetadata("a", wide)));
+
+        assertThatThrownBy(() -> store.upsert(List.of(withKey("b", Map.of("id", "five", "keep", "b"), "id"))))
+                .isInstanceOf(io.vectorsink.error.ConfigException.class)
+                .hasMessageContaining("metadata.id");
+        Map<String, Object> beyondTheLimit = new LinkedHashMap<>();
+        for (int i = 0; i < 200; i++) {
+            beyondTheLimit.put("j" + i, i);
+        }
+        beyondTheLimit.put("uuid", "u-1");
+        assertThatThrownBy(() -> store.upsert(List.of(withKey("c", beyondTheLimit, "uuid"))))
+                .isInstanceOf(io.vectorsink.error.ConfigException.class);
+
+        assertThat(readAll(index)).extracting(StoredChunk::recordId).containsExactly("a");
+    }
+
+    /** {@link #withMetadata}, with {@code keyField} marked as holding the record's primary-key value. */
+    private static ChunkPoint withKey(String recordId, Map<String, Object> extra, String keyField) {
+        ChunkPoint point = withMetadata(recordId, extra);
+        return new ChunkPoint(point.id(), point.vector(), point.document(), point.metadata(), Set.of(keyField));
     }
 
     /**

@@ -357,6 +357,25 @@ class WeaviateVectorStoreTest {
         });
     }
 
+    /** A primary-key value that its property cannot hold is never left out: the write fails naming the field. */
+    @Test
+    void should_fail_rather_than_leave_out_a_primary_key_value_its_property_cannot_hold() {
+        withFake(null, 10_000, (fake, server) -> {
+            VectorStore store = single(server.baseUrl(), "Docs");
+            store.prepare(3);
+            store.upsert(List.of(withMetadata(chunk(DOCS, "r1", 0, "s", 1, 0, 0), Map.of("tags", List.of("a")))));
+            ChunkPoint keyed = withMetadata(chunk(DOCS, "r2", 0, "s", 0, 1, 0), Map.of("tags", "a"));
+            ChunkPoint point = new ChunkPoint(
+                    keyed.id(), keyed.vector(), keyed.document(), keyed.metadata(), java.util.Set.of("tags"));
+
+            assertThatThrownBy(() -> store.upsert(List.of(point)))
+                    .isInstanceOf(io.vectorsink.error.ConfigException.class)
+                    .hasMessageContaining("primary key field 'tags'")
+                    .hasMessageContaining("text[]");
+            assertThat(fake.objects("Docs")).extracting(StoredChunk::recordId).containsExactly("r1");
+        });
+    }
+
     @Test
     void should_send_the_consistency_level_on_every_write_and_delete() {
         withFake(null, 10_000, (fake, server) -> {
