@@ -101,7 +101,9 @@ public final class RecordMapper {
         JsonNode data = renamed(record.data(), changes, where);
         String text = text(data, record, stream);
         Map<String, Object> metadata = metadata(data, stream, changes, where);
-        return new MappedRecord(text, metadata, changes);
+        Set<String> keyFields = new HashSet<>(keyFieldsAfterRenames(stream));
+        keyFields.retainAll(metadata.keySet());
+        return new MappedRecord(text, metadata, changes, keyFields);
     }
 
     /** The record with {@code field_name_mappings} applied in order; a path may reach into nested objects. */
@@ -183,9 +185,38 @@ public final class RecordMapper {
                 }
             }
         }
+        if (rules.keysArePaths()) {
+            keepPathsApart(metadata, changes);
+        }
         checkKeyCount(metadata, where);
         fitTotal(metadata, keyFields, changes, where);
         return metadata;
+    }
+
+    /**
+     * Where the store reads a key's dots as steps into objects, a key cannot be a value and the start of
+     * another key's path at once ({@code a} and {@code a.b}): the store refuses the whole write. The first in
+     * field order stays; a later one is not stored, recorded as NULLED.
+     */
+    private static void keepPathsApart(Map<String, Object> metadata, List<ObjectNode> changes) {
+        Set<String> values = new HashSet<>();
+        Set<String> objects = new HashSet<>();
+        for (var entries = metadata.keySet().iterator(); entries.hasNext(); ) {
+            String key = entries.next();
+            boolean clash = objects.contains(key);
+            for (int dot = key.indexOf('.'); dot >= 0 && !clash; dot = key.indexOf('.', dot + 1)) {
+                clash = values.contains(key.substring(0, dot));
+            }
+            if (clash) {
+                entries.remove();
+                changes.add(change(key, "NULLED", "DESTINATION_SERIALIZATION_ERROR"));
+                continue;
+            }
+            values.add(key);
+            for (int dot = key.indexOf('.'); dot >= 0; dot = key.indexOf('.', dot + 1)) {
+                objects.add(key.substring(0, dot));
+            }
+        }
     }
 
     /**
@@ -235,8 +266,9 @@ public final class RecordMapper {
         if (value == null || value.isNull()) {
             return; // absent and null mean the same to every store's filters
         }
-        if (RESERVED.contains(key) || rules.reserves(key)) {
-            // The connector's own name, or one the store keeps for itself (stored unreadable, or overwritten)
+        if (RESERVED.contains(key) || rules.reserves(key) || !rules.takesKey(key)) {
+            // The connector's own name, one the store keeps for itself (stored unreadable, or overwritten), or
+            // one it refuses as a field name (the whole write with it)
             changes.add(change(key, "NULLED", "DESTINATION_SERIALIZATION_ERROR"));
             return;
         }

@@ -281,7 +281,8 @@ final class BatchWriter implements AutoCloseable {
         List<ChunkPoint> points = new ArrayList<>(chunks.size());
         for (int i = 0; i < chunks.size(); i++) {
             PendingChunk chunk = chunks.get(i);
-            points.add(new ChunkPoint(chunk.id(), vectors.get(i), chunk.document(), chunk.metadata()));
+            points.add(
+                    new ChunkPoint(chunk.id(), vectors.get(i), chunk.document(), chunk.metadata(), chunk.keyFields()));
         }
         return points;
     }

@@ -99,7 +99,13 @@ final class RecordPlanner {
             metadata.putAll(storedMetadata);
             Chunk chunk = texts.get(index);
             chunks.add(new PendingChunk(
-                    id, chunk, omitRawText ? null : chunk.text(), metadata, ownVector, chunkHashes.get(index)));
+                    id,
+                    chunk,
+                    omitRawText ? null : chunk.text(),
+                    metadata,
+                    ownVector,
+                    chunkHashes.get(index),
+                    mapped.keyFields()));
         }
         return new RecordWork(
                 ticket,

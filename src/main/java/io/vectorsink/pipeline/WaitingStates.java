@@ -67,10 +67,10 @@ final class WaitingStates {
     }
 
     /**
-     * What a waiting state takes on the heap, on the high side: its JSON text (kept verbatim, to be echoed
-     * byte for byte) at two bytes per character, and the objects around it.
+     * What a waiting state takes on the heap, on the high side: the text it keeps (its JSON, verbatim, to be
+     * echoed byte for byte, or the line it is part of) at two bytes per character, and the objects around it.
      */
     static long estimatedBytes(StateText state) {
-        return 2L * state.json().length() + 128;
+        return 2L * state.retainedChars() + 128;
     }
 }

@@ -5,12 +5,13 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vectorsink.error.SystemException;
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -29,12 +30,16 @@ public final class MessageReader implements Iterator<InputMessage> {
             .newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT)
             .onUnmappableCharacter(CodingErrorAction.REPORT);
+    private final CharBuffer checked = CharBuffer.allocate(8192);
+    private final byte[] buffer = new byte[1 << 16];
+    private int position;
+    private int limit;
     private byte[] line = new byte[8192];
     private long lineNumber;
     private InputMessage next;
 
     public MessageReader(InputStream in) {
-        this.in = in instanceof BufferedInputStream ? in : new BufferedInputStream(in, 1 << 16);
+        this.in = in; // read a buffer at a time: a stream's own buffer would only add a copy
     }
 
     @Override
@@ -78,37 +83,100 @@ public final class MessageReader implements Iterator<InputMessage> {
     }
 
     /**
-     * Reads the bytes of one line and decodes them on their own, so that a decoding error names the
-     * line it is in. Returns null at the end of input; a last line without a newline still counts.
+     * Reads the bytes of one line and decodes them on their own, so that a decoding error names the line it is
+     * in. Returns null at the end of input; a last line without a newline still counts. The input is read a
+     * buffer at a time and scanned for newlines: a line inside the buffer is decoded from it directly, and
+     * only a line that crosses a refill is gathered in {@link #line}.
      */
     private String readLine() throws IOException {
         int length = 0;
-        int b;
-        while ((b = in.read()) != -1 && b != '\n') {
-            if (length == line.length) {
-                line = Arrays.copyOf(line, line.length * 2);
+        while (true) {
+            if (position == limit && !fill()) {
+                return length == 0 ? null : text(line, 0, length);
             }
-            line[length++] = (byte) b;
+            int newline = indexOfNewline();
+            int end = newline < 0 ? limit : newline;
+            if (newline >= 0 && length == 0) {
+                int from = position;
+                position = newline + 1;
+                return text(buffer, from, newline);
+            }
+            length = gather(length, end);
+            if (newline >= 0) {
+                position = newline + 1;
+                String text = text(line, 0, length);
+                if (line.length > 1 << 20) {
+                    line = new byte[8192]; // do not keep a huge line's buffer for the rest of the sync
+                }
+                return text;
+            }
         }
-        if (b == -1 && length == 0) {
-            return null;
+    }
+
+    /** Refills {@link #buffer}; false at the end of input. Returns as soon as any bytes arrived. */
+    private boolean fill() throws IOException {
+        int read;
+        do {
+            read = in.read(buffer, 0, buffer.length);
+        } while (read == 0);
+        position = 0;
+        limit = Math.max(read, 0);
+        return read > 0;
+    }
+
+    private int indexOfNewline() {
+        for (int i = position; i < limit; i++) {
+            if (buffer[i] == '\n') {
+                return i;
+            }
         }
+        return -1;
+    }
+
+    /** Appends the buffer up to {@code end} to the {@code length} bytes of {@link #line} gathered so far. */
+    private int gather(int length, int end) {
+        int count = end - position;
+        if (length + count > line.length) {
+            line = Arrays.copyOf(line, Math.max(line.length * 2, length + count));
+        }
+        System.arraycopy(buffer, position, line, length, count);
+        position = end;
+        return length + count;
+    }
+
+    /** The text of the line in {@code bytes[from, to)}, without a final carriage return. */
+    private String text(byte[] bytes, int from, int to) throws CharacterCodingException {
         lineNumber++;
-        if (length > 0 && line[length - 1] == '\r') {
-            length--;
-        }
-        String text = decoder.decode(ByteBuffer.wrap(line, 0, length)).toString();
-        if (line.length > 1 << 20) {
-            line = new byte[8192]; // do not keep a huge line's buffer for the rest of the sync
-        }
-        return text;
+        int end = to > from && bytes[to - 1] == '\r' ? to - 1 : to;
+        return decode(bytes, from, end - from);
+    }
+
+    /**
+     * The line's text. The JDK's String constructor would replace invalid UTF-8 silently, so the bytes are
+     * checked first through a small buffer: decoding into a CharBuffer the size of the line would hold a 60 MB
+     * line three times over (bytes, chars at two bytes each, the string).
+     */
+    private String decode(byte[] bytes, int offset, int length) throws CharacterCodingException {
+        ByteBuffer in = ByteBuffer.wrap(bytes, offset, length);
+        decoder.reset();
+        CoderResult result;
+        do {
+            checked.clear();
+            result = decoder.decode(in, checked, true);
+            if (result.isError()) {
+                result.throwException();
+            }
+        } while (result.isOverflow());
+        checked.clear();
+        decoder.flush(checked);
+        return new String(bytes, offset, length, StandardCharsets.UTF_8);
     }
 
     /** Parses one line; public so that tests can feed single lines. */
     public static InputMessage parse(String line, long lineNumber) {
-        JsonNode node;
+        MessageLine parsed;
         try {
-            node = SourceJson.read(line); // numbers keep the literal the source wrote
+            parsed = MessageLine.read(line); // numbers keep the literal the source wrote; no tree of a state
         } catch (StreamConstraintsException e) {
             throw malformed(lineNumber, "exceeds a parser limit (" + limitName(e) + ")", e);
         } catch (JsonProcessingException e) {
@@ -124,13 +192,14 @@ public final class MessageReader implements Iterator<InputMessage> {
             String where = location == null ? "" : " at column " + location.getColumnNr();
             throw malformed(lineNumber, "is not valid JSON" + where, null);
         }
+        JsonNode node = parsed.root();
         if (node == null || !node.isObject()) {
             throw malformed(lineNumber, "is not a JSON object", null);
         }
         String type = textField(node, "type", lineNumber);
         return switch (type) {
             case "RECORD" -> record(object(node, "record", lineNumber), lineNumber);
-            case "STATE" -> state(object(node, "state", lineNumber), lineNumber, line);
+            case "STATE" -> state(object(node, "state", lineNumber), lineNumber, line, parsed);
             case "TRACE" -> trace(object(node, "trace", lineNumber), lineNumber);
             default -> new InputMessage.Ignored(lineNumber, type);
         };
@@ -163,7 +232,7 @@ public final class MessageReader implements Iterator<InputMessage> {
                 meta == null || meta.isNull() ? null : meta);
     }
 
-    private static InputMessage state(ObjectNode state, long line, String text) {
+    private static InputMessage state(ObjectNode state, long line, String text, MessageLine parsed) {
         JsonNode typeNode = state.get("type");
         InputMessage.StateType type;
         if (typeNode == null || typeNode.isNull()) {
@@ -183,7 +252,7 @@ public final class MessageReader implements Iterator<InputMessage> {
             ObjectNode streamState = object(state, "stream", line);
             stream = descriptor(object(streamState, "stream_descriptor", line), line);
         }
-        return new InputMessage.State(line, type, stream, StateText.locate(text));
+        return new InputMessage.State(line, type, stream, StateText.in(text, parsed.stateStart(), parsed.stateEnd()));
     }
 
     private static InputMessage trace(ObjectNode trace, long line) {

@@ -54,7 +54,13 @@ public final class OutputWriter {
      * written into it.
      */
     public void state(StateText state, long recordCount) {
-        writeLine("{\"type\":\"STATE\",\"state\":" + state.withRecordCount(recordCount) + "}");
+        // Written in pieces: a state of 60 MB is not copied into a line first.
+        StateText.Echo echo = state.echo(recordCount);
+        writeLine(out -> {
+            out.write("{\"type\":\"STATE\",\"state\":");
+            echo.writeTo(out);
+            out.write('}');
+        });
     }
 
     public void log(String level, String text) {
@@ -149,19 +155,24 @@ public final class OutputWriter {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialise an output message", e);
         }
-        writeLine(line);
+        writeLine(out -> out.write(line));
+    }
+
+    /** Writes the text of one line to stdout. */
+    private interface LineText {
+        void writeTo(Writer out) throws IOException;
     }
 
     /**
      * Writes one message line and flushes it. A failed write is never ignored: a STATE that did not reach
      * the reader is a checkpoint Airbyte never got, so the command must fail.
      */
-    private synchronized void writeLine(String line) {
+    private synchronized void writeLine(LineText line) {
         if (closed) {
             throw closedError(null);
         }
         try {
-            out.write(line);
+            line.writeTo(out);
             out.write('\n');
             out.flush();
         } catch (IOException e) {

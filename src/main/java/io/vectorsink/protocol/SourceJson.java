@@ -35,9 +35,7 @@ public final class SourceJson {
                 return null;
             }
             JsonNode root = tree(parser, first);
-            if (parser.nextToken() != null) {
-                throw new JsonParseException(parser, "Trailing token after the value");
-            }
+            expectEnd(parser);
             return root;
         } catch (JsonProcessingException e) {
             throw e;
@@ -46,8 +44,15 @@ public final class SourceJson {
         }
     }
 
+    /** Refuses text after the value, as {@code FAIL_ON_TRAILING_TOKENS} would. */
+    static void expectEnd(JsonParser parser) throws IOException {
+        if (parser.nextToken() != null) {
+            throw new JsonParseException(parser, "Trailing token after the value");
+        }
+    }
+
     /** Builds the value that starts at {@code first}, without recursion: nesting depth is the parser's limit. */
-    private static JsonNode tree(JsonParser parser, JsonToken first) throws IOException {
+    static JsonNode tree(JsonParser parser, JsonToken first) throws IOException {
         Deque<JsonNode> open = new ArrayDeque<>();
         JsonToken token = first;
         while (true) {
@@ -63,6 +68,38 @@ public final class SourceJson {
             }
             if (done != null && open.isEmpty()) {
                 return done;
+            }
+            token = parser.nextToken();
+        }
+    }
+
+    /**
+     * Reads the value that starts at {@code first} token by token, with every check {@link #tree} makes (string
+     * length, number length and exponent, and the parser's own: syntax, nesting, duplicate keys, field names),
+     * but builds nothing of it: returns an empty value of its kind. For the parts of a line nobody reads.
+     */
+    static JsonNode check(JsonParser parser, JsonToken first) throws IOException {
+        int depth = 0;
+        JsonToken token = first;
+        while (true) {
+            switch (token) {
+                case START_OBJECT, START_ARRAY -> depth++;
+                case END_OBJECT, END_ARRAY -> depth--;
+                case VALUE_STRING -> parser.streamReadConstraints().validateStringLength(parser.getTextLength());
+                case VALUE_NUMBER_INT -> parser.getNumberType();
+                case VALUE_NUMBER_FLOAT -> decimal(parser);
+                default -> {
+                    // field names are read and checked by the parser itself; true, false and null hold nothing
+                }
+            }
+            if (depth == 0) {
+                return switch (first) {
+                    case START_OBJECT -> NODES.objectNode();
+                    case START_ARRAY -> NODES.arrayNode();
+                    case VALUE_STRING -> NODES.textNode("");
+                    case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> NODES.numberNode(0);
+                    default -> scalar(parser, first);
+                };
             }
             token = parser.nextToken();
         }

@@ -1,53 +1,70 @@
 package io.vectorsink.protocol;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import io.vectorsink.error.SystemException;
 import java.io.IOException;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
 
 /**
  * A STATE message's {@code state} object as the exact JSON text of its input line, so that it is echoed
  * byte for byte: every number literal, string escape (an unpaired surrogate included), key order and
  * whitespace as the source wrote it. Only {@code destinationStats.recordCount} is written into it.
+ *
+ * <p>The text is kept as the line and the object's offsets in it, not copied: a state of 60 MB is held once,
+ * and its echo is written from it piece by piece (docs/benchmarks.md, "Large states").
  */
 public final class StateText {
-    private final String json;
+    /**
+     * For finding the record count in a state already checked: without the duplicate-key check and the
+     * canonical field names, which cost a set and a table of every name (a million in a large state's blob).
+     */
+    private static final JsonFactory REREAD = Json.MAPPER
+            .getFactory()
+            .rebuild()
+            .disable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)
+            .build();
 
-    private StateText(String json) {
-        this.json = json;
+    private final String text;
+    private final int start;
+    private final int end;
+
+    private StateText(String text, int start, int end) {
+        this.text = text;
+        this.start = start;
+        this.end = end;
     }
 
-    /** The state object's text, verbatim. */
+    /** The state object's text, verbatim (a copy: for tests and small states). */
     public String json() {
-        return json;
+        return start == 0 && end == text.length() ? text : text.substring(start, end);
     }
 
-    /** Wraps the text of a JSON object; for tests and for {@link #locate}. */
+    /** The characters this state holds on to: its text, or the whole line it was read from. */
+    public int retainedChars() {
+        return text.length();
+    }
+
+    /** Wraps the text of a JSON object; for tests. */
     public static StateText of(String objectJson) {
-        return new StateText(objectJson);
+        return new StateText(objectJson, 0, objectJson.length());
     }
 
     /**
-     * The {@code state} object of a whole message line that has already been parsed and checked (so it is
-     * valid JSON with one top-level {@code state} object).
+     * The state object at {@code [start, end)} of a message line that has already been parsed and checked. The
+     * line is kept rather than copied unless the state is a small part of it.
      */
-    static StateText locate(String line) {
-        try (JsonParser parser = Json.MAPPER.getFactory().createParser(line)) {
-            parser.nextToken(); // the message object
-            for (JsonToken token = parser.nextToken(); token == JsonToken.FIELD_NAME; token = parser.nextToken()) {
-                boolean state = "state".equals(parser.currentName());
-                JsonToken value = parser.nextToken();
-                int start = offset(parser);
-                if (state && value == JsonToken.START_OBJECT) {
-                    parser.skipChildren();
-                    return new StateText(line.substring(start, offset(parser) + 1));
-                }
-                parser.skipChildren();
-            }
-        } catch (IOException e) {
-            throw new SystemException("A checked STATE line could not be read again", e);
+    static StateText in(String line, int start, int end) {
+        if (end - start < line.length() / 2) {
+            return of(line.substring(start, end));
         }
-        throw new SystemException("A checked STATE line has no state object");
+        return new StateText(line, start, end);
     }
 
     /**
@@ -56,71 +73,105 @@ public final class StateText {
      * there, or replacing a {@code destinationStats} that is not an object. Everything else is kept as it is.
      */
     public String withRecordCount(long count) {
-        String number = count + ".0";
-        try (JsonParser parser = Json.MAPPER.getFactory().createParser(json)) {
-            parser.nextToken(); // START_OBJECT
-            boolean hasFields = false;
-            JsonToken token;
-            while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
-                hasFields = true;
-                boolean stats = "destinationStats".equals(parser.currentName());
-                JsonToken value = parser.nextToken();
-                int start = offset(parser);
-                if (!stats) {
-                    parser.skipChildren();
-                    continue;
+        StringWriter out = new StringWriter(end - start + 64);
+        try {
+            echo(count).writeTo(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException("a StringWriter cannot fail", e);
+        }
+        return out.toString();
+    }
+
+    /**
+     * {@link #withRecordCount} without building it: the state is read (and any reading error thrown) here, and
+     * the echo writes the text before the count, the count and the text after.
+     */
+    public Echo echo(long count) {
+        return new Echo(recordCountSplice(count + ".0"));
+    }
+
+    /** The state with its record count, ready to be written. */
+    public final class Echo {
+        private final Splice splice;
+
+        private Echo(Splice splice) {
+            this.splice = splice;
+        }
+
+        public void writeTo(Writer out) throws IOException {
+            out.write(text, start, splice.start - start);
+            out.write(splice.replacement);
+            out.write(text, splice.end, end - splice.end);
+        }
+    }
+
+    /** Replace {@code [start, end)} of the text with {@code replacement}. */
+    private record Splice(int start, int end, String replacement) {}
+
+    private Splice recordCountSplice(String number) {
+        StringReader reader = new StringReader(text);
+        try {
+            reader.skip(start);
+            try (JsonParser parser = REREAD.createParser(reader)) {
+                parser.nextToken(); // START_OBJECT
+                boolean hasFields = false;
+                while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                    hasFields = true;
+                    boolean stats = "destinationStats".equals(parser.currentName());
+                    JsonToken value = parser.nextToken();
+                    int valueStart = offset(parser);
+                    if (!stats) {
+                        parser.skipChildren();
+                        continue;
+                    }
+                    if (value != JsonToken.START_OBJECT) {
+                        return new Splice(valueStart, valueEnd(parser, value), "{\"recordCount\":" + number + "}");
+                    }
+                    return countIn(parser, valueStart, number);
                 }
-                if (value != JsonToken.START_OBJECT) {
-                    int end = valueEnd(parser, value);
-                    return splice(start, end, "{\"recordCount\":" + number + "}");
-                }
-                return withCountIn(parser, start, number);
+                int close = offset(parser); // the closing brace of the state
+                String stats = "\"destinationStats\":{\"recordCount\":" + number + "}";
+                return new Splice(close, close, hasFields ? "," + stats : stats);
             }
-            int end = offset(parser); // the closing brace of the state
-            String stats = "\"destinationStats\":{\"recordCount\":" + number + "}";
-            return splice(end, end, hasFields ? "," + stats : stats);
         } catch (IOException e) {
             throw new SystemException("A checked STATE could not be read again", e);
         }
     }
 
     /** Sets recordCount inside the destinationStats object that starts at {@code objectStart}. */
-    private String withCountIn(JsonParser parser, int objectStart, String number) throws IOException {
+    private Splice countIn(JsonParser parser, int objectStart, String number) throws IOException {
         boolean empty = true;
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             empty = false;
             boolean count = "recordCount".equals(parser.currentName());
             JsonToken value = parser.nextToken();
-            int start = offset(parser);
-            int end = valueEnd(parser, value);
+            int valueStart = offset(parser);
+            int valueEnd = valueEnd(parser, value);
             if (count) {
-                return splice(start, end, number);
+                return new Splice(valueStart, valueEnd, number);
             }
         }
         int afterBrace = objectStart + 1;
-        return splice(afterBrace, afterBrace, "\"recordCount\":" + number + (empty ? "" : ","));
+        return new Splice(afterBrace, afterBrace, "\"recordCount\":" + number + (empty ? "" : ","));
     }
 
     /** The offset just past the value whose first token is {@code value}. */
-    private static int valueEnd(JsonParser parser, JsonToken value) throws IOException {
+    private int valueEnd(JsonParser parser, JsonToken value) throws IOException {
         if (value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY) {
             parser.skipChildren();
             return offset(parser) + 1;
         }
         parser.finishToken();
-        return (int) parser.currentLocation().getCharOffset();
+        return start + (int) parser.currentLocation().getCharOffset();
     }
 
-    private static int offset(JsonParser parser) {
-        return (int) parser.currentTokenLocation().getCharOffset();
-    }
-
-    private String splice(int start, int end, String replacement) {
-        return json.substring(0, start) + replacement + json.substring(end);
+    /** The offset in {@link #text} of the parser's token: the parser starts reading at {@link #start}. */
+    private int offset(JsonParser parser) {
+        return start + MessageLine.offset(parser);
     }
 
     @Override
     public String toString() {
-        return json;
+        return json();
     }
 }

@@ -18,6 +18,11 @@ import java.util.Set;
  * @param stringLists whether the store holds a list of strings as a value its filters match by element
  *     (then a JSON array of strings is written as a {@code List<String>}); otherwise, and for every other
  *     array, the array's JSON text is written
+ * @param maxKeyPathSegments 0 when a key is a name like any other; otherwise the store reads each dot in a
+ *     key as a step into an object (OpenSearch and Elasticsearch index {@code a.b} as the field {@code b} of
+ *     an object {@code a}) and takes at most this many steps: a key with an empty or blank step ({@code ""},
+ *     {@code .a}, {@code a..b}, {@code a.}) or with more steps is refused by the store, and a key that is
+ *     the start of another key's path ({@code a} beside {@code a.b}) cannot be both a value and an object
  */
 public record MetadataRules(
         int maxStringBytes,
@@ -25,10 +30,22 @@ public record MetadataRules(
         int maxKeys,
         Set<String> reservedNames,
         List<String> reservedPrefixes,
-        boolean stringLists) {
+        boolean stringLists,
+        int maxKeyPathSegments) {
     public MetadataRules {
         reservedNames = Set.copyOf(reservedNames);
         reservedPrefixes = List.copyOf(reservedPrefixes);
+    }
+
+    /** Rules of a store whose keys are plain names. */
+    public MetadataRules(
+            int maxStringBytes,
+            int maxMetadataBytes,
+            int maxKeys,
+            Set<String> reservedNames,
+            List<String> reservedPrefixes,
+            boolean stringLists) {
+        this(maxStringBytes, maxMetadataBytes, maxKeys, reservedNames, reservedPrefixes, stringLists, 0);
     }
 
     /** Rules of a store that holds no lists: every array is written as its JSON text. */
@@ -43,7 +60,39 @@ public record MetadataRules(
 
     /** These rules for a store that holds lists of strings natively. */
     public MetadataRules withStringLists() {
-        return new MetadataRules(maxStringBytes, maxMetadataBytes, maxKeys, reservedNames, reservedPrefixes, true);
+        return new MetadataRules(
+                maxStringBytes, maxMetadataBytes, maxKeys, reservedNames, reservedPrefixes, true, maxKeyPathSegments);
+    }
+
+    /** These rules for a store that reads a key's dots as steps into objects, at most {@code maxSegments}. */
+    public MetadataRules withKeyPaths(int maxSegments) {
+        return new MetadataRules(
+                maxStringBytes, maxMetadataBytes, maxKeys, reservedNames, reservedPrefixes, stringLists, maxSegments);
+    }
+
+    /** Whether keys are paths of dot-separated steps ({@link #maxKeyPathSegments}). */
+    public boolean keysArePaths() {
+        return maxKeyPathSegments > 0;
+    }
+
+    /**
+     * Whether the store can take {@code key} as a field name at all: always, unless keys are paths, then
+     * only a path of at most {@link #maxKeyPathSegments} steps, none of them empty or blank.
+     */
+    public boolean takesKey(String key) {
+        if (!keysArePaths()) {
+            return true;
+        }
+        String[] steps = key.split("\\.", -1);
+        if (steps.length > maxKeyPathSegments) {
+            return false;
+        }
+        for (String step : steps) {
+            if (step.isBlank()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Size limits only: any number of keys, no reserved names. */
@@ -71,13 +120,15 @@ public record MetadataRules(
 
     /** These rules with {@code names} as the only reserved names (a store's own keys, such as its text key). */
     public MetadataRules reserving(Set<String> names) {
-        return new MetadataRules(maxStringBytes, maxMetadataBytes, maxKeys, names, reservedPrefixes, stringLists);
+        return new MetadataRules(
+                maxStringBytes, maxMetadataBytes, maxKeys, names, reservedPrefixes, stringLists, maxKeyPathSegments);
     }
 
     /** These rules with {@code name} free again (the chunk text key when no chunk text is stored). */
     public MetadataRules freeing(String name) {
         Set<String> names = new java.util.HashSet<>(reservedNames);
         names.remove(name);
-        return new MetadataRules(maxStringBytes, maxMetadataBytes, maxKeys, names, reservedPrefixes, stringLists);
+        return new MetadataRules(
+                maxStringBytes, maxMetadataBytes, maxKeys, names, reservedPrefixes, stringLists, maxKeyPathSegments);
     }
 }

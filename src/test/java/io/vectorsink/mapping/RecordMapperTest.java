@@ -122,6 +122,31 @@ class RecordMapperTest {
                 .hasMessageContaining("primary key");
     }
 
+    /** Stores must know which values are keys, to never leave one out when fitting a chunk to their index. */
+    @Test
+    void should_name_the_metadata_keys_that_hold_primary_key_values_under_their_new_names() throws Exception {
+        ConfiguredStream nested = new ConfiguredStream(
+                STREAM.id(),
+                STREAM.syncMode(),
+                List.of(List.of("author", "id"), List.of("n")),
+                STREAM.generationId(),
+                STREAM.minimumGenerationId(),
+                STREAM.generationIdsPresent(),
+                STREAM.syncId(),
+                STREAM.syncIdSharedByAttempts());
+        var mapper = new RecordMapper(
+                processing(
+                        List.of("t"),
+                        List.of("writer.id", "t"),
+                        List.of(new ProcessingConfig.FieldMapping("author", "writer"))),
+                new MetadataRules(100, 1 << 20));
+
+        MappedRecord mapped = mapper.map(record("{\"author\":{\"id\":7},\"n\":1,\"t\":\"x\"}"), nested);
+
+        assertThat(mapped.metadata()).containsKeys("writer.id", "t").doesNotContainKey("n");
+        assertThat(mapped.keyFields()).containsExactly("writer.id"); // n is a key, but not in the metadata
+    }
+
     @Test
     void should_never_truncate_a_primary_key_value() throws Exception {
         var mapper =
@@ -423,5 +448,37 @@ class RecordMapperTest {
         assertThat(mapper.map(record("{\"t\":\"x\",\"a.b\":null,\"x\":\"moved\"}"), STREAM)
                         .changes())
                 .isEmpty();
+    }
+
+    /**
+     * OpenSearch and Elasticsearch read a key's dots as steps into objects and refuse the whole write of a
+     * key with an empty or blank step, with more steps than their depth limit, or that is both a value and
+     * the start of another key's path: such keys are recorded as NULLED on the row instead of failing the
+     * sync. Any other key, odd or not, is kept, and a store whose keys are plain names keeps them all.
+     */
+    @Test
+    void should_null_keys_a_store_that_reads_dots_as_paths_cannot_take() throws Exception {
+        String deepest = String.join(".", java.util.Collections.nCopies(19, "s"));
+        String tooDeep = deepest + ".s";
+        String data = "{\"id\":1,\"text\":\"t\",\"\":1,\" \":2,\".\":3,\".a\":4,\"a..b\":5,\"c.\":6,\"d. .e\":7,"
+                + "\"x\":\"s\",\"x.y\":8,\"p.q\":9,\"p\":10,\"" + tooDeep + "\":11,\"" + deepest + "\":12,"
+                + "\"$x\":13,\"a/b\":14,\"_u\":15,\"f.g\":16,\"f.h\":17}";
+        var paths = new RecordMapper(
+                processing(List.of("text"), List.of(), List.of()), new MetadataRules(100, 10_000).withKeyPaths(19));
+
+        MappedRecord mapped = paths.map(record(data), STREAM);
+
+        assertThat(mapped.metadata())
+                .containsOnlyKeys("id", "text", "x", "p.q", deepest, "$x", "a/b", "_u", "f.g", "f.h");
+        assertThat(mapped.changes())
+                .extracting(change -> change.get("field").asText())
+                .containsExactlyInAnyOrder("", " ", ".", ".a", "a..b", "c.", "d. .e", tooDeep, "x.y", "p");
+        assertThat(mapped.changes()).allSatisfy(change -> assertThat(change.toString())
+                .contains("\"change\":\"NULLED\",\"reason\":\"DESTINATION_SERIALIZATION_ERROR\""));
+
+        var names = new RecordMapper(processing(List.of("text"), List.of(), List.of()), new MetadataRules(100, 10_000));
+        MappedRecord plain = names.map(record(data), STREAM);
+        assertThat(plain.metadata()).hasSize(20);
+        assertThat(plain.changes()).isEmpty();
     }
 }

@@ -4,13 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.vectorsink.error.ConnectorException;
 import io.vectorsink.error.SystemException;
 import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class MessageReaderTest {
     private static List<InputMessage> readAll(byte[] input) {
@@ -173,5 +181,120 @@ class MessageReaderTest {
         }
         var largest = (InputMessage.Record) MessageReader.parse(record.formatted("1e2147483647"), 1);
         assertThat(largest.data().get("n").asText()).isEqualTo("1e2147483647");
+    }
+
+    /**
+     * A STATE's blob is read token by token, not built as a tree, with every check a record's data gets: each
+     * bad value fails the same way inside a record's data, a STREAM state's stream_state and a LEGACY state's
+     * data.
+     */
+    @Test
+    void should_check_a_state_blob_as_strictly_as_a_record_without_building_it() {
+        Map<String, String> bad = new LinkedHashMap<>();
+        bad.put("{\"private\":1,\"private\":2}", "Input line 8 has an object with the same key twice");
+        bad.put("{\"private\\ud800\":1}", "Input line 8 has a field name with an unpaired UTF-16 surrogate escape");
+        bad.put(
+                "{\"private" + "k".repeat(60_000) + "\":1}",
+                "Input line 8 exceeds a parser limit (a field name longer than 50000 characters)");
+        bad.put(
+                "[".repeat(1_001) + "]".repeat(1_001),
+                "Input line 8 exceeds a parser limit (nesting deeper than 1000 levels)");
+        bad.put(
+                "{\"n\":" + "9".repeat(10_001) + "}",
+                "Input line 8 exceeds a parser limit (a number longer than 10000 digits)");
+        bad.put(
+                "{\"n\":1." + "5".repeat(10_001) + "}",
+                "Input line 8 exceeds a parser limit (a number longer than 10000 digits)");
+        bad.put(
+                "{\"n\":1e99999999999}",
+                "Input line 8 exceeds a parser limit (a number with an exponent beyond \u00b12147483647)");
+        String record = "{\"type\":\"RECORD\",\"record\":{\"stream\":\"s\",\"emitted_at\":1,\"data\":{\"v\":%s}}}";
+        String stream = "{\"type\":\"STATE\",\"state\":{\"type\":\"STREAM\",\"stream\":{\"stream_descriptor\":"
+                + "{\"name\":\"s\"},\"stream_state\":{\"v\":%s}}}}";
+        String legacy = "{\"type\":\"STATE\",\"state\":{\"data\":{\"v\":%s}}}";
+        bad.forEach((value, message) -> {
+            for (String line : List.of(record.formatted(value), stream.formatted(value), legacy.formatted(value))) {
+                assertThatThrownBy(() -> MessageReader.parse(line, 8))
+                        .as(line.substring(0, Math.min(line.length(), 120)))
+                        .isInstanceOf(SystemException.class)
+                        .hasMessage(message);
+            }
+        });
+        // Malformed JSON is named with the column the whole tree's parse names, and text after it is refused.
+        for (String line : List.of(legacy.formatted("{\"a\":tru}"), legacy.formatted("1") + " {}")) {
+            Throwable tree = catchThrowable(() -> SourceJson.read(line));
+            assertThatThrownBy(() -> MessageReader.parse(line, 8))
+                    .hasMessage("Input line 8 is not valid JSON at column "
+                            + ((JsonProcessingException) tree).getLocation().getColumnNr());
+        }
+        assertThatThrownBy(() ->
+                        MessageReader.parse("{\"type\":\"STATE\",\"state\":{\"data\":1},\"state\":{\"data\":2}}", 8))
+                .hasMessage("Input line 8 has an object with the same key twice");
+    }
+
+    @Test
+    void should_read_what_the_connector_needs_of_a_state_and_nothing_of_its_blob() throws Exception {
+        String line = "{\"type\":\"STATE\",\"state\":{\"type\":\"STREAM\",\"stream\":{\"stream_state\":"
+                + "{\"a\":[1,{\"b\":\"c\"}]},\"stream_descriptor\":{\"name\":\"s\",\"namespace\":\"n\"}},"
+                + "\"global\":{\"x\":1}}}";
+        MessageLine parsed = MessageLine.read(line);
+        JsonNode state = parsed.root().get("state");
+        assertThat(state.get("stream").get("stream_state")).isEqualTo(JsonNodeFactory.instance.objectNode());
+        assertThat(state.get("global")).isEqualTo(JsonNodeFactory.instance.objectNode());
+        assertThat(line.substring(parsed.stateStart(), parsed.stateEnd()))
+                .isEqualTo(line.substring(line.indexOf(":{") + 1, line.length() - 1));
+        var message = (InputMessage.State) MessageReader.parse(line, 1);
+        assertThat(message.stream()).isEqualTo(new StreamId("n", "s"));
+        assertThat(message.raw().json()).isEqualTo(line.substring(parsed.stateStart(), parsed.stateEnd()));
+        // A type, stream or descriptor of the wrong kind is still refused.
+        assertThatThrownBy(() -> MessageReader.parse("{\"type\":\"STATE\",\"state\":{\"type\":[\"STREAM\"]}}", 2))
+                .hasMessage("Input line 2 is a STATE whose 'type' is not a string");
+        assertThatThrownBy(() ->
+                        MessageReader.parse("{\"type\":\"STATE\",\"state\":{\"type\":\"STREAM\",\"stream\":[]}}", 2))
+                .hasMessage("Input line 2 has no object 'stream'");
+        assertThatThrownBy(() -> MessageReader.parse(
+                        "{\"type\":\"STATE\",\"state\":{\"type\":\"STREAM\",\"stream\":{\"stream_descriptor\":"
+                                + "{\"name\":\"s\",\"namespace\":{}}}}}",
+                        2))
+                .hasMessage("Input line 2 has a 'namespace' that is not a string");
+    }
+
+    /** An input that hands out at most {@code chunk} bytes per read, as a pipe may. */
+    private static List<InputMessage> readInChunks(byte[] input, int chunk) {
+        InputStream in = new ByteArrayInputStream(input) {
+            @Override
+            public synchronized int read(byte[] b, int off, int len) {
+                return super.read(b, off, Math.min(len, chunk));
+            }
+        };
+        List<InputMessage> messages = new ArrayList<>();
+        new MessageReader(in).forEachRemaining(messages::add);
+        return messages;
+    }
+
+    /**
+     * Lines are found in a buffer the reader refills: a line, a CRLF, a multi-byte character or invalid UTF-8
+     * split across refills reads as in one piece, and a long line crossing several refills is whole.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 7, 65_535, 65_536, 65_537, 1 << 20})
+    void should_read_the_same_lines_however_the_input_arrives(int chunk) {
+        String text = "\u00e9\ud83d\ude00 ".repeat(30_000); // 180,000 bytes, every character multi-byte
+        String log = "{\"type\":\"LOG\",\"log\":{}}";
+        String record = "{\"type\":\"RECORD\",\"record\":{\"stream\":\"s\",\"emitted_at\":1,\"data\":{\"t\":\"" + text
+                + "\"}}}";
+        String input = "\uFEFF" + log + "\r\n" + record + "\n\r\n\n" + record + "\r\n" + log;
+        List<InputMessage> messages = readInChunks(input.getBytes(StandardCharsets.UTF_8), chunk);
+
+        assertThat(messages).extracting(InputMessage::lineNumber).containsExactly(1L, 2L, 5L, 6L);
+        assertThat(((InputMessage.Record) messages.get(1)).data().get("t").asText())
+                .isEqualTo(text);
+        assertThat(((InputMessage.Record) messages.get(2)).data().get("t").asText())
+                .isEqualTo(text);
+
+        byte[] bad = (log + "\n" + log + "\r\n" + record + "\n" + log).getBytes(StandardCharsets.UTF_8);
+        int at = bad.length - log.length() - 100_000;
+        bad[at] = (byte) 0xff; // inside the record of line 3
+        assertThatThrownBy(() -> readInChunks(bad, chunk)).hasMessage("Input line 3 is not valid UTF-8");
     }
 }

@@ -28,9 +28,20 @@ class OutputWriterTest {
         return Json.MAPPER.readTree(lines[0]);
     }
 
-    /** Echoes the state of a STATE line with record count 3, and returns the state text written. */
+    /**
+     * Echoes the state of a STATE line with record count 3, and returns the state text written: the same
+     * whether the state is most of its line (kept as the line and offsets) or a small part (copied out).
+     */
     private String echo(String stateJson) {
-        var state = (InputMessage.State) MessageReader.parse("{\"type\":\"STATE\", \"state\": " + stateJson + " }", 1);
+        String most = echoOf("{\"type\":\"STATE\", \"state\": " + stateJson + " }");
+        String pad = "p".repeat(2 * stateJson.length() + 64);
+        String small = echoOf("{\"type\":\"STATE\", \"state\": " + stateJson + " , \"pad\": \"" + pad + "\"}");
+        assertThat(small).isEqualTo(most);
+        return most;
+    }
+
+    private String echoOf(String stateLine) {
+        var state = (InputMessage.State) MessageReader.parse(stateLine, 1);
         writer.state(state.raw(), 3);
         String line = buffer.toString();
         buffer.getBuffer().setLength(0);

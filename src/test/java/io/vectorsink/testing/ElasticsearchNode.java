@@ -87,6 +87,9 @@ public final class ElasticsearchNode implements AutoCloseable {
 
     private static ElasticsearchNode shared;
 
+    /** Why the shared node could not be started, once it failed. */
+    private static RuntimeException sharedFailure;
+
     private final Path runDir;
     private final long pid;
     private final String nodeUrl;
@@ -115,8 +118,18 @@ public final class ElasticsearchNode implements AutoCloseable {
 
     /** The per-JVM node, started on first use. */
     public static synchronized ElasticsearchNode shared() {
+        if (sharedFailure != null) {
+            // Each start is a daemonized node of ~1 GB: a failed start is not tried again for every test.
+            throw new IllegalStateException("the shared Elasticsearch node failed to start earlier", sharedFailure);
+        }
         if (shared == null) {
-            ElasticsearchNode node = start();
+            ElasticsearchNode node;
+            try {
+                node = start();
+            } catch (RuntimeException e) {
+                sharedFailure = e;
+                throw e;
+            }
             Runtime.getRuntime().addShutdownHook(new Thread(node::close, "elasticsearch-node-stop"));
             shared = node;
         }
@@ -167,24 +180,26 @@ public final class ElasticsearchNode implements AutoCloseable {
                         + "); log:\n" + tail(runDir.resolve("start.log")));
             }
             long pid = Long.parseLong(Files.readString(pidFile).trim());
-            String address =
-                    Files.readAllLines(runDir.resolve("logs/http.ports")).get(0).trim();
-            String nodeUrl = "http://" + address;
-            ElasticsearchNode node = new ElasticsearchNode(runDir, pid, nodeUrl, null);
+            // From here on the node runs on its own (-d): any failure stops it, or it outlives the tests.
             try {
+                String address = Files.readAllLines(runDir.resolve("logs/http.ports"))
+                        .get(0)
+                        .trim();
+                String nodeUrl = "http://" + address;
+                ElasticsearchNode node = new ElasticsearchNode(runDir, pid, nodeUrl, null);
                 node.awaitYellow();
                 HttpResponse<String> template = node.admin("PUT", "/_index_template/vectorsink-tests", TEST_TEMPLATE);
                 if (template.statusCode() != 200) {
                     throw new IllegalStateException("the test index template was refused: " + template.body());
                 }
-            } catch (RuntimeException | InterruptedException e) {
-                node.close(); // a node that never became usable must not outlive the tests
+                System.out.printf(
+                        "[elasticsearch] root plugin built in %.1f s, node %s started in %.1f s%n",
+                        (compiled - started) / 1e9, nodeUrl, (System.nanoTime() - compiled) / 1e9);
+                return new ElasticsearchNode(runDir, pid, nodeUrl, new DeleteByQueryProxy(nodeUrl, ADMIN.header()));
+            } catch (IOException | RuntimeException | InterruptedException | Error e) {
+                new ElasticsearchNode(runDir, pid, "", null).close();
                 throw e;
             }
-            System.out.printf(
-                    "[elasticsearch] root plugin built in %.1f s, node %s started in %.1f s%n",
-                    (compiled - started) / 1e9, nodeUrl, (System.nanoTime() - compiled) / 1e9);
-            return new ElasticsearchNode(runDir, pid, nodeUrl, new DeleteByQueryProxy(nodeUrl, ADMIN.header()));
         } catch (IOException e) {
             throw new UncheckedIOException("could not start the Elasticsearch test node", e);
         } catch (InterruptedException e) {

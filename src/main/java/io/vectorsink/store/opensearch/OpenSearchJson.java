@@ -41,6 +41,9 @@ final class OpenSearchJson {
 
     static final String METADATA = "metadata";
 
+    /** The row's changes, as the record mapper and {@link io.vectorsink.store.RowChanges} write them. */
+    static final String AIRBYTE_META = io.vectorsink.store.RowChanges.AIRBYTE_META;
+
     /** The connector's own fields and the types its filters need: exact terms and numeric ranges. */
     static final Map<String, String> FIELD_TYPES = Map.of(
             STREAM,
@@ -72,8 +75,10 @@ final class OpenSearchJson {
 
     /**
      * The create-index body: the engine's vector field, the connector's fields with their types, and user
-     * metadata strings as keywords. Date detection is off, so a string that looks like a date in one record
-     * and not in the next never fails a write.
+     * metadata strings as keywords and floats as doubles. Date detection is off, so a string that looks like a
+     * date in one record and not in the next never fails a write. A JSON float would otherwise be mapped as a
+     * 32-bit {@code float}: a double beyond its range (1e300) is refused, failing the sync, and one below it
+     * (1e-300) or with more digits is indexed rounded, so filters miss it.
      */
     static byte[] createIndex(
             SearchEngine engine, String vectorField, String textField, int dimension, DistanceMetric metric) {
@@ -81,26 +86,41 @@ final class OpenSearchJson {
         engine.addIndexSettings(body.putObject("settings").putObject("index"));
         ObjectNode mappings = body.putObject("mappings");
         mappings.put("date_detection", false);
-        ObjectNode template = mappings.putArray("dynamic_templates").addObject().putObject("metadata_strings");
-        template.put("path_match", METADATA + ".*");
-        template.put("match_mapping_type", "string");
-        template.putObject("mapping").put("type", "keyword").put("ignore_above", IGNORE_ABOVE);
+        ArrayNode templates = mappings.putArray("dynamic_templates");
+        ObjectNode strings = templates.addObject().putObject("metadata_strings");
+        strings.put("path_match", METADATA + ".*");
+        strings.put("match_mapping_type", "string");
+        strings.putObject("mapping").put("type", "keyword").put("ignore_above", IGNORE_ABOVE);
+        ObjectNode doubles = templates.addObject().putObject("metadata_doubles");
+        doubles.put("path_match", METADATA + ".*");
+        doubles.put("match_mapping_type", "double");
+        doubles.putObject("mapping").put("type", "double");
         ObjectNode properties = mappings.putObject("properties");
         properties.set(vectorField, engine.vectorField(dimension, metric));
         properties.putObject(textField).put("type", "text");
-        properties.set(METADATA, metadataMapping());
+        properties.set(METADATA, metadataMapping(true));
         return write(body);
     }
 
-    /** The mapping of the connector's metadata fields, for a new index or added to an existing one. */
-    static ObjectNode metadataMapping() {
+    /**
+     * The mapping of the connector's metadata fields, for a new index or added to an existing one;
+     * {@code _airbyte_meta} only where the index does not map it yet (its mapping cannot change).
+     */
+    static ObjectNode metadataMapping(boolean withAirbyteMeta) {
         ObjectNode metadata = NODES.objectNode();
         ObjectNode properties = metadata.putObject("properties");
         FIELD_TYPES.entrySet().stream()
                 .sorted(Map.Entry.comparingByKey())
                 .forEach(field -> properties.putObject(field.getKey()).put("type", field.getValue()));
-        // Kept for readers, never filtered on: not indexed, so its size does not matter.
-        properties.putObject("_airbyte_meta").put("type", "keyword").put("index", false);
+        if (withAirbyteMeta) {
+            // Kept for readers, never filtered on: neither indexed nor in doc values, where Lucene refuses a
+            // term over 32,766 bytes (a row with hundreds of changes has a longer one); only in _source.
+            properties
+                    .putObject(AIRBYTE_META)
+                    .put("type", "keyword")
+                    .put("index", false)
+                    .put("doc_values", false);
+        }
         return metadata;
     }
 
@@ -108,13 +128,13 @@ final class OpenSearchJson {
      * {@code PUT /{index}/_mapping} body that adds the connector's fields to an existing index, and the text
      * field as {@code text} when {@code textField} is not null (an index that does not map it yet).
      */
-    static byte[] putMetadataMapping(String textField) {
+    static byte[] putMetadataMapping(String textField, boolean withAirbyteMeta) {
         ObjectNode body = NODES.objectNode();
         ObjectNode properties = body.putObject("properties");
         if (textField != null) {
             properties.putObject(textField).put("type", "text");
         }
-        properties.set(METADATA, metadataMapping());
+        properties.set(METADATA, metadataMapping(withAirbyteMeta));
         return write(body);
     }
 

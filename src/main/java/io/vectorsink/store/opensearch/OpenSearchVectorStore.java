@@ -30,6 +30,7 @@ import io.vectorsink.store.RecordTrims;
 import io.vectorsink.store.RestEndpoint;
 import io.vectorsink.store.RestEndpoint.Answer;
 import io.vectorsink.store.RestVectorStore;
+import io.vectorsink.store.RowChanges;
 import io.vectorsink.store.StaleFilter;
 import io.vectorsink.store.StoreJson;
 import io.vectorsink.store.opensearch.OpenSearchRoot.Root;
@@ -99,12 +100,23 @@ public final class OpenSearchVectorStore extends RestVectorStore {
     static final int LOOKUP_PAGE = 5000;
 
     /**
+     * The most dot-separated steps a metadata key may have: both engines read {@code a.b} as the field
+     * {@code b} of an object {@code a}, and refuse objects deeper than {@code index.mapping.depth.limit}
+     * (20 by default, the document root and {@code metadata} included; checked on the real nodes).
+     */
+    static final int MAX_KEY_STEPS = 19;
+
+    /**
      * Lucene's term limit is 32,766 bytes, the bound for a keyword such as {@code _ab_record_id}; a whole
      * document's metadata is kept within 1 MiB.
      */
-    private static final MetadataRules RULES = new MetadataRules(32_766, 1024 * 1024).withStringLists();
+    private static final MetadataRules RULES =
+            new MetadataRules(32_766, 1024 * 1024).withStringLists().withKeyPaths(MAX_KEY_STEPS);
 
     private static final Pattern FIELD_IN_REASON = Pattern.compile("field \\[([^\\]]{1,200})]");
+
+    /** Both engines' words for a document whose new fields would pass the index's field limit. */
+    private static final String FIELD_LIMIT = "Limit of total fields [";
 
     /** The bulk API takes newline-delimited JSON. */
     private static final MediaType NDJSON = MediaType.get("application/x-ndjson");
@@ -291,8 +303,14 @@ public final class OpenSearchVectorStore extends RestVectorStore {
         recordModelIfNeeded(concrete(description), engine);
         // An index made by someone else may lack the connector's fields; adding fields is always allowed,
         // and a field mapped with another type is refused (400) instead of silently breaking the filters.
-        Answer mapping = endpoint.send(
-                endpoint.put(url("_mapping"), OpenSearchJson.putMetadataMapping(textFieldMapped ? null : textField)));
+        boolean metaMapped = concrete(description)
+                .path("mappings")
+                .path("properties")
+                .path(OpenSearchJson.METADATA)
+                .path("properties")
+                .has(OpenSearchJson.AIRBYTE_META);
+        Answer mapping = endpoint.send(endpoint.put(
+                url("_mapping"), OpenSearchJson.putMetadataMapping(textFieldMapped ? null : textField, !metaMapped)));
         if (mapping.code() == 400) {
             throw new ConfigException(product() + " index '" + index + "' maps a metadata._ab_* field with another"
                     + " type than vectorsink needs (keyword for ids and names, long for numbers): "
@@ -309,26 +327,26 @@ public final class OpenSearchVectorStore extends RestVectorStore {
         String field = vectorField;
         String text = textField;
         Iterable<BulkEntry> entries = () -> points.stream()
-                .map(point -> new BulkEntry(point.id(), OpenSearchJson.bulkEntry(point, field, text)))
+                .map(point -> new BulkEntry(point.id(), OpenSearchJson.bulkEntry(point, field, text), point))
                 .iterator();
         bulkInBatches(entries);
     }
 
     /** Sends {@code entries} in bulk requests within the document and byte bounds, each confirmed item by item. */
     private void bulkInBatches(Iterable<BulkEntry> entries) {
-        PointBatches.forEach(entries, MAX_DOCUMENTS_PER_BULK, MAX_BULK_BYTES, entry -> entry.body().length, batch -> {
-            List<String> ids = new ArrayList<>(batch.size());
-            List<byte[]> bodies = new ArrayList<>(batch.size());
-            for (BulkEntry entry : batch) {
-                ids.add(entry.id());
-                bodies.add(entry.body());
-            }
-            bulk(ids, bodies, endpoint.itemResends());
-        });
+        PointBatches.forEach(
+                entries,
+                MAX_DOCUMENTS_PER_BULK,
+                MAX_BULK_BYTES,
+                entry -> entry.body().length,
+                batch -> bulk(batch, endpoint.itemResends()));
     }
 
-    /** One document's action and source lines of a bulk body, with the id its result is matched by. */
-    private record BulkEntry(String id, byte[] body) {}
+    /**
+     * One document's action and source lines of a bulk body, with the id its result is matched by and, for a
+     * whole chunk (not a partial update), the point it was written from.
+     */
+    private record BulkEntry(String id, byte[] body, ChunkPoint point) {}
 
     @Override
     protected void doDeleteChunks(List<RecordTrim> trims) {
@@ -607,7 +625,7 @@ public final class OpenSearchVectorStore extends RestVectorStore {
         requirePrepared();
         Iterable<BulkEntry> entries = () -> new LinkedHashSet<>(chunkIds)
                 .stream()
-                        .map(id -> new BulkEntry(id, OpenSearchLookupJson.updateEntry(id, fields)))
+                        .map(id -> new BulkEntry(id, OpenSearchLookupJson.updateEntry(id, fields), null))
                         .iterator();
         bulkInBatches(entries);
     }
@@ -814,34 +832,36 @@ public final class OpenSearchVectorStore extends RestVectorStore {
      * Sends one bulk request and returns once every document in it is confirmed, within the bounds of
      * {@code resends}, which the halves of a request too large for the cluster share.
      */
-    private void bulk(List<String> ids, List<byte[]> entries, ItemResends resends) {
-        List<String> pendingIds = ids;
-        List<byte[]> pending = entries;
+    private void bulk(List<BulkEntry> entries, ItemResends resends) {
+        List<BulkEntry> pending = entries;
         while (true) {
-            List<byte[]> sent = pending;
+            List<BulkEntry> sent = pending;
             Answer answer = resends.send(service -> endpoint.send(service, bulkRequest(sent)));
             if (answer.code() == 413 && pending.size() > 1) {
                 // Too large for the cluster or a proxy in front of it: halve until it fits.
                 int half = pending.size() / 2;
-                bulk(pendingIds.subList(0, half), pending.subList(0, half), resends);
-                bulk(pendingIds.subList(half, pending.size()), pending.subList(half, pending.size()), resends);
+                bulk(pending.subList(0, half), resends);
+                bulk(pending.subList(half, pending.size()), resends);
                 return;
             }
             if (answer.code() == 413) {
                 throw new ConfigException(product() + " (or a proxy in front of it) refused one chunk of "
-                        + pending.get(0).length / 1024
+                        + pending.get(0).body().length / 1024
                         + " KiB as too large (HTTP 413); raise http.max_content_length or lower chunk_size");
             }
-            Failures failures = itemFailures(endpoint.require(answer, "write to index '" + index + "'"), pendingIds);
+            Failures failures = itemFailures(endpoint.require(answer, "write to index '" + index + "'"), pending);
             if (failures.isEmpty()) {
-                return;
+                if (failures.refitted().isEmpty()) {
+                    return;
+                }
+                pending = failures.refitted(); // each without one value the index refused, at once
+                continue;
             }
             Optional<Duration> wait = failures.retryable() ? resends.nextWait() : Optional.empty();
             if (wait.isEmpty()) {
                 throw failures.exception(pending.size(), resends.summary());
             }
-            pendingIds = failures.ids();
-            List<byte[]> again = new ArrayList<>();
+            List<BulkEntry> again = new ArrayList<>(failures.refitted());
             for (int i : failures.positions()) {
                 again.add(pending.get(i));
             }
@@ -850,22 +870,23 @@ public final class OpenSearchVectorStore extends RestVectorStore {
         }
     }
 
-    private Request bulkRequest(List<byte[]> entries) {
+    private Request bulkRequest(List<BulkEntry> entries) {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
-        entries.forEach(body::writeBytes);
+        entries.forEach(entry -> body.writeBytes(entry.body()));
         HttpUrl url =
                 url("_bulk").newBuilder().addQueryParameter("refresh", refresh).build();
         return endpoint.post(url, body.toByteArray(), NDJSON);
     }
 
     /** What a bulk answer says went wrong, item by item; empty when every item is confirmed. */
-    private Failures itemFailures(JsonNode answer, List<String> ids) {
+    private Failures itemFailures(JsonNode answer, List<BulkEntry> entries) {
         JsonNode items = answer.path("items");
-        if (!items.isArray() || items.size() != ids.size()) {
-            throw new SystemException(product() + " answered a bulk request of " + ids.size() + " documents with "
+        if (!items.isArray() || items.size() != entries.size()) {
+            throw new SystemException(product() + " answered a bulk request of " + entries.size() + " documents with "
                     + items.size() + " items; the write is not confirmed");
         }
         Failures failures = new Failures();
+        MappedKeys mapped = new MappedKeys();
         for (int i = 0; i < items.size(); i++) {
             // {"index": {...}} for a write, {"update": {...}} for a partial update: the item's one field.
             JsonNode entry = items.get(i);
@@ -873,21 +894,142 @@ public final class OpenSearchVectorStore extends RestVectorStore {
             int status = item.path("status").asInt(0);
             boolean confirmed = (status == 200 || status == 201)
                     && item.path("error").isMissingNode()
-                    && ids.get(i).equals(item.path("_id").asText());
-            if (!confirmed) {
-                failures.add(i, ids.get(i), status, item.path("error"));
+                    && entries.get(i).id().equals(item.path("_id").asText());
+            Optional<BulkEntry> refitted = confirmed ? Optional.empty() : refit(entries.get(i), status, item, mapped);
+            if (refitted.isPresent()) {
+                failures.refitted().add(refitted.get());
+            } else if (!confirmed) {
+                failures.add(i, entries.get(i).id(), status, item.path("error"));
             }
         }
-        if (failures.isEmpty() && answer.path("errors").asBoolean(false)) {
+        if (failures.isEmpty()
+                && failures.refitted().isEmpty()
+                && answer.path("errors").asBoolean(false)) {
             throw new SystemException(product() + " flagged errors in a bulk answer whose items all succeeded;"
                     + " the write is not confirmed");
         }
         return failures;
     }
 
+    /**
+     * A whole chunk the index refused for one of its user metadata values, written again without that
+     * value and with the change recorded on the row; empty for any other refusal. The index types a field
+     * by the first value it sees ({@code n: 5}, then {@code n: "five"}; {@code x: "s"}, then {@code x.y: 1};
+     * a field an older index maps as {@code float}, then {@code 1e300}), so such a value cannot be known
+     * to fail before the write. The reason names the field: only a key of the chunk's own user metadata
+     * is ever left out, never the connector's fields or the vector, and each refit leaves out one more
+     * key, so refits end.
+     */
+    private Optional<BulkEntry> refit(BulkEntry entry, int status, JsonNode item, MappedKeys mapped) {
+        if (entry.point() == null || status != 400) {
+            return Optional.empty();
+        }
+        JsonNode error = item.path("error");
+        String reason = error.path("reason").asText("") + " "
+                + error.path("caused_by").path("reason").asText("");
+        if (reason.contains(FIELD_LIMIT)) {
+            return withMappedKeysOnly(entry, mapped.get());
+        }
+        String refused = null;
+        int best = 0;
+        for (String key : entry.point().metadata().keySet()) {
+            int named = ChunkFields.ALL.contains(key) || key.equals(RowChanges.AIRBYTE_META) ? 0 : named(reason, key);
+            if (named > best || (named > 0 && named == best && key.length() > refused.length())) {
+                refused = key;
+                best = named;
+            }
+        }
+        if (refused == null || RowChanges.holdsKey(entry.point(), List.of(refused))) {
+            return Optional.empty(); // a primary-key value is never left out: the refusal fails the write
+        }
+        ChunkPoint point = RowChanges.withoutValue(entry.point(), refused);
+        return Optional.of(new BulkEntry(entry.id(), OpenSearchJson.bulkEntry(point, vectorField, textField), point));
+    }
+
+    /**
+     * A chunk refused because its new keys would take the index past {@code index.mapping.total_fields.limit}
+     * (1,000 fields by default, for all the streams the index holds): written again with only the keys the
+     * index already maps, each other user key left out and recorded. Empty when every key is mapped (the
+     * refusal is then not about this chunk's keys), so refits end.
+     */
+    private Optional<BulkEntry> withMappedKeysOnly(BulkEntry entry, Set<String> mapped) {
+        List<String> unmapped = new ArrayList<>();
+        for (String key : entry.point().metadata().keySet()) {
+            boolean own = ChunkFields.ALL.contains(key) || key.equals(RowChanges.AIRBYTE_META);
+            if (!own && !mapped.contains(key)) {
+                unmapped.add(key);
+            }
+        }
+        if (unmapped.isEmpty() || RowChanges.holdsKey(entry.point(), unmapped)) {
+            return Optional.empty(); // nothing of this chunk's to leave out, or a primary-key value
+        }
+        ChunkPoint point = RowChanges.withoutValues(entry.point(), unmapped);
+        return Optional.of(new BulkEntry(entry.id(), OpenSearchJson.bulkEntry(point, vectorField, textField), point));
+    }
+
+    /** The metadata keys the index maps, read once per bulk answer and only when a refusal needs them. */
+    private final class MappedKeys {
+        private Set<String> keys;
+
+        Set<String> get() {
+            if (keys == null) {
+                JsonNode answer =
+                        endpoint.call(endpoint.get(url("_mapping")), "read the mapping of index '" + index + "'");
+                // Keyed by the concrete index, which may differ from the configured name (an alias).
+                JsonNode concrete =
+                        answer.elements().hasNext() ? answer.elements().next() : answer;
+                keys = new HashSet<>();
+                collectLeaves(
+                        concrete.path("mappings")
+                                .path("properties")
+                                .path(OpenSearchJson.METADATA)
+                                .path("properties"),
+                        "",
+                        keys);
+            }
+            return keys;
+        }
+    }
+
+    /** The dotted paths of the fields under {@code properties}: a key {@code a.b} is mapped as {@code a} → {@code b}. */
+    private static void collectLeaves(JsonNode properties, String prefix, Set<String> into) {
+        properties.properties().forEach(field -> {
+            String path = prefix + field.getKey();
+            JsonNode nested = field.getValue().path("properties");
+            if (nested.isObject()) {
+                collectLeaves(nested, path + ".", into);
+            } else {
+                into.add(path);
+            }
+        });
+    }
+
+    /**
+     * How surely an error's {@code reason} names the metadata key {@code key}: 3 as its field path
+     * ({@code [metadata.n]}), 2 as the dotted key itself (OpenSearch: "Could not dynamically add mapping for
+     * field [x.y]"), 1 through the object a dotted key expands into (Elasticsearch: "failed to parse field
+     * [metadata.x] of type [keyword]" for {@code x.y}), 0 not at all. Ties go to the longest key, so
+     * {@code a]b} is not taken for {@code a}.
+     */
+    private static int named(String reason, String key) {
+        if (reason.contains("[" + OpenSearchJson.field(key) + "]")) {
+            return 3;
+        }
+        if (key.indexOf('.') > 0 && reason.contains("[" + key + "]")) {
+            return 2;
+        }
+        for (int dot = key.indexOf('.'); dot > 0; dot = key.indexOf('.', dot + 1)) {
+            if (reason.contains("[" + OpenSearchJson.field(key.substring(0, dot)) + "]")) {
+                return 1;
+            }
+        }
+        return 0;
+    }
+
     /** The refused items of one bulk answer. */
     private final class Failures {
         private final List<Integer> positions = new ArrayList<>();
+        private final List<BulkEntry> refitted = new ArrayList<>();
         private final List<String> ids = new ArrayList<>();
         private final TreeMap<String, Integer> kinds = new TreeMap<>();
         private boolean retryable = true;
@@ -912,6 +1054,11 @@ public final class OpenSearchVectorStore extends RestVectorStore {
 
         boolean isEmpty() {
             return positions.isEmpty();
+        }
+
+        /** Chunks refused for one user value, to be written again without it ({@link #refit}). */
+        List<BulkEntry> refitted() {
+            return refitted;
         }
 
         boolean retryable() {

@@ -72,6 +72,14 @@ final class WeaviateNames {
         if (KEPT.matcher(key).matches() && !RESERVED.contains(key) && !key.equals(textProperty)) {
             return key;
         }
+        return distinct(key);
+    }
+
+    /**
+     * The name of {@code key}'s own that no other key gets (see the class comment): for a key whose name as is
+     * cannot be used, or meets another property of the class that differs from it only in case.
+     */
+    static String distinct(String key) {
         String name = sanitize(key);
         if (name.isEmpty() || Character.isDigit(name.charAt(0))) {
             name = "_" + name;

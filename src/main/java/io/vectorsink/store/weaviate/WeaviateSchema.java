@@ -96,6 +96,25 @@ final class WeaviateSchema {
             return vectorizer.equals("none");
         }
 
+        /**
+         * The property of metadata key {@code key} in this class: {@link WeaviateNames#property}, unless the
+         * class has another property whose name differs from that only in case; Weaviate compares names
+         * without case and refuses the second ("conflict for property ...: already in use"), so the key then
+         * gets its own name ({@link WeaviateNames#distinct}). Stable: properties are never removed.
+         */
+        String property(String key, String textProperty) {
+            String name = WeaviateNames.property(key, textProperty);
+            if (types.containsKey(name)) {
+                return name;
+            }
+            for (String existing : types.keySet()) {
+                if (existing.equalsIgnoreCase(name)) {
+                    return WeaviateNames.distinct(key);
+                }
+            }
+            return name;
+        }
+
         /** Property name to Weaviate type; a live view that grows as properties are declared. */
         Map<String, String> types() {
             return types;
@@ -325,9 +344,8 @@ final class WeaviateSchema {
         Map<String, Object> missing = new LinkedHashMap<>();
         for (ChunkPoint point : points) {
             point.metadata().forEach((key, value) -> {
-                String name = WeaviateNames.property(key, textProperty);
-                if (value != null && !state.types.containsKey(name)) {
-                    missing.putIfAbsent(name, value);
+                if (value != null && !state.types.containsKey(state.property(key, textProperty))) {
+                    missing.putIfAbsent(key, value);
                 }
             });
         }
@@ -336,8 +354,10 @@ final class WeaviateSchema {
         }
         synchronized (schemaLock) {
             for (Map.Entry<String, Object> property : missing.entrySet()) {
-                if (!state.types.containsKey(property.getKey())) {
-                    addProperty(state, WeaviateJson.userProperty(property.getKey(), property.getValue()));
+                // Named one at a time: a property declared just before may differ from this one only in case.
+                String name = state.property(property.getKey(), textProperty);
+                if (!state.types.containsKey(name)) {
+                    addProperty(state, WeaviateJson.userProperty(name, property.getValue()));
                 }
             }
         }
@@ -348,7 +368,10 @@ final class WeaviateSchema {
         String name = property.path("name").asText();
         Answer answer = http.send(
                 http.sync(), http.post(http.url("schema", state.name, "properties"), WeaviateJson.write(property)));
-        if (answer.code() == 422 && answer.status().bodySnippet().contains("already exists")) {
+        // Weaviate answers "conflict for property ...: already in use" (older versions: "already exists").
+        if (answer.code() == 422
+                && (answer.status().bodySnippet().contains("already exists")
+                        || answer.status().bodySnippet().contains("already in use"))) {
             JsonNode cls = readClass(http.sync(), state.name)
                     .orElseThrow(() -> new TransientException(
                             "Weaviate class '" + state.name + "' disappeared while a property was added"));

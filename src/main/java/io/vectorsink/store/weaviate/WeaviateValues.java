@@ -1,13 +1,10 @@
 package io.vectorsink.store.weaviate;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.vectorsink.error.SystemException;
-import io.vectorsink.protocol.Json;
+import io.vectorsink.error.ConfigException;
 import io.vectorsink.store.ChunkPoint;
+import io.vectorsink.store.RowChanges;
 import io.vectorsink.store.StoreJson;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,23 +26,26 @@ final class WeaviateValues {
      * The properties of {@code point} in the class's {@code types} (property name to Weaviate type); a value
      * that does not fit its property is left out and recorded as a NULLED change in {@code _airbyte_meta}.
      */
-    static Map<String, Object> fitted(Map<String, String> types, ChunkPoint point, String textProperty) {
+    static Map<String, Object> fitted(WeaviateSchema.ClassState state, ChunkPoint point, String textProperty) {
+        Map<String, String> types = state.types();
         Map<String, Object> properties = new LinkedHashMap<>();
         List<ObjectNode> changes = new ArrayList<>();
         for (Map.Entry<String, Object> entry : point.metadata().entrySet()) {
             if (entry.getValue() == null || entry.getKey().equals(WeaviateJson.AIRBYTE_META)) {
                 continue;
             }
-            String name = WeaviateNames.property(entry.getKey(), textProperty);
+            String name = state.property(entry.getKey(), textProperty);
             Optional<Object> value = WeaviateJson.fit(types.getOrDefault(name, ""), entry.getValue());
             if (value.isPresent()) {
                 properties.put(name, value.get());
+            } else if (point.keyFields().contains(entry.getKey())) {
+                // No change is ever made on a primary key: the write fails instead, naming the field.
+                throw new ConfigException("The primary key field '" + entry.getKey() + "' of chunk " + point.id()
+                        + " holds a value that Weaviate's property " + name + " (of type "
+                        + types.getOrDefault(name, "") + ", set by an earlier value) cannot hold; write this stream"
+                        + " to another class or leave the field out of processing.metadata_fields");
             } else {
-                ObjectNode change = JsonNodeFactory.instance.objectNode();
-                change.put("field", entry.getKey());
-                change.put("change", "NULLED");
-                change.put("reason", "DESTINATION_SERIALIZATION_ERROR");
-                changes.add(change);
+                changes.add(RowChanges.nulled(entry.getKey()));
             }
         }
         if (point.document() != null) {
@@ -53,31 +53,12 @@ final class WeaviateValues {
         }
         Object meta = point.metadata().get(WeaviateJson.AIRBYTE_META);
         if (!changes.isEmpty()) {
-            meta = withChanges(meta, changes);
+            meta = RowChanges.withChanges(meta, changes);
         }
         if (meta != null) {
             properties.put(WeaviateJson.AIRBYTE_META, meta.toString());
         }
         return properties;
-    }
-
-    /** {@code meta} (the JSON text {@code {"changes": [...]}}, or null) with {@code changes} appended. */
-    private static String withChanges(Object meta, List<ObjectNode> changes) {
-        ObjectNode node = JsonNodeFactory.instance.objectNode();
-        if (meta instanceof String text) {
-            try {
-                JsonNode parsed = Json.MAPPER.readTree(text);
-                if (parsed != null && parsed.isObject()) {
-                    node = (ObjectNode) parsed;
-                }
-            } catch (JsonProcessingException e) {
-                throw new SystemException("the chunk's _airbyte_meta is not JSON", e);
-            }
-        }
-        JsonNode existing = node.path("changes");
-        ArrayNode all = existing.isArray() ? (ArrayNode) existing : node.putArray("changes");
-        changes.forEach(all::add);
-        return node.toString();
     }
 
     /**

@@ -62,7 +62,8 @@ import okhttp3.OkHttpClient;
  * <p>Schema: the store declares every property before it writes it, so Weaviate's auto-schema never picks
  * a type. The connector's filter properties are text with {@code field} tokenization and filterable (exact
  * matches), its counters {@code int}. A user metadata key becomes the property {@link WeaviateNames#property}
- * names, typed by the first value the store sees: text, int, number or boolean. A later value of another
+ * names (its own name beside a property that differs only in case: {@code ClassState#property}), typed by the
+ * first value the store sees: text, int, number or boolean. A later value of another
  * type is written in the property's type when that loses nothing (any value as text, an integral double as
  * int, an integer up to 2^53 as number); otherwise the field is left out of the object and recorded on it
  * as a NULLED change ({@code DESTINATION_SERIALIZATION_ERROR}) in {@code _airbyte_meta}.
@@ -232,7 +233,7 @@ public final class WeaviateVectorStore extends RestVectorStore {
                         className,
                         point.id(),
                         point.vector(),
-                        WeaviateValues.fitted(state.types(), point, schema.textProperty())));
+                        WeaviateValues.fitted(state, point, schema.textProperty())));
             }
             PointBatches.forEach(
                     objects,

@@ -19,11 +19,18 @@ import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.vectorsink.config.AdvancedConfig;
 import io.vectorsink.config.IndexingConfig;
+import io.vectorsink.config.ProcessingConfig;
+import io.vectorsink.config.TextSplitterConfig;
 import io.vectorsink.error.TransientException;
 import io.vectorsink.http.HttpClients;
 import io.vectorsink.http.RetrySettings;
 import io.vectorsink.http.RetryTiming;
+import io.vectorsink.mapping.MappedRecord;
+import io.vectorsink.mapping.RecordMapper;
+import io.vectorsink.protocol.ConfiguredStream;
+import io.vectorsink.protocol.InputMessage;
 import io.vectorsink.protocol.Json;
+import io.vectorsink.protocol.SourceJson;
 import io.vectorsink.store.ChunkFields;
 import io.vectorsink.store.ChunkPoint;
 import io.vectorsink.store.IndexModelContract;
@@ -33,6 +40,7 @@ import io.vectorsink.store.PointIds;
 import io.vectorsink.store.StoredChunk;
 import io.vectorsink.store.TypedValuesContract;
 import io.vectorsink.store.VectorStore;
+import io.vectorsink.store.VectorStoreContract;
 import io.vectorsink.testing.FakeRetryTiming;
 import io.vectorsink.testing.OpenSearchInspector;
 import io.vectorsink.testing.OpenSearchNode;
@@ -44,6 +52,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -171,6 +180,261 @@ class OpenSearchContractIT implements LookupContract, IndexModelContract, TypedV
         next.prepare(3);
 
         assertThat(next.lookup(STREAM, List.of("r1")).get("r1")).hasSize(2);
+    }
+
+    /**
+     * A metadata float is any double the record held: beyond a 32-bit float's range (the engines' dynamic
+     * mapping of a JSON float) it used to be refused, failing the sync, and below it indexed as 0, so a
+     * filter could not find it. Read back from the node and found by range filters on the index.
+     */
+    @Test
+    void should_store_and_index_metadata_doubles_beyond_float_range() {
+        String index = newCollection();
+        VectorStore store = newStore(index, "cosine");
+        store.prepare(3);
+        ChunkPoint base = VectorStoreContract.record("r1", 1, "v1").get(0);
+        Map<String, Object> metadata = new LinkedHashMap<>(base.metadata());
+        metadata.put("huge", 1e300);
+        metadata.put("tiny", 1e-300);
+        metadata.put("precise", 0.1 + 0.2);
+
+        store.upsert(List.of(new ChunkPoint(base.id(), base.vector(), base.document(), metadata)));
+
+        assertThat(readAll(index)).singleElement().satisfies(chunk -> assertThat(chunk.metadata())
+                .containsEntry("huge", 1e300)
+                .containsEntry("tiny", 1e-300)
+                .containsEntry("precise", 0.1 + 0.2));
+        assertThat(countWhere(index, "{\"range\":{\"metadata.tiny\":{\"gt\":0}}}"))
+                .isEqualTo(1);
+        assertThat(countWhere(index, "{\"range\":{\"metadata.huge\":{\"gt\":1e299}}}"))
+                .isEqualTo(1);
+        assertThat(countWhere(index, "{\"range\":{\"metadata.precise\":{\"gt\":0.3}}}"))
+                .isEqualTo(1);
+    }
+
+    /**
+     * Keys the engines cannot take as field paths (an empty or blank step, more steps than the depth limit,
+     * a key that is also the start of another key's path) used to fail the whole write with a config_error.
+     * A record with all of them, mapped for this store and written: the node holds every other key as it
+     * was, and the row's {@code _airbyte_meta} names each key left out.
+     */
+    @Test
+    void should_store_a_record_with_keys_the_engine_cannot_take_recording_each_one_left_out() throws Exception {
+        String index = newCollection();
+        VectorStore store = newStore(index, "cosine");
+        store.prepare(3);
+        String deepest = String.join(".", java.util.Collections.nCopies(OpenSearchVectorStore.MAX_KEY_STEPS, "s"));
+        String data = "{\"id\":1,\"text\":\"t\",\"\":1,\" \":2,\".\":3,\".a\":4,\"a..b\":5,\"c.\":6,\"x\":\"s\","
+                + "\"x.y\":7,\"" + deepest + ".s\":8,\"" + deepest + "\":9,\"$x\":10,\"a/b\":11,\"u.v\":12}";
+        var mapper = new RecordMapper(
+                new ProcessingConfig(
+                        254, 0, List.of("text"), List.of(), List.of(), TextSplitterConfig.Separator.defaults()),
+                store.metadataRules());
+        MappedRecord mapped = mapper.map(
+                new InputMessage.Record(3, STREAM, (ObjectNode) SourceJson.read(data), 1000, null),
+                new ConfiguredStream(
+                        STREAM,
+                        ConfiguredStream.DestinationSyncMode.APPEND_DEDUP,
+                        List.of(List.of("id")),
+                        1,
+                        0,
+                        true,
+                        "9",
+                        true));
+        ChunkPoint base = VectorStoreContract.record("r1", 1, "v1").get(0);
+        Map<String, Object> metadata = new LinkedHashMap<>(base.metadata());
+        metadata.putAll(mapped.metadata());
+        metadata.put(RecordMapper.AIRBYTE_META, RecordMapper.airbyteMeta(mapped.changes()));
+
+        store.upsert(List.of(new ChunkPoint(base.id(), base.vector(), base.document(), metadata)));
+
+        StoredChunk chunk = readAll(index).get(0);
+        assertThat(chunk.metadata())
+                .containsEntry("id", 1L)
+                .containsEntry("x", "s")
+                .containsEntry(deepest, 9L)
+                .containsEntry("$x", 10L)
+                .containsEntry("a/b", 11L)
+                .containsEntry("u.v", 12L)
+                .doesNotContainKeys("", " ", ".", ".a", "a..b", "c.", "x.y", deepest + ".s");
+        JsonNode changes = Json.MAPPER
+                .readTree((String) chunk.metadata().get(RecordMapper.AIRBYTE_META))
+                .path("changes");
+        List<String> fields = new ArrayList<>();
+        changes.forEach(change -> fields.add(change.path("field").asText()));
+        assertThat(fields).containsExactlyInAnyOrder("", " ", ".", ".a", "a..b", "c.", "x.y", deepest + ".s");
+    }
+
+    /**
+     * The index types a metadata field by the first value it sees. A later value it cannot hold there (a
+     * word where numbers were, a word where booleans were, an object path where a word was) used to fail the
+     * sync with a config_error; now that chunk is written without the value, each one left out recorded on
+     * the row after the changes it already had. Read back from the node; in the same bulk as a chunk that
+     * still fits, and after the chunk that typed the field.
+     */
+    @Test
+    void should_write_a_chunk_without_a_value_its_index_typed_otherwise_recording_each_one() throws Exception {
+        String index = newCollection();
+        VectorStore store = newStore(index, "cosine");
+        store.prepare(3);
+        String upstream = "{\"changes\":[{\"field\":\"body\",\"change\":\"TRUNCATED\","
+                + "\"reason\":\"SOURCE_FIELD_SIZE_LIMITATION\"}]}";
+        store.upsert(List.of(withMetadata("a", Map.of("n", 5L, "flag", true, "x", "s", "keep", "a"))));
+
+        store.upsert(List.of(
+                withMetadata(
+                        "b",
+                        Map.of(
+                                "n",
+                                "five",
+                                "flag",
+                                "maybe",
+                                "x.y",
+                                1L,
+                                "keep",
+                                "b",
+                                RecordMapper.AIRBYTE_META,
+                                upstream)),
+                withMetadata("c", Map.of("n", 6L, "keep", "c", "m", 1L)),
+                withMetadata("d", Map.of("m", "one", "keep", "d"))));
+
+        Map<String, StoredChunk> stored = new LinkedHashMap<>();
+        readAll(index).forEach(chunk -> stored.put(chunk.recordId(), chunk));
+        assertThat(stored.get("b").metadata()).containsEntry("keep", "b").doesNotContainKeys("n", "flag", "x.y");
+        assertThat(changedFields(stored.get("b"))).first().isEqualTo("body");
+        assertThat(changedFields(stored.get("b"))).containsExactlyInAnyOrder("body", "n", "flag", "x.y");
+        assertThat(stored.get("c").metadata())
+                .containsEntry("n", 6L)
+                .containsEntry("m", 1L)
+                .doesNotContainKey(RecordMapper.AIRBYTE_META);
+        assertThat(stored.get("d").metadata()).containsEntry("keep", "d").doesNotContainKey("m");
+        assertThat(changedFields(stored.get("d"))).containsExactly("m");
+        assertThat(stored.get("a").metadata()).containsEntry("n", 5L).doesNotContainKey(RecordMapper.AIRBYTE_META);
+
+        // The connector's own fields are never left out: a refusal of one still fails the write.
+        assertThatThrownBy(() -> store.upsert(List.of(withMetadata("e", Map.of(ChunkFields.CHUNK_INDEX, "zero")))))
+                .isInstanceOf(io.vectorsink.error.ConfigException.class)
+                .hasMessageContaining("metadata." + ChunkFields.CHUNK_INDEX);
+    }
+
+    /**
+     * A primary-key field's value is never left out to fit a chunk to its index (no change is ever made on a
+     * key): a key typed otherwise by an earlier stream's value, or a key field the index has no room to map,
+     * fails the write as before, and nothing of the chunk is stored.
+     */
+    @Test
+    void should_fail_rather_than_leave_out_a_primary_key_value_the_index_cannot_take() {
+        String index = newCollection();
+        VectorStore store = newStore(index, "cosine");
+        store.prepare(3);
+        Map<String, Object> wide = new LinkedHashMap<>();
+        for (int i = 0; i < 900; i++) {
+            wide.put("k" + i, "v" + i);
+        }
+        wide.put("id", 5L);
+        store.upsert(List.of(withMetadata("a", wide)));
+
+        assertThatThrownBy(() -> store.upsert(List.of(withKey("b", Map.of("id", "five", "keep", "b"), "id"))))
+                .isInstanceOf(io.vectorsink.error.ConfigException.class)
+                .hasMessageContaining("metadata.id");
+        Map<String, Object> beyondTheLimit = new LinkedHashMap<>();
+        for (int i = 0; i < 200; i++) {
+            beyondTheLimit.put("j" + i, i);
+        }
+        beyondTheLimit.put("uuid", "u-1");
+        assertThatThrownBy(() -> store.upsert(List.of(withKey("c", beyondTheLimit, "uuid"))))
+                .isInstanceOf(io.vectorsink.error.ConfigException.class);
+
+        assertThat(readAll(index)).extracting(StoredChunk::recordId).containsExactly("a");
+    }
+
+    /** {@link #withMetadata}, with {@code keyField} marked as holding the record's primary-key value. */
+    private static ChunkPoint withKey(String recordId, Map<String, Object> extra, String keyField) {
+        ChunkPoint point = withMetadata(recordId, extra);
+        return new ChunkPoint(point.id(), point.vector(), point.document(), point.metadata(), Set.of(keyField));
+    }
+
+    /**
+     * An index maps at most {@code index.mapping.total_fields.limit} fields (1,000 by default), for every
+     * stream it holds together. A chunk whose new keys would pass it used to fail the sync with a
+     * config_error; now it is written with the keys the index already maps, each other one left out and
+     * recorded on the row.
+     */
+    @Test
+    void should_write_a_chunk_beyond_the_indexs_field_limit_with_the_keys_it_maps_recording_the_others()
+            throws Exception {
+        String index = newCollection();
+        VectorStore store = newStore(index, "cosine");
+        store.prepare(3);
+        Map<String, Object> wide = new LinkedHashMap<>();
+        for (int i = 0; i < 900; i++) {
+            wide.put("k" + i, "v" + i);
+        }
+        store.upsert(List.of(withMetadata("a", wide)));
+        Map<String, Object> wider = new LinkedHashMap<>();
+        for (int i = 0; i < 200; i++) {
+            wider.put("j" + i, i);
+        }
+        wider.put("k7", "seven");
+
+        store.upsert(List.of(withMetadata("b", wider)));
+
+        Map<String, StoredChunk> stored = new LinkedHashMap<>();
+        readAll(index).forEach(chunk -> stored.put(chunk.recordId(), chunk));
+        assertThat(stored.get("a").metadata()).containsEntry("k899", "v899");
+        assertThat(stored.get("b").metadata()).containsEntry("k7", "seven").doesNotContainKey("j0");
+        assertThat(changedFields(stored.get("b"))).hasSize(200).contains("j0", "j199");
+    }
+
+    /**
+     * A row's {@code _airbyte_meta} grows with its changes (hundreds of values cut or left out, or a source
+     * that reports many): beyond Lucene's 32,766-byte term it used to be refused as an immense term (the
+     * keyword kept doc values), failing the sync. Written and read back whole, and the index is prepared
+     * again by a second store without a mapping conflict.
+     */
+    @Test
+    void should_store_an_airbyte_meta_longer_than_a_lucene_term() throws Exception {
+        String index = newCollection();
+        VectorStore store = newStore(index, "cosine");
+        store.prepare(3);
+        List<com.fasterxml.jackson.databind.node.ObjectNode> changes = new ArrayList<>();
+        for (int i = 0; i < 600; i++) {
+            changes.add(io.vectorsink.store.RowChanges.nulled("field_number_" + i));
+        }
+        String meta = RecordMapper.airbyteMeta(changes);
+        assertThat(meta.length()).isGreaterThan(32_766);
+
+        store.upsert(List.of(withMetadata("a", Map.of(RecordMapper.AIRBYTE_META, meta))));
+
+        assertThat(readAll(index)).singleElement().satisfies(chunk -> assertThat(chunk.metadata())
+                .containsEntry(RecordMapper.AIRBYTE_META, meta));
+        newStore(index, "cosine").prepare(3);
+    }
+
+    private static ChunkPoint withMetadata(String recordId, Map<String, Object> extra) {
+        ChunkPoint base = VectorStoreContract.record(recordId, 1, "v1").get(0);
+        Map<String, Object> metadata = new LinkedHashMap<>(base.metadata());
+        metadata.putAll(extra);
+        return new ChunkPoint(base.id(), base.vector(), base.document(), metadata);
+    }
+
+    private static List<String> changedFields(StoredChunk chunk) throws IOException {
+        List<String> fields = new ArrayList<>();
+        Json.MAPPER
+                .readTree((String) chunk.metadata().get(RecordMapper.AIRBYTE_META))
+                .path("changes")
+                .forEach(change -> fields.add(change.path("field").asText()));
+        return fields;
+    }
+
+    private int countWhere(String index, String query) {
+        HttpResponse<String> answer = inspector().send("POST", "/" + index + "/_count", "{\"query\":" + query + "}");
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        try {
+            return Json.MAPPER.readTree(answer.body()).path("count").asInt(-1);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Test

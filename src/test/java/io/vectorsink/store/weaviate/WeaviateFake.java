@@ -246,6 +246,16 @@ final class WeaviateFake implements ResponseDefinitionTransformerV2 {
         return Set.copyOf(classes.keySet());
     }
 
+    /** The names of the properties of class {@code cls}, in the order they were declared. */
+    synchronized List<String> propertyNames(String cls) {
+        List<String> names = new ArrayList<>();
+        classes.get(cls)
+                .definition
+                .path("properties")
+                .forEach(p -> names.add(p.path("name").asText()));
+        return names;
+    }
+
     /** The definition of property {@code property} of class {@code cls}, or null. */
     synchronized JsonNode property(String cls, String property) {
         Cls found = classes.get(cls);
@@ -379,10 +389,19 @@ final class WeaviateFake implements ResponseDefinitionTransformerV2 {
         return cls.definition;
     }
 
+    /**
+     * {@code POST /v1/schema/{class}/properties}. Weaviate compares property names without case: a name equal
+     * to an existing one, or differing only in case, is refused with 422 (its schema handler's
+     * {@code validateProperty}, since weaviate/weaviate#2543, January 2023).
+     */
     private JsonNode addProperty(Cls cls, JsonNode body) {
         ObjectNode property = normalized(body);
-        if (cls.property(property.path("name").asText()) != null) {
-            throw new Refused("property '" + property.path("name").asText() + "' already exists");
+        String name = property.path("name").asText();
+        for (JsonNode existing : cls.definition.path("properties")) {
+            if (existing.path("name").asText().equalsIgnoreCase(name)) {
+                throw new Refused("class \"" + cls.definition.path("class").asText() + "\": conflict for property \""
+                        + name + "\": already in use or provided multiple times");
+            }
         }
         ((ArrayNode) cls.definition.get("properties")).add(property);
         return property;

@@ -293,6 +293,42 @@ class WeaviateVectorStoreTest {
         });
     }
 
+    /**
+     * Weaviate compares property names without case and refuses a second name that differs from one the
+     * class has only in case. Keys that are valid names as they are ({@code fieldName}, {@code fieldname},
+     * {@code _AB_stream} beside the connector's {@code _ab_stream}, {@code tExt} beside the text property)
+     * used to fail the sync; the first keeps its name, the others get a name of their own, in one batch and
+     * across batches, and every value is stored.
+     */
+    @Test
+    void should_store_keys_that_differ_only_in_case_under_names_weaviate_tells_apart() {
+        withFake(null, 10_000, (fake, server) -> {
+            VectorStore store = single(server.baseUrl(), "Docs");
+            store.prepare(3);
+            Map<String, Object> first = new LinkedHashMap<>();
+            first.put("fieldName", "A");
+            first.put("fieldname", "B");
+            first.put("_AB_stream", "C");
+            first.put("tExt", "D");
+            store.upsert(List.of(withMetadata(chunk(DOCS, "r1", 0, "s", 1, 0, 0), first)));
+            store.upsert(List.of(
+                    withMetadata(chunk(DOCS, "r2", 0, "s", 0, 1, 0), Map.of("FIELDNAME", "E", "fieldname", "F"))));
+
+            Map<String, StoredChunk> byRecord = new LinkedHashMap<>();
+            fake.objects("Docs").forEach(c -> byRecord.put(c.recordId(), c));
+            assertThat(byRecord.get("r1").metadata())
+                    .containsEntry("fieldName", "A")
+                    .containsEntry("_ab_stream", "docs")
+                    .doesNotContainKey("_airbyte_meta");
+            assertThat(byRecord.get("r1").metadata().values()).contains("A", "B", "C", "D");
+            assertThat(byRecord.get("r1").document()).isEqualTo("r1 chunk 0");
+            assertThat(byRecord.get("r2").metadata().values()).contains("E", "F");
+            assertThat(byRecord.get("r2").metadata()).doesNotContainKey("_airbyte_meta");
+            assertThat(fake.propertyNames("Docs").stream().map(name -> name.toLowerCase(java.util.Locale.ROOT)))
+                    .doesNotHaveDuplicates();
+        });
+    }
+
     @Test
     void should_declare_a_list_of_strings_as_text_array_and_fit_later_values_to_the_declared_types() {
         withFake(null, 10_000, (fake, server) -> {
@@ -318,6 +354,25 @@ class WeaviateVectorStoreTest {
             assertThat(second.get("_airbyte_meta").toString())
                     .isEqualTo("{\"changes\":[{\"field\":\"tags\",\"change\":\"NULLED\","
                             + "\"reason\":\"DESTINATION_SERIALIZATION_ERROR\"}]}");
+        });
+    }
+
+    /** A primary-key value that its property cannot hold is never left out: the write fails naming the field. */
+    @Test
+    void should_fail_rather_than_leave_out_a_primary_key_value_its_property_cannot_hold() {
+        withFake(null, 10_000, (fake, server) -> {
+            VectorStore store = single(server.baseUrl(), "Docs");
+            store.prepare(3);
+            store.upsert(List.of(withMetadata(chunk(DOCS, "r1", 0, "s", 1, 0, 0), Map.of("tags", List.of("a")))));
+            ChunkPoint keyed = withMetadata(chunk(DOCS, "r2", 0, "s", 0, 1, 0), Map.of("tags", "a"));
+            ChunkPoint point = new ChunkPoint(
+                    keyed.id(), keyed.vector(), keyed.document(), keyed.metadata(), java.util.Set.of("tags"));
+
+            assertThatThrownBy(() -> store.upsert(List.of(point)))
+                    .isInstanceOf(io.vectorsink.error.ConfigException.class)
+                    .hasMessageContaining("primary key field 'tags'")
+                    .hasMessageContaining("text[]");
+            assertThat(fake.objects("Docs")).extracting(StoredChunk::recordId).containsExactly("r1");
         });
     }
 
