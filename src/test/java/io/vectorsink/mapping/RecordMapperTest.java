@@ -102,15 +102,7 @@ class RecordMapperTest {
 
     @Test
     void should_never_truncate_a_primary_key_inside_a_renamed_object() throws Exception {
-        ConfiguredStream nested = new ConfiguredStream(
-                STREAM.id(),
-                STREAM.syncMode(),
-                List.of(List.of("author", "id")),
-                STREAM.generationId(),
-                STREAM.minimumGenerationId(),
-                STREAM.generationIdsPresent(),
-                STREAM.syncId(),
-                STREAM.syncIdSharedByAttempts());
+        ConfiguredStream nested = keyedBy(List.of(List.of("author", "id")));
         var mapper = new RecordMapper(
                 processing(
                         List.of("t"),
@@ -125,15 +117,7 @@ class RecordMapperTest {
     /** Stores must know which values are keys, to never leave one out when fitting a chunk to their index. */
     @Test
     void should_name_the_metadata_keys_that_hold_primary_key_values_under_their_new_names() throws Exception {
-        ConfiguredStream nested = new ConfiguredStream(
-                STREAM.id(),
-                STREAM.syncMode(),
-                List.of(List.of("author", "id"), List.of("n")),
-                STREAM.generationId(),
-                STREAM.minimumGenerationId(),
-                STREAM.generationIdsPresent(),
-                STREAM.syncId(),
-                STREAM.syncIdSharedByAttempts());
+        ConfiguredStream nested = keyedBy(List.of(List.of("author", "id"), List.of("n")));
         var mapper = new RecordMapper(
                 processing(
                         List.of("t"),
@@ -145,6 +129,19 @@ class RecordMapperTest {
 
         assertThat(mapped.metadata()).containsKeys("writer.id", "t").doesNotContainKey("n");
         assertThat(mapped.keyFields()).containsExactly("writer.id"); // n is a key, but not in the metadata
+    }
+
+    /** {@code STREAM} with other primary-key paths. */
+    private static ConfiguredStream keyedBy(List<List<String>> primaryKey) {
+        return new ConfiguredStream(
+                STREAM.id(),
+                STREAM.syncMode(),
+                primaryKey,
+                STREAM.generationId(),
+                STREAM.minimumGenerationId(),
+                STREAM.generationIdsPresent(),
+                STREAM.syncId(),
+                STREAM.syncIdSharedByAttempts());
     }
 
     @Test

@@ -327,25 +327,29 @@ class OpenSearchContractIT implements LookupContract, IndexModelContract, TypedV
         String index = newCollection();
         VectorStore store = newStore(index, "cosine");
         store.prepare(3);
-        Map<String, Object> wide = new LinkedHashMap<>();
-        for (int i = 0; i < 900; i++) {
-            wide.put("k" + i, "v" + i);
-        }
+        Map<String, Object> wide = numbered("k", 900, i -> "v" + i);
         wide.put("id", 5L);
         store.upsert(List.of(withMetadata("a", wide)));
 
         assertThatThrownBy(() -> store.upsert(List.of(withKey("b", Map.of("id", "five", "keep", "b"), "id"))))
                 .isInstanceOf(io.vectorsink.error.ConfigException.class)
                 .hasMessageContaining("metadata.id");
-        Map<String, Object> beyondTheLimit = new LinkedHashMap<>();
-        for (int i = 0; i < 200; i++) {
-            beyondTheLimit.put("j" + i, i);
-        }
+        Map<String, Object> beyondTheLimit = numbered("j", 200, i -> (long) i);
         beyondTheLimit.put("uuid", "u-1");
         assertThatThrownBy(() -> store.upsert(List.of(withKey("c", beyondTheLimit, "uuid"))))
                 .isInstanceOf(io.vectorsink.error.ConfigException.class);
 
         assertThat(readAll(index)).extracting(StoredChunk::recordId).containsExactly("a");
+    }
+
+    /** Keys {@code prefix0} .. {@code prefix(count-1)}, in order, each with {@code value.apply(its number)}. */
+    private static Map<String, Object> numbered(
+            String prefix, int count, java.util.function.IntFunction<Object> value) {
+        Map<String, Object> keys = new LinkedHashMap<>();
+        for (int i = 0; i < count; i++) {
+            keys.put(prefix + i, value.apply(i));
+        }
+        return keys;
     }
 
     /** {@link #withMetadata}, with {@code keyField} marked as holding the record's primary-key value. */
@@ -366,15 +370,8 @@ class OpenSearchContractIT implements LookupContract, IndexModelContract, TypedV
         String index = newCollection();
         VectorStore store = newStore(index, "cosine");
         store.prepare(3);
-        Map<String, Object> wide = new LinkedHashMap<>();
-        for (int i = 0; i < 900; i++) {
-            wide.put("k" + i, "v" + i);
-        }
-        store.upsert(List.of(withMetadata("a", wide)));
-        Map<String, Object> wider = new LinkedHashMap<>();
-        for (int i = 0; i < 200; i++) {
-            wider.put("j" + i, i);
-        }
+        store.upsert(List.of(withMetadata("a", numbered("k", 900, i -> "v" + i))));
+        Map<String, Object> wider = numbered("j", 200, i -> i);
         wider.put("k7", "seven");
 
         store.upsert(List.of(withMetadata("b", wider)));
