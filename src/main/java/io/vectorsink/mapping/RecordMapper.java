@@ -186,7 +186,7 @@ public final class RecordMapper {
             }
         }
         if (rules.keysArePaths()) {
-            keepPathsApart(metadata, changes);
+            keepPathsApart(metadata, keyFields, changes, where);
         }
         checkKeyCount(metadata, where);
         fitTotal(metadata, keyFields, changes, where);
@@ -198,7 +198,8 @@ public final class RecordMapper {
      * another key's path at once ({@code a} and {@code a.b}): the store refuses the whole write. The first in
      * field order stays; a later one is not stored, recorded as NULLED.
      */
-    private static void keepPathsApart(Map<String, Object> metadata, List<ObjectNode> changes) {
+    private static void keepPathsApart(
+            Map<String, Object> metadata, Set<String> keyFields, List<ObjectNode> changes, String where) {
         Set<String> values = new HashSet<>();
         Set<String> objects = new HashSet<>();
         for (var entries = metadata.keySet().iterator(); entries.hasNext(); ) {
@@ -208,6 +209,11 @@ public final class RecordMapper {
                 clash = values.contains(key.substring(0, dot));
             }
             if (clash) {
+                if (keyFields.contains(key)) {
+                    throw new ConfigException("The primary key field '" + key + "' " + where + " cannot be stored:"
+                            + " the store reads dots in metadata keys as paths, and another field's path runs"
+                            + " through or into it; rename one of them with processing.field_name_mappings");
+                }
                 entries.remove();
                 changes.add(change(key, "NULLED", "DESTINATION_SERIALIZATION_ERROR"));
                 continue;
@@ -267,6 +273,12 @@ public final class RecordMapper {
             return; // absent and null mean the same to every store's filters
         }
         if (RESERVED.contains(key) || rules.reserves(key) || !rules.takesKey(key)) {
+            if (keyFields.contains(key)) {
+                // No change is ever made on a primary key: the user renames it instead.
+                throw new ConfigException("The primary key field '" + key + "' " + where + " cannot be stored under"
+                        + " that name (the connector's or the store's own, or one the store refuses as a field"
+                        + " name); rename it with processing.field_name_mappings");
+            }
             // The connector's own name, one the store keeps for itself (stored unreadable, or overwritten), or
             // one it refuses as a field name (the whole write with it)
             changes.add(change(key, "NULLED", "DESTINATION_SERIALIZATION_ERROR"));

@@ -453,6 +453,23 @@ class RecordMapperTest {
      * the start of another key's path: such keys are recorded as NULLED on the row instead of failing the
      * sync. Any other key, odd or not, is kept, and a store whose keys are plain names keeps them all.
      */
+    /** A primary-key field is never left out for its name: the record fails, naming the field. */
+    @Test
+    void should_refuse_rather_than_null_a_primary_key_field_whose_name_the_store_cannot_take() throws Exception {
+        var paths = new RecordMapper(
+                processing(List.of("text"), List.of(), List.of()), new MetadataRules(100, 10_000).withKeyPaths(19));
+
+        assertThatThrownBy(() -> paths.map(
+                        record("{\"meta.source\":\"s\",\"meta\":\"k1\",\"text\":\"t\"}"),
+                        keyedBy(List.of(List.of("meta")))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("primary key field 'meta'");
+        assertThatThrownBy(
+                        () -> paths.map(record("{\"a..b\":\"k1\",\"text\":\"t\"}"), keyedBy(List.of(List.of("a..b")))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("primary key field 'a..b'");
+    }
+
     @Test
     void should_null_keys_a_store_that_reads_dots_as_paths_cannot_take() throws Exception {
         String deepest = String.join(".", java.util.Collections.nCopies(19, "s"));
