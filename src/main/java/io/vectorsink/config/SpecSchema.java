@@ -10,6 +10,7 @@ import com.networknt.schema.JsonNodePath;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.NonValidationKeyword;
+import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import io.vectorsink.error.SystemException;
@@ -64,7 +65,7 @@ public final class SpecSchema {
 
     /** Compiles {@code schema} with the Airbyte keywords tolerated and any other unknown keyword refused. */
     static JsonSchema compile(JsonNode schema) {
-        return Holder.FACTORY.getSchema(schema);
+        return Holder.FACTORY.getSchema(schema, Holder.CONFIG);
     }
 
     /**
@@ -242,6 +243,11 @@ public final class SpecSchema {
     private static final class Holder {
         static final JsonNode SPEC = load();
         static final JsonSchemaFactory FACTORY = factory();
+
+        /** Patterns read as ECMA-262 expressions, as Airbyte's form reads them ({@link EcmaPatterns}). */
+        static final SchemaValidatorsConfig CONFIG = SchemaValidatorsConfig.builder()
+                .regularExpressionFactory(EcmaPatterns.INSTANCE)
+                .build();
 
         private static JsonNode load() {
             try (InputStream in = SpecSchema.class.getResourceAsStream("/spec.json")) {

@@ -840,6 +840,28 @@ class ConfigParserTest {
         });
     }
 
+    /**
+     * The spec's patterns are ECMA-262 expressions, as Airbyte's form runs them: {@code $} is the end of the
+     * text, not also the place before a final line break (java.util.regex's reading), and {@code \s} is every
+     * Unicode space. A key pasted with its line break, an http endpoint with one (which slipped past the https
+     * rule), and a field mapping of ideographic spaces are refused naming the field.
+     */
+    @Test
+    void should_read_the_specs_patterns_as_ecma_expressions_so_a_trailing_line_break_never_passes() {
+        ObjectNode key = minimalWith("embedding", json("{\"mode\": \"openai\", \"openai_key\": \"sk-abc\\n\"}"));
+        ObjectNode endpoint =
+                withIndexing("{\"mode\": \"qdrant\", \"url\": \"http://q.example.com:80\\n\", \"collection\": \"c\"}");
+        ObjectNode mapping = minimalWith(
+                "processing.field_name_mappings",
+                json("{\"m\": [{\"from_field\": \"\u3000\", \"to_field\": \"b\"}]}")
+                        .get("m"));
+
+        assertThat(problems(key)).anySatisfy(problem -> assertThat(problem).startsWith("embedding.openai_key:"));
+        assertThat(problems(endpoint)).anySatisfy(problem -> assertThat(problem).startsWith("indexing.url:"));
+        assertThat(problems(mapping))
+                .anySatisfy(problem -> assertThat(problem).startsWith("processing.field_name_mappings[0].from_field:"));
+    }
+
     @Test
     void should_report_weaviate_header_and_credential_rules_together_with_every_other_problem() {
         ObjectNode config = withIndexing("{\"mode\": \"weaviate\", \"host\": \"https://w.example.com\","
