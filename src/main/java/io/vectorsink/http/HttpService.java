@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -30,6 +31,13 @@ public final class HttpService {
     private final Gate gate;
     private final Predicate<HttpStatus> finalAnswers;
 
+    /**
+     * Whether the service has answered in HTTP once (shared by its copies). Until then a certificate or
+     * protocol failure says the URL is wrong ({@link HttpErrors#isPermanent}); after it, the same failure is
+     * a fault on the way (a proxy's garbled answer on a reused connection) and retried like any other.
+     */
+    private final AtomicBoolean answered;
+
     public HttpService(OkHttpClient client, RetrySettings settings) {
         this(client, settings, RetryTiming.system());
     }
@@ -40,7 +48,7 @@ public final class HttpService {
 
     /** A service whose attempts pass {@code gate} (an {@link AdaptiveLimiter} shared by its callers). */
     public HttpService(OkHttpClient client, RetrySettings settings, RetryTiming timing, Gate gate) {
-        this(client, settings, timing, gate, status -> false);
+        this(client, settings, timing, gate, status -> false, new AtomicBoolean());
     }
 
     private HttpService(
@@ -48,12 +56,14 @@ public final class HttpService {
             RetrySettings settings,
             RetryTiming timing,
             Gate gate,
-            Predicate<HttpStatus> finalAnswers) {
+            Predicate<HttpStatus> finalAnswers,
+            AtomicBoolean answered) {
         this.client = Objects.requireNonNull(client, "client");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.timing = Objects.requireNonNull(timing, "timing");
         this.gate = Objects.requireNonNull(gate, "gate");
         this.finalAnswers = Objects.requireNonNull(finalAnswers, "finalAnswers");
+        this.answered = answered;
     }
 
     /** The service name used in messages, e.g. "Chroma". */
@@ -67,7 +77,7 @@ public final class HttpService {
 
     /** The same service, gate included, with other retry bounds (e.g. a short bound for {@code check}). */
     public HttpService withSettings(RetrySettings other) {
-        return new HttpService(client, other, timing, gate, finalAnswers);
+        return new HttpService(client, other, timing, gate, finalAnswers, answered);
     }
 
     /**
@@ -76,7 +86,7 @@ public final class HttpService {
      * sees the status with the start of the body, which stays readable for the caller.
      */
     public HttpService withFinalAnswers(Predicate<HttpStatus> test) {
-        return new HttpService(client, settings, timing, gate, test);
+        return new HttpService(client, settings, timing, gate, test, answered);
     }
 
     /**
@@ -86,8 +96,9 @@ public final class HttpService {
      *
      * @throws TransientException when the attempts ran out on retryable statuses or I/O errors, or the
      *     next wait would end past {@link RetrySettings#maxDuration()}
-     * @throws io.vectorsink.error.ConfigException when the endpoint answers in a way no retry changes (an
-     *     untrusted TLS certificate, no TLS behind an https URL, another protocol than HTTP)
+     * @throws io.vectorsink.error.ConfigException when the endpoint, before it ever answered in HTTP, answers
+     *     in a way no retry changes (an untrusted TLS certificate, no TLS behind an https URL, another
+     *     protocol than HTTP)
      * @throws SystemException when the thread is interrupted
      */
     public Response execute(Request request) {
@@ -104,9 +115,14 @@ public final class HttpService {
                 pass.ignored();
                 throw e;
             }
+            if (response != null) {
+                answered.set(true);
+            }
+            boolean permanent = failure != null && !answered.get() && HttpErrors.isPermanent(failure);
             boolean done;
             try {
-                done = !RetryPolicies.shouldRetry(response, failure)
+                done = permanent
+                        || !RetryPolicies.shouldRetry(response, failure)
                         || (response != null && finalAnswers.test(HttpStatus.of(response)));
             } catch (RuntimeException | Error e) {
                 // The pass goes back whatever fails here: a pass never returned shrinks the gate for good,
@@ -116,7 +132,7 @@ public final class HttpService {
             }
             if (done) {
                 pass.succeeded();
-                if (failure != null && HttpErrors.isPermanent(failure)) {
+                if (permanent) {
                     throw HttpErrors.permanent(name(), request.url(), failure);
                 }
                 if (failure != null) {

@@ -13,8 +13,8 @@ import okhttp3.Response;
 /**
  * The rules of retrying shared by every remote call: which outcomes are worth another attempt (408, 429
  * and 5xx other than 501, which will not change on a retry, and {@link IOException}s such as timeouts and
- * refused or reset connections unless the thread was interrupted or the failure is one no retry changes,
- * such as an untrusted certificate: {@link HttpErrors#isPermanent}), exponential backoff with "equal
+ * refused or reset connections unless the thread was interrupted; {@link HttpService} stops at once on a
+ * failure no retry changes, such as an untrusted certificate, {@link HttpErrors#isPermanent}), exponential backoff with "equal
  * jitter" (half fixed, half random, so no two clients march in step and none retries at once), and the
  * reading of {@code Retry-After} (delta-seconds or HTTP-date, RFC 9110 §10.2.3), whose wait is only ever
  * lengthened by jitter: the server knows better when it will recover. {@link RetryBudget} applies them.
@@ -31,9 +31,7 @@ public final class RetryPolicies {
         if (failure != null) {
             // OkHttp reports an interrupted thread as an InterruptedIOException; that is a request to
             // stop, not an outage. Timeouts are InterruptedIOExceptions too, but leave the flag clear.
-            return failure instanceof IOException io
-                    && !HttpErrors.isPermanent(io)
-                    && !Thread.currentThread().isInterrupted();
+            return failure instanceof IOException && !Thread.currentThread().isInterrupted();
         }
         return response != null && isRetryableStatus(response.code());
     }

@@ -22,6 +22,7 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
+import okhttp3.Response;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -129,6 +130,47 @@ class HttpServiceHandshakeTest {
                     .hasMessageContaining("does not answer in HTTP")
                     .hasMessageNotContaining("OpenSSH");
             assertThat(clock.sleeps()).isEmpty();
+        }
+    }
+
+    /**
+     * The same protocol failure after the server has answered in HTTP is a fault on the way (a proxy's
+     * garbled answer on a reused connection), not a wrong URL: retried, and the next answer is taken.
+     */
+    @Test
+    void should_retry_a_protocol_failure_once_the_server_has_answered_in_http() throws IOException {
+        try (ServerSocket flaky = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread answers = new Thread(() -> {
+                for (int connection = 0; !flaky.isClosed(); connection++) {
+                    try (Socket socket = flaky.accept();
+                            OutputStream out = socket.getOutputStream()) {
+                        socket.getInputStream().read(new byte[4096]);
+                        String answer = connection == 1
+                                ? "SSH-2.0-garbled\r\n"
+                                : "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}";
+                        out.write(answer.getBytes(StandardCharsets.US_ASCII));
+                        out.flush();
+                    } catch (IOException e) {
+                        // closed at the end of the test
+                    }
+                }
+            });
+            answers.setDaemon(true);
+            answers.start();
+            RetrySettings settings = new RetrySettings(
+                    "Chroma", 10, Duration.ofMillis(500), Duration.ofSeconds(8), Duration.ofMinutes(5));
+            HttpService service = new HttpService(HttpClients.shared(), settings, clock.timing());
+            Request request = new Request.Builder()
+                    .url("http://127.0.0.1:" + flaky.getLocalPort() + "/thing")
+                    .build();
+
+            try (Response first = service.execute(request)) {
+                assertThat(first.code()).isEqualTo(200);
+            }
+            try (Response second = service.execute(request)) {
+                assertThat(second.code()).isEqualTo(200);
+            }
+            assertThat(clock.sleeps()).hasSize(1);
         }
     }
 }
