@@ -19,11 +19,13 @@ public record HttpStatus(int code, String bodySnippet) {
     public static final int MAX_SNIPPET_CHARS = 500;
 
     /**
-     * Reads at most 16 KiB of the body: an error page can be huge and only its start is shown. A body cut
+     * Reads at most 48 KiB of the body: an error page can be huge and only its start is shown. A body cut
      * there loses its last {@link Secrets#LONGEST_FORM_CHARS} characters read, so that a secret the cut went
-     * through is not shown in part once the echoes before it shrank to {@code ****}.
+     * through is not shown in part once the echoes before it shrank to {@code ****}; 48 KiB keeps at least
+     * 4,096 characters after that even when every character takes UTF-8's four bytes (16 KiB of CJK text
+     * left none to show).
      */
-    private static final long MAX_BODY_BYTES = 16 * 1024;
+    private static final long MAX_BODY_BYTES = 4L * (Secrets.LONGEST_FORM_CHARS + 4096);
 
     public HttpStatus {
         bodySnippet = snippet(bodySnippet == null ? "" : bodySnippet);

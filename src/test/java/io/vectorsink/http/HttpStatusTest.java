@@ -55,10 +55,10 @@ class HttpStatusTest {
     @Test
     void should_not_show_a_secret_cut_where_the_reading_of_the_body_stops() {
         Secrets.register(KEY);
-        for (int escaped = 0; escaped <= 20; escaped++) {
+        for (int escaped = 0; escaped <= 60; escaped++) {
             StringBuilder body = new StringBuilder("{\"echo\": [");
             body.append(("\"" + unicodeEscaped(KEY) + "\", ").repeat(escaped));
-            body.append(("\"" + KEY + "\", ").repeat(200)).append("\"end\"]}");
+            body.append(("\"" + KEY + "\", ").repeat(600)).append("\"end\"]}");
 
             String shown = HttpStatus.of(answer(400, body.toString())).describe();
 
@@ -68,5 +68,16 @@ class HttpStatusTest {
                     .doesNotContain(KEY.substring(0, 12))
                     .doesNotContain(unicodeEscaped(KEY.substring(0, 2)));
         }
+    }
+
+    /** A long answer in a script of three-byte characters still shows its start once the cut tail is dropped. */
+    @Test
+    void should_show_the_start_of_a_long_answer_in_a_script_of_multibyte_characters() {
+        Secrets.register(KEY);
+        String body = "\u9519\u8bef".repeat(20_000); // "error" in Chinese, 120,000 bytes of UTF-8
+
+        String shown = HttpStatus.of(answer(400, body)).describe();
+
+        assertThat(shown).startsWith("HTTP 400: \u9519\u8bef\u9519\u8bef");
     }
 }
