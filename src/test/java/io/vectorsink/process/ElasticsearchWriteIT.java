@@ -140,7 +140,7 @@ class ElasticsearchWriteIT extends ProcessTestSupport {
     }
 
     @Test
-    void should_name_elasticsearch_and_the_refused_field_when_a_document_is_refused() {
+    void should_name_elasticsearch_and_the_refused_field_when_a_primary_key_value_is_refused() {
         String index = freshIndex("es-refused");
         HttpResponse<String> created = ElasticsearchNode.shared()
                 .admin(
@@ -148,13 +148,14 @@ class ElasticsearchWriteIT extends ProcessTestSupport {
                         "/" + index,
                         "{\"mappings\": {\"properties\": {\"vector_field\": {\"type\": \"dense_vector\","
                                 + " \"dims\": 8, \"similarity\": \"cosine\"}, \"metadata\": {\"properties\":"
-                                + " {\"price\": {\"type\": \"long\"}}}}}}");
+                                + " {\"id\": {\"type\": \"long\"}}}}}}");
         assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
 
         var result = write(
                 config(index),
                 catalog(stream("docs", "append_dedup", List.of("id"), 1, 0)),
-                record("docs", "{\"id\":1,\"text\":\"a\",\"price\":\"private-words\"}") + streamState("docs", "{}"));
+                // A key value is never left out to fit the index: the refusal fails the sync.
+                record("docs", "{\"id\":\"private-words\",\"text\":\"a\"}") + streamState("docs", "{}"));
 
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.states()).isEmpty();
@@ -162,7 +163,7 @@ class ElasticsearchWriteIT extends ProcessTestSupport {
         assertThat(error.get("failure_type").asText()).isEqualTo("config_error");
         assertThat(error.get("message").asText())
                 .startsWith("Elasticsearch refused 1 of 1 documents")
-                .contains("document_parsing_exception", "metadata.price")
+                .contains("document_parsing_exception", "metadata.id")
                 .doesNotContain("OpenSearch");
         assertThat(result.allOutput()).doesNotContain("private-words");
     }

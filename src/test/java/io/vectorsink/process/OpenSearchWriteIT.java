@@ -140,8 +140,8 @@ class OpenSearchWriteIT extends ProcessTestSupport {
     }
 
     @Test
-    void should_emit_no_state_and_fail_without_content_when_opensearch_refuses_a_document_in_a_200_bulk() {
-        String index = freshIndex("os-refused");
+    void should_write_a_document_without_a_value_its_index_typed_otherwise_and_record_the_change() {
+        String index = freshIndex("os-refit");
         String catalog = catalog(stream("docs", "append_dedup", List.of("id"), 1, 0));
         // The first sync maps metadata.price as a number; the second sends text there. OpenSearch answers
         // the bulk request with HTTP 200 and refuses that one document in its item (mapper_parsing_exception).
@@ -152,13 +152,39 @@ class OpenSearchWriteIT extends ProcessTestSupport {
                 catalog,
                 record("docs", "{\"id\":2,\"text\":\"b\",\"price\":\"private-words\"}") + streamState("docs", "{}"));
 
+        ok(result);
+        assertThat(result.states()).hasSize(1);
+        assertThat(result.allOutput()).doesNotContain("private-words");
+        assertThat(openSearch().all(index))
+                .filteredOn(chunk -> chunk.document().equals("text: b"))
+                .singleElement()
+                .satisfies(chunk -> {
+                    assertThat(chunk.metadata()).doesNotContainKey("price").containsEntry("id", 2L);
+                    assertThat(chunk.metadata().get("_airbyte_meta").toString())
+                            .contains("\"field\":\"price\",\"change\":\"NULLED\"");
+                });
+    }
+
+    @Test
+    void should_emit_no_state_and_fail_without_content_when_opensearch_refuses_a_primary_key_value() {
+        String index = freshIndex("os-refused");
+        String catalog = catalog(stream("docs", "append_dedup", List.of("id"), 1, 0));
+        // The first sync maps metadata.id as a number; the second's key is text. A key value is never left out
+        // to fit the index, so OpenSearch's refusal of the document (in a 200 bulk answer) fails the sync.
+        ok(write(config(index, "wait_for"), catalog, record("docs", "{\"id\":1,\"text\":\"a\"}")));
+
+        var result = write(
+                config(index, "wait_for"),
+                catalog,
+                record("docs", "{\"id\":\"private-words\",\"text\":\"b\"}") + streamState("docs", "{}"));
+
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.states()).isEmpty();
         JsonNode error = result.traceError();
         assertThat(error.get("failure_type").asText()).isEqualTo("config_error");
         assertThat(error.get("message").asText()
                         + error.path("internal_message").asText())
-                .contains("mapper_parsing_exception", "metadata.price");
+                .contains("mapper_parsing_exception", "metadata.id");
         assertThat(result.allOutput()).doesNotContain("private-words");
         assertThat(openSearch().all(index)).extracting(StoredChunk::document).containsExactly("text: a");
     }
