@@ -142,15 +142,12 @@ class OpenSearchWriteIT extends ProcessTestSupport {
     @Test
     void should_write_a_document_without_a_value_its_index_typed_otherwise_and_record_the_change() {
         String index = freshIndex("os-refit");
-        String catalog = catalog(stream("docs", "append_dedup", List.of("id"), 1, 0));
         // The first sync maps metadata.price as a number; the second sends text there. OpenSearch answers
         // the bulk request with HTTP 200 and refuses that one document in its item (mapper_parsing_exception).
-        ok(write(config(index, "wait_for"), catalog, record("docs", "{\"id\":1,\"text\":\"a\",\"price\":1}")));
-
-        var result = write(
-                config(index, "wait_for"),
-                catalog,
-                record("docs", "{\"id\":2,\"text\":\"b\",\"price\":\"private-words\"}") + streamState("docs", "{}"));
+        var result = secondSync(
+                index,
+                "{\"id\":1,\"text\":\"a\",\"price\":1}",
+                "{\"id\":2,\"text\":\"b\",\"price\":\"private-words\"}");
 
         ok(result);
         assertThat(result.states()).hasSize(1);
@@ -168,15 +165,9 @@ class OpenSearchWriteIT extends ProcessTestSupport {
     @Test
     void should_emit_no_state_and_fail_without_content_when_opensearch_refuses_a_primary_key_value() {
         String index = freshIndex("os-refused");
-        String catalog = catalog(stream("docs", "append_dedup", List.of("id"), 1, 0));
         // The first sync maps metadata.id as a number; the second's key is text. A key value is never left out
         // to fit the index, so OpenSearch's refusal of the document (in a 200 bulk answer) fails the sync.
-        ok(write(config(index, "wait_for"), catalog, record("docs", "{\"id\":1,\"text\":\"a\"}")));
-
-        var result = write(
-                config(index, "wait_for"),
-                catalog,
-                record("docs", "{\"id\":\"private-words\",\"text\":\"b\"}") + streamState("docs", "{}"));
+        var result = secondSync(index, "{\"id\":1,\"text\":\"a\"}", "{\"id\":\"private-words\",\"text\":\"b\"}");
 
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.states()).isEmpty();
@@ -187,5 +178,12 @@ class OpenSearchWriteIT extends ProcessTestSupport {
                 .contains("mapper_parsing_exception", "metadata.id");
         assertThat(result.allOutput()).doesNotContain("private-words");
         assertThat(openSearch().all(index)).extracting(StoredChunk::document).containsExactly("text: a");
+    }
+
+    /** A first append_dedup sync of the record {@code first}, then a second of {@code second} and a state. */
+    private ConnectorProcess.Result secondSync(String index, String first, String second) {
+        String catalog = catalog(stream("docs", "append_dedup", List.of("id"), 1, 0));
+        ok(write(config(index, "wait_for"), catalog, record("docs", first)));
+        return write(config(index, "wait_for"), catalog, record("docs", second) + streamState("docs", "{}"));
     }
 }
