@@ -12,6 +12,7 @@ import io.vectorsink.protocol.InputMessage;
 import io.vectorsink.protocol.Json;
 import io.vectorsink.store.ChunkFields;
 import io.vectorsink.store.MetadataRules;
+import io.vectorsink.store.RowChanges;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,7 +32,7 @@ import java.util.stream.Stream;
  * be changed to fit is recorded as an {@code _airbyte_meta} change; nothing is dropped silently.
  */
 public final class RecordMapper {
-    public static final String AIRBYTE_META = "_airbyte_meta";
+    public static final String AIRBYTE_META = RowChanges.AIRBYTE_META;
 
     /**
      * Metadata names the connector writes itself (docs/architecture.md, invariant 9); a user field of the
@@ -116,7 +117,7 @@ public final class RecordMapper {
             JsonNode value = rename.from().remove(copy);
             if (value != null && replacesAnotherValue(rename.to(), copy, value)) {
                 // The record's own value at to_field is replaced: not silently.
-                changes.add(change(rename.to().toString(), "NULLED", "DESTINATION_SERIALIZATION_ERROR"));
+                changes.add(RowChanges.nulled(rename.to().toString()));
             }
             if (value != null && !rename.to().put(copy, value)) {
                 throw new ConfigException("processing.field_name_mappings cannot rename '" + rename.from() + "' to '"
@@ -215,7 +216,7 @@ public final class RecordMapper {
                             + " through or into it; rename one of them with processing.field_name_mappings");
                 }
                 entries.remove();
-                changes.add(change(key, "NULLED", "DESTINATION_SERIALIZATION_ERROR"));
+                changes.add(RowChanges.nulled(key));
                 continue;
             }
             values.add(key);
@@ -281,14 +282,14 @@ public final class RecordMapper {
             }
             // The connector's own name, one the store keeps for itself (stored unreadable, or overwritten), or
             // one it refuses as a field name (the whole write with it)
-            changes.add(change(key, "NULLED", "DESTINATION_SERIALIZATION_ERROR"));
+            changes.add(RowChanges.nulled(key));
             return;
         }
         JsonNode earlier = selected == null ? null : selected.putIfAbsent(key, value);
         if (earlier != null) {
             if (!earlier.equals(value)) {
                 // Two selected paths land on one key ("a.b" as a key and "a" -> "b"): the first stays.
-                changes.add(change(key, "NULLED", "DESTINATION_SERIALIZATION_ERROR"));
+                changes.add(RowChanges.nulled(key));
             }
             return;
         }
@@ -296,13 +297,13 @@ public final class RecordMapper {
         if (stored instanceof String text && Utf8.length(text) > rules.maxStringBytes()) {
             requireNotKey(key, keyFields, where);
             stored = Utf8.truncate(text, rules.maxStringBytes());
-            changes.add(change(key, "TRUNCATED", "DESTINATION_FIELD_SIZE_LIMITATION"));
+            changes.add(RowChanges.change(key, "TRUNCATED", "DESTINATION_FIELD_SIZE_LIMITATION"));
         } else if (stored instanceof List<?> list && list.stream().anyMatch(this::tooLong)) {
             requireNotKey(key, keyFields, where);
             stored = list.stream()
                     .map(element -> Utf8.truncate((String) element, rules.maxStringBytes()))
                     .toList();
-            changes.add(change(key, "TRUNCATED", "DESTINATION_FIELD_SIZE_LIMITATION"));
+            changes.add(RowChanges.change(key, "TRUNCATED", "DESTINATION_FIELD_SIZE_LIMITATION"));
         }
         metadata.put(key, stored);
     }
@@ -402,8 +403,9 @@ public final class RecordMapper {
         PriorityQueue<Cuttable> largestFirst = new PriorityQueue<>(candidates);
         while (total > budget) {
             Cuttable next = largestFirst.poll();
-            ObjectNode change =
-                    next == null ? null : change(next.key(), "TRUNCATED", "DESTINATION_RECORD_SIZE_LIMITATION");
+            ObjectNode change = next == null
+                    ? null
+                    : RowChanges.change(next.key(), "TRUNCATED", "DESTINATION_RECORD_SIZE_LIMITATION");
             long recorded = change == null ? 0 : changeSize(change, changes.isEmpty());
             if (next == null || next.bytes() <= recorded) {
                 // Every value left is smaller than the change that would record its cut: nothing more can help.
@@ -479,14 +481,6 @@ public final class RecordMapper {
             }
         }
         return changes;
-    }
-
-    static ObjectNode change(String field, String change, String reason) {
-        ObjectNode node = JsonNodeFactory.instance.objectNode();
-        node.put("field", field);
-        node.put("change", change);
-        node.put("reason", reason);
-        return node;
     }
 
     /** The {@code _airbyte_meta} value for a list of changes: {@code {"changes":[...]}} as JSON text. */

@@ -23,13 +23,18 @@ public final class RowChanges {
 
     private RowChanges() {}
 
+    /** One Airbyte {@code AirbyteRecordMessageMetaChange}: {@code {"field", "change", "reason"}}. */
+    public static ObjectNode change(String field, String change, String reason) {
+        ObjectNode node = JsonNodeFactory.instance.objectNode();
+        node.put("field", field);
+        node.put("change", change);
+        node.put("reason", reason);
+        return node;
+    }
+
     /** A value left out because the store could not hold it: NULLED, DESTINATION_SERIALIZATION_ERROR. */
     public static ObjectNode nulled(String field) {
-        ObjectNode change = JsonNodeFactory.instance.objectNode();
-        change.put("field", field);
-        change.put("change", "NULLED");
-        change.put("reason", "DESTINATION_SERIALIZATION_ERROR");
-        return change;
+        return change(field, "NULLED", "DESTINATION_SERIALIZATION_ERROR");
     }
 
     /** {@code meta} (the JSON text {@code {"changes": [...]}}, or null) with {@code changes} appended. */

@@ -933,7 +933,7 @@ public final class OpenSearchVectorStore extends RestVectorStore {
         String refused = null;
         int best = 0;
         for (String key : entry.point().metadata().keySet()) {
-            int named = ChunkFields.ALL.contains(key) || key.equals(RowChanges.AIRBYTE_META) ? 0 : named(reason, key);
+            int named = isConnectorField(key) ? 0 : named(reason, key);
             if (named > best || (named > 0 && named == best && key.length() > refused.length())) {
                 refused = key;
                 best = named;
@@ -955,8 +955,7 @@ public final class OpenSearchVectorStore extends RestVectorStore {
     private Optional<BulkEntry> withMappedKeysOnly(BulkEntry entry, Set<String> mapped) {
         List<String> unmapped = new ArrayList<>();
         for (String key : entry.point().metadata().keySet()) {
-            boolean own = ChunkFields.ALL.contains(key) || key.equals(RowChanges.AIRBYTE_META);
-            if (!own && !mapped.contains(key)) {
+            if (!isConnectorField(key) && !mapped.contains(key)) {
                 unmapped.add(key);
             }
         }
@@ -965,6 +964,11 @@ public final class OpenSearchVectorStore extends RestVectorStore {
         }
         ChunkPoint point = RowChanges.withoutValues(entry.point(), unmapped);
         return Optional.of(new BulkEntry(entry.id(), OpenSearchJson.bulkEntry(point, vectorField, textField), point));
+    }
+
+    /** Whether {@code key} is one of the connector's own fields, which a refit never leaves out. */
+    private static boolean isConnectorField(String key) {
+        return ChunkFields.ALL.contains(key) || key.equals(RowChanges.AIRBYTE_META);
     }
 
     /** The metadata keys the index maps, read once per bulk answer and only when a refusal needs them. */

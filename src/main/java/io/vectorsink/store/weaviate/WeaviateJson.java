@@ -36,8 +36,8 @@ import java.util.UUID;
  * ({@code operator}, {@code path}, {@code valueText} / {@code valueInt} / {@code valueTextArray}).
  */
 final class WeaviateJson {
-    /** The property of the chunk text (the name Airbyte's Weaviate destination uses by default). */
-    static final String AIRBYTE_META = "_airbyte_meta";
+    /** The property of the row's changes. */
+    static final String AIRBYTE_META = io.vectorsink.store.RowChanges.AIRBYTE_META;
 
     /** The text properties the store filters on: exact-match ({@code field} tokenization) and filterable. */
     static final List<String> FILTER_TEXT = List.of(STREAM, NAMESPACE, RECORD_ID, SYNC_ID);
